@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need on Debian (idempotent): Chromium for Playwright, OpenSSH's sshd,
+# Python's debugpy, and the npm packages from package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(chromium openssh-server openssh-client python3-debugpy)
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# sshd refuses to start without its privilege-separation directory (no systemd here to make it).
+if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
+
+# The Electron runtime cannot be downloaded on every machine; its typings are enough for tests.
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+if [ -n "${CI:-}" ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,199 @@
+/**
+ * The profile store: saved connection profiles in `<dir>/profiles.json`.
+ *
+ * - The directory is created with mode 0700 and the file written with mode 0600.
+ * - Every write replaces the file atomically (`write-file-atomic`: temp file, fsync, rename), so a
+ *   crash leaves either the old or the new file, never half of one.
+ * - Writes run one at a time, in call order; each starts from the state the previous one left,
+ *   so concurrent saves all land.
+ * - A file that is not JSON, fails validation or has a newer version is moved aside to
+ *   `profiles.json.corrupt-<timestamp>` and the store starts empty; `recoveredFrom` names the
+ *   moved file so the UI can tell the user. Nothing is deleted.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { createLogger, type Logger } from '../log/logger.js';
+import type { Profile, ProfileDraft } from '../protocol/profile.js';
+import {
+  migrate,
+  parseProfileDraft,
+  PROFILE_FILE_VERSION,
+  type ProfileFile,
+} from './profile-schema.js';
+
+export { ProfileValidationError, ProfileFileVersionError } from './profile-schema.js';
+
+/** Name of the profiles file inside the store's directory. */
+export const PROFILES_FILE_NAME = 'profiles.json';
+
+/** `save` with an `id` the store does not hold, or `delete` of an unknown id. */
+export class ProfileNotFoundError extends Error {
+  override readonly name = 'ProfileNotFoundError';
+
+  constructor(readonly id: string) {
+    super(`no profile with id "${id}"`);
+  }
+}
+
+/** Options of {@link ProfileStore.open}. */
+export interface ProfileStoreOptions {
+  /** Where recovery and write failures are logged. Default: a stderr logger scoped `profiles`. */
+  logger?: Logger;
+}
+
+/** Saved connection profiles, persisted in one JSON file. */
+export class ProfileStore {
+  /** Path of the profiles file, `<dir>/profiles.json`. */
+  readonly filePath: string;
+
+  /**
+   * Where an unreadable profiles file was moved at open (`profiles.json.corrupt-<timestamp>`),
+   * or `undefined` when the file was fine or absent.
+   */
+  readonly recoveredFrom: string | undefined;
+
+  /** Why the file was moved aside (the parse or validation error), with `recoveredFrom`. */
+  readonly recoveryReason: string | undefined;
+
+  private profiles: ReadonlyMap<string, Profile>;
+  private readonly logger: Logger;
+  /** Tail of the write queue; never rejects. */
+  private tail: Promise<void> = Promise.resolve();
+
+  private constructor(
+    filePath: string,
+    profiles: ReadonlyMap<string, Profile>,
+    logger: Logger,
+    recovered?: { path: string; reason: string },
+  ) {
+    this.filePath = filePath;
+    this.profiles = profiles;
+    this.logger = logger;
+    this.recoveredFrom = recovered?.path;
+    this.recoveryReason = recovered?.reason;
+  }
+
+  /**
+   * Opens (creating if needed) the store in `dir`.
+   *
+   * @param dir directory holding `profiles.json`; created recursively with mode 0700 if absent
+   *   (an existing directory keeps its mode).
+   * @throws the file system error when `dir` cannot be created, the file cannot be read for a
+   *   reason other than not existing, or an unreadable file cannot be moved aside.
+   */
+  static async open(dir: string, options: ProfileStoreOptions = {}): Promise<ProfileStore> {
+    const logger = options.logger ?? createLogger('profiles');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const filePath = join(dir, PROFILES_FILE_NAME);
+
+    let text: string;
+    try {
+      text = await readFile(filePath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return new ProfileStore(filePath, new Map(), logger);
+      }
+      throw error;
+    }
+
+    let file: ProfileFile;
+    try {
+      file = migrate(JSON.parse(text));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const aside = `${filePath}.corrupt-${fileTimestamp(new Date())}`;
+      await rename(filePath, aside);
+      logger.warn('profiles file unreadable; moved aside, starting with no profiles', {
+        movedTo: aside,
+        reason,
+      });
+      return new ProfileStore(filePath, new Map(), logger, { path: aside, reason });
+    }
+    return new ProfileStore(filePath, new Map(file.profiles.map((p) => [p.id, p])), logger);
+  }
+
+  /** Every profile, sorted by name (then id), as copies the caller may change. */
+  list(): Profile[] {
+    return [...this.profiles.values()]
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+      .map((profile) => structuredClone(profile));
+  }
+
+  /** The profile with `id` (a copy), or `undefined`. */
+  get(id: string): Profile | undefined {
+    const profile = this.profiles.get(id);
+    return profile && structuredClone(profile);
+  }
+
+  /**
+   * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
+   *
+   * @returns the saved profile, unknown keys stripped.
+   * @throws ProfileValidationError when the draft is invalid (nothing is written).
+   * @throws ProfileNotFoundError when `draft.id` names no stored profile.
+   * @throws the file system error when the write fails (the store keeps its previous state).
+   */
+  async save(draft: ProfileDraft): Promise<Profile> {
+    const valid = parseProfileDraft(draft);
+    return this.enqueue(async () => {
+      if (valid.id !== undefined && !this.profiles.has(valid.id)) {
+        throw new ProfileNotFoundError(valid.id);
+      }
+      const profile: Profile = { ...valid, id: valid.id ?? randomUUID() };
+      const next = new Map(this.profiles);
+      next.set(profile.id, profile);
+      await this.commit(next);
+      return structuredClone(profile);
+    });
+  }
+
+  /**
+   * Deletes a profile and writes the file.
+   *
+   * @throws ProfileNotFoundError when `id` names no stored profile.
+   * @throws the file system error when the write fails (the store keeps its previous state).
+   */
+  async delete(id: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.profiles.has(id)) throw new ProfileNotFoundError(id);
+      const next = new Map(this.profiles);
+      next.delete(id);
+      await this.commit(next);
+    });
+  }
+
+  /** Writes `next` to disk, then makes it the store's state. */
+  private async commit(next: ReadonlyMap<string, Profile>): Promise<void> {
+    const file: ProfileFile = { version: PROFILE_FILE_VERSION, profiles: [...next.values()] };
+    try {
+      await writeFileAtomic(this.filePath, `${JSON.stringify(file, null, 2)}\n`, {
+        mode: 0o600,
+        fsync: true,
+      });
+    } catch (error) {
+      this.logger.error('writing the profiles file failed', {
+        file: this.filePath,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+    this.profiles = next;
+  }
+
+  /** Runs `task` after every earlier task has settled; its result or error goes to the caller. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+/** `2025-11-21T13-45-00-123Z`: an ISO time that is safe in file names on every OS. */
+function fileTimestamp(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}

@@ -1,0 +1,95 @@
+/**
+ * Command-line entry, bundled to `dist/periscope.js`.
+ *
+ *   periscope web [--port N] [--host 127.0.0.1] [--data-dir DIR] [--static-dir DIR]
+ *
+ * Web mode: the relay plus the renderer served to a browser on loopback, behind a per-run token.
+ * Prints the URL to open (with the token) on stdout; logs go to stderr.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../log/logger.js';
+import { webDataDir } from '../profiles/data-dir.js';
+import { ProfileStore } from '../profiles/profile-store.js';
+import { createClientToken } from './client-token.js';
+import { Relay } from './relay.js';
+import { defaultStaticDir, startWebServer } from './web-server.js';
+
+const USAGE = `Usage: periscope web [options]
+
+Serves Periscope's UI to a browser on this machine (web mode).
+
+Options:
+  --port N          TCP port of the UI and client endpoint (default: a free port)
+  --host ADDR       loopback address to bind: 127.0.0.1 (default), ::1 or localhost
+  --data-dir DIR    where profiles and known hosts live (default: $XDG_CONFIG_HOME/periscope)
+  --static-dir DIR  the built renderer (default: renderer/ beside this script)
+  -h, --help        show this help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'static-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0] ?? 'web';
+  if (values.help || command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command !== 'web') {
+    process.stderr.write(`periscope: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`periscope: --port must be a number from 0 to 65535\n`);
+    return 2;
+  }
+  const logger = createLogger('periscope');
+  const dataDir = values['data-dir'] ?? webDataDir();
+  const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
+  if (profileStore.recoveredFrom) {
+    logger.warn(`the profile file was unreadable and was moved aside to ${profileStore.recoveredFrom}`);
+  }
+  const relay = new Relay({ profileStore, dataDir, logger: logger.child('relay') });
+  const bundleDir = dirname(fileURLToPath(import.meta.url));
+  const server = await startWebServer({
+    relay,
+    staticDir: values['static-dir'] ?? defaultStaticDir(bundleDir),
+    token: createClientToken(),
+    ...(values.host ? { host: values.host } : {}),
+    port,
+    logger: logger.child('web'),
+  });
+  process.stdout.write(`Periscope web UI: ${server.url}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void relay
+      .close()
+      .then(() => server.close())
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(1), 5000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return new Promise<number>(() => undefined);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`periscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

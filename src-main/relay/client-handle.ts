@@ -1,0 +1,48 @@
+/**
+ * The relay's side of one connected client: numbering of what the relay sends it (DAP `seq`
+ * of relay→client messages is per client), and typed senders for each message family.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type {
+  AppError,
+  AppEventName,
+  AppEvents,
+  RelayMessage,
+} from '../protocol/client-protocol.js';
+import type { SessionClient } from './debug-session.js';
+import type { HostKeyAsker } from './host-key-prompts.js';
+import type { ClientTransport } from './client-transport.js';
+
+/** See the module comment. */
+export class ClientHandle implements SessionClient, HostKeyAsker {
+  private nextSeq = 1;
+
+  constructor(
+    readonly id: string,
+    readonly transport: ClientTransport,
+  ) {}
+
+  sendDap(sessionId: string, message: DebugProtocol.Response | DebugProtocol.Event): void {
+    this.send({ type: 'dap', sessionId, message: { ...message, seq: this.nextSeq++ } });
+  }
+
+  sendResult(id: number, result: unknown): void {
+    this.send({ type: 'app-response', id, ok: true, result });
+  }
+
+  sendError(id: number, error: AppError): void {
+    this.send({ type: 'app-response', id, ok: false, error });
+  }
+
+  sendEvent<E extends AppEventName>(event: E, body: AppEvents[E]): void {
+    this.send({ type: 'app-event', event, body } as RelayMessage);
+  }
+
+  sendHostKeyPrompt(body: AppEvents['hostKey.prompt']): void {
+    this.sendEvent('hostKey.prompt', body);
+  }
+
+  private send(message: RelayMessage): void {
+    this.transport.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Checks on HTTP requests and WebSocket upgrades to the web-mode server, against DNS rebinding
+ * and cross-site use (as Jupyter and Werkzeug's debugger guard theirs):
+ * - `Host` must be a loopback name with the server's port (127.0.0.1, localhost, [::1]);
+ * - a WebSocket upgrade's `Origin` must be the server's own origin (`http://<that host>`);
+ * - the token must come in the `periscope-token-<port>` cookie (HttpOnly, SameSite=Strict).
+ */
+import type { IncomingMessage } from 'node:http';
+import { tokenMatches } from './client-token.js';
+
+/** Host names accepted in `Host` and `Origin`: loopback names only, spelled canonically. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Name of the cookie that carries the token; per port, so two relays don't clobber each other. */
+export function tokenCookieName(port: number): string {
+  return `periscope-token-${port}`;
+}
+
+/** True when the `Host` header names a loopback host at `port` (e.g. `127.0.0.1:8002`). */
+export function isAllowedHost(hostHeader: string | undefined, port: number): boolean {
+  if (!hostHeader) return false;
+  const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(hostHeader.toLowerCase());
+  if (!match) return false;
+  return LOOPBACK_HOSTS.has(match[1] ?? '') && Number(match[2]) === port;
+}
+
+/** True when `Origin` is exactly this server's own origin as reached through `Host`. */
+export function isOwnOrigin(origin: string | undefined, hostHeader: string | undefined, port: number): boolean {
+  if (!origin || !isAllowedHost(hostHeader, port)) return false;
+  return origin.toLowerCase() === `http://${(hostHeader ?? '').toLowerCase()}`;
+}
+
+/** Reads one cookie's value from a `Cookie` header, or undefined. */
+export function readCookie(request: IncomingMessage, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** True when the request carries the right token cookie. */
+export function hasTokenCookie(request: IncomingMessage, token: string, port: number): boolean {
+  return tokenMatches(token, readCookie(request, tokenCookieName(port)));
+}

@@ -1,0 +1,229 @@
+/**
+ * Launch over SSH: start a Python program under `python -m debugpy --listen 127.0.0.1:<port>
+ * --wait-for-client` on the remote machine, stream its stdout/stderr, and kill its whole process
+ * group when asked (sshd runs each session's shell with setsid(2), so the shell is a group leader;
+ * `exec` keeps that pid for Python, and debugpy's adapter subprocess stays in the group).
+ */
+import type { Logger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
+import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
+import type { RemoteExit } from './remote-process.js';
+import { shellJoin, shellQuote } from './shell-quote.js';
+import type { SshConnection } from './ssh-connection.js';
+import { SshError, errorMessage } from './ssh-error.js';
+
+export type { OutputCategory, OutputListener } from './launch-output.js';
+
+/** What to run: a script file (`python prog.py`) or a module (`python -m pkg.mod`). */
+export type LaunchTarget = { kind: 'file'; path: string } | { kind: 'module'; module: string };
+
+/** Options of {@link launchUnderDebugpy}. */
+export interface LaunchOptions {
+  /** Remote interpreter that has debugpy, e.g. `/usr/bin/python3`. */
+  python: string;
+  target: LaunchTarget;
+  args: string[];
+  /** Remote working directory (`~/…` allowed); empty = the login directory. */
+  cwd: string;
+  /** How long to wait for debugpy to listen, in ms. Default 15000. */
+  listenTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** A program running under debugpy on the remote machine, waiting for a DAP client on `remotePort`. */
+export interface RemoteDebuggee {
+  /** The port debugpy's adapter listens on, on the remote 127.0.0.1 (open a local forward to it). */
+  remotePort: number;
+  /** Remote pid of Python (= the process group id). */
+  pid: number;
+  /** Receives the program's stdout/stderr as UTF-8 text; the first listener also gets what came before. */
+  onOutput(listener: OutputListener): () => void;
+  /** Settles when the remote process has exited (signal e.g. `TERM`); never rejects. */
+  exit: Promise<RemoteExit>;
+  /** Kills the process group (TERM, then KILL after ~2 s) and waits for the exit. Never rejects. */
+  terminate(): Promise<void>;
+}
+
+const PREFLIGHT = `import socket, sys
+try:
+    import debugpy
+except Exception as e:
+    print("__periscope_no_debugpy__ %r" % (e,))
+    sys.exit(0)
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print("__periscope_port__ %d" % s.getsockname()[1])
+s.close()
+`;
+
+// Binding (not connecting) tells whether debugpy listens: a probe connection would take the
+// adapter's single client slot.
+const WAIT_LISTENING = `import errno, socket, sys, time
+port = int(sys.argv[1])
+deadline = time.time() + float(sys.argv[2])
+while True:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except socket.error as e:
+        if e.errno == errno.EADDRINUSE:
+            print("listening")
+            sys.exit(0)
+        raise
+    finally:
+        s.close()
+    if time.time() > deadline:
+        print("timeout")
+        sys.exit(2)
+    time.sleep(0.05)
+`;
+
+/**
+ * Starts the program under debugpy and resolves once debugpy listens.
+ * @throws SshError `launch-failed` when the interpreter is missing, debugpy is not importable, the
+ *   program exits before debugpy listens (message carries its stderr) or debugpy does not listen in
+ *   time; `ssh-failed` when the connection fails.
+ */
+export async function launchUnderDebugpy(connection: SshConnection, options: LaunchOptions): Promise<RemoteDebuggee> {
+  const logger = options.logger ?? silentLogger;
+  const host = connection.target.host;
+  const remotePort = await pickRemotePort(connection, options.python, host);
+
+  const command = launchCommand(options, remotePort);
+  logger.info('launching under debugpy', { where: connection.where, remotePort, command });
+  const remote = await connection.exec(command);
+  const output = new LaunchOutput();
+  remote.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
+  remote.stderr.on('data', (chunk: Buffer) => output.push('stderr', chunk));
+  const exit = remote.exit.then((result) => {
+    output.end();
+    logger.info('remote program exited', { where: connection.where, ...result });
+    return result;
+  });
+
+  const exitedEarly = (result: RemoteExit): SshError =>
+    new SshError(
+      'launch-failed',
+      `the program exited before debugpy was listening (${describeExit(result)})${tail(output.stderrTail())}`,
+    );
+  const pid = await Promise.race([output.pid, exit.then((result) => Promise.reject(exitedEarly(result)))]);
+  const terminate = terminator(connection, pid, exit, logger);
+
+  const timeoutMs = options.listenTimeoutMs ?? 15_000;
+  const wait = await connection.exec(shellJoin([options.python, '-c', WAIT_LISTENING, String(remotePort), String(timeoutMs / 1000)]));
+  const waited = collectStdout(wait.stdout);
+  wait.stderr.resume();
+  try {
+    const outcome = await Promise.race([
+      waited.then((text) => text.trim()),
+      exit.then((result) => Promise.reject(exitedEarly(result))),
+    ]);
+    if (outcome !== 'listening') {
+      throw new SshError(
+        'launch-failed',
+        `debugpy did not start listening on port ${remotePort} of ${host} within ${timeoutMs} ms${tail(output.stderrTail())}`,
+      );
+    }
+  } catch (error) {
+    wait.close();
+    await terminate();
+    throw error;
+  }
+  logger.info('debugpy listening', { where: connection.where, remotePort, pid });
+  return { remotePort, pid, onOutput: (listener) => output.onOutput(listener), exit, terminate };
+}
+
+/** The shell command that starts the program, as run by `sh -c` so any login shell works. */
+export function launchCommand(options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd'>, port: number): string {
+  const target = options.target.kind === 'file' ? [options.target.path] : ['-m', options.target.module];
+  const python = shellJoin([
+    'env',
+    'PYDEVD_DISABLE_FILE_VALIDATION=1',
+    options.python,
+    '-Xfrozen_modules=off',
+    '-m',
+    'debugpy',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--wait-for-client',
+    ...target,
+    ...options.args,
+  ]);
+  const cd = options.cwd === '' ? '' : `cd ${quoteDirectory(options.cwd)} && `;
+  const script = `${cd}echo "${PID_MARKER} $$" && exec ${python}`;
+  return `exec sh -c ${shellQuote(script)}`;
+}
+
+/** Quotes a directory, keeping a leading `~/` unquoted so the shell expands it. */
+function quoteDirectory(dir: string): string {
+  if (dir === '~') return '~';
+  if (dir.startsWith('~/')) return `~/${shellQuote(dir.slice(2))}`;
+  return shellQuote(dir);
+}
+
+async function pickRemotePort(connection: SshConnection, python: string, host: string): Promise<number> {
+  const result = await connection.run(shellJoin([python, '-c', PREFLIGHT]));
+  const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
+  if (noDebugpy) {
+    throw new SshError(
+      'launch-failed',
+      `debugpy is not importable by ${python} on ${host}: install it with \`${python} -m pip install debugpy\` (or your distribution's python3-debugpy package)`,
+    );
+  }
+  const port = /__periscope_port__ (\d+)/.exec(result.stdout);
+  if (port?.[1] !== undefined) return Number(port[1]);
+  if (result.code === 127) {
+    throw new SshError('launch-failed', `the Python interpreter ${python} was not found on ${host}${tail(result.stderr.trim())}`);
+  }
+  throw new SshError('launch-failed', `could not run ${python} on ${host} (${describeExit(result)})${tail(result.stderr.trim())}`);
+}
+
+function terminator(connection: SshConnection, pid: number, exit: Promise<RemoteExit>, logger: Logger): () => Promise<void> {
+  let done = false;
+  exit.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  const script = [
+    `kill -TERM -- -${pid} 2>/dev/null || exit 0`,
+    'i=0',
+    `while [ $i -lt 20 ]; do kill -0 -- -${pid} 2>/dev/null || exit 0; sleep 0.1; i=$((i+1)); done`,
+    `kill -KILL -- -${pid} 2>/dev/null`,
+    'exit 0',
+  ].join('\n');
+  let terminating: Promise<void> | undefined;
+  return () => {
+    terminating ??= (async () => {
+      if (done || connection.isClosed) return;
+      try {
+        await connection.run(`exec sh -c ${shellQuote(script)}`);
+      } catch (error) {
+        logger.warn('could not kill the remote process group', { pid, error: errorMessage(error) });
+        return;
+      }
+      await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    })();
+    return terminating;
+  };
+}
+
+function collectStdout(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    stream.once('end', () => resolve(text));
+    stream.once('close', () => resolve(text));
+  });
+}
+
+function describeExit(result: RemoteExit): string {
+  if (result.signal !== null) return `killed by signal ${result.signal}`;
+  if (result.code !== null) return `exit code ${result.code}`;
+  return 'the connection closed';
+}
+
+function tail(stderr: string): string {
+  if (stderr === '') return '';
+  const last = stderr.length > 1500 ? `…${stderr.slice(-1500)}` : stderr;
+  return `: ${last}`;
+}

@@ -1,0 +1,39 @@
+/** Errors of the SSH layer, each with a code the relay maps to an app error and one sentence. */
+
+/**
+ * What went wrong:
+ * - `host-key-changed`: known_hosts has another key of this type for the host (possible MITM).
+ * - `host-key-revoked`: the key is listed under `@revoked` in known_hosts.
+ * - `host-key-rejected`: the host key was unknown and the user declined it.
+ * - `auth-failed`: the server refused our key/agent, or the key or agent could not be used.
+ * - `ssh-failed`: network, handshake, timeout, channel or connection-lost failures.
+ * - `launch-failed`: the program could not be started under debugpy on the remote machine.
+ * - `file-not-found` / `file-too-big`: an SFTP read of a remote file.
+ */
+export type SshErrorCode =
+  | 'host-key-changed'
+  | 'host-key-revoked'
+  | 'host-key-rejected'
+  | 'auth-failed'
+  | 'ssh-failed'
+  | 'launch-failed'
+  | 'file-not-found'
+  | 'file-too-big';
+
+/** An SSH-layer failure. `message` is one plain sentence for the user, never a secret. */
+export class SshError extends Error {
+  override readonly name = 'SshError';
+
+  constructor(
+    readonly code: SshErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The message of any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
