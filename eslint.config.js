@@ -10,7 +10,16 @@ const noElectron = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'screenshots/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'screenshots/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   ...svelte.configs.recommended,
@@ -27,7 +36,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': ['error', noElectron],
     },
   },
@@ -48,7 +60,12 @@ export default tseslint.config(
           paths: noElectron.paths,
           patterns: [
             {
-              group: ['**/src-main/*', '!**/src-main/protocol', '**/src-main/*/**', '!**/src-main/protocol/**'],
+              group: [
+                '**/src-main/*',
+                '!**/src-main/protocol',
+                '**/src-main/*/**',
+                '!**/src-main/protocol/**',
+              ],
               message: 'The renderer may import only from src-main/protocol/.',
             },
             {
@@ -70,7 +87,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: noElectron.paths, patterns: [{ group: ['node:*', 'fs', 'net', 'path', 'os'], message: 'src-main/protocol/ imports neither electron nor Node.' }] },
+        {
+          paths: noElectron.paths,
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'net', 'path', 'os'],
+              message: 'src-main/protocol/ imports neither electron nor Node.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -16,7 +16,12 @@ export interface Logger {
 }
 
 /** Where log lines go; tests pass an array-backed sink to assert on them. */
-export type LogSink = (level: LogLevel, scope: string, message: string, fields?: Record<string, unknown>) => void;
+export type LogSink = (
+  level: LogLevel,
+  scope: string,
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
 
 /** Writes to stderr; the level comes from `PERISCOPE_LOG` (debug|info|warn|error, default info). */
 export const stderrSink: LogSink = (level, scope, message, fields) => {

@@ -96,7 +96,10 @@ export interface AppMethods {
     result: { path: string; content: string; origin: SourceOrigin };
   };
   /** The user's answer to a `hostKey.prompt`. */
-  'hostKey.answer': { params: { promptId: string; accept: boolean }; result: Record<string, never> };
+  'hostKey.answer': {
+    params: { promptId: string; accept: boolean };
+    result: Record<string, never>;
+  };
 }
 
 export type AppMethod = keyof AppMethods;

@@ -71,7 +71,9 @@ export async function attachToDebugpy(
   const attach = connection.sendRequest('attach', attachArgs, { timeoutMs: 0 });
   // Surface an early attach failure instead of waiting for `initialized` in vain.
   const attachFailure = attach.then((response) =>
-    response.success ? new Promise<never>(() => undefined) : Promise.reject(new Error(response.message ?? 'rejected')),
+    response.success
+      ? new Promise<never>(() => undefined)
+      : Promise.reject(new Error(response.message ?? 'rejected')),
   );
   await step('attach', () => Promise.race([initialized, attachFailure]));
 
@@ -87,17 +89,26 @@ export async function attachToDebugpy(
     );
     breakpoints.push({ args, response });
   }
-  const filters = (capabilities.exceptionBreakpointFilters ?? []).filter((f) => f.default).map((f) => f.filter);
+  const filters = (capabilities.exceptionBreakpointFilters ?? [])
+    .filter((f) => f.default)
+    .map((f) => f.filter);
   await step('setExceptionBreakpoints', () =>
-    connection.sendRequest('setExceptionBreakpoints', { filters }, { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS }),
+    connection.sendRequest(
+      'setExceptionBreakpoints',
+      { filters },
+      { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS },
+    ),
   );
   if (capabilities.supportsConfigurationDoneRequest !== false) {
     await step('configurationDone', () =>
       connection.sendRequest('configurationDone', {}, { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS }),
     );
   }
-  const attachResponse = await step('attach', () => withTimeout(attach, HANDSHAKE_STEP_TIMEOUT_MS, 'attach'));
-  if (!attachResponse.success) throw new AttachError('attach', attachResponse.message ?? 'rejected');
+  const attachResponse = await step('attach', () =>
+    withTimeout(attach, HANDSHAKE_STEP_TIMEOUT_MS, 'attach'),
+  );
+  if (!attachResponse.success)
+    throw new AttachError('attach', attachResponse.message ?? 'rejected');
   return { capabilities, breakpoints };
 }
 
@@ -115,7 +126,11 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-function waitForEvent(connection: DapConnection, event: string, timeoutMs: number): Promise<DebugProtocol.Event> {
+function waitForEvent(
+  connection: DapConnection,
+  event: string,
+  timeoutMs: number,
+): Promise<DebugProtocol.Event> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
@@ -132,7 +147,10 @@ function waitForEvent(connection: DapConnection, event: string, timeoutMs: numbe
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${what}" response within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no "${what}" response within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -58,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? webDataDir();
   const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
   if (profileStore.recoveredFrom) {
-    logger.warn(`the profile file was unreadable and was moved aside to ${profileStore.recoveredFrom}`);
+    logger.warn(
+      `the profile file was unreadable and was moved aside to ${profileStore.recoveredFrom}`,
+    );
   }
   const relay = new Relay({ profileStore, dataDir, logger: logger.child('relay') });
   const bundleDir = dirname(fileURLToPath(import.meta.url));

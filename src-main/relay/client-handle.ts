@@ -35,7 +35,7 @@ export class ClientHandle implements SessionClient, HostKeyAsker {
   }
 
   sendEvent<E extends AppEventName>(event: E, body: AppEvents[E]): void {
-    this.send({ type: 'app-event', event, body } as RelayMessage);
+    this.send({ type: 'app-event', event, body });
   }
 
   sendHostKeyPrompt(body: AppEvents['hostKey.prompt']): void {

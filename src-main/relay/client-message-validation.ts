@@ -126,7 +126,10 @@ export function validateClientMessage(raw: string): ClientMessageValidation {
   if (!params.success) {
     return { ok: false, error: `invalid params for ${method}: ${describe(params.error)}`, replyTo };
   }
-  return { ok: true, message: { type: 'app', id: message.id, method, params: params.data } as ClientMessage };
+  return {
+    ok: true,
+    message: { type: 'app', id: message.id, method, params: params.data } as ClientMessage,
+  };
 }
 
 function describe(error: z.ZodError): string {
@@ -143,10 +146,24 @@ function guessReplyTo(json: unknown): Extract<ClientMessageValidation, { ok: fal
   if (m.type === 'app' && typeof m.id === 'number' && Number.isSafeInteger(m.id) && m.id > 0) {
     return { type: 'app', id: m.id };
   }
-  if (m.type === 'dap' && typeof m.sessionId === 'string' && typeof m.message === 'object' && m.message) {
+  if (
+    m.type === 'dap' &&
+    typeof m.sessionId === 'string' &&
+    typeof m.message === 'object' &&
+    m.message
+  ) {
     const req = m.message as Record<string, unknown>;
-    if (typeof req.seq === 'number' && Number.isSafeInteger(req.seq) && typeof req.command === 'string') {
-      return { type: 'dap', sessionId: m.sessionId.slice(0, 64), seq: req.seq, command: req.command.slice(0, 100) };
+    if (
+      typeof req.seq === 'number' &&
+      Number.isSafeInteger(req.seq) &&
+      typeof req.command === 'string'
+    ) {
+      return {
+        type: 'dap',
+        sessionId: m.sessionId.slice(0, 64),
+        seq: req.seq,
+        command: req.command.slice(0, 100),
+      };
     }
   }
   return undefined;

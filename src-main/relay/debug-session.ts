@@ -13,7 +13,12 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
-import type { AppEventName, AppEvents, SessionInfo, SessionState } from '../protocol/client-protocol.js';
+import type {
+  AppEventName,
+  AppEvents,
+  SessionInfo,
+  SessionState,
+} from '../protocol/client-protocol.js';
 
 /** A joined client as the session sees it. The relay's client handle implements it. */
 export interface SessionClient {
@@ -47,10 +52,24 @@ export interface ProgramExit {
 const EXIT_STATUS_WAIT_MS = 3000;
 
 /** Requests the relay answers itself: they concern the relay's own connection to the tracer. */
-const RELAY_ANSWERED = new Set(['initialize', 'attach', 'launch', 'configurationDone', 'disconnect']);
+const RELAY_ANSWERED = new Set([
+  'initialize',
+  'attach',
+  'launch',
+  'configurationDone',
+  'disconnect',
+]);
 
 /** Requests after whose success the program runs again (DAP "continued" semantics). */
-const RESUMING = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'goto']);
+const RESUMING = new Set([
+  'continue',
+  'next',
+  'stepIn',
+  'stepOut',
+  'stepBack',
+  'reverseContinue',
+  'goto',
+]);
 
 /** How long a forwarded client request may wait for the tracer, in ms. */
 export const CLIENT_REQUEST_TIMEOUT_MS = 30_000;
@@ -92,13 +111,20 @@ export class DebugSession {
     const connection = this.tracer.connection;
     this.unsubscribe.push(connection.onEvent((event) => this.onTracerEvent(event)));
     connection.onClose(
-      (reason) => void this.finish(this.terminatedBroadcast ? 'the program ended' : `debugger connection closed: ${reason}`),
+      (reason) =>
+        void this.finish(
+          this.terminatedBroadcast ? 'the program ended' : `debugger connection closed: ${reason}`,
+        ),
     );
   }
 
   /** The session as listed to clients. */
   get info(): SessionInfo {
-    return { ...this.baseInfo, state: this.state, ...(this.endReason ? { endReason: this.endReason } : {}) };
+    return {
+      ...this.baseInfo,
+      state: this.state,
+      ...(this.endReason ? { endReason: this.endReason } : {}),
+    };
   }
 
   get isEnded(): boolean {
@@ -142,20 +168,35 @@ export class DebugSession {
    * times out, or the session has ended.
    */
   async handleClientRequest(client: SessionClient, request: DebugProtocol.Request): Promise<void> {
-    const answer = (response: Omit<DebugProtocol.Response, 'seq' | 'type' | 'request_seq' | 'command'>): void =>
-      client.sendDap(this.id, { seq: 0, type: 'response', request_seq: request.seq, command: request.command, ...response });
+    const answer = (
+      response: Omit<DebugProtocol.Response, 'seq' | 'type' | 'request_seq' | 'command'>,
+    ): void =>
+      client.sendDap(this.id, {
+        seq: 0,
+        type: 'response',
+        request_seq: request.seq,
+        command: request.command,
+        ...response,
+      });
     if (RELAY_ANSWERED.has(request.command)) {
       answer(this.answerLocally(client, request));
       return;
     }
     if (this.isEnded || this.tracer.connection.isClosed) {
-      answer({ success: false, message: `The session has ended (${this.endReason ?? 'tracer gone'}).` });
+      answer({
+        success: false,
+        message: `The session has ended (${this.endReason ?? 'tracer gone'}).`,
+      });
       return;
     }
     try {
-      const response = await this.tracer.connection.sendRequest(request.command, request.arguments, {
-        timeoutMs: CLIENT_REQUEST_TIMEOUT_MS,
-      });
+      const response = await this.tracer.connection.sendRequest(
+        request.command,
+        request.arguments,
+        {
+          timeoutMs: CLIENT_REQUEST_TIMEOUT_MS,
+        },
+      );
       const { seq: _seq, type: _type, request_seq: _rs, command: _c, ...rest } = response;
       answer(rest);
       if (response.success) this.afterSuccess(request);
@@ -246,7 +287,10 @@ export class DebugSession {
       try {
         client.sendDap(this.id, event);
       } catch (error) {
-        this.logger.warn('could not deliver an event to a client', { client: client.id, error: String(error) });
+        this.logger.warn('could not deliver an event to a client', {
+          client: client.id,
+          error: String(error),
+        });
       }
     }
   }
@@ -266,9 +310,11 @@ export class DebugSession {
     if (reason === undefined && this.tracer.programExit) {
       const exit = await Promise.race([
         this.tracer.programExit,
-        new Promise<undefined>((r) => setTimeout(r, EXIT_STATUS_WAIT_MS).unref()),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), EXIT_STATUS_WAIT_MS).unref()),
       ]);
-      if (exit) reason = exit.code !== null ? `exit code ${exit.code}` : `killed by signal ${exit.signal ?? '?'}`;
+      if (exit)
+        reason =
+          exit.code !== null ? `exit code ${exit.code}` : `killed by signal ${exit.signal ?? '?'}`;
     }
     this.end(reason ?? fallback);
   }

@@ -17,7 +17,6 @@ import type {
   LaunchParams,
   SessionInfo,
 } from '../protocol/client-protocol.js';
-import type { ProfileDraft } from '../protocol/profile.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
 import { attachToDebugpy } from './attach-handshake.js';
@@ -69,7 +68,10 @@ export class Relay {
     this.logger = options.logger ?? createLogger('relay');
     this.startTracer = options.startTracer ?? startRemoteTracer;
     this.trustedHostsFile = join(options.dataDir, 'known_hosts');
-    this.knownHostsFiles = options.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts'), this.trustedHostsFile];
+    this.knownHostsFiles = options.knownHostsFiles ?? [
+      join(homedir(), '.ssh', 'known_hosts'),
+      this.trustedHostsFile,
+    ];
   }
 
   /** Accepts a client on any transport. The relay owns the transport from now on. */
@@ -98,7 +100,9 @@ export class Relay {
   /** Ends every session (terminating the programs) and disconnects every client. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.sessions.values()].map((e) => e.session.close('Periscope is shutting down')));
+    await Promise.all(
+      [...this.sessions.values()].map((e) => e.session.close('Periscope is shutting down')),
+    );
     for (const client of this.clients) client.transport.close('the relay is shutting down');
   }
 
@@ -117,7 +121,10 @@ export class Relay {
           message: `Invalid request: ${validation.error}`,
         });
       } else {
-        client.sendError(replyTo?.id ?? 0, { code: 'invalid-message', message: `Invalid message: ${validation.error}` });
+        client.sendError(replyTo?.id ?? 0, {
+          code: 'invalid-message',
+          message: `Invalid message: ${validation.error}`,
+        });
       }
       return;
     }
@@ -139,7 +146,8 @@ export class Relay {
         message: text,
       });
     if (!entry) return refuse(`There is no session "${message.sessionId}".`);
-    if (!entry.session.hasClient(client)) return refuse(`Join session "${message.sessionId}" before sending it requests.`);
+    if (!entry.session.hasClient(client))
+      return refuse(`Join session "${message.sessionId}" before sending it requests.`);
     void entry.session.handleClientRequest(client, request);
   }
 
@@ -160,7 +168,7 @@ export class Relay {
   private readonly handlers: { [M in AppMethod]: Handler<M> } = {
     'profiles.list': () => Promise.resolve({ profiles: this.options.profileStore.list() }),
     'profiles.save': async (_client, { profile }) => ({
-      profile: await this.options.profileStore.save(profile as ProfileDraft),
+      profile: await this.options.profileStore.save(profile),
     }),
     'profiles.delete': async (_client, { id }) => {
       await this.options.profileStore.delete(id);
@@ -184,7 +192,10 @@ export class Relay {
     },
     'hostKey.answer': (client, { promptId, accept }) => {
       if (!this.prompts.answer(client, promptId, accept)) {
-        throw relayError('not-found', 'That host key question is no longer open (it expired or was answered).');
+        throw relayError(
+          'not-found',
+          'That host key question is no longer open (it expired or was answered).',
+        );
       }
       return Promise.resolve({});
     },
@@ -196,7 +207,10 @@ export class Relay {
     return entry;
   }
 
-  private async launch(client: ClientHandle, params: LaunchParams): Promise<{ session: SessionInfo }> {
+  private async launch(
+    client: ClientHandle,
+    params: LaunchParams,
+  ): Promise<{ session: SessionInfo }> {
     const profile = this.options.profileStore.get(params.profileId);
     if (!profile) throw relayError('not-found', 'That profile no longer exists.');
     const hostKeys: HostKeyPolicy = {
@@ -221,7 +235,9 @@ export class Relay {
     });
     this.sessions.set(id, { session, tracer });
     session.join(client);
-    tracer.onOutput((category, text) => session.broadcastAppEvent('session.output', { sessionId: id, category, text }));
+    tracer.onOutput((category, text) =>
+      session.broadcastAppEvent('session.output', { sessionId: id, category, text }),
+    );
     this.broadcastSessions();
     try {
       const attached = await attachToDebugpy(

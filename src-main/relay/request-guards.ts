@@ -25,7 +25,11 @@ export function isAllowedHost(hostHeader: string | undefined, port: number): boo
 }
 
 /** True when `Origin` is exactly this server's own origin as reached through `Host`. */
-export function isOwnOrigin(origin: string | undefined, hostHeader: string | undefined, port: number): boolean {
+export function isOwnOrigin(
+  origin: string | undefined,
+  hostHeader: string | undefined,
+  port: number,
+): boolean {
   if (!origin || !isAllowedHost(hostHeader, port)) return false;
   return origin.toLowerCase() === `http://${(hostHeader ?? '').toLowerCase()}`;
 }

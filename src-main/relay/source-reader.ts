@@ -31,12 +31,19 @@ export async function readSource(
 ): Promise<{ content: string; origin: SourceOrigin }> {
   const local = await readLocal(path);
   if (local !== undefined) return { content: local, origin: 'local' };
-  if (!readRemote) throw new SourceNotFoundError(path, 'not on this machine, and no session to ask the remote machine');
+  if (!readRemote)
+    throw new SourceNotFoundError(
+      path,
+      'not on this machine, and no session to ask the remote machine',
+    );
   try {
     const bytes = await readRemote(path, MAX_SOURCE_BYTES);
     return { content: bytes.toString('utf8'), origin: 'remote' };
   } catch (error) {
-    throw new SourceNotFoundError(path, `not on this machine, and ${error instanceof Error ? error.message : String(error)}`);
+    throw new SourceNotFoundError(
+      path,
+      `not on this machine, and ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -51,7 +58,9 @@ async function readLocal(path: string): Promise<string | undefined> {
     const stat = await handle.stat();
     if (!stat.isFile()) return undefined;
     if (stat.size > MAX_SOURCE_BYTES) {
-      throw new Error(`Source ${path} is ${stat.size} bytes, more than the ${MAX_SOURCE_BYTES}-byte limit`);
+      throw new Error(
+        `Source ${path} is ${stat.size} bytes, more than the ${MAX_SOURCE_BYTES}-byte limit`,
+      );
     }
     return await handle.readFile({ encoding: 'utf8' });
   } finally {

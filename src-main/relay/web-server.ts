@@ -79,12 +79,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!isAllowedHost(request.headers.host, port)) return respond(response, 403, 'Forbidden: unexpected Host header.');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return respond(response, 405, 'Method not allowed');
+    if (!isAllowedHost(request.headers.host, port))
+      return respond(response, 403, 'Forbidden: unexpected Host header.');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return respond(response, 405, 'Method not allowed');
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const offered = url.searchParams.get('token');
     if (offered !== null) {
-      if (!tokenMatches(token, offered)) return respond(response, 401, 'Unauthorized: that token is not valid for this Periscope.');
+      if (!tokenMatches(token, offered))
+        return respond(response, 401, 'Unauthorized: that token is not valid for this Periscope.');
       response.writeHead(302, {
         'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         Location: url.pathname,
@@ -95,7 +98,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     if (!hasTokenCookie(request, token, port)) {
-      return respond(response, 401, 'Unauthorized: open the URL Periscope printed when it started (it carries the access token).');
+      return respond(
+        response,
+        401,
+        'Unauthorized: open the URL Periscope printed when it started (it carries the access token).',
+      );
     }
     await serveStatic(url.pathname, response);
   }
@@ -108,7 +115,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return respond(response, 400, 'Bad request');
     }
     const file = resolve(staticRoot, normalize('.' + relative));
-    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) return respond(response, 404, 'Not found');
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep))
+      return respond(response, 404, 'Not found');
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return respond(response, 404, 'Not found');
     const body = await readFile(file);
@@ -125,14 +133,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: 401 | 403 | 404, why: string): void => {
-      logger.warn('client endpoint refused an upgrade', { status, why, from: request.socket.remoteAddress });
+      logger.warn('client endpoint refused an upgrade', {
+        status,
+        why,
+        from: request.socket.remoteAddress,
+      });
       const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/client') return refuse(404, 'unknown path');
-    if (!isAllowedHost(request.headers.host, port)) return refuse(403, 'Host is not a loopback name at this port');
-    if (!isOwnOrigin(request.headers.origin, request.headers.host, port)) return refuse(403, 'Origin is not this app');
+    if (!isAllowedHost(request.headers.host, port))
+      return refuse(403, 'Host is not a loopback name at this port');
+    if (!isOwnOrigin(request.headers.origin, request.headers.host, port))
+      return refuse(403, 'Origin is not this app');
     if (!hasTokenCookie(request, token, port)) return refuse(401, 'missing or wrong token');
     wss.handleUpgrade(request, socket, head, (ws) => {
       const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
@@ -164,7 +178,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 }
 
 function respond(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
   response.end(text + '\n');
 }
 

@@ -25,7 +25,11 @@ export class WsClientTransport implements ClientTransport {
         this.close('binary frames are not part of the client protocol');
         return;
       }
-      listener(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      listener(
+        Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Buffer.concat(data as Buffer[]).toString('utf8'),
+      );
     });
   }
 

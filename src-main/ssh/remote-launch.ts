@@ -38,9 +38,12 @@ export interface RemoteDebuggee {
   pid: number;
   /** Receives the program's stdout/stderr as UTF-8 text; the first listener also gets what came before. */
   onOutput(listener: OutputListener): () => void;
-  /** Settles when the remote process has exited (signal e.g. `TERM`); never rejects. */
+  /** Settles when the remote process has exited (signal e.g. `SIGTERM`); never rejects. */
   exit: Promise<RemoteExit>;
-  /** Kills the process group (TERM, then KILL after ~2 s) and waits for the exit. Never rejects. */
+  /**
+   * Kills the process group (TERM, then KILL after ~2 s), makes sure debugpy's adapter (which
+   * daemonizes into its own session) is gone too, and waits up to 3 s for the exit. Never rejects.
+   */
   terminate(): Promise<void>;
 }
 
@@ -107,7 +110,7 @@ export async function launchUnderDebugpy(connection: SshConnection, options: Lau
       `the program exited before debugpy was listening (${describeExit(result)})${tail(output.stderrTail())}`,
     );
   const pid = await Promise.race([output.pid, exit.then((result) => Promise.reject(exitedEarly(result)))]);
-  const terminate = terminator(connection, pid, exit, logger);
+  const terminate = terminator(connection, pid, remotePort, exit, logger);
 
   const timeoutMs = options.listenTimeoutMs ?? 15_000;
   const wait = await connection.exec(shellJoin([options.python, '-c', WAIT_LISTENING, String(remotePort), String(timeoutMs / 1000)]));
@@ -178,17 +181,32 @@ async function pickRemotePort(connection: SshConnection, python: string, host: s
   throw new SshError('launch-failed', `could not run ${python} on ${host} (${describeExit(result)})${tail(result.stderr.trim())}`);
 }
 
-function terminator(connection: SshConnection, pid: number, exit: Promise<RemoteExit>, logger: Logger): () => Promise<void> {
+function terminator(
+  connection: SshConnection,
+  pid: number,
+  remotePort: number,
+  exit: Promise<RemoteExit>,
+  logger: Logger,
+): () => Promise<void> {
   let done = false;
   exit.then(
     () => (done = true),
     () => (done = true),
   );
+  // dash's kill rejects `--`, so the group is written `-<pid>` right after the signal.
+  // debugpy's adapter daemonizes into its own session and leaves once the program is gone; wait
+  // for that, and kill it if it lingers (matched by its `--port <remotePort>` argument; the `[r]`
+  // keeps the pattern from matching this script's own command line).
+  const adapter = `debugpy/adapte[r] .*--port ${remotePort} `;
   const script = [
-    `kill -TERM -- -${pid} 2>/dev/null || exit 0`,
+    `kill -TERM -${pid} 2>/dev/null`,
     'i=0',
-    `while [ $i -lt 20 ]; do kill -0 -- -${pid} 2>/dev/null || exit 0; sleep 0.1; i=$((i+1)); done`,
-    `kill -KILL -- -${pid} 2>/dev/null`,
+    `while [ $i -lt 20 ] && kill -0 -${pid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,
+    `kill -KILL -${pid} 2>/dev/null`,
+    'command -v pgrep >/dev/null 2>&1 || exit 0',
+    'i=0',
+    `while [ $i -lt 20 ] && pgrep -f ${shellQuote(adapter)} >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done`,
+    `pkill -KILL -f ${shellQuote(adapter)} 2>/dev/null`,
     'exit 0',
   ].join('\n');
   let terminating: Promise<void> | undefined;

@@ -4,7 +4,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 
-/** How a remote command ended: `code` from `exit-status`, `signal` (e.g. `TERM`) from `exit-signal`; both null if the channel closed without either (connection lost). */
+/** How a remote command ended: `code` from `exit-status`, `signal` from `exit-signal` as ssh2 names it (e.g. `SIGTERM`); both null if the channel closed without either (connection lost). */
 export interface RemoteExit {
   code: number | null;
   signal: string | null;

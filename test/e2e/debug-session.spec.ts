@@ -11,7 +11,11 @@ const program = resolve('test/fixtures/programs/counter.py');
 /** `total += step` in counter.py. */
 const TOTAL_LINE = 14;
 
-test('launch a program over SSH, break, inspect, watch, step, evaluate, run to the end', async ({ app, sshd, page }) => {
+test('launch a program over SSH, break, inspect, watch, step, evaluate, run to the end', async ({
+  app,
+  sshd,
+  page,
+}) => {
   await expect(page.getByText('No profile yet')).toBeVisible();
   await app.createProfile({
     name: 'loopback',
@@ -32,7 +36,9 @@ test('launch a program over SSH, break, inspect, watch, step, evaluate, run to t
   const prompt = page.getByRole('dialog', { name: 'Unknown host key' });
   await expect(prompt).toBeVisible();
   await snap(page, '03-host-key-prompt');
-  const expected = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1];
+  const expected = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyPath}.pub`], {
+    encoding: 'utf8',
+  }).split(' ')[1];
   expect(await app.trustHostKey()).toBe(expected);
 
   // The program runs: its output streams into the console, its source is shown.

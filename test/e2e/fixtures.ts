@@ -21,20 +21,34 @@ export interface WebMode {
   log(): string;
 }
 
-async function startWebMode(testInfo: TestInfo): Promise<{ web: WebMode; stop: () => Promise<void> }> {
+async function startWebMode(
+  testInfo: TestInfo,
+): Promise<{ web: WebMode; stop: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'periscope-e2e-'));
   const home = join(root, 'home');
   const dataDir = join(root, 'data');
   await mkdir(home, { recursive: true });
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, ['dist/periscope.js', 'web', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(root, 'config'), PERISCOPE_LOG: 'debug' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['dist/periscope.js', 'web', '--port', '0', '--data-dir', dataDir],
+    {
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(root, 'config'),
+        PERISCOPE_LOG: 'debug',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`periscope web did not print its URL:\n${log}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`periscope web did not print its URL:\n${log}`)),
+      20_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /Periscope web UI: (http:\/\/\S+)/.exec(out);
@@ -70,7 +84,8 @@ export const test = base.extend<{ sshd: TestSshd; web: WebMode; app: PeriscopePa
   web: async ({ sshd: _sshd }, use, testInfo) => {
     const { web, stop } = await startWebMode(testInfo);
     await use(web);
-    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('periscope.log', { body: web.log() });
+    if (testInfo.status !== testInfo.expectedStatus)
+      await testInfo.attach('periscope.log', { body: web.log() });
     await stop();
   },
   app: async ({ page, web }, use) => {

@@ -61,7 +61,10 @@ export class RelayTestClient implements ClientTransport {
   }
 
   /** Calls an app method; resolves with the response (ok or not). */
-  async appRaw<M extends AppMethod>(method: M, params: AppMethods[M]['params']): Promise<AppResponse> {
+  async appRaw<M extends AppMethod>(
+    method: M,
+    params: AppMethods[M]['params'],
+  ): Promise<AppResponse> {
     const id = this.nextAppId++;
     const response = this.waitFor((m) => m.type === 'app-response' && m.id === id, 120_000);
     this.sendRaw(JSON.stringify({ type: 'app', id, method, params }));
@@ -69,9 +72,13 @@ export class RelayTestClient implements ClientTransport {
   }
 
   /** Calls an app method; rejects with the error message when it fails. */
-  async app<M extends AppMethod>(method: M, params: AppMethods[M]['params']): Promise<AppMethods[M]['result']> {
+  async app<M extends AppMethod>(
+    method: M,
+    params: AppMethods[M]['params'],
+  ): Promise<AppMethods[M]['result']> {
     const response = await this.appRaw(method, params);
-    if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
+    if (!response.ok)
+      throw Object.assign(new Error(response.error.message), { code: response.error.code });
     return response.result as AppMethods[M]['result'];
   }
 
@@ -91,12 +98,23 @@ export class RelayTestClient implements ClientTransport {
         (m.message as DebugProtocol.Response).request_seq === seq,
       timeoutMs,
     );
-    this.sendRaw(JSON.stringify({ type: 'dap', sessionId, message: { seq, type: 'request', command, arguments: args } }));
+    this.sendRaw(
+      JSON.stringify({
+        type: 'dap',
+        sessionId,
+        message: { seq, type: 'request', command, arguments: args },
+      }),
+    );
     return ((await response) as DapRelayMessage).message as DebugProtocol.Response;
   }
 
   /** Resolves with the next DAP event `event` of a session (already received ones count if `fromIndex` given). */
-  dapEvent(sessionId: string, event: string, timeoutMs = 30_000, fromIndex?: number): Promise<DebugProtocol.Event> {
+  dapEvent(
+    sessionId: string,
+    event: string,
+    timeoutMs = 30_000,
+    fromIndex?: number,
+  ): Promise<DebugProtocol.Event> {
     const match = (m: RelayMessage): boolean =>
       m.type === 'dap' &&
       m.sessionId === sessionId &&
@@ -114,7 +132,8 @@ export class RelayTestClient implements ClientTransport {
     timeoutMs = 30_000,
   ): Promise<AppEvents[E]> {
     return this.waitFor(
-      (m) => m.type === 'app-event' && m.event === event && predicate((m as AppEventMessage<E>).body),
+      (m) =>
+        m.type === 'app-event' && m.event === event && predicate((m as AppEventMessage<E>).body),
       timeoutMs,
     ).then((m) => (m as AppEventMessage<E>).body);
   }
@@ -128,13 +147,18 @@ export class RelayTestClient implements ClientTransport {
 
   /** Every failed app response received so far. */
   appErrors(): Extract<AppResponse, { ok: false }>[] {
-    return this.received.filter((m): m is Extract<AppResponse, { ok: false }> => m.type === 'app-response' && !m.ok);
+    return this.received.filter(
+      (m): m is Extract<AppResponse, { ok: false }> => m.type === 'app-response' && !m.ok,
+    );
   }
 
   /** All text of `session.output` events so far, for a session. */
   output(sessionId: string): string {
     return this.received
-      .filter((m): m is AppEventMessage<'session.output'> => m.type === 'app-event' && m.event === 'session.output')
+      .filter(
+        (m): m is AppEventMessage<'session.output'> =>
+          m.type === 'app-event' && m.event === 'session.output',
+      )
       .filter((m) => m.body.sessionId === sessionId)
       .map((m) => m.body.text)
       .join('');

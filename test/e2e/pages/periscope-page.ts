@@ -50,24 +50,38 @@ export class PeriscopePage {
     await form.getByLabel('Private key file').fill(input.keyPath);
     await form.getByLabel('Python interpreter').fill(input.python);
     if (input.cwd !== undefined) await form.getByLabel('Working directory').fill(input.cwd);
-    if (input.justMyCode !== undefined) await form.getByLabel('Just my code').setChecked(input.justMyCode);
+    if (input.justMyCode !== undefined)
+      await form.getByLabel('Just my code').setChecked(input.justMyCode);
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(this.profileItem(input.name)).toBeVisible();
   }
 
   profileItem(name: string): Locator {
-    return this.page.getByRole('list', { name: 'Profiles' }).getByRole('listitem').filter({ hasText: name });
+    return this.page
+      .getByRole('list', { name: 'Profiles' })
+      .getByRole('listitem')
+      .filter({ hasText: name });
   }
 
   /** Opens the launch dialog of a profile and fills it in; does not press Launch. */
-  async fillLaunch(profileName: string, options: { kind?: 'file' | 'module'; program: string; args?: string; cwd?: string; justMyCode?: boolean }): Promise<Locator> {
+  async fillLaunch(
+    profileName: string,
+    options: {
+      kind?: 'file' | 'module';
+      program: string;
+      args?: string;
+      cwd?: string;
+      justMyCode?: boolean;
+    },
+  ): Promise<Locator> {
     await this.profileItem(profileName).getByRole('button', { name: 'Launch…' }).click();
     const dialog = this.page.getByRole('dialog', { name: 'Launch program' });
     await dialog.getByLabel('Run').selectOption(options.kind ?? 'file');
     await dialog.getByLabel('Program').fill(options.program);
     if (options.args !== undefined) await dialog.getByLabel('Arguments').fill(options.args);
     if (options.cwd !== undefined) await dialog.getByLabel('Working directory').fill(options.cwd);
-    if (options.justMyCode !== undefined) await dialog.getByLabel('Just my code').setChecked(options.justMyCode);
+    if (options.justMyCode !== undefined)
+      await dialog.getByLabel('Just my code').setChecked(options.justMyCode);
     return dialog;
   }
 
@@ -82,7 +96,9 @@ export class PeriscopePage {
 
   /** Clicks the gutter of `line` in the source view (toggles a breakpoint). */
   async toggleBreakpoint(line: number): Promise<void> {
-    const lineNumber = this.sourceView.locator('.cm-lineNumbers .cm-gutterElement').filter({ hasText: new RegExp(`^${line}$`) });
+    const lineNumber = this.sourceView
+      .locator('.cm-lineNumbers .cm-gutterElement')
+      .filter({ hasText: new RegExp(`^${line}$`) });
     await lineNumber.click();
   }
 
@@ -95,7 +111,9 @@ export class PeriscopePage {
   }
 
   variable(name: string): Locator {
-    return this.variables.filter({ has: this.page.locator('.name', { hasText: new RegExp(`^${escape(name)}$`) }) });
+    return this.variables.filter({
+      has: this.page.locator('.name', { hasText: new RegExp(`^${escape(name)}$`) }),
+    });
   }
 
   async addWatch(expression: string): Promise<void> {
@@ -129,10 +147,12 @@ export class PeriscopePage {
   /** Scrolls the source view until `line` is rendered (CodeMirror renders only what is visible). */
   async scrollSourceToLine(line: number): Promise<void> {
     const scroller = this.sourceView.locator('.cm-scroller');
-    const gutter = this.sourceView.locator('.cm-lineNumbers .cm-gutterElement').filter({ hasText: new RegExp(`^${line}$`) });
+    const gutter = this.sourceView
+      .locator('.cm-lineNumbers .cm-gutterElement')
+      .filter({ hasText: new RegExp(`^${line}$`) });
     for (let i = 0; i < 200 && (await gutter.count()) === 0; i++) {
       await scroller.evaluate((el, target) => {
-        const lineHeight = (el.querySelector('.cm-line') as HTMLElement | null)?.offsetHeight ?? 18;
+        const lineHeight = el.querySelector<HTMLElement>('.cm-line')?.offsetHeight ?? 18;
         el.scrollTop = Math.max(0, (target - 10) * lineHeight);
       }, line);
       await this.page.waitForTimeout(50);

@@ -52,7 +52,12 @@ describe('relay over a real sshd and a real debugpy', () => {
       pathMappings: [],
       justMyCode: true,
     });
-    relay = new Relay({ profileStore: store, dataDir, logger: silentLogger, knownHostsFiles: [knownHosts, join(dataDir, 'known_hosts')] });
+    relay = new Relay({
+      profileStore: store,
+      dataDir,
+      logger: silentLogger,
+      knownHostsFiles: [knownHosts, join(dataDir, 'known_hosts')],
+    });
     context.onTestFinished(async () => {
       await relay.close();
       await rm(root, { recursive: true, force: true });
@@ -66,7 +71,18 @@ describe('relay over a real sshd and a real debugpy', () => {
       client.onHostKeyPrompt = (m) => {
         if (m.type === 'app-event' && m.event === 'hostKey.prompt') {
           const { promptId } = m.body as { promptId: string };
-          setTimeout(() => client.sendRaw(JSON.stringify({ type: 'app', id: 99_999, method: 'hostKey.answer', params: { promptId, accept: autoTrust } })), 0);
+          setTimeout(
+            () =>
+              client.sendRaw(
+                JSON.stringify({
+                  type: 'app',
+                  id: 99_999,
+                  method: 'hostKey.answer',
+                  params: { promptId, accept: autoTrust },
+                }),
+              ),
+            0,
+          );
         }
       };
     }
@@ -84,39 +100,67 @@ describe('relay over a real sshd and a real debugpy', () => {
   it('launches over SSH, stops at a breakpoint, inspects, evaluates, and runs to the end', async () => {
     await writeFile(knownHosts, sshd.knownHostsLine() + '\n');
     const client = connect(undefined);
-    const stopped = client.appEvent('sessions.changed', (b) => b.sessions[0]?.state === 'stopped', 60_000);
+    const stopped = client.appEvent(
+      'sessions.changed',
+      (b) => b.sessions[0]?.state === 'stopped',
+      60_000,
+    );
     const { session } = await client.app('session.launch', launchParams([{ line: TOTAL_LINE }]));
-    expect(client.received.some((m) => m.type === 'app-event' && m.event === 'hostKey.prompt')).toBe(false);
+    expect(
+      client.received.some((m) => m.type === 'app-event' && m.event === 'hostKey.prompt'),
+    ).toBe(false);
     const sessionId = session.id;
     await stopped;
     const stoppedEvent = await client.dapEvent(sessionId, 'stopped', 30_000, 0);
     expect(stoppedEvent.body).toMatchObject({ reason: 'breakpoint' });
     const threadId = (stoppedEvent.body as DebugProtocol.StoppedEvent['body']).threadId ?? 0;
 
-    const stack = await client.dap(sessionId, 1, 'stackTrace', { threadId, startFrame: 0, levels: 20 });
+    const stack = await client.dap(sessionId, 1, 'stackTrace', {
+      threadId,
+      startFrame: 0,
+      levels: 20,
+    });
     const frames = (stack.body as DebugProtocol.StackTraceResponse['body']).stackFrames;
     expect(frames[0]).toMatchObject({ name: 'main', line: TOTAL_LINE, source: { path: program } });
 
     const scopes = await client.dap(sessionId, 2, 'scopes', { frameId: frames[0]?.id });
     const locals = (scopes.body as DebugProtocol.ScopesResponse['body']).scopes[0];
     expect(locals?.name).toMatch(/locals/i);
-    const variables = await client.dap(sessionId, 3, 'variables', { variablesReference: locals?.variablesReference });
+    const variables = await client.dap(sessionId, 3, 'variables', {
+      variablesReference: locals?.variablesReference,
+    });
     const byName = Object.fromEntries(
-      (variables.body as DebugProtocol.VariablesResponse['body']).variables.map((v) => [v.name, v.value]),
+      (variables.body as DebugProtocol.VariablesResponse['body']).variables.map((v) => [
+        v.name,
+        v.value,
+      ]),
     );
     expect(byName).toMatchObject({ step: '1', total: '0', steps: '3' });
 
-    const evaluation = await client.dap(sessionId, 4, 'evaluate', { expression: 'total + step * 100', frameId: frames[0]?.id, context: 'repl' });
+    const evaluation = await client.dap(sessionId, 4, 'evaluate', {
+      expression: 'total + step * 100',
+      frameId: frames[0]?.id,
+      context: 'repl',
+    });
     expect((evaluation.body as DebugProtocol.EvaluateResponse['body']).result).toBe('100');
 
     // Clear the breakpoint and run to the end; the program's output arrives over SSH.
-    const cleared = await client.dap(sessionId, 5, 'setBreakpoints', { source: { path: program }, breakpoints: [] });
+    const cleared = await client.dap(sessionId, 5, 'setBreakpoints', {
+      source: { path: program },
+      breakpoints: [],
+    });
     expect(cleared.success).toBe(true);
-    const ended = client.appEvent('sessions.changed', (b) => b.sessions[0]?.state === 'ended', 30_000);
+    const ended = client.appEvent(
+      'sessions.changed',
+      (b) => b.sessions[0]?.state === 'ended',
+      30_000,
+    );
     await client.dap(sessionId, 6, 'continue', { threadId });
     const { sessions } = await ended;
     expect(sessions[0]?.endReason).toContain('exit code 0');
-    await expect.poll(() => client.output(sessionId), { timeout: 10_000 }).toContain('done, total=6');
+    await expect
+      .poll(() => client.output(sessionId), { timeout: 10_000 })
+      .toContain('done, total=6');
     expect(client.output(sessionId)).toContain('finished without error');
   });
 
@@ -125,15 +169,26 @@ describe('relay over a real sshd and a real debugpy', () => {
     const prompt = client.appEvent('hostKey.prompt');
     const { session } = await client.app('session.launch', launchParams([]));
     const question = await prompt;
-    const expected = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyPath}.pub`], { encoding: 'utf8' }).split(' ')[1];
-    expect(question).toMatchObject({ host: '127.0.0.1', port: sshd.port, keyType: sshd.hostKeyType, fingerprint: expected });
+    const expected = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyPath}.pub`], {
+      encoding: 'utf8',
+    }).split(' ')[1];
+    expect(question).toMatchObject({
+      host: '127.0.0.1',
+      port: sshd.port,
+      keyType: sshd.hostKeyType,
+      fingerprint: expected,
+    });
     await client.app('session.close', { sessionId: session.id });
-    expect(await readFile(join(dataDir, 'known_hosts'), 'utf8')).toContain(`[127.0.0.1]:${sshd.port}`);
+    expect(await readFile(join(dataDir, 'known_hosts'), 'utf8')).toContain(
+      `[127.0.0.1]:${sshd.port}`,
+    );
 
     // Next time the key is known: no question.
     const again = connect(false);
     const { session: second } = await again.app('session.launch', launchParams([]));
-    expect(again.received.some((m) => m.type === 'app-event' && m.event === 'hostKey.prompt')).toBe(false);
+    expect(again.received.some((m) => m.type === 'app-event' && m.event === 'hostKey.prompt')).toBe(
+      false,
+    );
     await again.app('session.close', { sessionId: second.id });
   });
 
@@ -153,6 +208,8 @@ describe('relay over a real sshd and a real debugpy', () => {
     expect(response.ok).toBe(false);
     expect(!response.ok && response.error.code).toBe('host-key-changed');
     expect(!response.ok && response.error.message).toMatch(/changed/i);
-    expect(client.received.some((m) => m.type === 'app-event' && m.event === 'hostKey.prompt')).toBe(false);
+    expect(
+      client.received.some((m) => m.type === 'app-event' && m.event === 'hostKey.prompt'),
+    ).toBe(false);
   });
 });

@@ -20,20 +20,30 @@ interface HttpResult {
   body: string;
 }
 
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<HttpResult> {
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
 /** Tries a WebSocket upgrade; resolves with 'open' or the HTTP status of the refusal. */
-function upgrade(port: number, headers: Record<string, string>): Promise<{ outcome: 'open' | number; ws?: WebSocket }> {
+function upgrade(
+  port: number,
+  headers: Record<string, string>,
+): Promise<{ outcome: 'open' | number; ws?: WebSocket }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/client`, { headers });
     ws.once('open', () => resolve({ outcome: 'open', ws }));
@@ -55,7 +65,12 @@ describe('web mode server', () => {
     await mkdir(staticDir);
     await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Periscope</title>');
     await writeFile(join(root, 'secret.txt'), 'outside the static dir');
-    const logger = createLogger('test', (level, scope, message, fields) => logLines.push(`${level} ${scope} ${message} ${JSON.stringify(fields ?? {})}`), 'debug');
+    const logger = createLogger(
+      'test',
+      (level, scope, message, fields) =>
+        logLines.push(`${level} ${scope} ${message} ${JSON.stringify(fields ?? {})}`),
+      'debug',
+    );
     const profileStore = await ProfileStore.open(join(root, 'data'), { logger });
     relay = new Relay({ profileStore, dataDir: join(root, 'data'), logger });
     token = createClientToken();
@@ -80,7 +95,9 @@ describe('web mode server', () => {
     expect((await get(server.port, '/')).status).toBe(401);
     expect((await get(server.port, '/index.html')).status).toBe(401);
     expect((await get(server.port, '/?token=wrong')).status).toBe(401);
-    expect((await get(server.port, '/', { Cookie: `periscope-token-${server.port}=wrong` })).status).toBe(401);
+    expect(
+      (await get(server.port, '/', { Cookie: `periscope-token-${server.port}=wrong` })).status,
+    ).toBe(401);
   });
 
   it('exchanges the token for an HttpOnly SameSite=Strict cookie and drops it from the address bar', async () => {
@@ -98,7 +115,14 @@ describe('web mode server', () => {
   });
 
   it('refuses a Host that is not a loopback name at its port (DNS rebinding)', async () => {
-    for (const host of ['evil.test', `evil.test:${server.port}`, `127.0.0.1:1`, `localhost6:${server.port}`, `127.1:${server.port}`, `0177.0.0.1:${server.port}`]) {
+    for (const host of [
+      'evil.test',
+      `evil.test:${server.port}`,
+      `127.0.0.1:1`,
+      `localhost6:${server.port}`,
+      `127.1:${server.port}`,
+      `0177.0.0.1:${server.port}`,
+    ]) {
       expect((await get(server.port, `/?token=${token}`, { Host: host })).status, host).toBe(403);
     }
   });
@@ -112,21 +136,48 @@ describe('web mode server', () => {
 
   it('refuses WebSocket upgrades without the token (401) or from another origin or host (403)', async () => {
     expect((await upgrade(server.port, { Origin: origin() })).outcome).toBe(401);
-    expect((await upgrade(server.port, { Origin: 'http://evil.test', Cookie: cookie() })).outcome).toBe(403);
+    expect(
+      (await upgrade(server.port, { Origin: 'http://evil.test', Cookie: cookie() })).outcome,
+    ).toBe(403);
     expect((await upgrade(server.port, { Cookie: cookie() })).outcome).toBe(403);
-    expect((await upgrade(server.port, { Origin: `http://localhost6:${server.port}`, Cookie: cookie() })).outcome).toBe(403);
-    expect((await upgrade(server.port, { Host: `evil.test:${server.port}`, Origin: `http://evil.test:${server.port}`, Cookie: cookie() })).outcome).toBe(403);
+    expect(
+      (await upgrade(server.port, { Origin: `http://localhost6:${server.port}`, Cookie: cookie() }))
+        .outcome,
+    ).toBe(403);
+    expect(
+      (
+        await upgrade(server.port, {
+          Host: `evil.test:${server.port}`,
+          Origin: `http://evil.test:${server.port}`,
+          Cookie: cookie(),
+        })
+      ).outcome,
+    ).toBe(403);
   });
 
   it('accepts a WebSocket with the cookie and its own origin, and speaks the client protocol', async () => {
     const { outcome, ws } = await upgrade(server.port, { Origin: origin(), Cookie: cookie() });
     expect(outcome).toBe('open');
-    const reply = new Promise<unknown>((resolve) => ws?.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
+    const reply = new Promise<unknown>((resolve) =>
+      ws?.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))),
+    );
     ws?.send(JSON.stringify({ type: 'app', id: 1, method: 'profiles.list', params: {} }));
-    expect(await reply).toEqual({ type: 'app-response', id: 1, ok: true, result: { profiles: [] } });
-    const bad = new Promise<unknown>((resolve) => ws?.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
+    expect(await reply).toEqual({
+      type: 'app-response',
+      id: 1,
+      ok: true,
+      result: { profiles: [] },
+    });
+    const bad = new Promise<unknown>((resolve) =>
+      ws?.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))),
+    );
     ws?.send('{"type":"app","id":2,"method":"profiles.delete","params":{}}');
-    expect(await bad).toMatchObject({ type: 'app-response', id: 2, ok: false, error: { code: 'invalid-message' } });
+    expect(await bad).toMatchObject({
+      type: 'app-response',
+      id: 2,
+      ok: false,
+      error: { code: 'invalid-message' },
+    });
     ws?.close();
   });
 

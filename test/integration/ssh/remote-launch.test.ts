@@ -50,6 +50,16 @@ describe('launch under debugpy over SSH', () => {
   });
   afterAll(async () => {
     for (const debuggee of debuggees) await debuggee.terminate();
+    // Safety net (the "remote" machine is this one): nothing of ours may outlive the tests.
+    for (const debuggee of debuggees) {
+      for (const pid of await debugpyPids(debuggee.remotePort)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
     await connection?.close();
     await sshd?.stop();
     await tmp?.remove();
@@ -110,7 +120,7 @@ describe('launch under debugpy over SSH', () => {
     expect((await debugpyPids(debuggee.remotePort)).length).toBeGreaterThanOrEqual(1);
     const started = Date.now();
     await debuggee.terminate();
-    expect(await debuggee.exit).toEqual({ code: null, signal: 'TERM' });
+    expect(await debuggee.exit).toEqual({ code: null, signal: 'SIGTERM' });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await debugpyPids(debuggee.remotePort)).toEqual([]);
   });

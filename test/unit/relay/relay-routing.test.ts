@@ -12,12 +12,19 @@ import { createFakeTracer, NO_RESPONSE, type FakeTracer } from '../../fixtures/f
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 /** A fake debugpy that completes the attach handshake the way debugpy does. */
-function debugpyLikeTracer(): { started: StartedTracer; tracer: FakeTracer; disposed: () => boolean } {
+function debugpyLikeTracer(): {
+  started: StartedTracer;
+  tracer: FakeTracer;
+  disposed: () => boolean;
+} {
   const { client, tracer } = createFakeTracer();
   let attachRequest: DebugProtocol.Request | undefined;
   let disposed = false;
   tracer
-    .on('initialize', () => ({ supportsConfigurationDoneRequest: true, exceptionBreakpointFilters: [] }))
+    .on('initialize', () => ({
+      supportsConfigurationDoneRequest: true,
+      exceptionBreakpointFilters: [],
+    }))
     .on('attach', (_args, request) => {
       attachRequest = request;
       setTimeout(() => tracer.sendEvent('initialized'), 1);
@@ -25,7 +32,10 @@ function debugpyLikeTracer(): { started: StartedTracer; tracer: FakeTracer; disp
     })
     .on('setExceptionBreakpoints', () => ({ breakpoints: [] }))
     .on('setBreakpoints', (args) => ({
-      breakpoints: (args as DebugProtocol.SetBreakpointsArguments).breakpoints?.map((b) => ({ verified: true, line: b.line })),
+      breakpoints: (args as DebugProtocol.SetBreakpointsArguments).breakpoints?.map((b) => ({
+        verified: true,
+        line: b.line,
+      })),
     }))
     .on('configurationDone', () => {
       setTimeout(() => attachRequest && tracer.respond(attachRequest), 1);
@@ -72,7 +82,12 @@ describe('Relay routing', () => {
       justMyCode: true,
     });
     fake = debugpyLikeTracer();
-    relay = new Relay({ profileStore: store, dataDir: dir, logger: silentLogger, startTracer: () => Promise.resolve(fake.started) });
+    relay = new Relay({
+      profileStore: store,
+      dataDir: dir,
+      logger: silentLogger,
+      startTracer: () => Promise.resolve(fake.started),
+    });
   });
 
   afterEach(async () => {
@@ -80,7 +95,11 @@ describe('Relay routing', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function launchWithTwoClients(): Promise<{ a: RelayTestClient; b: RelayTestClient; sessionId: string }> {
+  async function launchWithTwoClients(): Promise<{
+    a: RelayTestClient;
+    b: RelayTestClient;
+    sessionId: string;
+  }> {
     const a = new RelayTestClient('a');
     const b = new RelayTestClient('b');
     relay.connectClient(a);
@@ -105,7 +124,10 @@ describe('Relay routing', () => {
       'setExceptionBreakpoints',
       'configurationDone',
     ]);
-    expect(fake.tracer.requests[1]?.arguments).toMatchObject({ justMyCode: true, pathMappings: [] });
+    expect(fake.tracer.requests[1]?.arguments).toMatchObject({
+      justMyCode: true,
+      pathMappings: [],
+    });
   });
 
   it('answers each client with its own request_seq when seq numbers overlap', async () => {
@@ -118,17 +140,23 @@ describe('Relay routing', () => {
       await new Promise((r) => setTimeout(r, mine === 1 ? 50 : 1));
       return { threads: [{ id: mine, name: `answer ${mine}` }] };
     });
-    const [ra, rb] = await Promise.all([a.dap(sessionId, 7, 'threads'), b.dap(sessionId, 7, 'threads')]);
+    const [ra, rb] = await Promise.all([
+      a.dap(sessionId, 7, 'threads'),
+      b.dap(sessionId, 7, 'threads'),
+    ]);
     expect(ra.request_seq).toBe(7);
     expect(rb.request_seq).toBe(7);
     expect((ra.body as DebugProtocol.ThreadsResponse['body']).threads[0]?.name).toBe('answer 1');
     expect((rb.body as DebugProtocol.ThreadsResponse['body']).threads[0]?.name).toBe('answer 2');
     // Each response went only to the client that asked.
-    const responsesTo = (c: RelayTestClient): number => c.dapResponses().filter((r) => r.command === 'threads').length;
+    const responsesTo = (c: RelayTestClient): number =>
+      c.dapResponses().filter((r) => r.command === 'threads').length;
     expect(responsesTo(a)).toBe(1);
     expect(responsesTo(b)).toBe(1);
     // The tracer saw distinct seq numbers, not the clients' 7s.
-    const tracerSeqs = fake.tracer.requests.filter((r) => r.command === 'threads').map((r) => r.seq);
+    const tracerSeqs = fake.tracer.requests
+      .filter((r) => r.command === 'threads')
+      .map((r) => r.seq);
     expect(new Set(tracerSeqs).size).toBe(2);
   });
 
@@ -164,15 +192,31 @@ describe('Relay routing', () => {
     const { a, sessionId } = await launchWithTwoClients();
     const before = fake.tracer.requests.length;
     a.sendRaw('not json');
-    a.sendRaw(JSON.stringify({ type: 'dap', sessionId, message: { seq: -1, type: 'request', command: 'threads' } }));
-    a.sendRaw(JSON.stringify({ type: 'dap', sessionId, message: { seq: 5, type: 'request', command: 'bad command!' } }));
-    a.sendRaw(JSON.stringify({ type: 'app', id: 9, method: 'profiles.delete', params: { id: 42 } }));
+    a.sendRaw(
+      JSON.stringify({
+        type: 'dap',
+        sessionId,
+        message: { seq: -1, type: 'request', command: 'threads' },
+      }),
+    );
+    a.sendRaw(
+      JSON.stringify({
+        type: 'dap',
+        sessionId,
+        message: { seq: 5, type: 'request', command: 'bad command!' },
+      }),
+    );
+    a.sendRaw(
+      JSON.stringify({ type: 'app', id: 9, method: 'profiles.delete', params: { id: 42 } }),
+    );
     a.sendRaw(JSON.stringify({ type: 'app', id: 10, method: 'no.such.method', params: {} }));
     await new Promise((r) => setTimeout(r, 20));
     const dapErrors = a.dapResponses().filter((r) => !r.success);
     const appErrors = a.appErrors();
     expect(dapErrors.length + appErrors.length).toBe(5);
-    expect(dapErrors.find((r) => r.request_seq === 5)?.message).toContain('command must be a DAP command name');
+    expect(dapErrors.find((r) => r.request_seq === 5)?.message).toContain(
+      'command must be a DAP command name',
+    );
     expect(appErrors.find((e) => e.id === 10)?.error.message).toContain('unknown method');
     expect(appErrors.find((e) => e.id === 9)?.error.code).toBe('invalid-message');
     expect(fake.tracer.requests.length).toBe(before);

@@ -1,0 +1,232 @@
+/**
+ * The console's behaviour, between a terminal (xterm.js, or a fake in tests), a session's
+ * {@link ConsoleChannel} and the evaluation of what the user types: a line editor whose prompt
+ * stays below the output, history, multi-line blocks, paste.
+ */
+import type { ConsoleChannel } from './console-channel.js';
+import { parseInputKeys } from './input-keys.js';
+import type { InputKey } from './input-keys.js';
+import { LineEditor } from './line-editor.js';
+import { OutputColumnTracker } from './output-column.js';
+import { renderPromptArea } from './prompt-area.js';
+
+/** What the console needs of a terminal. `Terminal` from `@xterm/xterm` fits. */
+export interface ConsoleTerminal {
+  /** Width in columns. */
+  readonly cols: number;
+  write(data: string): void;
+}
+
+/** Result of evaluating an expression or statement in the selected frame. */
+export interface EvaluationResult {
+  /** False: `text` is an error message (shown in red). */
+  ok: boolean;
+  text: string;
+}
+
+/** Evaluates source in the selected frame (DAP `evaluate`, context `repl`). */
+export type Evaluate = (expression: string) => Promise<EvaluationResult>;
+
+/** Settings of a {@link ConsoleController}; all but `terminal` and `channel` can change later. */
+export interface ConsoleControllerOptions {
+  terminal: ConsoleTerminal;
+  channel: ConsoleChannel;
+  evaluate: Evaluate;
+  /** False when no frame is stopped: the input shows {@link DISABLED_HINT} and does not evaluate. */
+  enabled: boolean;
+  /** Prompt of a statement's first line; default `>>> `. */
+  prompt?: string;
+}
+
+/** Shown while evaluation is impossible (no stopped frame). */
+export const DISABLED_HINT = 'Pause the program to evaluate in a frame';
+/** Prompt of a block's continuation lines, as in the Python interactive interpreter. */
+export const CONTINUATION_PROMPT = '... ';
+
+/**
+ * Wires a terminal to a console channel. Call {@link attach} once the terminal is open, feed it
+ * `onData` strings through {@link handleData}, and {@link dispose} it with the terminal.
+ */
+export class ConsoleController {
+  private readonly terminal: ConsoleTerminal;
+  private readonly channel: ConsoleChannel;
+  private readonly editor: LineEditor;
+  private readonly outputColumn = new OutputColumnTracker();
+  private evaluate: Evaluate;
+  private enabled: boolean;
+  private prompt: string;
+  /** Erase sequence of the prompt area on screen, or null while it is not drawn. */
+  private drawnErase: string | null = null;
+  private busy = false;
+  /** Keys received while an evaluation runs (typed ahead or pasted). */
+  private queuedKeys: InputKey[] = [];
+  private unsubscribe: (() => void) | null = null;
+  private disposed = false;
+
+  constructor(options: ConsoleControllerOptions) {
+    this.terminal = options.terminal;
+    this.channel = options.channel;
+    this.evaluate = options.evaluate;
+    this.enabled = options.enabled;
+    this.prompt = options.prompt ?? '>>> ';
+    this.editor = new LineEditor(options.channel.history);
+  }
+
+  /** True while an evaluation is awaited. */
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  /** Subscribes to the channel (the terminal first gets its history) and draws the prompt. */
+  attach(): void {
+    if (this.unsubscribe !== null || this.disposed) return;
+    this.unsubscribe = this.channel.subscribe((chunk) => this.writeOutput(chunk));
+    this.redraw();
+  }
+
+  /** Stops listening to the channel; the controller does nothing afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.queuedKeys = [];
+  }
+
+  /** Changes whether evaluation is possible (redraws the hint). */
+  setEnabled(enabled: boolean): void {
+    if (enabled === this.enabled) return;
+    this.enabled = enabled;
+    this.redraw();
+  }
+
+  /** Changes the first-line prompt. */
+  setPrompt(prompt: string): void {
+    if (prompt === this.prompt) return;
+    this.prompt = prompt;
+    this.redraw();
+  }
+
+  /** Changes the evaluation function (e.g. when the app passes a new closure). */
+  setEvaluate(evaluate: Evaluate): void {
+    this.evaluate = evaluate;
+  }
+
+  /** Redraws the input after the terminal changed size. */
+  handleResize(): void {
+    this.redraw();
+  }
+
+  /** Handles a string from `Terminal.onData` (typed keys or a paste). */
+  handleData(data: string): void {
+    if (this.disposed) return;
+    this.queuedKeys.push(...parseInputKeys(data));
+    this.processKeys();
+  }
+
+  /** Applies queued keys until they run out or an evaluation starts. */
+  private processKeys(): void {
+    let changed = false;
+    while (!this.busy && !this.disposed) {
+      const key = this.queuedKeys.shift();
+      if (key === undefined) break;
+      if (key.type === 'enter' && !this.enabled) {
+        if (this.editor.source.trim() !== '') this.channel.write(DISABLED_HINT, 'info');
+        continue;
+      }
+      const result = this.editor.handle(key);
+      if (result.type === 'submitted') {
+        this.submit(result.lines);
+        return;
+      }
+      if (result.type === 'cancelled') {
+        this.hide();
+        this.channel.write(`${this.echo(result.lines)}^C`, 'input');
+      }
+      changed = true;
+    }
+    if (changed && !this.busy) this.redraw();
+  }
+
+  private submit(lines: string[]): void {
+    const source = lines.join('\n');
+    this.hide();
+    this.channel.write(this.echo(lines), 'input');
+    if (source.trim() === '') {
+      this.redraw();
+      this.processKeys();
+      return;
+    }
+    this.busy = true;
+    void this.runEvaluation(source).finally(() => {
+      this.busy = false;
+      if (this.disposed) return;
+      this.redraw();
+      this.processKeys();
+    });
+  }
+
+  private async runEvaluation(source: string): Promise<void> {
+    try {
+      const result = await this.evaluate(source);
+      if (result.text !== '') this.channel.write(result.text, result.ok ? 'result' : 'error');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.channel.write(message || 'Evaluation failed', 'error');
+    }
+  }
+
+  /** The echo of submitted or cancelled lines, with their prompts. */
+  private echo(lines: readonly string[]): string {
+    if (lines.length === 0) return this.prompt;
+    return lines
+      .map((line, index) => `${index === 0 ? this.prompt : CONTINUATION_PROMPT}${line}`)
+      .join('\n');
+  }
+
+  /** Channel output: erase the input, write the output, draw the input again below it. */
+  private writeOutput(chunk: string): void {
+    if (this.disposed) return;
+    const erase = this.drawnErase ?? '';
+    this.outputColumn.feed(chunk, this.terminal.cols);
+    if (this.drawnErase === null) {
+      this.terminal.write(chunk);
+      return;
+    }
+    const drawn = this.render();
+    this.drawnErase = drawn.erase;
+    this.terminal.write(erase + chunk + drawn.draw);
+  }
+
+  /** Erases the prompt area (if drawn) and keeps it hidden (during an evaluation). */
+  private hide(): void {
+    if (this.drawnErase === null) return;
+    this.terminal.write(this.drawnErase);
+    this.drawnErase = null;
+  }
+
+  /** Draws the prompt area again, unless an evaluation is running. */
+  private redraw(): void {
+    if (this.disposed || this.unsubscribe === null || this.busy) return;
+    const erase = this.drawnErase ?? '';
+    const drawn = this.render();
+    this.drawnErase = drawn.erase;
+    this.terminal.write(erase + drawn.draw);
+  }
+
+  private render(): ReturnType<typeof renderPromptArea> {
+    const block = this.editor.blockLines;
+    const lines = [...block, this.editor.line].map((text, index) => ({
+      prompt: index === 0 ? this.prompt : CONTINUATION_PROMPT,
+      text,
+    }));
+    return renderPromptArea(
+      {
+        lines,
+        cursor: this.editor.cursor,
+        ...(this.enabled ? {} : { placeholder: DISABLED_HINT }),
+      },
+      this.terminal.cols,
+      this.outputColumn.column,
+    );
+  }
+}

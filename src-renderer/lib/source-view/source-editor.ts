@@ -1,0 +1,161 @@
+/**
+ * The source view's CodeMirror editor: read-only Python with line numbers, a breakpoint gutter
+ * and the current line. Created once per component; later prop changes go through
+ * {@link SourceEditor.update}, which replaces the document or dispatches StateEffects instead of
+ * recreating the view.
+ */
+import { python } from '@codemirror/lang-python';
+import { EditorState } from '@codemirror/state';
+import type { Extension } from '@codemirror/state';
+import { EditorView, highlightSpecialChars } from '@codemirror/view';
+import { breakpointGutter } from './breakpoint-gutter.js';
+import type { ToggleBreakpoint } from './breakpoint-gutter.js';
+import { sameBreakpoints } from './debug-markers.js';
+import type { SourceBreakpoint } from './debug-markers.js';
+import { debugMarks, setBreakpointsEffect, setCurrentLineEffect } from './debug-state.js';
+import { sourceAppearance } from './source-theme.js';
+
+/** What the source view shows. */
+export interface SourceDocument {
+  /** Identifies the file: the same path keeps the scroll position when the content changes. */
+  path: string;
+  content: string;
+  breakpoints: readonly SourceBreakpoint[];
+  /** 1-based line of the selected frame, or null. */
+  currentLine: number | null;
+}
+
+/** A read-only CodeMirror view of one source file at a time. */
+export class SourceEditor {
+  /** The CodeMirror view (exposed for tests and focus handling). */
+  readonly view: EditorView;
+  private readonly extensions: Extension[];
+  private shown: SourceDocument = { path: '', content: '', breakpoints: [], currentLine: null };
+  private onToggle: ToggleBreakpoint;
+
+  /**
+   * @param parent Element the editor is appended to.
+   * @param onToggle Called with the 1-based line when its gutter or line number is clicked.
+   */
+  constructor(parent: HTMLElement, onToggle: ToggleBreakpoint) {
+    this.onToggle = onToggle;
+    this.extensions = [
+      breakpointGutter((line) => this.onToggle(line)),
+      highlightSpecialChars(),
+      python(),
+      sourceAppearance(),
+      EditorState.readOnly.of(true),
+      EditorView.editable.of(false),
+      // Focusable although not editable, so keyboard scrolling and copying work.
+      EditorView.contentAttributes.of({ tabindex: '0', 'aria-readonly': 'true' }),
+    ];
+    this.view = new EditorView({ parent, state: this.createState(this.shown) });
+  }
+
+  /** Replaces the click handler (the component's prop may change). */
+  setToggleHandler(onToggle: ToggleBreakpoint): void {
+    this.onToggle = onToggle;
+  }
+
+  /**
+   * Shows `next`. Another path: a new editor state (scrolled to the current line, centered).
+   * Same path, new content: the document is replaced and the scroll position kept. Breakpoints and
+   * current line: effects on the debug-marks field; a current line that is off-screen is scrolled
+   * to the middle of the view. Unchanged parts cost nothing.
+   */
+  update(next: SourceDocument): void {
+    const previous = this.shown;
+    this.shown = {
+      path: next.path,
+      content: next.content,
+      breakpoints: [...next.breakpoints],
+      currentLine: next.currentLine,
+    };
+    if (next.path !== previous.path) {
+      this.view.setState(this.createState(this.shown));
+      if (next.currentLine !== null) this.revealLine(next.currentLine, true);
+      return;
+    }
+    if (next.content !== previous.content) this.replaceContent(next.content);
+    if (!sameBreakpoints(previous.breakpoints, next.breakpoints)) {
+      this.view.dispatch({ effects: setBreakpointsEffect.of(this.shown.breakpoints) });
+    }
+    if (next.currentLine !== previous.currentLine) {
+      this.view.dispatch({ effects: setCurrentLineEffect.of(next.currentLine) });
+      if (next.currentLine !== null) this.revealLine(next.currentLine, false);
+    }
+  }
+
+  /** Destroys the view. */
+  destroy(): void {
+    this.view.destroy();
+  }
+
+  private createState(document: SourceDocument): EditorState {
+    return EditorState.create({
+      doc: document.content,
+      extensions: [...this.extensions, debugMarks(document.breakpoints, document.currentLine)],
+    });
+  }
+
+  /**
+   * New content for the same file: only the differing middle is replaced, and the line at the top
+   * of the view stays there (by line number, to the pixel), even when everything changed.
+   */
+  private replaceContent(content: string): void {
+    const view = this.view;
+    const scrollOffset = view.scrollDOM.scrollTop - view.documentPadding.top;
+    const topBlock = view.lineBlockAtHeight(Math.max(0, scrollOffset));
+    const topLine = view.state.doc.lineAt(topBlock.from).number;
+    const intoLine = Math.max(0, scrollOffset - topBlock.top);
+    view.dispatch({ changes: minimalChange(view.state.doc.toString(), content) });
+    if (scrollOffset <= 0) return;
+    const doc = view.state.doc;
+    const line = doc.line(Math.min(topLine, doc.lines));
+    view.dispatch({
+      effects: EditorView.scrollIntoView(line.from, { y: 'start', yMargin: -intoLine }),
+    });
+  }
+
+  /** Scrolls `line` (1-based) to the middle of the view unless it is fully visible already. */
+  private revealLine(line: number, force: boolean): void {
+    const doc = this.view.state.doc;
+    if (line < 1 || line > doc.lines) return;
+    const position = doc.line(line).from;
+    if (!force && this.isLineVisible(position)) return;
+    this.view.dispatch({ effects: EditorView.scrollIntoView(position, { y: 'center' }) });
+  }
+
+  private isLineVisible(position: number): boolean {
+    const rect = this.view.scrollDOM.getBoundingClientRect();
+    if (rect.height <= 0) return false;
+    const block = this.view.lineBlockAt(position);
+    const top = this.view.documentTop + block.top;
+    return top >= rect.top && top + block.height <= rect.bottom;
+  }
+}
+
+/**
+ * The smallest single replacement turning `before` into `after` (common prefix and suffix kept).
+ * Line breaks of `after` are normalised to `\n` first, as CodeMirror's document does.
+ */
+export function minimalChange(
+  before: string,
+  after: string,
+): { from: number; to: number; insert: string } {
+  const next = after.replace(/\r\n?/g, '\n');
+  const shortest = Math.min(before.length, next.length);
+  let start = 0;
+  while (start < shortest && before.charCodeAt(start) === next.charCodeAt(start)) start += 1;
+  let endBefore = before.length;
+  let endNext = next.length;
+  while (
+    endBefore > start &&
+    endNext > start &&
+    before.charCodeAt(endBefore - 1) === next.charCodeAt(endNext - 1)
+  ) {
+    endBefore -= 1;
+    endNext -= 1;
+  }
+  return { from: start, to: endBefore, insert: next.slice(start, endNext) };
+}

@@ -1,0 +1,135 @@
+/**
+ * The source view's dark theme (VS Code Dark Modern colours) and Python highlight style. Colours
+ * are `--ps-*` CSS custom properties with these defaults, so the app can re-theme the view.
+ */
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import type { Extension } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { tags as t } from '@lezer/highlight';
+
+/** Default monospace font stack of Periscope's code views. */
+export const MONO_FONT =
+  '"JetBrains Mono", "Fira Code", Menlo, Consolas, "DejaVu Sans Mono", monospace';
+
+const breakpointRed = 'var(--ps-breakpoint, #e51400)';
+const currentYellow = 'var(--ps-current-line, #ffcc00)';
+
+/** Editor chrome: background, gutters, breakpoint and current-line marks. */
+export const sourceTheme = EditorView.theme(
+  {
+    '&': {
+      height: '100%',
+      color: 'var(--ps-editor-foreground, #cccccc)',
+      backgroundColor: 'var(--ps-editor-background, #1f1f1f)',
+      fontSize: 'var(--ps-font-size-mono, 13px)',
+    },
+    '.cm-scroller': {
+      fontFamily: `var(--ps-font-mono, ${MONO_FONT})`,
+      lineHeight: '1.5',
+    },
+    '.cm-content': { caretColor: 'transparent', padding: '4px 0' },
+    '.cm-content ::selection, .cm-line::selection': {
+      backgroundColor: 'var(--ps-selection-background, #264f78)',
+    },
+    '&.cm-focused': { outline: 'none' },
+    '.cm-gutters': {
+      backgroundColor: 'var(--ps-editor-background, #1f1f1f)',
+      color: 'var(--ps-line-number, #6e7681)',
+      border: 'none',
+    },
+    '.cm-lineNumbers .cm-gutterElement': {
+      cursor: 'pointer',
+      padding: '0 16px 0 4px',
+      minWidth: '3ch',
+    },
+    '.cm-lineNumbers .cm-gutterElement:hover': { color: 'var(--ps-editor-foreground, #cccccc)' },
+    '.ps-breakpoint-gutter .cm-gutterElement': {
+      position: 'relative',
+      width: '18px',
+      cursor: 'pointer',
+    },
+    // Hover hint: a faint dot where a click would set a breakpoint (covered by a real one).
+    '.ps-breakpoint-gutter .cm-gutterElement:hover::before': {
+      content: '""',
+      position: 'absolute',
+      left: '4px',
+      top: 'calc(50% - 5px)',
+      width: '10px',
+      height: '10px',
+      borderRadius: '50%',
+      backgroundColor: 'var(--ps-breakpoint-hint, rgba(229, 20, 0, 0.4))',
+    },
+    '.ps-gutter-marker': { position: 'absolute', inset: '0' },
+    '.ps-breakpoint': {
+      position: 'absolute',
+      left: '4px',
+      top: 'calc(50% - 5px)',
+      width: '10px',
+      height: '10px',
+      boxSizing: 'border-box',
+      borderRadius: '50%',
+      backgroundColor: breakpointRed,
+    },
+    '.ps-breakpoint-unverified': {
+      backgroundColor: 'transparent',
+      border: '1.5px solid var(--ps-breakpoint-unverified, #848484)',
+    },
+    '.ps-current-arrow': {
+      position: 'absolute',
+      left: '2px',
+      top: 'calc(50% - 6px)',
+      width: '14px',
+      height: '12px',
+      backgroundColor: currentYellow,
+      clipPath: 'polygon(0 30%, 55% 30%, 55% 0, 100% 50%, 55% 100%, 55% 70%, 0 70%)',
+    },
+    '.ps-current-line': {
+      backgroundColor: 'var(--ps-current-line-background, rgba(255, 204, 0, 0.15))',
+      boxShadow: `inset 2px 0 0 ${currentYellow}`,
+    },
+  },
+  { dark: true },
+);
+
+/** Token colours (VS Code Dark Modern). */
+export const sourceHighlightStyle = HighlightStyle.define([
+  { tag: [t.keyword, t.definitionKeyword, t.moduleKeyword, t.modifier], color: '#569cd6' },
+  { tag: [t.controlKeyword, t.operatorKeyword], color: '#c586c0' },
+  { tag: [t.bool, t.null, t.self, t.atom], color: '#569cd6' },
+  { tag: [t.string, t.special(t.string)], color: '#ce9178' },
+  { tag: t.escape, color: '#d7ba7d' },
+  { tag: t.number, color: '#b5cea8' },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: '#6a9955' },
+  {
+    tag: [
+      t.function(t.variableName),
+      t.function(t.propertyName),
+      t.function(t.definition(t.variableName)),
+    ],
+    color: '#dcdcaa',
+  },
+  { tag: [t.className, t.definition(t.className), t.typeName], color: '#4ec9b0' },
+  { tag: [t.variableName, t.propertyName], color: '#9cdcfe' },
+  { tag: t.meta, color: '#dcdcaa' },
+  {
+    tag: [
+      t.operator,
+      t.arithmeticOperator,
+      t.compareOperator,
+      t.definitionOperator,
+      t.updateOperator,
+      t.bitwiseOperator,
+    ],
+    color: '#d4d4d4',
+  },
+  {
+    tag: [t.paren, t.squareBracket, t.brace, t.separator, t.derefOperator, t.punctuation],
+    color: '#cccccc',
+  },
+  { tag: t.invalid, color: '#f44747' },
+]);
+
+/** Theme and highlighting together. */
+export function sourceAppearance(): Extension {
+  return [sourceTheme, syntaxHighlighting(sourceHighlightStyle)];
+}
