@@ -35,18 +35,28 @@ export function connectError(error: unknown, attempt: ConnectAttempt): SshError 
         { cause: error },
       );
     case 'agent':
-      return new SshError('auth-failed', `could not use the ssh-agent: ${message}`, { cause: error });
-    case 'client-dns':
-      return new SshError('ssh-failed', `could not resolve the host name ${attempt.host}: ${code ?? message}`, {
+      return new SshError('auth-failed', `could not use the ssh-agent: ${message}`, {
         cause: error,
       });
+    case 'client-dns':
+      return new SshError(
+        'ssh-failed',
+        `could not resolve the host name ${attempt.host}: ${code ?? message}`,
+        {
+          cause: error,
+        },
+      );
     case 'client-timeout':
-      return new SshError('ssh-failed', `timed out waiting for the SSH handshake with ${where}`, { cause: error });
+      return new SshError('ssh-failed', `timed out waiting for the SSH handshake with ${where}`, {
+        cause: error,
+      });
     case 'client-socket': {
       const why = (code !== undefined ? SOCKET_ERRORS[code] : undefined) ?? message;
       return new SshError('ssh-failed', `could not reach ${where}: ${why}`, { cause: error });
     }
     default:
-      return new SshError('ssh-failed', `the SSH handshake with ${where} failed: ${message}`, { cause: error });
+      return new SshError('ssh-failed', `the SSH handshake with ${where} failed: ${message}`, {
+        cause: error,
+      });
   }
 }

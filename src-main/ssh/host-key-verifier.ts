@@ -106,7 +106,12 @@ export function bindHostVerifier(
     const keyType = keyTypeOf(key);
     const fingerprint = fingerprintSha256(key);
     const verdict = verdictFor(await loadKnownHosts(policyFiles(policy)), host, port, key);
-    hooks.logger.debug('host key checked', { host: name, keyType, fingerprint, status: verdict.status });
+    hooks.logger.debug('host key checked', {
+      host: name,
+      keyType,
+      fingerprint,
+      status: verdict.status,
+    });
     switch (verdict.status) {
       case 'known':
         return true;
@@ -131,11 +136,18 @@ export function bindHostVerifier(
           hooks.onAskEnd();
         }
         if (!accepted) {
-          refused = new SshError('host-key-rejected', `the host key of ${name} (${keyType} ${fingerprint}) was not accepted`);
+          refused = new SshError(
+            'host-key-rejected',
+            `the host key of ${name} (${keyType} ${fingerprint}) was not accepted`,
+          );
           return false;
         }
         await addKnownHost(policy.trustedHostsFile, host, port, key);
-        hooks.logger.info('host key accepted and recorded', { host: name, fingerprint, file: policy.trustedHostsFile });
+        hooks.logger.info('host key accepted and recorded', {
+          host: name,
+          fingerprint,
+          file: policy.trustedHostsFile,
+        });
         return true;
       }
     }
@@ -145,9 +157,13 @@ export function bindHostVerifier(
     decide(key).then(
       (ok) => safeVerify(verify, ok),
       (error: unknown) => {
-        refused = new SshError('ssh-failed', `could not verify the host key of ${name}: ${errorMessage(error)}`, {
-          cause: error,
-        });
+        refused = new SshError(
+          'ssh-failed',
+          `could not verify the host key of ${name}: ${errorMessage(error)}`,
+          {
+            cause: error,
+          },
+        );
         safeVerify(verify, false);
       },
     );

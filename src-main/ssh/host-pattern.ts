@@ -38,7 +38,8 @@ export function hostFieldMatches(field: string, name: string): boolean {
 /** `|1|<base64 salt>|<base64 HMAC-SHA1(salt, name)>`, as written by `ssh-keygen -H`. */
 function hashedHostMatches(field: string, name: string): boolean {
   const parts = field.split('|');
-  if (parts.length !== 4 || parts[1] !== '1' || parts[2] === undefined || parts[3] === undefined) return false;
+  if (parts.length !== 4 || parts[1] !== '1' || parts[2] === undefined || parts[3] === undefined)
+    return false;
   const salt = Buffer.from(parts[2], 'base64');
   const expected = Buffer.from(parts[3], 'base64');
   if (salt.length === 0 || expected.length !== 20) return false;

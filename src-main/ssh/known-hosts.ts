@@ -95,7 +95,9 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-      throw new Error(`could not read known_hosts file ${file}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`could not read known_hosts file ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     all.push(...parseKnownHosts(text, file).entries);
   }
@@ -103,7 +105,11 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
 }
 
 /** The entries whose host field matches `host` on `port` (all markers). */
-export function entriesForHost(entries: readonly KnownHostsEntry[], host: string, port: number): KnownHostsEntry[] {
+export function entriesForHost(
+  entries: readonly KnownHostsEntry[],
+  host: string,
+  port: number,
+): KnownHostsEntry[] {
   const name = knownHostsName(host, port);
   return entries.filter((entry) => hostFieldMatches(entry.hosts, name));
 }
@@ -121,13 +127,21 @@ export function verdictFor(
   keyBlob: Buffer,
 ): HostKeyVerdict {
   const forHost = entriesForHost(entries, host, port);
-  const revoked = forHost.find((entry) => entry.marker === 'revoked' && entry.keyBlob.equals(keyBlob));
+  const revoked = forHost.find(
+    (entry) => entry.marker === 'revoked' && entry.keyBlob.equals(keyBlob),
+  );
   if (revoked) return { status: 'revoked', file: revoked.file, line: revoked.line };
   const plain = forHost.filter((entry) => entry.marker === 'none');
   if (plain.some((entry) => entry.keyBlob.equals(keyBlob))) return { status: 'known' };
   const keyType = keyTypeOf(keyBlob);
   const changed = plain.find((entry) => entry.keyType === keyType);
-  if (changed) return { status: 'changed', file: changed.file, line: changed.line, knownKeyType: changed.keyType };
+  if (changed)
+    return {
+      status: 'changed',
+      file: changed.file,
+      line: changed.line,
+      knownKeyType: changed.keyType,
+    };
   return { status: 'unknown' };
 }
 
@@ -146,7 +160,11 @@ export async function checkHostKey(
 }
 
 /** The key types recorded (non-revoked, non-CA) for `host:port`, in file order, without repeats. */
-export function knownKeyTypes(entries: readonly KnownHostsEntry[], host: string, port: number): string[] {
+export function knownKeyTypes(
+  entries: readonly KnownHostsEntry[],
+  host: string,
+  port: number,
+): string[] {
   const types = entriesForHost(entries, host, port)
     .filter((entry) => entry.marker === 'none')
     .map((entry) => entry.keyType);
@@ -159,7 +177,12 @@ export function knownKeyTypes(entries: readonly KnownHostsEntry[], host: string,
  * new line if the file does not end with one.
  * @throws Error on file system errors or if `keyBlob` is not a key blob.
  */
-export async function addKnownHost(file: string, host: string, port: number, keyBlob: Buffer): Promise<void> {
+export async function addKnownHost(
+  file: string,
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): Promise<void> {
   const line = `${knownHostsName(host, port)} ${keyTypeOf(keyBlob)} ${keyBlob.toString('base64')}\n`;
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   let prefix = '';

@@ -18,7 +18,10 @@ const STDERR_TAIL_CHARS = 4000;
 
 /** Splits and decodes a launched program's stdout/stderr. */
 export class LaunchOutput {
-  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private readonly decoders = {
+    stdout: new StringDecoder('utf8'),
+    stderr: new StringDecoder('utf8'),
+  };
   private readonly listeners = new Set<OutputListener>();
   private backlog: { category: OutputCategory; text: string }[] = [];
   private backlogChars = 0;

@@ -61,7 +61,9 @@ export async function openLocalForward(
       socket.destroy();
     }
   });
-  server.on('error', (error) => logger.warn('local forward listener failed', { error: error.message }));
+  server.on('error', (error) =>
+    logger.warn('local forward listener failed', { error: error.message }),
+  );
 
   const localPort = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
@@ -71,9 +73,13 @@ export async function openLocalForward(
       else resolve(address.port);
     });
   }).catch((error: unknown) => {
-    throw new SshError('ssh-failed', `could not open a local port for forwarding: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    throw new SshError(
+      'ssh-failed',
+      `could not open a local port for forwarding: ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
   });
 
   let closing: Promise<void> | undefined;

@@ -7,7 +7,7 @@
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
-import type { RemoteExit } from './remote-process.js';
+import type { RemoteExit, RemoteProcess } from './remote-process.js';
 import { shellJoin, shellQuote } from './shell-quote.js';
 import type { SshConnection } from './ssh-connection.js';
 import { SshError, errorMessage } from './ssh-error.js';
@@ -87,7 +87,10 @@ while True:
  *   program exits before debugpy listens (message carries its stderr) or debugpy does not listen in
  *   time; `ssh-failed` when the connection fails.
  */
-export async function launchUnderDebugpy(connection: SshConnection, options: LaunchOptions): Promise<RemoteDebuggee> {
+export async function launchUnderDebugpy(
+  connection: SshConnection,
+  options: LaunchOptions,
+): Promise<RemoteDebuggee> {
   const logger = options.logger ?? silentLogger;
   const host = connection.target.host;
   const remotePort = await pickRemotePort(connection, options.python, host);
@@ -109,39 +112,61 @@ export async function launchUnderDebugpy(connection: SshConnection, options: Lau
       'launch-failed',
       `the program exited before debugpy was listening (${describeExit(result)})${tail(output.stderrTail())}`,
     );
-  const pid = await Promise.race([output.pid, exit.then((result) => Promise.reject(exitedEarly(result)))]);
-  const terminate = terminator(connection, pid, remotePort, exit, logger);
-
   const timeoutMs = options.listenTimeoutMs ?? 15_000;
-  const wait = await connection.exec(shellJoin([options.python, '-c', WAIT_LISTENING, String(remotePort), String(timeoutMs / 1000)]));
-  const waited = collectStdout(wait.stdout);
-  wait.stderr.resume();
+  const notListening = (): SshError =>
+    new SshError(
+      'launch-failed',
+      `debugpy did not start listening on port ${remotePort} of ${host} within ${timeoutMs} ms${tail(output.stderrTail())}`,
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(notListening()), timeoutMs + 2000);
+  });
+  timedOut.catch(() => undefined);
+  const exitedFirst = exit.then((result) => Promise.reject(exitedEarly(result)));
+  exitedFirst.catch(() => undefined);
+
+  let pid: number | undefined;
+  let wait: RemoteProcess | undefined;
   try {
-    const outcome = await Promise.race([
-      waited.then((text) => text.trim()),
-      exit.then((result) => Promise.reject(exitedEarly(result))),
-    ]);
-    if (outcome !== 'listening') {
-      throw new SshError(
-        'launch-failed',
-        `debugpy did not start listening on port ${remotePort} of ${host} within ${timeoutMs} ms${tail(output.stderrTail())}`,
-      );
-    }
+    pid = await Promise.race([output.pid, exitedFirst, timedOut]);
+    wait = await connection.exec(
+      shellJoin([
+        options.python,
+        '-c',
+        WAIT_LISTENING,
+        String(remotePort),
+        String(timeoutMs / 1000),
+      ]),
+    );
+    wait.stderr.resume();
+    const outcome = await Promise.race([collectStdout(wait.stdout), exitedFirst, timedOut]);
+    if (outcome.trim() !== 'listening') throw notListening();
   } catch (error) {
-    wait.close();
-    await terminate();
+    wait?.close();
+    if (pid !== undefined) await terminator(connection, pid, remotePort, exit, logger)();
+    else remote.close();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
+  const terminate = terminator(connection, pid, remotePort, exit, logger);
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
   return { remotePort, pid, onOutput: (listener) => output.onOutput(listener), exit, terminate };
 }
 
 /** The shell command that starts the program, as run by `sh -c` so any login shell works. */
-export function launchCommand(options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd'>, port: number): string {
-  const target = options.target.kind === 'file' ? [options.target.path] : ['-m', options.target.module];
+export function launchCommand(
+  options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd'>,
+  port: number,
+): string {
+  const target =
+    options.target.kind === 'file' ? [options.target.path] : ['-m', options.target.module];
   const python = shellJoin([
     'env',
     'PYDEVD_DISABLE_FILE_VALIDATION=1',
+    // Over a pipe Python buffers stdout in 8 KiB blocks; the console must show output as it comes.
+    'PYTHONUNBUFFERED=1',
     options.python,
     '-Xfrozen_modules=off',
     '-m',
@@ -164,7 +189,11 @@ function quoteDirectory(dir: string): string {
   return shellQuote(dir);
 }
 
-async function pickRemotePort(connection: SshConnection, python: string, host: string): Promise<number> {
+async function pickRemotePort(
+  connection: SshConnection,
+  python: string,
+  host: string,
+): Promise<number> {
   const result = await connection.run(shellJoin([python, '-c', PREFLIGHT]));
   const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
   if (noDebugpy) {
@@ -176,9 +205,15 @@ async function pickRemotePort(connection: SshConnection, python: string, host: s
   const port = /__periscope_port__ (\d+)/.exec(result.stdout);
   if (port?.[1] !== undefined) return Number(port[1]);
   if (result.code === 127) {
-    throw new SshError('launch-failed', `the Python interpreter ${python} was not found on ${host}${tail(result.stderr.trim())}`);
+    throw new SshError(
+      'launch-failed',
+      `the Python interpreter ${python} was not found on ${host}${tail(result.stderr.trim())}`,
+    );
   }
-  throw new SshError('launch-failed', `could not run ${python} on ${host} (${describeExit(result)})${tail(result.stderr.trim())}`);
+  throw new SshError(
+    'launch-failed',
+    `could not run ${python} on ${host} (${describeExit(result)})${tail(result.stderr.trim())}`,
+  );
 }
 
 function terminator(

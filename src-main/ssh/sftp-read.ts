@@ -27,7 +27,8 @@ export async function readRemoteFile(
       else resolve({ size: attributes.size, isFile: attributes.isFile() });
     });
   });
-  if (!stats.isFile) throw new SshError('file-not-found', `${remotePath} on ${where} is not a regular file`);
+  if (!stats.isFile)
+    throw new SshError('file-not-found', `${remotePath} on ${where} is not a regular file`);
   if (stats.size > maxBytes) throw tooBig(where, remotePath, stats.size, maxBytes);
 
   const chunks: Buffer[] = [];
@@ -56,12 +57,20 @@ function tooBig(where: string, remotePath: string, size: number, maxBytes: numbe
 function toSshError(error: unknown, where: string, remotePath: string): SshError {
   const code = (error as { code?: unknown }).code;
   if (code === SSH_FX_NO_SUCH_FILE) {
-    return new SshError('file-not-found', `${remotePath} does not exist on ${where}`, { cause: error });
+    return new SshError('file-not-found', `${remotePath} does not exist on ${where}`, {
+      cause: error,
+    });
   }
   if (code === SSH_FX_PERMISSION_DENIED) {
-    return new SshError('ssh-failed', `permission denied reading ${remotePath} on ${where}`, { cause: error });
+    return new SshError('ssh-failed', `permission denied reading ${remotePath} on ${where}`, {
+      cause: error,
+    });
   }
-  return new SshError('ssh-failed', `could not read ${remotePath} on ${where}: ${errorMessage(error)}`, {
-    cause: error,
-  });
+  return new SshError(
+    'ssh-failed',
+    `could not read ${remotePath} on ${where}: ${errorMessage(error)}`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -47,8 +47,15 @@ export async function resolveSshAuth(auth: ProfileAuth): Promise<SshAuthOptions>
     privateKey = await readFile(keyPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : errorMessage(error);
-    throw new SshError('auth-failed', `could not read the key file ${keyPath}: ${why}`, { cause: error });
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : errorMessage(error);
+    throw new SshError('auth-failed', `could not read the key file ${keyPath}: ${why}`, {
+      cause: error,
+    });
   }
   const parsed = ssh2.utils.parseKey(privateKey);
   if (parsed instanceof Error) {
@@ -62,7 +69,10 @@ export async function resolveSshAuth(auth: ProfileAuth): Promise<SshAuthOptions>
   }
   const first = Array.isArray(parsed) ? (parsed as unknown[])[0] : parsed;
   if (first === undefined || !(first as ParsedKey).isPrivateKey()) {
-    throw new SshError('auth-failed', `the key file ${keyPath} holds a public key, not a private key`);
+    throw new SshError(
+      'auth-failed',
+      `the key file ${keyPath} holds a public key, not a private key`,
+    );
   }
   return { privateKey, description: `the key ${keyPath}` };
 }

@@ -76,7 +76,13 @@ export async function openSshConnection(
     const startTimer = (): void => {
       clearTimeout(timer);
       timer = setTimeout(
-        () => fail(new SshError('ssh-failed', `timed out after ${readyTimeoutMs} ms connecting to ${where}`)),
+        () =>
+          fail(
+            new SshError(
+              'ssh-failed',
+              `timed out after ${readyTimeoutMs} ms connecting to ${where}`,
+            ),
+          ),
         readyTimeoutMs,
       );
     };
@@ -87,10 +93,18 @@ export async function openSshConnection(
       },
       logger,
     });
-    const attempt = { host: target.host, port: target.port, user: target.user, authDescription: auth.description };
+    const attempt = {
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      authDescription: auth.description,
+    };
     client.on('error', (error) => fail(bound.refusal() ?? connectError(error, attempt)));
     client.on('close', () =>
-      fail(bound.refusal() ?? new SshError('ssh-failed', `${where} closed the connection during the SSH handshake`)),
+      fail(
+        bound.refusal() ??
+          new SshError('ssh-failed', `${where} closed the connection during the SSH handshake`),
+      ),
     );
     client.once('ready', () => {
       if (settled) return;
@@ -170,9 +184,17 @@ export class SshConnection {
   exec(command: string): Promise<RemoteProcess> {
     return new Promise((resolve, reject) => {
       const failed = (error: unknown): void =>
-        reject(new SshError('ssh-failed', `could not run a command on ${this.where}: ${errorMessage(error)}`, { cause: error }));
+        reject(
+          new SshError(
+            'ssh-failed',
+            `could not run a command on ${this.where}: ${errorMessage(error)}`,
+            { cause: error },
+          ),
+        );
       try {
-        this.client.exec(command, (error, channel) => (error ? failed(error) : resolve(new RemoteProcess(channel))));
+        this.client.exec(command, (error, channel) =>
+          error ? failed(error) : resolve(new RemoteProcess(channel)),
+        );
       } catch (error) {
         failed(error);
       }
@@ -199,7 +221,11 @@ export class SshConnection {
         stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         stream.once('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
       });
-    const [stdout, stderr, exit] = await Promise.all([collect(remote.stdout), collect(remote.stderr), remote.exit]);
+    const [stdout, stderr, exit] = await Promise.all([
+      collect(remote.stdout),
+      collect(remote.stderr),
+      remote.exit,
+    ]);
     return { ...exit, stdout, stderr };
   }
 
@@ -269,7 +295,11 @@ export class SshConnection {
       this.client.sftp((error, sftp) => {
         if (error) {
           this.sftp = undefined;
-          reject(new SshError('ssh-failed', `could not start SFTP on ${this.where}: ${error.message}`, { cause: error }));
+          reject(
+            new SshError('ssh-failed', `could not start SFTP on ${this.where}: ${error.message}`, {
+              cause: error,
+            }),
+          );
           return;
         }
         sftp.once('close', () => (this.sftp = undefined));
@@ -282,7 +312,10 @@ export class SshConnection {
 
   private assertOpen(): void {
     if (this.closeReason !== undefined) {
-      throw new SshError('ssh-failed', `the connection to ${this.where} is closed (${this.closeReason})`);
+      throw new SshError(
+        'ssh-failed',
+        `the connection to ${this.where} is closed (${this.closeReason})`,
+      );
     }
   }
 }

@@ -61,9 +61,23 @@ export interface TestSshd {
 }
 
 /** Generates an ed25519 (or other `type`) key pair at `<dir>/<name>` with no passphrase. */
-export async function generateKeyPair(dir: string, name: string, type = 'ed25519'): Promise<TestKeyPair> {
+export async function generateKeyPair(
+  dir: string,
+  name: string,
+  type = 'ed25519',
+): Promise<TestKeyPair> {
   const privateKeyPath = path.join(dir, name);
-  await execFileAsync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `periscope-test-${name}`, '-f', privateKeyPath]);
+  await execFileAsync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    '-N',
+    '',
+    '-C',
+    `periscope-test-${name}`,
+    '-f',
+    privateKeyPath,
+  ]);
   return readKeyPair(privateKeyPath);
 }
 
@@ -71,8 +85,15 @@ async function readKeyPair(privateKeyPath: string): Promise<TestKeyPair> {
   const publicKeyPath = `${privateKeyPath}.pub`;
   const publicKeyLine = (await readFile(publicKeyPath, 'utf8')).trim();
   const [keyType, base64] = publicKeyLine.split(/\s+/);
-  if (keyType === undefined || base64 === undefined) throw new Error(`malformed public key file ${publicKeyPath}`);
-  return { privateKeyPath, publicKeyPath, publicKeyLine, publicKeyBlob: Buffer.from(base64, 'base64'), keyType };
+  if (keyType === undefined || base64 === undefined)
+    throw new Error(`malformed public key file ${publicKeyPath}`);
+  return {
+    privateKeyPath,
+    publicKeyPath,
+    publicKeyLine,
+    publicKeyBlob: Buffer.from(base64, 'base64'),
+    keyType,
+  };
 }
 
 /**
@@ -158,7 +179,9 @@ interface RunningSshd {
 }
 
 async function runSshd(configPath: string, port: number): Promise<RunningSshd> {
-  const child = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(SSHD, ['-D', '-e', '-f', configPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (text: string) => {
@@ -177,7 +200,9 @@ async function runSshd(configPath: string, port: number): Promise<RunningSshd> {
     if (await sendsBanner(port)) return { child, stderr: () => stderr };
     if (Date.now() > deadline) {
       await killProcess(child);
-      throw new Error(`sshd did not accept connections on port ${port} within ${READY_TIMEOUT_MS} ms: ${stderr.trim()}`);
+      throw new Error(
+        `sshd did not accept connections on port ${port} within ${READY_TIMEOUT_MS} ms: ${stderr.trim()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 30));
   }

@@ -35,7 +35,7 @@ describe('host key verification against a real sshd', () => {
     const policy = policyIn(dir);
     const connection = await connectTo(sshd, policy);
     await connection.close();
-    expect(policy.askUser).not.toHaveBeenCalled();
+    expect(policy.asked).not.toHaveBeenCalled();
   });
 
   it('asks about an unknown key with the OpenSSH fingerprint, records it when accepted, then knows it', async () => {
@@ -47,8 +47,8 @@ describe('host key verification against a real sshd', () => {
     const { stdout } = await execFileAsync('ssh-keygen', ['-lf', `${sshd.hostKeyPath}.pub`]);
     const expectedFingerprint = stdout.split(' ')[1];
     expect(expectedFingerprint).toMatch(/^SHA256:/);
-    expect(policy.askUser).toHaveBeenCalledTimes(1);
-    expect(policy.askUser.mock.calls[0]?.[0]).toEqual({
+    expect(policy.asked).toHaveBeenCalledTimes(1);
+    expect(policy.asked.mock.calls[0]?.[0]).toEqual({
       host: '127.0.0.1',
       port: sshd.port,
       keyType: 'ssh-ed25519',
@@ -59,7 +59,7 @@ describe('host key verification against a real sshd', () => {
     const again = policyIn(dir);
     const second = await connectTo(sshd, again);
     await second.close();
-    expect(again.askUser).not.toHaveBeenCalled();
+    expect(again.asked).not.toHaveBeenCalled();
   });
 
   it('refuses with host-key-rejected when the user declines, recording nothing', async () => {
@@ -84,7 +84,7 @@ describe('host key verification against a real sshd', () => {
     expect((error as SshError).message).toBe(
       `the host key for [127.0.0.1]:${sshd.port} has CHANGED since it was recorded in ${knownHosts} line 2 (possible man-in-the-middle attack); if the change is expected, remove that line`,
     );
-    expect(policy.askUser).not.toHaveBeenCalled();
+    expect(policy.asked).not.toHaveBeenCalled();
   });
 
   it('refuses a server that came back on the same port with a new host key', async () => {
@@ -101,7 +101,7 @@ describe('host key verification against a real sshd', () => {
       const error = await connectTo(second, again).catch((e: unknown) => e);
       expect((error as SshError).code).toBe('host-key-changed');
       expect((error as SshError).message).toContain(`${policy.trustedHostsFile} line 1`);
-      expect(again.askUser).not.toHaveBeenCalled();
+      expect(again.asked).not.toHaveBeenCalled();
     } finally {
       await first.stop();
       await second?.stop();
@@ -115,13 +115,16 @@ describe('host key verification against a real sshd', () => {
     await sshd.restart();
     const again = policyIn(dir);
     await (await connectTo(sshd, again)).close();
-    expect(again.askUser).not.toHaveBeenCalled();
+    expect(again.asked).not.toHaveBeenCalled();
   });
 
   it('refuses a @revoked key even when another line lists it as known', async () => {
     const dir = await caseDir();
     const blob = sshd.hostPublicKey.toString('base64');
-    await writeFile(path.join(dir, 'known_hosts'), `${sshd.knownHostsLine()}\n@revoked * ${sshd.hostKeyType} ${blob}\n`);
+    await writeFile(
+      path.join(dir, 'known_hosts'),
+      `${sshd.knownHostsLine()}\n@revoked * ${sshd.hostKeyType} ${blob}\n`,
+    );
     const error = await connectTo(sshd, policyIn(dir, true)).catch((e: unknown) => e);
     expect((error as SshError).code).toBe('host-key-revoked');
     expect((error as SshError).message).toContain('line 2');
@@ -136,15 +139,18 @@ describe('host key verification against a real sshd', () => {
     expect(hashed.startsWith('|1|')).toBe(true);
     const policy = policyIn(dir);
     await (await connectTo(sshd, policy)).close();
-    expect(policy.askUser).not.toHaveBeenCalled();
+    expect(policy.asked).not.toHaveBeenCalled();
   });
 
   it('reads several known_hosts files (a missing one is fine)', async () => {
     const dir = await caseDir();
     const second = path.join(dir, 'second_known_hosts');
-    await writeFile(second, `garbage line\n${sshd.knownHostsLine(`127.0.0.9,[127.0.0.1]:${sshd.port}`)}\n`);
+    await writeFile(
+      second,
+      `garbage line\n${sshd.knownHostsLine(`127.0.0.9,[127.0.0.1]:${sshd.port}`)}\n`,
+    );
     const policy = policyIn(dir, 'never-asked', [path.join(dir, 'missing'), second]);
     await (await connectTo(sshd, policy)).close();
-    expect(policy.askUser).not.toHaveBeenCalled();
+    expect(policy.asked).not.toHaveBeenCalled();
   });
 });

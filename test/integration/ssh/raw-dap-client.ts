@@ -17,7 +17,10 @@ export interface DapMessage {
 export class RawDapClient {
   private buffer = Buffer.alloc(0);
   private seq = 0;
-  private readonly waiters: { match: (m: DapMessage) => boolean; resolve: (m: DapMessage) => void }[] = [];
+  private readonly waiters: {
+    match: (m: DapMessage) => boolean;
+    resolve: (m: DapMessage) => void;
+  }[] = [];
   readonly received: DapMessage[] = [];
 
   private constructor(private readonly socket: net.Socket) {
@@ -45,7 +48,10 @@ export class RawDapClient {
     const seen = this.received.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching DAP message in time')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('no matching DAP message in time')),
+        timeoutMs,
+      );
       this.waiters.push({
         match,
         resolve: (m) => {
@@ -73,9 +79,13 @@ export class RawDapClient {
     for (;;) {
       const end = this.buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
-      const length = Number(/Content-Length: (\d+)/.exec(this.buffer.subarray(0, end).toString('latin1'))?.[1]);
+      const length = Number(
+        /Content-Length: (\d+)/.exec(this.buffer.subarray(0, end).toString('latin1'))?.[1],
+      );
       if (this.buffer.length < end + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(end + 4, end + 4 + length).toString('utf8')) as DapMessage;
+      const message = JSON.parse(
+        this.buffer.subarray(end + 4, end + 4 + length).toString('utf8'),
+      ) as DapMessage;
       this.buffer = this.buffer.subarray(end + 4 + length);
       this.received.push(message);
       for (const waiter of [...this.waiters]) {

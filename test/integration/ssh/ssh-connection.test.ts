@@ -33,7 +33,9 @@ describe('SSH connection to a real sshd', () => {
   describe('authentication and reachability', () => {
     it('fails with auth-failed when the server rejects the key', async () => {
       const wrong = await generateKeyPair(tmp.dir, 'not_authorized');
-      const error = await connectTo(sshd, policyIn(policyDir), wrong.privateKeyPath).catch((e: unknown) => e);
+      const error = await connectTo(sshd, policyIn(policyDir), wrong.privateKeyPath).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(SshError);
       expect((error as SshError).code).toBe('auth-failed');
       expect((error as SshError).message).toBe(
@@ -47,7 +49,9 @@ describe('SSH connection to a real sshd', () => {
         code: 'auth-failed',
         message: `could not read the key file ${missing}: it does not exist`,
       });
-      await expect(connectTo(sshd, policyIn(policyDir), `${sshd.userKeyPath}.pub`)).rejects.toMatchObject({
+      await expect(
+        connectTo(sshd, policyIn(policyDir), `${sshd.userKeyPath}.pub`),
+      ).rejects.toMatchObject({
         code: 'auth-failed',
       });
     });
@@ -61,7 +65,10 @@ describe('SSH connection to a real sshd', () => {
             { host: sshd.host, port: sshd.port, user: sshd.user, auth: { kind: 'agent' } },
             policyIn(policyDir),
           ),
-        ).rejects.toMatchObject({ code: 'auth-failed', message: expect.stringContaining('SSH_AUTH_SOCK') });
+        ).rejects.toSatisfy(
+          (error: SshError) =>
+            error.code === 'auth-failed' && error.message.includes('SSH_AUTH_SOCK'),
+        );
       } finally {
         if (saved !== undefined) process.env.SSH_AUTH_SOCK = saved;
       }
@@ -74,7 +81,9 @@ describe('SSH connection to a real sshd', () => {
         policyIn(policyDir),
       ).catch((e: unknown) => e);
       expect((error as SshError).code).toBe('ssh-failed');
-      expect((error as SshError).message).toBe(`could not reach 127.0.0.1:${port}: connection refused`);
+      expect((error as SshError).message).toBe(
+        `could not reach 127.0.0.1:${port}: connection refused`,
+      );
     });
 
     it('fails with ssh-failed on a handshake timeout', async () => {
@@ -89,7 +98,9 @@ describe('SSH connection to a real sshd', () => {
         { readyTimeoutMs: 300 },
       ).catch((e: unknown) => e);
       expect((error as SshError).code).toBe('ssh-failed');
-      expect((error as SshError).message).toBe(`timed out after 300 ms connecting to 127.0.0.1:${port}`);
+      expect((error as SshError).message).toBe(
+        `timed out after 300 ms connecting to 127.0.0.1:${port}`,
+      );
       expect(Date.now() - started).toBeLessThan(3000);
     });
   });
@@ -164,7 +175,9 @@ describe('SSH connection to a real sshd', () => {
       message: `${missing} does not exist on ${sshd.user}@127.0.0.1:${sshd.port}`,
     });
     await expect(connection.readFile(file, 100)).rejects.toMatchObject({ code: 'file-too-big' });
-    await expect(connection.readFile(tmp.dir, 100)).rejects.toMatchObject({ code: 'file-not-found' });
+    await expect(connection.readFile(tmp.dir, 100)).rejects.toMatchObject({
+      code: 'file-not-found',
+    });
   });
 
   it('reports a lost connection once to onClose listeners', async () => {

@@ -13,21 +13,30 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove(): 
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A policy over explicit files in `dir` (never ~/.ssh); `answer` is what the user says. */
+/** A policy over explicit files in `dir` (never ~/.ssh); `answer` is what the user says; `asked` records the questions. */
 export function policyIn(
   dir: string,
   answer: boolean | 'never-asked' = 'never-asked',
   knownHostsFiles: string[] = [path.join(dir, 'known_hosts')],
-): HostKeyPolicy & { askUser: ReturnType<typeof vi.fn<(q: HostKeyQuestion) => Promise<boolean>>> } {
+): HostKeyPolicy & { asked: ReturnType<typeof vi.fn<(q: HostKeyQuestion) => Promise<boolean>>> } {
   const askUser = vi.fn((_question: HostKeyQuestion): Promise<boolean> => {
     if (answer === 'never-asked') return Promise.reject(new Error('askUser must not be called'));
     return Promise.resolve(answer);
   });
-  return { knownHostsFiles, trustedHostsFile: path.join(dir, 'trusted_hosts'), askUser };
+  return {
+    knownHostsFiles,
+    trustedHostsFile: path.join(dir, 'trusted_hosts'),
+    askUser,
+    asked: askUser,
+  };
 }
 
 /** Connects to the test sshd with its user key. */
-export function connectTo(sshd: TestSshd, policy: HostKeyPolicy, keyPath = sshd.userKeyPath): Promise<SshConnection> {
+export function connectTo(
+  sshd: TestSshd,
+  policy: HostKeyPolicy,
+  keyPath = sshd.userKeyPath,
+): Promise<SshConnection> {
   return openSshConnection(
     { host: sshd.host, port: sshd.port, user: sshd.user, auth: { kind: 'key', keyPath } },
     policy,

@@ -151,7 +151,11 @@ describe('verdictFor', () => {
   });
 
   it('revoked wins, and cert-authority lines are not host keys', () => {
-    expect(verdictFor(entries, 'ecdsa-only', 22, ECDSA)).toEqual({ status: 'revoked', file: 'kh', line: 4 });
+    expect(verdictFor(entries, 'ecdsa-only', 22, ECDSA)).toEqual({
+      status: 'revoked',
+      file: 'kh',
+      line: 4,
+    });
     expect(verdictFor(entries, 'web.corp', 22, ED_B)).toEqual({ status: 'unknown' });
   });
 
@@ -173,8 +177,12 @@ describe('files', () => {
   it('checkHostKey reads several files and ignores missing ones', async () => {
     const a = path.join(dir, 'a');
     await writeFile(a, `${line('x', ED_B)}\n`);
-    expect(await checkHostKey([path.join(dir, 'missing'), a], 'x', 22, ED_B)).toEqual({ status: 'known' });
-    expect(await checkHostKey([path.join(dir, 'missing')], 'x', 22, ED_B)).toEqual({ status: 'unknown' });
+    expect(await checkHostKey([path.join(dir, 'missing'), a], 'x', 22, ED_B)).toEqual({
+      status: 'known',
+    });
+    expect(await checkHostKey([path.join(dir, 'missing')], 'x', 22, ED_B)).toEqual({
+      status: 'unknown',
+    });
   });
 
   it('addKnownHost creates directory and file, appends on a new line, then the key is known', async () => {
@@ -185,7 +193,9 @@ describe('files', () => {
     await writeFile(file, (await readFile(file, 'utf8')).trimEnd()); // no trailing newline
     await addKnownHost(file, 'plain', 22, ED_B);
     const text = await readFile(file, 'utf8');
-    expect(text).toBe(`[h]:2222 ssh-ed25519 ${ED_A.toString('base64')}\nplain ssh-ed25519 ${ED_B.toString('base64')}\n`);
+    expect(text).toBe(
+      `[h]:2222 ssh-ed25519 ${ED_A.toString('base64')}\nplain ssh-ed25519 ${ED_B.toString('base64')}\n`,
+    );
     expect(await checkHostKey([file], 'h', 2222, ED_A)).toEqual({ status: 'known' });
     expect(await checkHostKey([file], 'plain', 22, ED_B)).toEqual({ status: 'known' });
   });

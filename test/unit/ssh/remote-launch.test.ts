@@ -13,7 +13,10 @@ describe('launchCommand', () => {
     await mkdir(path.join(home, "work dir's"));
     stub = path.join(home, 'fake python');
     // Stands in for python: prints where it runs, the env flag, and each argument on its own line.
-    await writeFile(stub, '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\nfor a in "$@"; do echo "arg=$a"; done\n');
+    await writeFile(
+      stub,
+      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\nfor a in "$@"; do echo "arg=$a"; done\n',
+    );
     await chmod(stub, 0o755);
   });
   afterAll(async () => {
@@ -30,7 +33,12 @@ describe('launchCommand', () => {
   it('prints the pid marker, then runs python with debugpy and every part quoted, in ~/cwd', () => {
     const lines = run(
       launchCommand(
-        { python: stub, target: { kind: 'file', path: 'my prog.py' }, args: ['$HOME', "it's", ''], cwd: "~/work dir's" },
+        {
+          python: stub,
+          target: { kind: 'file', path: 'my prog.py' },
+          args: ['$HOME', "it's", ''],
+          cwd: "~/work dir's",
+        },
         5678,
       ),
     );
@@ -52,7 +60,12 @@ describe('launchCommand', () => {
   });
 
   it('omits cd for an empty cwd and uses -m for modules', () => {
-    const lines = run(launchCommand({ python: stub, target: { kind: 'module', module: 'pkg.main' }, args: [], cwd: '' }, 1));
+    const lines = run(
+      launchCommand(
+        { python: stub, target: { kind: 'module', module: 'pkg.main' }, args: [], cwd: '' },
+        1,
+      ),
+    );
     expect(lines.slice(-2)).toEqual(['arg=-m', 'arg=pkg.main']);
     expect(lines[1]).toBe(`pwd=${process.cwd()}`);
   });

@@ -1,0 +1,63 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { errorMessage, expectSuccess } from './dap-response.js';
+import type { BreakpointStatus } from './debug-session-view.js';
+import type { DapRequester } from './debug-session-model.js';
+
+/**
+ * Sends DAP `setBreakpoints` for one file with all its lines (the request replaces the file's
+ * breakpoints) and returns one status per requested line, in order: the adapter's `verified`,
+ * `message`, `id` and moved `line` (DAP: the response's `breakpoints` array matches the request's
+ * order). Never throws: a failed request marks every line unverified with the error text.
+ */
+export async function requestLineBreakpoints(
+  dapRequest: DapRequester,
+  path: string,
+  lines: readonly number[],
+): Promise<BreakpointStatus[]> {
+  const args: DebugProtocol.SetBreakpointsArguments = {
+    source: { path, name: path.split(/[\\/]/).pop() ?? path },
+    breakpoints: lines.map((line) => ({ line })),
+    lines: [...lines],
+  };
+  try {
+    const response = expectSuccess<DebugProtocol.SetBreakpointsResponse>(
+      await dapRequest('setBreakpoints', args),
+    );
+    return lines.map((line, i) => toStatus(line, response.body.breakpoints[i]));
+  } catch (err) {
+    const message = errorMessage(err);
+    return lines.map((line) => ({ line, verified: false, message }));
+  }
+}
+
+/**
+ * Applies a DAP `breakpoint` event (reason `changed`) to the statuses: the one with the same
+ * adapter `id` takes the new verification. Returns the new map, or null when no status matched.
+ */
+export function applyBreakpointEvent(
+  statuses: ReadonlyMap<string, readonly BreakpointStatus[]>,
+  bp: DebugProtocol.Breakpoint,
+): Map<string, readonly BreakpointStatus[]> | null {
+  if (bp.id === undefined) return null;
+  let touched = false;
+  const next = new Map<string, readonly BreakpointStatus[]>();
+  for (const [path, list] of statuses) {
+    next.set(
+      path,
+      list.map((s) => {
+        if (s.id !== bp.id) return s;
+        touched = true;
+        return toStatus(s.line, bp);
+      }),
+    );
+  }
+  return touched ? next : null;
+}
+
+function toStatus(line: number, bp: DebugProtocol.Breakpoint | undefined): BreakpointStatus {
+  const status: BreakpointStatus = { line, verified: bp?.verified ?? false };
+  if (bp?.message) status.message = bp.message;
+  if (bp?.id !== undefined) status.id = bp.id;
+  if (bp?.line !== undefined && bp.line !== line) status.actualLine = bp.line;
+  return status;
+}

@@ -1,0 +1,113 @@
+import type { Profile, ProfileDraft } from '../../src-main/protocol/profile.js';
+import { connection } from './connection.svelte.js';
+import { errorMessage } from './dap-response.js';
+
+/** A new, empty profile with OpenSSH's and debugpy's defaults. */
+export function blankProfile(): ProfileDraft {
+  return {
+    name: '',
+    host: '',
+    port: 22,
+    user: '',
+    auth: { kind: 'agent' },
+    python: 'python3',
+    cwd: '',
+    pathMappings: [],
+    justMyCode: true,
+  };
+}
+
+/** `user@host:port`, as the profile list shows a profile. */
+export function profileAddress(profile: Pick<Profile, 'user' | 'host' | 'port'>): string {
+  return `${profile.user}@${profile.host}:${profile.port}`;
+}
+
+/**
+ * Saved connection profiles (app methods `profiles.list`, `profiles.save`, `profiles.delete`),
+ * the selected one, and the one being edited.
+ */
+class ProfilesStore {
+  list = $state.raw<Profile[]>([]);
+  loaded = $state(false);
+  selectedId = $state<string | null>(null);
+  /** The draft in the profile form; null when the form is closed. */
+  editing = $state<ProfileDraft | null>(null);
+  /** Error of the last save (the relay's validation text), shown next to the form. */
+  formError = $state<string | null>(null);
+  saving = $state(false);
+  /** Error of the last list/delete, shown in the panel. */
+  error = $state<string | null>(null);
+
+  selected = $derived(this.list.find((p) => p.id === this.selectedId) ?? null);
+
+  /** Reloads the list from the relay. */
+  async refresh(): Promise<void> {
+    try {
+      const { profiles } = await connection.client.request('profiles.list', {});
+      this.list = profiles;
+      this.loaded = true;
+      this.error = null;
+      if (!profiles.some((p) => p.id === this.selectedId))
+        this.selectedId = profiles[0]?.id ?? null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  select(id: string): void {
+    this.selectedId = id;
+  }
+
+  /** Opens the form for a new profile, or a copy of an existing one to edit. */
+  edit(profile?: Profile): void {
+    this.editing = profile
+      ? {
+          ...profile,
+          auth: { ...profile.auth },
+          pathMappings: profile.pathMappings.map((m) => ({ ...m })),
+        }
+      : blankProfile();
+    this.formError = null;
+  }
+
+  cancelEdit(): void {
+    this.editing = null;
+    this.formError = null;
+  }
+
+  /** Saves a draft; on success closes the form and selects the profile. Returns success. */
+  async save(draft: ProfileDraft): Promise<boolean> {
+    this.saving = true;
+    this.formError = null;
+    try {
+      const { profile } = await connection.client.request('profiles.save', { profile: draft });
+      const others = this.list.filter((p) => p.id !== profile.id);
+      const at = this.list.findIndex((p) => p.id === profile.id);
+      this.list =
+        at < 0 ? [...others, profile] : this.list.map((p) => (p.id === profile.id ? profile : p));
+      this.selectedId = profile.id;
+      this.editing = null;
+      return true;
+    } catch (err) {
+      this.formError = errorMessage(err);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Deletes a profile (after the user confirmed). */
+  async remove(id: string): Promise<void> {
+    try {
+      await connection.client.request('profiles.delete', { id });
+      this.list = this.list.filter((p) => p.id !== id);
+      if (this.selectedId === id) this.selectedId = this.list[0]?.id ?? null;
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+}
+
+/** The window's profiles. */
+export const profiles = new ProfilesStore();

@@ -1,0 +1,24 @@
+/**
+ * Renderer entry: starts the relay connection, subscribes the stores to relay events, reloads
+ * profiles and sessions on every (re)connection, and mounts the app.
+ */
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+import { connection } from './lib/connection.svelte.js';
+import { hostKeys } from './lib/host-keys.svelte.js';
+import { profiles } from './lib/profiles.svelte.js';
+import { sessions } from './lib/sessions.svelte.js';
+
+connection.start();
+sessions.init();
+hostKeys.init();
+connection.onConnected(() => {
+  void profiles.refresh();
+  void sessions.refresh().then(() => sessions.rejoinActive());
+});
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html has no #app element.');
+
+export default mount(App, { target });
