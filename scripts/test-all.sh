@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-test-env.sh
 
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-mkdir -p test-results
+mkdir -p reports
 step() { printf '\n== %s ==\n' "$1"; }
 
 step build
@@ -19,11 +19,12 @@ npm run --silent typecheck
 npm run --silent lint
 
 status=0
+rm -f reports/vitest.json reports/playwright.json
 step "unit and integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json || status=1
 
 step "end-to-end tests (Playwright, Chromium, web mode)"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME=reports/playwright.json npx playwright test --reporter=list,json || status=1
 
-node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+node scripts/test-summary.mjs reports/vitest.json reports/playwright.json || status=1
 exit $status

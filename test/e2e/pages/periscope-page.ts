@@ -144,16 +144,28 @@ export class PeriscopePage {
     await input.press('Enter');
   }
 
-  /** Scrolls the source view until `line` is rendered (CodeMirror renders only what is visible). */
+  /**
+   * Scrolls the source view until `line` is rendered (CodeMirror renders only what is visible),
+   * the way a user would: look at the line numbers in view, scroll towards the target, repeat.
+   */
   async scrollSourceToLine(line: number): Promise<void> {
     const scroller = this.sourceView.locator('.cm-scroller');
     const gutter = this.sourceView
       .locator('.cm-lineNumbers .cm-gutterElement')
       .filter({ hasText: new RegExp(`^${line}$`) });
-    for (let i = 0; i < 200 && (await gutter.count()) === 0; i++) {
+    for (let i = 0; i < 100 && (await gutter.count()) === 0; i++) {
       await scroller.evaluate((el, target) => {
-        const lineHeight = el.querySelector<HTMLElement>('.cm-line')?.offsetHeight ?? 18;
-        el.scrollTop = Math.max(0, (target - 10) * lineHeight);
+        const numbers = [...el.querySelectorAll<HTMLElement>('.cm-lineNumbers .cm-gutterElement')]
+          .map((e) => ({ n: Number(e.textContent), top: e.offsetTop, height: e.offsetHeight }))
+          .filter((e) => e.n > 0 && e.height > 0);
+        const first = numbers[0];
+        const last = numbers[numbers.length - 1];
+        if (!first || !last) return;
+        const lineHeight = (last.top - first.top) / Math.max(1, last.n - first.n) || 18;
+        el.scrollTop = Math.max(
+          0,
+          first.top + (target - first.n) * lineHeight - el.clientHeight / 2,
+        );
       }, line);
       await this.page.waitForTimeout(50);
     }
