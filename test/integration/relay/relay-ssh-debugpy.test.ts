@@ -7,6 +7,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
@@ -143,6 +144,16 @@ describe('relay over a real sshd and a real debugpy', () => {
       context: 'repl',
     });
     expect((evaluation.body as DebugProtocol.EvaluateResponse['body']).result).toBe('100');
+
+    // The program runs with the TCP_NODELAY hook, and debugpy's adapter removed the hook's files.
+    const hook = await client.dap(sessionId, 40, 'evaluate', {
+      expression: "__import__('socket').socket.connect.__module__ + ' ' + __import__('sitecustomize').__file__",
+      frameId: frames[0]?.id,
+      context: 'repl',
+    });
+    const [module, hookFile] = ((hook.body as DebugProtocol.EvaluateResponse['body']).result ?? '').replace(/'/g, '').split(' ');
+    expect(module).toBe('sitecustomize');
+    expect(existsSync(hookFile ?? '')).toBe(false);
 
     // Clear the breakpoint and run to the end; the program's output arrives over SSH.
     const cleared = await client.dap(sessionId, 5, 'setBreakpoints', {

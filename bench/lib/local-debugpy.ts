@@ -1,0 +1,84 @@
+/**
+ * Starts a program under a local `python -m debugpy --listen 127.0.0.1:<port> --wait-for-client`,
+ * either stock or with Periscope's TCP_NODELAY hook (`src-main/ssh/nodelay-sitecustomize.ts`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NODELAY_SITECUSTOMIZE } from '../../src-main/ssh/nodelay-sitecustomize.js';
+import { freePort } from '../../test/harness/free-port.js';
+
+/** A program waiting for its DAP client. */
+export interface LocalDebugpy {
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `program` (with `args`) under debugpy; `nodelay` adds Periscope's hook. */
+export async function startLocalDebugpy(
+  program: string,
+  args: string[],
+  nodelay: boolean,
+): Promise<LocalDebugpy> {
+  const port = await freePort();
+  const site = nodelay ? await mkdtemp(join(tmpdir(), 'periscope-bench-site-')) : undefined;
+  if (site) await writeFile(join(site, 'sitecustomize.py'), NODELAY_SITECUSTOMIZE);
+  const child = spawn(
+    '/usr/bin/python3',
+    [
+      '-Xfrozen_modules=off',
+      '-m',
+      'debugpy',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--wait-for-client',
+      program,
+      ...args,
+    ],
+    {
+      env: {
+        ...process.env,
+        PYDEVD_DISABLE_FILE_VALIDATION: '1',
+        PYTHONUNBUFFERED: '1',
+        ...(site ? { PYTHONPATH: site } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.resume();
+  child.stderr?.resume();
+  await waitForListening(port, 15_000);
+  return {
+    port,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await gone;
+      }
+      if (site) await rm(site, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Waits until something listens on the port. A probe connection would take debugpy's only
+ * client slot, so this only checks that binding the port fails.
+ */
+async function waitForListening(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const taken = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+    });
+    if (taken) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`debugpy did not listen on ${port} within ${timeoutMs} ms`);
+}

@@ -1,0 +1,42 @@
+/** Renders benchmark results as the Markdown table in bench/RESULTS.md. */
+import type { BenchResults } from './run.js';
+
+const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+
+/** The Markdown document. */
+export function renderResults(results: BenchResults): string {
+  const lines = [
+    '# Periscope benchmark results',
+    '',
+    `Run ${results.date} on ${results.machine.cpus} CPUs, Node ${results.machine.node}, ${results.repetitions} repetitions per figure (medians; baselines measured in the same run, alternating with Periscope). Regenerate with \`npm run bench\`.`,
+    '',
+    '| figure | path | Periscope median (ms) | baseline median (ms) | ratio | target | met |',
+    '|---|---|---:|---:|---:|---|---|',
+    ...results.figures.map(
+      (f) =>
+        `| ${f.figure} | ${f.variant} | ${ms(f.periscope.median)} | ${ms(f.baseline.median)} | ${f.ratio.toFixed(2)}× | ${f.target} | ${f.met ? 'yes' : 'no'} |`,
+    ),
+  ];
+  if (results.start) {
+    const s = results.start;
+    const total = s.bundle.reduce((sum, b) => sum + b.bytes, 0);
+    const gz = s.bundle.reduce((sum, b) => sum + b.gzipBytes, 0);
+    lines.push(
+      '',
+      `**Start** (web mode, process start → UI interactive in Chromium): ${ms(s.toInteractive.median)} ms median (URL printed after ${ms(s.toUrl.median)} ms). Renderer bundle: ${(total / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzipped).`,
+    );
+  }
+  if (results.notMeasured.length > 0) {
+    lines.push(
+      '',
+      '**Not measured yet:**',
+      ...results.notMeasured.map((n) => `- ${n.figure}: ${n.why}`),
+    );
+  }
+  lines.push(
+    '',
+    'Baselines: *relay overhead* — the same `stackTrace` sent straight to the tracer by a bare DAP client (tracer started with the same TCP_NODELAY hook); *step latency* — stock `python -m debugpy --listen` driven by a bare DAP client (`next`, `stopped`, top frame, scopes, locals).',
+    '',
+  );
+  return lines.join('\n');
+}

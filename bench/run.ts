@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: Periscope's speed against baselines measured in the same run (medians), over
+ * loopback and through an SSH forward of the test sshd. Writes bench/results.json and
+ * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { startSshd } from '../test/harness/sshd.js';
+import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
+import { startFigure, type StartFigure } from './figures/start-figure.js';
+import { renderResults } from './results-table.js';
+
+/** Everything a run measured. */
+export interface BenchResults {
+  date: string;
+  machine: { cpus: number; node: string };
+  repetitions: number;
+  figures: Figure[];
+  start?: StartFigure;
+  notMeasured: { figure: string; why: string }[];
+}
+
+/** Runs every figure with `reps` repetitions each. */
+export async function runBenchmarks(
+  reps: number,
+  log: (line: string) => void = console.log,
+): Promise<BenchResults> {
+  const os = await import('node:os');
+  const figures: Figure[] = [];
+  const sshd = await startSshd();
+  try {
+    for (const via of [undefined, sshd]) {
+      for (const measure of [relayOverhead, stepLatency]) {
+        const result = await measure(reps, via);
+        log(
+          `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target})`,
+        );
+        figures.push(result);
+      }
+    }
+  } finally {
+    await sshd.stop();
+  }
+  const start = await startFigure(Math.max(2, Math.min(reps, 5)));
+  log(
+    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms`,
+  );
+  return {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version },
+    repetitions: reps,
+    figures,
+    start,
+    notMeasured: [
+      { figure: 'step to paint', why: 'not measured yet: needs the UI harness in the benchmark' },
+      { figure: 'output flood', why: 'not measured yet' },
+      {
+        figure: 'big collection',
+        why: 'not measured yet: paging of big collections is being built',
+      },
+      {
+        figure: 'fan-out',
+        why: 'not measured yet: needs tracers that dial in (relay-server issue)',
+      },
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const results = await runBenchmarks(quick ? 5 : 40);
+  if (!quick) {
+    await mkdir('bench', { recursive: true });
+    await writeFile('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+    await writeFile('bench/RESULTS.md', renderResults(results));
+    console.log('wrote bench/results.json and bench/RESULTS.md');
+  }
+}
+
+if (process.argv[1]?.endsWith('bench/run.js')) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * A smoke run of `npm run bench` (few repetitions) so the benchmark cannot rot: every figure is
+ * measured and comes out finite. Speed is not asserted here; benchmarks measure, tests assert.
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runBenchmarks } from '../../../bench/run.js';
+import { renderResults } from '../../../bench/results-table.js';
+
+describe('benchmark smoke run', () => {
+  it.skipIf(!existsSync('dist/periscope.js'))(
+    'measures every figure',
+    { timeout: 240_000 },
+    async () => {
+      const results = await runBenchmarks(2, () => undefined);
+      expect(results.figures.map((f) => `${f.figure}/${f.variant}`)).toEqual([
+        'relay overhead/loopback',
+        'step latency/loopback',
+        'relay overhead/ssh forward',
+        'step latency/ssh forward',
+      ]);
+      for (const figure of results.figures) {
+        expect(Number.isFinite(figure.ratio)).toBe(true);
+        expect(figure.periscope.n).toBe(2);
+      }
+      expect(results.start?.toInteractive.median).toBeGreaterThan(0);
+      expect(renderResults(results)).toContain('| step latency | ssh forward |');
+    },
+  );
+});
