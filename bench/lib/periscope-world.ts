@@ -38,6 +38,7 @@ export async function startPeriscope(
   args: string[],
   breakLine: number,
   sshd?: TestSshd,
+  staticDir?: string,
 ): Promise<PeriscopeWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'periscope-bench-'));
   const store = await ProfileStore.open(join(dir, 'data'), { logger: silentLogger });
@@ -67,7 +68,7 @@ export async function startPeriscope(
   const token = createClientToken();
   const server = await startWebServer({
     relay,
-    staticDir: join(dir, 'none'),
+    staticDir: staticDir ?? join(dir, 'none'),
     token,
     logger: silentLogger,
   });

@@ -1,0 +1,120 @@
+/**
+ * Step to paint: F10 pressed in the UI (Chromium, web mode) until the new current line and the
+ * new locals are painted, timed inside the page (keydown → the frame after both changed).
+ * Baseline: the bare-client chain (`next`, `stopped`, top frame, scopes, locals) on a tracer
+ * started the same way, measured alternately in the same run.
+ */
+import { chromium, type Page } from 'playwright-core';
+import { call, loadTopFrame, nextEvent } from '../lib/bare-client.js';
+import { startPeriscope } from '../lib/periscope-world.js';
+import { since, summarise } from '../lib/stats.js';
+import type { Figure } from './relay-figures.js';
+import { STEPPER, STEPPER_BREAK_LINE, stepperAtBreakpoint } from './step-latency-local.js';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Arms the measurement in the page (plain JavaScript, run by the browser): resolves
+ * `window.__stepPaint` with keydown(F10) → the frame after the current line and locals changed.
+ */
+const ARM_STEP_PAINT = `window.__stepPaint = new Promise((resolve, reject) => {
+  const lineText = () =>
+    document.querySelector('[data-testid="source-view"] .cm-line.ps-current-line')?.textContent ?? '';
+  const localsText = () =>
+    [...document.querySelectorAll('[data-testid="variable"]')].map((e) => e.textContent ?? '').join('|');
+  const beforeLine = lineText();
+  const beforeLocals = localsText();
+  let t0 = 0;
+  const onKey = (e) => { if (e.key === 'F10') t0 = performance.now(); };
+  window.addEventListener('keydown', onKey, { capture: true });
+  const timer = setTimeout(() => reject(new Error('the step was not painted within 10 s')), 10000);
+  const observer = new MutationObserver(() => {
+    const line = lineText();
+    const locals = localsText();
+    if (t0 === 0 || line === '' || locals === '' || line === beforeLine || locals === beforeLocals) return;
+    observer.disconnect();
+    window.removeEventListener('keydown', onKey, { capture: true });
+    clearTimeout(timer);
+    requestAnimationFrame(() => resolve(performance.now() - t0));
+  });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+}); undefined`;
+
+/** Presses F10 once; resolves with keydown → painted (ms), measured in the page. */
+async function stepInPage(page: Page): Promise<number> {
+  // Arm first (awaited), so the key cannot arrive before the listener.
+  await page.evaluate(ARM_STEP_PAINT);
+  await page.keyboard.press('F10');
+  return page.evaluate<number>('window.__stepPaint');
+}
+
+/** Runs the figure with `reps` steps on each side (loopback, no SSH). Needs `npm run build`. */
+export async function stepToPaint(reps: number): Promise<Figure> {
+  const base = await stepperAtBreakpoint(true);
+  const world = await startPeriscope(STEPPER, [], STEPPER_BREAK_LINE, undefined, 'dist/renderer');
+  await world.client.dap(world.sessionId, 'setBreakpoints', {
+    source: { path: STEPPER },
+    breakpoints: [],
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.PERISCOPE_CHROMIUM ?? '/usr/lib/chromium/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${world.server.port}/?token=${world.token}`);
+    await page
+      .getByRole('list', { name: 'Sessions' })
+      .getByRole('button')
+      .first()
+      .click()
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: '/tmp/stp.png' });
+        throw error;
+      });
+    await page.locator('[data-testid="source-view"] .cm-line.ps-current-line').waitFor();
+    await page.locator('[data-testid="variable"]').first().waitFor();
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < reps + 2; i++) {
+      const start = performance.now();
+      const stopped = nextEvent(base.connection, 'stopped');
+      await call(base.connection, 'next', { threadId: base.threadId });
+      await stopped;
+      await loadTopFrame(base.connection, base.threadId);
+      const ta = since(start);
+      const tb = await stepInPage(page).catch(async (error: unknown) => {
+        await page.screenshot({ path: '/tmp/stp.png' });
+        throw new Error(`step ${i}: ${String(error)}`);
+      });
+      if (i >= 2) {
+        a.push(ta);
+        b.push(tb);
+      }
+    }
+    const baseline = summarise(a);
+    const periscope = summarise(b);
+    const ratio = periscope.median / baseline.median;
+    return {
+      figure: 'step to paint',
+      variant: 'loopback, Chromium',
+      baseline,
+      periscope,
+      ratio,
+      target: '≤ 1.50×',
+      met: ratio <= 1.5,
+    };
+  } finally {
+    await browser.close();
+    await world.close();
+    await base.stop();
+  }
+}
