@@ -17,6 +17,13 @@ export function renderResults(results: BenchResults): string {
         `| ${f.figure} | ${f.variant} | ${ms(f.periscope.median)} | ${ms(f.baseline.median)} | ${f.ratio.toFixed(2)}× | ${f.target} | ${f.met ? 'yes' : 'no'} |`,
     ),
   ];
+  if (results.flood) {
+    const f = results.flood;
+    lines.push(
+      '',
+      `**Output flood** (${f.lines.toLocaleString('en')} lines over SSH, F5 until the last line is in the console): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms to a bare client → ${f.ratio.toFixed(2)}× (target ≤ 1.50×: ${f.met ? 'met' : 'not met'}); main-thread lateness during the flood p99 ${ms(f.inputLatency.p99)} ms (target < 100 ms); page heap after ${(f.pageHeapBytes / 1048576).toFixed(0)} MiB, relay RSS ${(f.relayRssBytes / 1048576).toFixed(0)} MiB.`,
+    );
+  }
   if (results.start) {
     const s = results.start;
     const total = s.bundle.reduce((sum, b) => sum + b.bytes, 0);

@@ -8,6 +8,7 @@ import { startSshd } from '../test/harness/sshd.js';
 import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
 import { startFigure, type StartFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
+import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import { renderResults } from './results-table.js';
 
 /** Everything a run measured. */
@@ -17,6 +18,7 @@ export interface BenchResults {
   repetitions: number;
   figures: Figure[];
   start?: StartFigure;
+  flood?: FloodFigure;
   notMeasured: { figure: string; why: string }[];
 }
 
@@ -27,8 +29,13 @@ export async function runBenchmarks(
 ): Promise<BenchResults> {
   const os = await import('node:os');
   const figures: Figure[] = [];
+  let flood: FloodFigure | undefined;
   const sshd = await startSshd();
   try {
+    flood = await outputFlood(reps >= 20 ? 1_000_000 : 20_000, sshd);
+    log(
+      `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms`,
+    );
     for (const via of [undefined, sshd]) {
       for (const measure of [relayOverhead, stepLatency]) {
         const result = await measure(reps, via);
@@ -56,8 +63,8 @@ export async function runBenchmarks(
     repetitions: reps,
     figures,
     start,
+    flood,
     notMeasured: [
-      { figure: 'output flood', why: 'not measured yet' },
       {
         figure: 'big collection',
         why: 'not measured yet: paging of big collections is being built',

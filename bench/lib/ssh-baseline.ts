@@ -17,7 +17,13 @@ export async function bareOverSsh(
   program: string,
   breakLine: number,
   tcpNoDelay: boolean,
-): Promise<{ connection: DapConnection; threadId: number; stop: () => Promise<void> }> {
+  args: string[] = [],
+): Promise<{
+  connection: DapConnection;
+  threadId: number;
+  onOutput: (listener: (category: 'stdout' | 'stderr', text: string) => void) => () => void;
+  stop: () => Promise<void>;
+}> {
   const knownHosts = join(sshd.dir, 'bench_known_hosts');
   await writeFile(knownHosts, sshd.knownHostsLine() + '\n');
   const ssh = await openSshConnection(
@@ -36,7 +42,7 @@ export async function bareOverSsh(
   const debuggee = await launchUnderDebugpy(ssh, {
     python: '/usr/bin/python3',
     target: { kind: 'file', path: program },
-    args: [],
+    args,
     cwd: '',
     tcpNoDelay,
   });
@@ -49,6 +55,7 @@ export async function bareOverSsh(
   return {
     connection,
     threadId,
+    onOutput: (listener) => debuggee.onOutput(listener),
     stop: async () => {
       connection.close('benchmark done');
       await debuggee.terminate();

@@ -24,6 +24,8 @@ describe('benchmark smoke run', () => {
         expect(figure.periscope.n).toBe(2);
       }
       expect(results.start?.toInteractive.median).toBeGreaterThan(0);
+      expect(results.flood?.lines).toBe(20_000);
+      expect(Number.isFinite(results.flood?.ratio)).toBe(true);
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
     },
   );

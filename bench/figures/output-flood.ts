@@ -1,0 +1,129 @@
+/**
+ * Output flood: a program prints N lines (1,000,000 in a full run) as fast as it can. Periscope:
+ * F5 in the UI until the last line is in the console (Chromium, over SSH), with the page's
+ * main-thread lateness sampled meanwhile (a 25 ms timer's delay: what input would wait) and
+ * memory read after. Baseline: the same output over the same SSH launch to a bare client.
+ */
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { TestSshd } from '../../test/harness/sshd.js';
+import { call } from '../lib/bare-client.js';
+import { startPeriscope } from '../lib/periscope-world.js';
+import { bareOverSsh } from '../lib/ssh-baseline.js';
+import { since, summarise, type Summary } from '../lib/stats.js';
+
+const FLOOD = resolve('bench/programs/flood.py');
+const FLOOD_BREAK_LINE = 5;
+
+/** The flood figure. */
+export interface FloodFigure {
+  figure: 'output flood';
+  lines: number;
+  baselineMs: number;
+  periscopeMs: number;
+  ratio: number;
+  target: string;
+  met: boolean;
+  /** Main-thread lateness during the flood, ms (p99 must stay < 100). */
+  inputLatency: Summary;
+  /** Page JS heap after the flood, bytes. */
+  pageHeapBytes: number;
+  /** Relay process resident set after the flood, bytes. */
+  relayRssBytes: number;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-precise-memory-info',
+];
+
+/** Arms the in-page measurement: resolves `window.__flood` when the console shows the last line. */
+const ARM_FLOOD = (done: string): string => `window.__flood = new Promise((resolve, reject) => {
+  let t0 = 0;
+  const lateness = [];
+  let expected = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    if (expected) lateness.push(Math.max(0, now - expected));
+    expected = now + 25;
+  }, 25);
+  window.addEventListener('keydown', (e) => { if (e.key === 'F5' && !t0) t0 = performance.now(); }, { capture: true });
+  const rows = document.querySelector('[data-testid="console"] .xterm-rows');
+  const timer = setTimeout(() => { clearInterval(probe); reject(new Error('the last line never showed')); }, 600000);
+  const observer = new MutationObserver(() => {
+    if (!t0 || !(rows.textContent || '').includes(${JSON.stringify(done)})) return;
+    observer.disconnect();
+    clearInterval(probe);
+    clearTimeout(timer);
+    requestAnimationFrame(() => resolve({ ms: performance.now() - t0, lateness, heap: performance.memory ? performance.memory.usedJSHeapSize : 0 }));
+  });
+  observer.observe(rows, { subtree: true, childList: true, characterData: true });
+}); undefined`;
+
+/** Runs the figure once with `lines` lines. Needs `npm run build`. */
+export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodFigure> {
+  const done = `FLOOD DONE ${lines}`;
+  // Baseline first: bare client, same SSH launch, stdout collected until the last line.
+  const base = await bareOverSsh(sshd, FLOOD, FLOOD_BREAK_LINE, true, [String(lines)]);
+  let baselineMs: number;
+  try {
+    let tail = '';
+    const finished = new Promise<void>((resolveDone) => {
+      base.onOutput((_category, text) => {
+        tail = (tail + text).slice(-200);
+        if (tail.includes(done)) resolveDone();
+      });
+    });
+    const start = performance.now();
+    await call(base.connection, 'continue', { threadId: base.threadId });
+    await finished;
+    baselineMs = since(start);
+  } finally {
+    await base.stop();
+  }
+
+  const world = await startPeriscope(
+    FLOOD,
+    [String(lines)],
+    FLOOD_BREAK_LINE,
+    sshd,
+    'dist/renderer',
+  );
+  const browser = await chromium.launch({
+    executablePath: process.env.PERISCOPE_CHROMIUM ?? '/usr/lib/chromium/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${world.server.port}/?token=${world.token}`);
+    await page.getByRole('list', { name: 'Sessions' }).getByRole('button').first().click();
+    await page.locator('[data-testid="source-view"] .cm-line.ps-current-line').waitFor();
+    await page.evaluate(ARM_FLOOD(done));
+    await page.keyboard.press('F5');
+    const result = await page.evaluate<{ ms: number; lateness: number[]; heap: number }>(
+      'window.__flood',
+    );
+    const ratio = result.ms / baselineMs;
+    return {
+      figure: 'output flood',
+      lines,
+      baselineMs,
+      periscopeMs: result.ms,
+      ratio,
+      target: '≤ 1.50×, input p99 < 100 ms',
+      inputLatency: summarise(result.lateness.length > 0 ? result.lateness : [0]),
+      pageHeapBytes: result.heap,
+      relayRssBytes: process.memoryUsage().rss,
+      met: ratio <= 1.5 && summarise(result.lateness.length > 0 ? result.lateness : [0]).p99 < 100,
+    };
+  } finally {
+    await browser.close();
+    await world.close();
+  }
+}

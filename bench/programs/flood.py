@@ -1,0 +1,10 @@
+"""Benchmark program: prints many lines as fast as it can, after a breakpoint on `start`."""
+import sys
+
+count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+start = True  # BREAK
+write = sys.stdout.write
+for i in range(count):
+    write(f"flood line {i}\n")
+sys.stdout.flush()
+print(f"FLOOD DONE {count}", flush=True)
