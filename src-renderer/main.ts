@@ -7,12 +7,14 @@ import App from './App.svelte';
 import './app.css';
 import { connection } from './lib/connection.svelte.js';
 import { hostKeys } from './lib/host-keys.svelte.js';
+import { secrets } from './lib/secrets.svelte.js';
 import { profiles } from './lib/profiles.svelte.js';
 import { sessions } from './lib/sessions.svelte.js';
 
 connection.start();
 sessions.init();
 hostKeys.init();
+secrets.init();
 connection.onConnected(() => {
   void profiles.refresh();
   void sessions.refresh().then(() => sessions.rejoinActive());

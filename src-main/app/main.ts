@@ -21,6 +21,7 @@ import { APP_SCHEME } from './app-url.js';
 import { connectPageClients } from './page-clients.js';
 import { applySessionRestrictions, applyWebContentsRestrictions } from './security.js';
 import { createMainWindow, loadAppPage, windowPathsFrom } from './window.js';
+import { createAppSecretStore } from './safe-storage-secrets.js';
 
 /** Longest wait for the relay to close its sessions on quit, in ms. */
 const QUIT_TIMEOUT_MS = 5000;
@@ -51,8 +52,20 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
-  relay = new Relay({ profileStore, dataDir, logger: logger.child('relay') });
+  relay = new Relay({
+    profileStore,
+    dataDir,
+    logger: logger.child('relay'),
+    secretStore: createAppSecretStore(dataDir),
+  });
   openMainWindow(relay);
+  // Programs on this machine (or, through an SSH remote forward, on others) may dial in with
+  // debugpy.connect(); loopback only, on a free port shown in the Sessions panel.
+  relay
+    .openTracerPort({ host: '127.0.0.1', port: 0 })
+    .catch((error: unknown) =>
+      logger.warn('could not open the tracer port', { error: String(error) }),
+    );
 
   if (profileStore.recoveredFrom !== undefined) {
     void dialog.showMessageBox({

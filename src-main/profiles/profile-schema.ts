@@ -8,8 +8,12 @@
 import { z } from 'zod';
 import type { Profile, ProfileDraft } from '../protocol/profile.js';
 
-/** The profiles file format version this code writes and reads. */
-export const PROFILE_FILE_VERSION = 1;
+/**
+ * The profiles file format version this code writes. History:
+ * - 1: name, host, port, user, auth (agent | key), python, cwd, pathMappings, justMyCode.
+ * - 2: auth also password | keyboard-interactive; `jumpHosts`, `env`, `logFiles`.
+ */
+export const PROFILE_FILE_VERSION = 2;
 
 /** Longest profile name, in characters. */
 export const MAX_PROFILE_NAME_LENGTH = 100;
@@ -40,13 +44,62 @@ const authSchema = z.discriminatedUnion(
   [
     z.object({ kind: z.literal('agent') }),
     z.object({ kind: z.literal('key'), keyPath: text('keyPath') }),
+    z.object({ kind: z.literal('password') }),
+    z.object({ kind: z.literal('keyboard-interactive') }),
   ],
   {
     error: (issue) =>
       typeof issue.input === 'object' && issue.input !== null
-        ? 'auth.kind must be "agent" or "key"'
+        ? 'auth.kind must be "agent", "key", "password" or "keyboard-interactive"'
         : 'auth must be an object { kind, keyPath? }',
   },
+);
+
+const portSchema = z
+  .number({ error: 'port must be a number' })
+  .int('port must be an integer')
+  .min(1, 'port must be from 1 to 65535')
+  .max(65535, 'port must be from 1 to 65535');
+
+const jumpHostSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('address'),
+      host: sshWord('host'),
+      port: portSchema,
+      user: sshWord('user'),
+      auth: authSchema,
+    }),
+    z.object({ kind: z.literal('profile'), profileId: idSchema }),
+  ],
+  {
+    error: () =>
+      'a jump host must be { kind: "address", host, port, user, auth } or { kind: "profile", profileId }',
+  },
+);
+
+/** Longest ProxyJump chain accepted (OpenSSH has no limit; more than a few hops is a mistake). */
+export const MAX_JUMP_HOSTS = 8;
+
+const envVarSchema = z.object({
+  name: z
+    .string({ error: 'name must be a string' })
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      'name must be letters, digits and _, not starting with a digit',
+    ),
+  value: z
+    .string({ error: 'value must be a string' })
+    .refine(
+      (value) => !value.includes('\0') && !/[\n\r]/.test(value),
+      'value must not contain NUL or line breaks',
+    ),
+});
+
+const logFileSchema = text('log file').refine(
+  (value) => value.startsWith('/') || value.startsWith('~/'),
+  'log file must be an absolute remote path (or start with ~/)',
 );
 
 const pathMappingSchema = z.object({
@@ -60,11 +113,7 @@ const profileFields = {
     `name must be at most ${MAX_PROFILE_NAME_LENGTH} characters`,
   ),
   host: sshWord('host'),
-  port: z
-    .number({ error: 'port must be a number' })
-    .int('port must be an integer')
-    .min(1, 'port must be from 1 to 65535')
-    .max(65535, 'port must be from 1 to 65535'),
+  port: portSchema,
   user: sshWord('user'),
   auth: authSchema,
   python: text('python'),
@@ -75,13 +124,35 @@ const profileFields = {
   justMyCode: z.boolean({ error: 'justMyCode must be true or false' }),
 };
 
+/** Fields of format version 2 (see {@link PROFILE_FILE_VERSION}); optional in a draft. */
+const addedFields = {
+  jumpHosts: z
+    .array(jumpHostSchema, { error: 'jumpHosts must be a list' })
+    .max(MAX_JUMP_HOSTS, `at most ${MAX_JUMP_HOSTS} jump hosts`),
+  env: z.array(envVarSchema, { error: 'env must be a list' }).superRefine((vars, ctx) => {
+    const seen = new Set<string>();
+    vars.forEach((v, index) => {
+      if (seen.has(v.name))
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${v.name} is set twice` });
+      seen.add(v.name);
+    });
+  }),
+  logFiles: z.array(logFileSchema, { error: 'logFiles must be a list' }),
+};
+
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
-export const profileSchema = z.object({ id: idSchema, ...profileFields });
+export const profileSchema = z.object({ id: idSchema, ...profileFields, ...addedFields });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
-export const profileDraftSchema = z.object({ id: idSchema.optional(), ...profileFields });
+export const profileDraftSchema = z.object({
+  id: idSchema.optional(),
+  ...profileFields,
+  jumpHosts: addedFields.jumpHosts.optional(),
+  env: addedFields.env.optional(),
+  logFiles: addedFields.logFiles.optional(),
+});
 
-/** The profiles file: `{ "version": 1, "profiles": Profile[] }`, ids unique. */
+/** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
 export const profileFileSchema = z
   .object({
     version: z.literal(PROFILE_FILE_VERSION),
@@ -178,8 +249,28 @@ export function parseProfileDraft(raw: unknown): ProfileDraft {
 }
 
 /**
- * Reads the parsed JSON of a profiles file and brings it to the current format.
- * Version 1 is the only format so far, so it is validated as is.
+ * Brings a version-1 file to version 2: every profile gets empty `jumpHosts`, `env` and `logFiles`.
+ * Anything else in it is left for validation.
+ */
+function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
+  const profiles = Array.isArray(raw.profiles)
+    ? raw.profiles.map((profile: unknown) =>
+        typeof profile === 'object' && profile !== null && !Array.isArray(profile)
+          ? { jumpHosts: [], env: [], logFiles: [], ...profile }
+          : profile,
+      )
+    : raw.profiles;
+  return { ...raw, version: 2, profiles };
+}
+
+/** Migrations by the version they read; each returns the next version's content. */
+const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  1: migrateV1toV2,
+};
+
+/**
+ * Reads the parsed JSON of a profiles file and brings it to the current format, running each
+ * migration from the file's version up to {@link PROFILE_FILE_VERSION}, then validates it.
  *
  * @throws ProfileFileVersionError when `version` is a number above {@link PROFILE_FILE_VERSION}.
  * @throws ProfileValidationError when the content is not a valid profiles file (no or bad
@@ -188,22 +279,28 @@ export function parseProfileDraft(raw: unknown): ProfileDraft {
 export function migrate(raw: unknown): ProfileFile {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ProfileValidationError('Invalid profiles file', [
-      { path: '(root)', message: 'must be a JSON object { "version": 1, "profiles": [...] }' },
+      { path: '(root)', message: 'must be a JSON object { "version": 2, "profiles": [...] }' },
     ]);
   }
   const version: unknown = (raw as { version?: unknown }).version;
   if (typeof version === 'number' && Number.isInteger(version) && version > PROFILE_FILE_VERSION) {
     throw new ProfileFileVersionError(version);
   }
-  if (version !== PROFILE_FILE_VERSION) {
+  if (typeof version !== 'number' || (version !== PROFILE_FILE_VERSION && !MIGRATIONS[version])) {
     throw new ProfileValidationError('Invalid profiles file', [
       {
         path: 'version',
-        message: `must be ${PROFILE_FILE_VERSION}, got ${JSON.stringify(version)}`,
+        message: `must be a number from 1 to ${PROFILE_FILE_VERSION}, got ${JSON.stringify(version)}`,
       },
     ]);
   }
-  const result = profileFileSchema.safeParse(raw);
+  let current = raw as Record<string, unknown>;
+  for (let from = version; from < PROFILE_FILE_VERSION; from++) {
+    const step = MIGRATIONS[from];
+    if (!step) throw new Error(`no profiles file migration from version ${from}`);
+    current = step(current);
+  }
+  const result = profileFileSchema.safeParse(current);
   if (!result.success) {
     throw new ProfileValidationError('Invalid profiles file', toIssues(result.error));
   }

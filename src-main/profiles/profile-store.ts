@@ -5,7 +5,8 @@
  * - Every write replaces the file atomically (`write-file-atomic`: temp file, fsync, rename), so a
  *   crash leaves either the old or the new file, never half of one.
  * - Writes run one at a time, in call order; each starts from the state the previous one left,
- *   so concurrent saves all land.
+ *   so concurrent saves all land. Between processes (the app and a `periscope web` sharing the
+ *   directory), each write holds `profiles.json.lock` and starts from the file as it is on disk.
  * - A file that is not JSON, fails validation or has a newer version is moved aside to
  *   `profiles.json.corrupt-<timestamp>` and the store starts empty; `recoveredFrom` names the
  *   moved file so the UI can tell the user. Nothing is deleted.
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { Profile, ProfileDraft } from '../protocol/profile.js';
+import { withFileLock } from './file-lock.js';
 import {
   migrate,
   parseProfileDraft,
@@ -88,30 +90,8 @@ export class ProfileStore {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const filePath = join(dir, PROFILES_FILE_NAME);
 
-    let text: string;
-    try {
-      text = await readFile(filePath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        return new ProfileStore(filePath, new Map(), logger);
-      }
-      throw error;
-    }
-
-    let file: ProfileFile;
-    try {
-      file = migrate(JSON.parse(text));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const aside = `${filePath}.corrupt-${fileTimestamp(new Date())}`;
-      await rename(filePath, aside);
-      logger.warn('profiles file unreadable; moved aside, starting with no profiles', {
-        movedTo: aside,
-        reason,
-      });
-      return new ProfileStore(filePath, new Map(), logger, { path: aside, reason });
-    }
-    return new ProfileStore(filePath, new Map(file.profiles.map((p) => [p.id, p])), logger);
+    const read = await readProfilesFile(filePath, logger);
+    return new ProfileStore(filePath, read.profiles, logger, read.recovered);
   }
 
   /** Every profile, sorted by name (then id), as copies the caller may change. */
@@ -129,6 +109,8 @@ export class ProfileStore {
 
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
+   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`) keep their stored values when
+   * replacing and are empty when creating.
    *
    * @returns the saved profile, unknown keys stripped.
    * @throws ProfileValidationError when the draft is invalid (nothing is written).
@@ -141,7 +123,14 @@ export class ProfileStore {
       if (valid.id !== undefined && !this.profiles.has(valid.id)) {
         throw new ProfileNotFoundError(valid.id);
       }
-      const profile: Profile = { ...valid, id: valid.id ?? randomUUID() };
+      const stored = valid.id === undefined ? undefined : this.profiles.get(valid.id);
+      const profile: Profile = {
+        ...valid,
+        jumpHosts: valid.jumpHosts ?? stored?.jumpHosts ?? [],
+        env: valid.env ?? stored?.env ?? [],
+        logFiles: valid.logFiles ?? stored?.logFiles ?? [],
+        id: valid.id ?? randomUUID(),
+      };
       const next = new Map(this.profiles);
       next.set(profile.id, profile);
       await this.commit(next);
@@ -182,15 +171,63 @@ export class ProfileStore {
     this.profiles = next;
   }
 
-  /** Runs `task` after every earlier task has settled; its result or error goes to the caller. */
+  /**
+   * Runs `task` after every earlier task has settled, holding the file lock and starting from the
+   * file as it is now on disk (another process may have written it); its result or error goes to
+   * the caller.
+   */
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
+    const result = this.tail.then(() =>
+      withFileLock(this.filePath, async () => {
+        const read = await readProfilesFile(this.filePath, this.logger);
+        if (read.recovered || read.found) this.profiles = read.profiles;
+        return task();
+      }),
+    );
     this.tail = result.then(
       () => undefined,
       () => undefined,
     );
     return result;
   }
+}
+
+interface ReadResult {
+  profiles: ReadonlyMap<string, Profile>;
+  /** The file existed and was valid. */
+  found: boolean;
+  /** The file was unreadable and moved here. */
+  recovered?: { path: string; reason: string };
+}
+
+/**
+ * Reads and migrates the profiles file. Absent: no profiles. Not JSON, invalid or from a newer
+ * version: moved aside to `<file>.corrupt-<timestamp>` (never deleted) and no profiles.
+ */
+async function readProfilesFile(filePath: string, logger: Logger): Promise<ReadResult> {
+  let text: string;
+  try {
+    text = await readFile(filePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { profiles: new Map(), found: false };
+    }
+    throw error;
+  }
+  let file: ProfileFile;
+  try {
+    file = migrate(JSON.parse(text));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const aside = `${filePath}.corrupt-${fileTimestamp(new Date())}`;
+    await rename(filePath, aside);
+    logger.warn('profiles file unreadable; moved aside, starting with no profiles', {
+      movedTo: aside,
+      reason,
+    });
+    return { profiles: new Map(), found: false, recovered: { path: aside, reason } };
+  }
+  return { profiles: new Map(file.profiles.map((p) => [p.id, p])), found: true };
 }
 
 /** `2025-11-21T13-45-00-123Z`: an ISO time that is safe in file names on every OS. */

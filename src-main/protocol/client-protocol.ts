@@ -14,6 +14,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Profile, ProfileDraft } from './profile.js';
+import type { LaunchJsonAttach, LinkStatusInfo, SshConfigCandidates } from './connections.js';
 
 /** Lifecycle of a debug session, as the UI shows it. */
 export type SessionState =
@@ -39,6 +40,58 @@ export interface SessionInfo {
   startedAt: number;
   /** Why the session ended (exit code, error), when `state` is `ended`. */
   endReason?: string;
+  /** How the tracer reached the relay: launched over SSH, or dialled in with `debugpy.connect`. */
+  origin?: SessionOrigin;
+  /** The debugged process's id, from the tracer's DAP `process` event (`systemProcessId`). */
+  pid?: number;
+  /** The program's name, from the tracer's DAP `process` event (`name`). */
+  program?: string;
+  /** Where the tracer runs: the SSH host of a launch, the peer address of a dialled-in tracer. */
+  host?: string;
+  /** The clients joined to the session, oldest first. */
+  clients?: SessionClientInfo[];
+  /** The session's DAP TCP endpoint while it is open (`session.dapEndpoint.open`). */
+  dapEndpoint?: DapEndpointInfo;
+  /** The SSH link of a launch while it is not simply up (e.g. `reconnecting` after a drop). */
+  link?: LinkStatusInfo;
+}
+
+/** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */
+export type SessionOrigin = 'launch' | 'connect';
+
+/** One client of a session, as other clients see it. */
+export interface SessionClientInfo {
+  /** Relay-unique id, e.g. `c3`. */
+  id: string;
+  /** Who it is for people, e.g. `Browser 2` or `Visual Studio Code (127.0.0.1:50112)`. */
+  name: string;
+  /** `app`: a Periscope window or browser; `dap`: a DAP client on the session's DAP endpoint. */
+  kind: 'app' | 'dap';
+}
+
+/** An open DAP TCP endpoint of one session (loopback only; DAP has no authentication). */
+export interface DapEndpointInfo {
+  host: string;
+  port: number;
+  /** DAP clients connected to it now. */
+  clients: SessionClientInfo[];
+}
+
+/** Where the relay listens for tracers that call `debugpy.connect((host, port))`. */
+export interface TracerPortInfo {
+  host: string;
+  port: number;
+}
+
+/** A remote forward (`ssh -R`) that lets programs on a profile's machine dial the tracer port. */
+export interface TracerTunnelInfo {
+  profileId: string;
+  profileName: string;
+  /** The address programs on the remote machine connect to. */
+  remoteHost: string;
+  remotePort: number;
+  /** The two lines to paste into the program. */
+  snippet: string;
 }
 
 /** A breakpoint the client wants in place before the program starts running. */
@@ -67,6 +120,13 @@ export interface LaunchParams {
   justMyCode?: boolean;
   /** Breakpoints to set before `configurationDone`, so the first run already stops at them. */
   breakpoints: LaunchBreakpoints[];
+  /**
+   * Exception filter ids to set before `configurationDone` (DAP `setExceptionBreakpoints`);
+   * absent = the tracer's defaults. Ids the tracer does not offer are dropped.
+   */
+  exceptionFilters?: string[];
+  /** Function breakpoints to set before `configurationDone` (DAP `setFunctionBreakpoints`). */
+  functionBreakpoints?: DebugProtocol.FunctionBreakpoint[];
 }
 
 /** Where a source text came from, so the UI can mark remote-only files. */
@@ -83,8 +143,31 @@ export interface AppMethods {
   /** Joins the caller to a session so it receives its events. */
   'session.join': {
     params: { sessionId: string };
-    result: { session: SessionInfo; capabilities: DebugProtocol.Capabilities };
+    result: { session: SessionInfo; capabilities: DebugProtocol.Capabilities } & SessionCatchUp;
   };
+  /** Ends a session leaving the program running (DAP `disconnect` with `terminateDebuggee: false`). */
+  'session.detach': { params: { sessionId: string }; result: Record<string, never> };
+  /** Opens the session's DAP TCP endpoint on loopback (a fresh port); idempotent. */
+  'session.dapEndpoint.open': {
+    params: { sessionId: string };
+    result: { endpoint: DapEndpointInfo };
+  };
+  /** Closes the session's DAP endpoint and disconnects its DAP clients. */
+  'session.dapEndpoint.close': { params: { sessionId: string }; result: Record<string, never> };
+  /** Replaces the session's shared watch expressions; every client gets `session.watchesChanged`. */
+  'session.watches.set': {
+    params: { sessionId: string; expressions: string[] };
+    result: Record<string, never>;
+  };
+  /** The tracer port (null when the relay has none) and the open remote forwards. */
+  'tracerPort.info': {
+    params: Record<string, never>;
+    result: { tracerPort: TracerPortInfo | null; tunnels: TracerTunnelInfo[] };
+  };
+  /** Opens a remote forward on a profile's machine to the tracer port (idempotent per profile). */
+  'tracerTunnel.open': { params: { profileId: string }; result: { tunnel: TracerTunnelInfo } };
+  /** Closes a profile's remote forward (sessions that came over it keep running). */
+  'tracerTunnel.close': { params: { profileId: string }; result: Record<string, never> };
   /** Ends a session: terminates the remote program, closes the forward and the SSH connection. */
   'session.close': { params: { sessionId: string }; result: Record<string, never> };
   /**
@@ -99,6 +182,27 @@ export interface AppMethods {
   'hostKey.answer': {
     params: { promptId: string; accept: boolean };
     result: Record<string, never>;
+  };
+  /**
+   * The user's answer to a `secret.prompt`: one string per prompt line, or `answers: null` when
+   * the user cancelled. `remember` asks to keep a password/passphrase in the encrypted store
+   * (honoured only when the prompt said `canRemember`).
+   */
+  'secret.answer': {
+    params: { promptId: string; answers: string[] | null; remember?: boolean };
+    result: Record<string, never>;
+  };
+  /** Reads the laptop's OpenSSH config (default `~/.ssh/config`) into profile drafts; runs nothing. */
+  'profiles.importSshConfig': { params: { path?: string }; result: SshConfigCandidates };
+  /** Reads the debugpy `attach` configurations of `<projectPath>/.vscode/launch.json`. */
+  'profiles.importLaunchJson': {
+    params: { projectPath: string };
+    result: { path: string; configurations: LaunchJsonAttach[]; skipped: string[] };
+  };
+  /** Adds or replaces (by name) an attach configuration in the project's launch.json, keeping comments. */
+  'profiles.exportLaunchJson': {
+    params: { projectPath: string; configuration: LaunchJsonAttach };
+    result: { path: string };
   };
 }
 
@@ -121,6 +225,55 @@ export interface AppEvents {
     keyType: string;
     fingerprint: string;
   };
+  /**
+   * SSH authentication needs a secret: a password, a key's passphrase, or the server's
+   * keyboard-interactive questions (`name`/`instructions` from the server, one `prompts` line per
+   * answer; `echo: false` = hide what is typed). Answer with `secret.answer`. Asked only after
+   * the host key was accepted; the relay waits at most 5 minutes.
+   */
+  'secret.prompt': {
+    promptId: string;
+    kind: 'password' | 'passphrase' | 'keyboard-interactive';
+    host: string;
+    port: number;
+    user: string;
+    /** The key file, for `passphrase`. */
+    keyPath?: string;
+    name: string;
+    instructions: string;
+    prompts: { prompt: string; echo: boolean }[];
+    /** True when the answer can be kept encrypted (OS keychain); false in web mode. */
+    canRemember: boolean;
+  };
+  /** A client's `setBreakpoints` succeeded: the source's breakpoints are now these, for everyone. */
+  'session.breakpointsChanged': {
+    sessionId: string;
+    source: DebugProtocol.Source;
+    breakpoints: DebugProtocol.SourceBreakpoint[];
+    by: SessionClientInfo;
+  };
+  /** The session's shared watch expressions changed. */
+  'session.watchesChanged': { sessionId: string; expressions: string[]; by: SessionClientInfo };
+  /** Another client evaluated `expression` in the console (`repl` context); `result` is what it got. */
+  'session.consoleEcho': {
+    sessionId: string;
+    by: SessionClientInfo;
+    expression: string;
+    ok: boolean;
+    result: string;
+  };
+}
+
+/** What a client joining a running session needs to catch up (answer of `session.join`). */
+export interface SessionCatchUp {
+  /** Shared breakpoint state: the last `setBreakpoints` arguments of each source. */
+  breakpoints: DebugProtocol.SetBreakpointsArguments[];
+  /** Shared watch expressions. */
+  watches: string[];
+  /** The threads, as the tracer listed them at join time (empty if it did not answer in time). */
+  threads: DebugProtocol.Thread[];
+  /** The body of the last `stopped` event while the program is stopped. */
+  stopped?: DebugProtocol.StoppedEvent['body'];
 }
 
 export type AppEventName = keyof AppEvents;
@@ -166,6 +319,10 @@ export type AppErrorCode =
   | 'ssh-failed'
   | 'launch-failed'
   | 'attach-failed'
+  /** A relay limit was reached (tracers, clients, pending requests); the message names it. */
+  | 'limit-reached'
+  /** The session has ended. */
+  | 'session-ended'
   | 'internal';
 
 export interface AppError {

@@ -9,8 +9,33 @@
 export type ProfileAuth =
   /** Use the agent at `$SSH_AUTH_SOCK` (OpenSSH `ssh-agent`). */
   | { kind: 'agent' }
-  /** A private key file on the laptop, e.g. `~/.ssh/id_ed25519` (`~` is expanded). */
-  | { kind: 'key'; keyPath: string };
+  /**
+   * A private key file on the laptop, e.g. `~/.ssh/id_ed25519` (`~` is expanded). When the key is
+   * protected by a passphrase, the passphrase is asked for (or taken from the secret store).
+   */
+  | { kind: 'key'; keyPath: string }
+  /** SSH `password` authentication (RFC 4252 §8); the password is asked for, never stored here. */
+  | { kind: 'password' }
+  /** SSH `keyboard-interactive` authentication (RFC 4256): the server's questions are put to the user. */
+  | { kind: 'keyboard-interactive' };
+
+/** The kinds of {@link ProfileAuth}. */
+export type ProfileAuthKind = ProfileAuth['kind'];
+
+/**
+ * One hop of a ProxyJump chain (ssh(1) `-J`): either an SSH server given by address with its own
+ * authentication, or another saved profile (its host, port, user and auth; not its own jumps).
+ */
+export type JumpHost =
+  | { kind: 'address'; host: string; port: number; user: string; auth: ProfileAuth }
+  | { kind: 'profile'; profileId: string };
+
+/** One environment variable set for the launched program (`NAME=value`). */
+export interface EnvVar {
+  /** POSIX name: letters, digits and `_`, not starting with a digit. */
+  name: string;
+  value: string;
+}
 
 /**
  * One path mapping, as debugpy's `pathMappings` attach argument: a file at
@@ -41,7 +66,21 @@ export interface Profile {
   pathMappings: PathMapping[];
   /** debugpy `justMyCode`: step and break only in user code. */
   justMyCode: boolean;
+  /** ProxyJump chain, first hop first; empty = connect directly. */
+  jumpHosts: JumpHost[];
+  /** Environment variables of launched programs. */
+  env: EnvVar[];
+  /** Absolute remote paths of log files the user tails often (`tail -F`). */
+  logFiles: string[];
 }
 
-/** A profile as sent to `profiles.save`: without an id it is created, with one it replaces. */
-export type ProfileDraft = Omit<Profile, 'id'> & { id?: string };
+/** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
+export type ProfileAddedField = 'jumpHosts' | 'env' | 'logFiles';
+
+/**
+ * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.
+ * Fields of {@link ProfileAddedField} may be absent: then a replaced profile keeps its stored
+ * value and a new one gets the empty default, so an older form never wipes them.
+ */
+export type ProfileDraft = Omit<Profile, 'id' | ProfileAddedField> &
+  Partial<Pick<Profile, ProfileAddedField>> & { id?: string };

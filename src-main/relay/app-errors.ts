@@ -30,6 +30,8 @@ const KNOWN_CODES = new Set<AppErrorCode>([
   'ssh-failed',
   'launch-failed',
   'attach-failed',
+  'limit-reached',
+  'session-ended',
 ]);
 
 /** Codes by error class name, for errors that carry no `code` of ours. */

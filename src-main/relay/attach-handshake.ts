@@ -1,11 +1,14 @@
 /**
- * The DAP handshake with a debugpy adapter started with `--listen` (see ../shared/ENVIRONMENT.md
- * and the DAP specification's "Debug session start-up"):
+ * The DAP handshake with a tracer (see ../shared/ENVIRONMENT.md and the DAP specification's "Debug
+ * session start-up"), for both ways a session starts:
  *
  *   initialize → attach (non-empty arguments; not awaited) → `initialized` event →
  *   setBreakpoints… → setExceptionBreakpoints → configurationDone → attach response.
  *
- * debugpy answers `attach` only after `configurationDone`, so the attach response is awaited last.
+ * - a debugpy adapter started with `--listen` (launch over SSH) answers `attach` only after
+ *   `configurationDone`, so the attach response is awaited last;
+ * - a pydevd that dialled in (`debugpy.connect`) answers `attach` at once and sends `initialized`
+ *   itself; with `redirectOutput` it sends the program's stdout/stderr as `output` events.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
@@ -21,6 +24,18 @@ export interface DebugpyAttachArguments {
   pathMappings: PathMapping[];
   /** Free-form name shown by debugpy in its logs. */
   name: string;
+  /** Ask pydevd to send the program's stdout/stderr as DAP `output` events (dialled-in tracers). */
+  redirectOutput?: boolean;
+}
+
+/** Options of {@link attachToDebugpy}. */
+export interface AttachOptions {
+  /** How long each step may take, in ms (default {@link HANDSHAKE_STEP_TIMEOUT_MS}). */
+  stepTimeoutMs?: number;
+  /** Exception filter ids to set; absent = the tracer's defaults. Unknown ids are dropped. */
+  exceptionFilters?: string[];
+  /** Function breakpoints to set (when the tracer `supportsFunctionBreakpoints`). */
+  functionBreakpoints?: DebugProtocol.FunctionBreakpoint[];
 }
 
 /** What the handshake learned. */
@@ -43,13 +58,15 @@ export class AttachError extends Error {
 
 /**
  * Runs the handshake on an open connection to a debugpy adapter.
- * @throws {AttachError} when a step fails or times out (after {@link HANDSHAKE_STEP_TIMEOUT_MS}).
+ * @throws {AttachError} when a step fails or times out (after `options.stepTimeoutMs`).
  */
 export async function attachToDebugpy(
   connection: DapConnection,
   attachArgs: DebugpyAttachArguments,
   launchBreakpoints: LaunchBreakpoints[],
+  options: AttachOptions = {},
 ): Promise<AttachResult> {
+  const stepTimeoutMs = options.stepTimeoutMs ?? HANDSHAKE_STEP_TIMEOUT_MS;
   const initializeArgs: DebugProtocol.InitializeRequestArguments = {
     clientID: 'periscope',
     clientName: 'Periscope',
@@ -63,11 +80,11 @@ export async function attachToDebugpy(
     locale: 'en',
   };
   const initialize = await step('initialize', () =>
-    connection.sendRequest('initialize', initializeArgs, { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS }),
+    connection.sendRequest('initialize', initializeArgs, { timeoutMs: stepTimeoutMs }),
   );
   const capabilities = (initialize.body ?? {}) as DebugProtocol.Capabilities;
 
-  const initialized = waitForEvent(connection, 'initialized', HANDSHAKE_STEP_TIMEOUT_MS);
+  const initialized = waitForEvent(connection, 'initialized', stepTimeoutMs);
   const attach = connection.sendRequest('attach', attachArgs, { timeoutMs: 0 });
   // Surface an early attach failure instead of waiting for `initialized` in vain.
   const attachFailure = attach.then((response) =>
@@ -85,28 +102,33 @@ export async function attachToDebugpy(
       lines: file.breakpoints.map((b) => b.line),
     };
     const response = await step('setBreakpoints', () =>
-      connection.sendRequest('setBreakpoints', args, { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS }),
+      connection.sendRequest('setBreakpoints', args, { timeoutMs: stepTimeoutMs }),
     );
     breakpoints.push({ args, response });
   }
-  const filters = (capabilities.exceptionBreakpointFilters ?? [])
-    .filter((f) => f.default)
-    .map((f) => f.filter);
+  const offered = capabilities.exceptionBreakpointFilters ?? [];
+  const filters = options.exceptionFilters
+    ? options.exceptionFilters.filter((id) => offered.some((f) => f.filter === id))
+    : offered.filter((f) => f.default).map((f) => f.filter);
+  if (options.functionBreakpoints?.length && capabilities.supportsFunctionBreakpoints) {
+    // Not a step: a refused function breakpoint shows as unverified later, it does not stop the launch.
+    await connection
+      .sendRequest(
+        'setFunctionBreakpoints',
+        { breakpoints: options.functionBreakpoints },
+        { timeoutMs: stepTimeoutMs },
+      )
+      .catch(() => undefined);
+  }
   await step('setExceptionBreakpoints', () =>
-    connection.sendRequest(
-      'setExceptionBreakpoints',
-      { filters },
-      { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS },
-    ),
+    connection.sendRequest('setExceptionBreakpoints', { filters }, { timeoutMs: stepTimeoutMs }),
   );
   if (capabilities.supportsConfigurationDoneRequest !== false) {
     await step('configurationDone', () =>
-      connection.sendRequest('configurationDone', {}, { timeoutMs: HANDSHAKE_STEP_TIMEOUT_MS }),
+      connection.sendRequest('configurationDone', {}, { timeoutMs: stepTimeoutMs }),
     );
   }
-  const attachResponse = await step('attach', () =>
-    withTimeout(attach, HANDSHAKE_STEP_TIMEOUT_MS, 'attach'),
-  );
+  const attachResponse = await step('attach', () => withTimeout(attach, stepTimeoutMs, 'attach'));
   if (!attachResponse.success)
     throw new AttachError('attach', attachResponse.message ?? 'rejected');
   return { capabilities, breakpoints };

@@ -2,6 +2,7 @@
  * Command-line entry, bundled to `dist/periscope.js`.
  *
  *   periscope web [--port N] [--host 127.0.0.1] [--data-dir DIR] [--static-dir DIR]
+ *   periscope relay [--tracer-port 8001] [--client-port 8002] … (`relay-command.ts`)
  *
  * Web mode: the relay plus the renderer served to a browser on loopback, behind a per-run token.
  * Prints the URL to open (with the token) on stdout; logs go to stderr.
@@ -14,9 +15,11 @@ import { webDataDir } from '../profiles/data-dir.js';
 import { ProfileStore } from '../profiles/profile-store.js';
 import { createClientToken } from './client-token.js';
 import { Relay } from './relay.js';
+import { runRelayCommand } from './relay-command.js';
 import { defaultStaticDir, startWebServer } from './web-server.js';
 
 const USAGE = `Usage: periscope web [options]
+       periscope relay [options]   (headless relay; see periscope relay --help)
 
 Serves Periscope's UI to a browser on this machine (web mode).
 
@@ -25,10 +28,15 @@ Options:
   --host ADDR       loopback address to bind: 127.0.0.1 (default), ::1 or localhost
   --data-dir DIR    where profiles and known hosts live (default: $XDG_CONFIG_HOME/periscope)
   --static-dir DIR  the built renderer (default: renderer/ beside this script)
+  --tracer-port N   also open a tracer port on 127.0.0.1 for programs that call
+                    debugpy.connect (0 = a free port; default: none)
   -h, --help        show this help
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'relay') {
+    return runRelayCommand(argv.slice(1), dirname(fileURLToPath(import.meta.url)));
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -37,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'static-dir': { type: 'string' },
+      'tracer-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +81,15 @@ async function main(argv: string[]): Promise<number> {
     port,
     logger: logger.child('web'),
   });
+  if (values['tracer-port'] !== undefined) {
+    const tracerPort = Number(values['tracer-port']);
+    if (!Number.isInteger(tracerPort) || tracerPort < 0 || tracerPort > 65535) {
+      process.stderr.write(`periscope: --tracer-port must be a number from 0 to 65535\n`);
+      return 2;
+    }
+    const tracer = await relay.openTracerPort({ port: tracerPort });
+    process.stdout.write(`Periscope tracer port: ${tracer.host}:${tracer.port}\n`);
+  }
   process.stdout.write(`Periscope web UI: ${server.url}\n`);
   let stopping = false;
   const stop = (): void => {

@@ -16,10 +16,13 @@ import type { ClientTransport } from './client-transport.js';
 /** See the module comment. */
 export class ClientHandle implements SessionClient, HostKeyAsker {
   private nextSeq = 1;
+  readonly kind = 'app';
 
   constructor(
     readonly id: string,
     readonly transport: ClientTransport,
+    /** Who it is for people, e.g. `Browser 2` (see {@link clientDisplayName}). */
+    readonly name: string = clientDisplayName(id, transport.label),
   ) {}
 
   sendDap(sessionId: string, message: DebugProtocol.Response | DebugProtocol.Event): void {
@@ -45,4 +48,13 @@ export class ClientHandle implements SessionClient, HostKeyAsker {
   private send(message: RelayMessage): void {
     this.transport.send(JSON.stringify(message));
   }
+}
+
+/**
+ * A client's name for other clients: `Browser <n>` for a WebSocket (web mode), `Window <n>` for
+ * anything else (an app window), where `<n>` is the number of its id (`c3` → 3).
+ */
+export function clientDisplayName(id: string, transportLabel: string): string {
+  const n = id.replace(/^\D+/, '');
+  return `${transportLabel.startsWith('ws ') ? 'Browser' : 'Window'} ${n}`;
 }

@@ -59,6 +59,17 @@ const appParams = {
       breakpoints: z
         .array(z.object({ path: nonEmpty, breakpoints: z.array(sourceBreakpoint).max(10_000) }))
         .max(10_000),
+      exceptionFilters: z.array(z.string().min(1).max(200)).max(100).optional(),
+      functionBreakpoints: z
+        .array(
+          z.object({
+            name: nonEmpty,
+            condition: z.string().max(10_000).optional(),
+            hitCondition: z.string().max(1000).optional(),
+          }),
+        )
+        .max(10_000)
+        .optional(),
     })
     .strict(),
   'sessions.list': empty,
@@ -66,6 +77,41 @@ const appParams = {
   'session.close': z.object({ sessionId }).strict(),
   'source.read': z.object({ path: nonEmpty, sessionId: sessionId.optional() }).strict(),
   'hostKey.answer': z.object({ promptId: nonEmpty, accept: z.boolean() }).strict(),
+  'secret.answer': z
+    .object({
+      promptId: nonEmpty,
+      answers: z.array(z.string().max(10_000)).max(32).nullable(),
+      remember: z.boolean().optional(),
+    })
+    .strict(),
+  'session.detach': z.object({ sessionId }).strict(),
+  'session.dapEndpoint.open': z.object({ sessionId }).strict(),
+  'session.dapEndpoint.close': z.object({ sessionId }).strict(),
+  'session.watches.set': z
+    .object({ sessionId, expressions: z.array(z.string().max(10_000)).max(1000) })
+    .strict(),
+  'tracerPort.info': empty,
+  'tracerTunnel.open': z.object({ profileId: nonEmpty }).strict(),
+  'tracerTunnel.close': z.object({ profileId: nonEmpty }).strict(),
+  'profiles.importSshConfig': z.object({ path: nonEmpty.optional() }).strict(),
+  'profiles.importLaunchJson': z.object({ projectPath: nonEmpty }).strict(),
+  'profiles.exportLaunchJson': z
+    .object({
+      projectPath: nonEmpty,
+      configuration: z
+        .object({
+          name: z.string().min(1).max(200),
+          connect: z
+            .object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) })
+            .strict(),
+          pathMappings: z
+            .array(z.object({ localRoot: nonEmpty, remoteRoot: nonEmpty }).strict())
+            .max(100),
+          justMyCode: z.boolean(),
+        })
+        .strict(),
+    })
+    .strict(),
 } satisfies Record<AppMethod, z.ZodType>;
 
 const appMethodNames = Object.keys(appParams) as AppMethod[];

@@ -3,9 +3,12 @@
  * Every client message is validated (`client-message-validation.ts`); an invalid one is answered
  * with an error and changes nothing. DAP requests go to their session (which maps seq numbers);
  * app requests (profiles, launch, sessions, sources, host-key answers) are handled here.
- * Plain Node: runs inside the Electron app and headless (`periscope web`).
+ * Sessions start two ways: a launch over SSH (`session.launch`), or a tracer that dials the tracer
+ * port (`openTracerPort`, `tracer-listener.ts`). Limits and the orphan sweep: `relay-limits.ts`.
+ * Plain Node: runs inside the Electron app and headless (`periscope web`, `periscope relay`).
  */
 import { homedir } from 'node:os';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../log/logger.js';
 import type {
@@ -16,6 +19,8 @@ import type {
   DapClientMessage,
   LaunchParams,
   SessionInfo,
+  TracerPortInfo,
+  TracerTunnelInfo,
 } from '../protocol/client-protocol.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
@@ -25,9 +30,25 @@ import { validateClientMessage } from './client-message-validation.js';
 import type { ClientTransport } from './client-transport.js';
 import { DebugSession } from './debug-session.js';
 import { HostKeyPrompts } from './host-key-prompts.js';
+import { NoSecretStore, type SecretStore } from '../profiles/secret-store.js';
+import { SecretPrompts, secretSourceFor } from './secret-prompts.js';
 import { startRemoteTracer, type StartedTracer, type TracerStarter } from './remote-tracer.js';
 import { readSource } from './source-reader.js';
+import { toRemotePath } from './path-mapping.js';
 import { RelayError, toAppError } from './app-errors.js';
+import { DapEndpoints } from './dap-endpoints.js';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
+import { SessionSweep } from './session-sweep.js';
+import { TracerTunnels } from './tracer-tunnels.js';
+import { connectProfile } from './profile-connect.js';
+import { readLaunchJson, readSshConfigCandidates, writeLaunchJson } from './profile-import.js';
+import { keepSessionAttached } from './session-reconnect.js';
+import { attachDialledTracer } from './tracer-attach.js';
+import {
+  TracerListener,
+  type DialledTracer,
+  type TracerListenerOptions,
+} from './tracer-listener.js';
 
 /** Options of {@link Relay}. */
 export interface RelayOptions {
@@ -37,8 +58,15 @@ export interface RelayOptions {
   logger?: Logger;
   /** known_hosts files consulted, default `~/.ssh/known_hosts` and `<dataDir>/known_hosts`. */
   knownHostsFiles?: string[];
+  /**
+   * Where passwords and passphrases may be kept (encrypted); default: nowhere, they are asked
+   * for (`secret.prompt`) every time a connection needs one.
+   */
+  secretStore?: SecretStore;
   /** Starts tracers; defaults to SSH launch. Tests of routing pass a fake. */
   startTracer?: TracerStarter;
+  /** Limits and timeouts; defaults in {@link DEFAULT_RELAY_LIMITS}. */
+  limits?: Partial<RelayLimits>;
 }
 
 interface SessionEntry {
@@ -57,27 +85,87 @@ export class Relay {
   private readonly clients = new Set<ClientHandle>();
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly prompts = new HostKeyPrompts();
+  private readonly secretPrompts = new SecretPrompts();
+  private readonly secretStore: SecretStore;
   private readonly startTracer: TracerStarter;
   private readonly knownHostsFiles: string[];
   private readonly trustedHostsFile: string;
   private nextClientId = 1;
   private nextSessionId = 1;
   private closed = false;
+  /** Limits in force (options over defaults). */
+  readonly limits: RelayLimits;
+  private readonly sweep: SessionSweep;
+  private tracerListener: TracerListener | undefined;
+  private readonly endpoints: DapEndpoints;
+  private readonly tunnels: TracerTunnels;
 
   constructor(private readonly options: RelayOptions) {
     this.logger = options.logger ?? createLogger('relay');
     this.startTracer = options.startTracer ?? startRemoteTracer;
     this.trustedHostsFile = join(options.dataDir, 'known_hosts');
+    this.secretStore = options.secretStore ?? new NoSecretStore();
     this.knownHostsFiles = options.knownHostsFiles ?? [
       join(homedir(), '.ssh', 'known_hosts'),
       this.trustedHostsFile,
     ];
+    this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+    this.sweep = new SessionSweep(
+      () => [...this.sessions.values()].map((e) => e.session),
+      this.limits,
+      this.logger.child('sweep'),
+    );
+    this.endpoints = new DapEndpoints({
+      logger: this.logger.child('dap-endpoint'),
+      nextClientId: () => `d${this.nextClientId++}`,
+      admit: () => this.clientLimitReached(),
+      onChange: () => this.broadcastSessions(),
+    });
+    this.tunnels = new TracerTunnels({
+      accept: (stream, peer) => this.tracerListener?.accept(stream, peer) ?? false,
+      logger: this.logger.child('tunnels'),
+      onChange: () => undefined,
+    });
+  }
+
+  /**
+   * Opens the tracer port, where programs calling `debugpy.connect((host, port))` arrive; each
+   * becomes a session. Loopback by default. Rejects when the address is taken.
+   */
+  async openTracerPort(
+    options: Pick<TracerListenerOptions, 'host' | 'port'> = {},
+  ): Promise<TracerPortInfo> {
+    if (this.tracerListener) await this.tracerListener.close();
+    this.tracerListener = await TracerListener.listen({
+      ...options,
+      maxTracers: this.limits.maxTracers,
+      logger: this.logger.child('tracers'),
+      onTracer: (tracer) => void this.acceptTracer(tracer),
+    });
+    return this.tracerPort() as TracerPortInfo;
+  }
+
+  /** The tracer port, or null when none is open. */
+  tracerPort(): TracerPortInfo | null {
+    const listener = this.tracerListener;
+    return listener ? { host: listener.host, port: listener.port } : null;
+  }
+
+  /** Ends orphaned sessions now (the sweep also runs on its timer). */
+  sweepNow(now?: number): Promise<void> {
+    return this.sweep.sweepNow(now);
   }
 
   /** Accepts a client on any transport. The relay owns the transport from now on. */
   connectClient(transport: ClientTransport): void {
     if (this.closed) {
       transport.close('the relay is shutting down');
+      return;
+    }
+    const limit = this.clientLimitReached();
+    if (limit) {
+      this.logger.warn('client refused', { via: transport.label, why: limit });
+      transport.close(`Periscope refused this client: ${limit}`);
       return;
     }
     const client = new ClientHandle(`c${this.nextClientId++}`, transport);
@@ -87,6 +175,7 @@ export class Relay {
     transport.onClose(() => {
       this.clients.delete(client);
       this.prompts.dropAsker(client);
+      this.secretPrompts.dropAsker(client);
       for (const { session } of this.sessions.values()) session.leave(client);
       this.logger.info('client disconnected', { client: client.id });
     });
@@ -97,12 +186,24 @@ export class Relay {
     return [...this.sessions.values()].map((e) => e.session.info);
   }
 
-  /** Ends every session (terminating the programs) and disconnects every client. */
+  /**
+   * Ends every session (terminating launched programs, detaching from dialled-in ones) and
+   * disconnects every client.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    this.sweep.stop();
+    await this.endpoints.closeAll();
+    // Programs that dialled in keep running (they called us); launched ones end with their SSH.
     await Promise.all(
-      [...this.sessions.values()].map((e) => e.session.close('Periscope is shutting down')),
+      [...this.sessions.values()].map((e) =>
+        e.session.info.origin === 'connect'
+          ? e.session.detach('Periscope is shutting down; the program keeps running')
+          : e.session.close('Periscope is shutting down'),
+      ),
     );
+    await this.tracerListener?.close();
+    await this.tunnels.closeAll();
     for (const client of this.clients) client.transport.close('the relay is shutting down');
   }
 
@@ -179,7 +280,38 @@ export class Relay {
     'session.join': (client, { sessionId }) => {
       const { session } = this.getSession(sessionId);
       session.join(client);
-      return Promise.resolve({ session: session.info, capabilities: session.capabilities });
+      return Promise.resolve({
+        session: session.info,
+        capabilities: session.capabilities,
+        ...session.catchUp(),
+      });
+    },
+    'session.detach': async (_client, { sessionId }) => {
+      await this.getSession(sessionId).session.detach();
+      return {};
+    },
+    'session.dapEndpoint.open': async (_client, { sessionId }) => {
+      const { session } = this.getSession(sessionId);
+      if (session.isEnded) throw relayError('session-ended', 'That session has ended.');
+      return { endpoint: await this.endpoints.open(session) };
+    },
+    'session.dapEndpoint.close': async (_client, { sessionId }) => {
+      await this.endpoints.close(this.getSession(sessionId).session);
+      return {};
+    },
+    'session.watches.set': (client, { sessionId, expressions }) => {
+      const { session } = this.getSession(sessionId);
+      if (!session.hasClient(client))
+        throw relayError('not-found', `Join session "${sessionId}" before changing its watches.`);
+      session.setWatches(client, expressions);
+      return Promise.resolve({});
+    },
+    'tracerPort.info': () =>
+      Promise.resolve({ tracerPort: this.tracerPort(), tunnels: this.tunnels.list() }),
+    'tracerTunnel.open': (client, { profileId }) => this.openTunnel(client, profileId),
+    'tracerTunnel.close': async (_client, { profileId }) => {
+      await this.tunnels.close(profileId);
+      return {};
     },
     'session.close': async (_client, { sessionId }) => {
       await this.getSession(sessionId).session.close();
@@ -187,7 +319,13 @@ export class Relay {
     },
     'source.read': async (_client, { path, sessionId }) => {
       const entry = sessionId === undefined ? undefined : this.getSession(sessionId);
-      const source = await readSource(path, entry?.tracer.readFile);
+      // A laptop path without a laptop copy is read at its mapped remote path (pathMappings).
+      const mappings =
+        entry && (this.options.profileStore.get(entry.session.info.profileId)?.pathMappings ?? []);
+      const readRemote =
+        entry &&
+        ((p: string, max: number) => entry.tracer.readFile(toRemotePath(p, mappings ?? []), max));
+      const source = await readSource(path, readRemote);
       return { path, ...source };
     },
     'hostKey.answer': (client, { promptId, accept }) => {
@@ -195,6 +333,19 @@ export class Relay {
         throw relayError(
           'not-found',
           'That host key question is no longer open (it expired or was answered).',
+        );
+      }
+      return Promise.resolve({});
+    },
+    'profiles.importSshConfig': (_client, { path }) => readSshConfigCandidates(path),
+    'profiles.importLaunchJson': (_client, { projectPath }) => readLaunchJson(projectPath),
+    'profiles.exportLaunchJson': (_client, { projectPath, configuration }) =>
+      writeLaunchJson(projectPath, configuration),
+    'secret.answer': (client, { promptId, answers, remember }) => {
+      if (!this.secretPrompts.answer(client, promptId, answers, remember ?? false)) {
+        throw relayError(
+          'not-found',
+          'That password question is no longer open (it expired or was answered).',
         );
       }
       return Promise.resolve({});
@@ -220,7 +371,15 @@ export class Relay {
     };
     const id = `s${this.nextSessionId++}`;
     const log = this.logger.child(id);
-    const tracer = await this.startTracer(profile, params, hostKeys, log);
+    const secrets = secretSourceFor(this.secretStore, this.secretPrompts, client);
+    const tracer = await this.startTracer(profile, params, hostKeys, log, undefined, {
+      secrets: secrets.source,
+      lookupProfile: (profileId) => this.options.profileStore.get(profileId),
+    }).catch(async (error: unknown) => {
+      // A stored password or passphrase the server refused is wrong now: ask next time.
+      if ((error as { code?: unknown }).code === 'auth-failed') await secrets.forgetUsed();
+      throw error;
+    });
     const session = new DebugSession({
       info: {
         id,
@@ -228,16 +387,17 @@ export class Relay {
         profileName: profile.name,
         target: params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`,
         startedAt: Date.now(),
+        origin: 'launch',
+        host: profile.host,
       },
       tracer: tracer.link,
       logger: log,
       onChange: () => this.broadcastSessions(),
+      limits: this.limits,
     });
     this.sessions.set(id, { session, tracer });
     session.join(client);
-    tracer.onOutput((category, text) =>
-      session.broadcastAppEvent('session.output', { sessionId: id, category, text }),
-    );
+    tracer.onOutput((category, text) => session.pushOutput(category, text));
     this.broadcastSessions();
     try {
       const attached = await attachToDebugpy(
@@ -248,18 +408,121 @@ export class Relay {
           pathMappings: profile.pathMappings,
         },
         params.breakpoints,
+        {
+          exceptionFilters: params.exceptionFilters,
+          functionBreakpoints: params.functionBreakpoints,
+        },
       );
-      for (const { args } of attached.breakpoints) session.recordBreakpoints(args);
+      for (const { args, response } of attached.breakpoints)
+        session.recordBreakpoints(
+          args,
+          response.body as DebugProtocol.SetBreakpointsResponse['body'] | undefined,
+        );
       session.markAttached(attached.capabilities);
     } catch (error) {
       await session.close(error instanceof Error ? error.message : String(error));
       throw error;
     }
+    keepSessionAttached(
+      session,
+      tracer,
+      {
+        name: profile.name,
+        justMyCode: params.justMyCode ?? profile.justMyCode,
+        pathMappings: profile.pathMappings,
+      },
+      {
+        exceptionFilters: params.exceptionFilters,
+        functionBreakpoints: params.functionBreakpoints,
+      },
+      log,
+    );
     log.info('session started', { profile: profile.name, target: session.info.target });
     return { session: session.info };
   }
 
+  /**
+   * A tracer dialled in: makes it a session (listed at once, `starting`), attaches to it within
+   * the attach timeout, and ends it if that fails.
+   */
+  private async acceptTracer({ link, peer }: DialledTracer): Promise<void> {
+    if (this.closed) {
+      await link.dispose();
+      return;
+    }
+    const id = `s${this.nextSessionId++}`;
+    const log = this.logger.child(id);
+    const profile = peer.profileId ? this.options.profileStore.get(peer.profileId) : undefined;
+    const session = new DebugSession({
+      info: {
+        id,
+        profileId: profile?.id ?? '',
+        profileName: profile?.name ?? 'debugpy.connect',
+        target: `debugpy.connect from ${peer.host}`,
+        startedAt: Date.now(),
+        origin: 'connect',
+        host: peer.host,
+      },
+      tracer: link,
+      logger: log,
+      onChange: () => this.broadcastSessions(),
+      limits: this.limits,
+    });
+    const readFile =
+      peer.readFile ??
+      ((): Promise<Buffer> =>
+        Promise.reject(
+          new Error('the program dialled in directly, so there is no SFTP to its machine'),
+        ));
+    this.sessions.set(id, { session, tracer: { link, onOutput: () => undefined, readFile } });
+    this.broadcastSessions();
+    await attachDialledTracer(session, link, {
+      name: `periscope ${id}`,
+      justMyCode: profile?.justMyCode ?? true,
+      pathMappings: profile?.pathMappings ?? [],
+      timeoutMs: this.limits.attachTimeoutMs,
+      logger: log,
+    });
+  }
+
+  /**
+   * Opens a remote forward on a profile's machine to the tracer port (opening a loopback tracer
+   * port first if there is none), asking `client` about host keys and secrets.
+   */
+  private async openTunnel(
+    client: ClientHandle,
+    profileId: string,
+  ): Promise<{ tunnel: TracerTunnelInfo }> {
+    const profile = this.options.profileStore.get(profileId);
+    if (!profile) throw relayError('not-found', 'That profile no longer exists.');
+    if (!this.tracerListener) await this.openTracerPort();
+    const hostKeys: HostKeyPolicy = {
+      knownHostsFiles: this.knownHostsFiles,
+      trustedHostsFile: this.trustedHostsFile,
+      askUser: (question) => this.prompts.ask(client, question),
+    };
+    const secrets = secretSourceFor(this.secretStore, this.secretPrompts, client);
+    const tunnel = await this.tunnels.open(profile, () =>
+      connectProfile(profile, hostKeys, this.logger.child('tunnels'), {
+        secrets: secrets.source,
+        lookupProfile: (id) => this.options.profileStore.get(id),
+      }),
+    );
+    return { tunnel };
+  }
+
+  /** Why one more client would exceed the client cap, or undefined. */
+  private clientLimitReached(): string | undefined {
+    const count = this.clients.size + this.endpoints.clientCount;
+    return count >= this.limits.maxClients
+      ? `the relay already has ${count} clients (limit ${this.limits.maxClients})`
+      : undefined;
+  }
+
   private broadcastSessions(): void {
+    for (const { session } of this.sessions.values()) {
+      if (session.isEnded) void this.endpoints.close(session, 'the session ended');
+    }
     const sessions = this.listSessions();
     for (const client of this.clients) client.sendEvent('sessions.changed', { sessions });
   }

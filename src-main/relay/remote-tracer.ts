@@ -1,15 +1,23 @@
 /**
  * Starts a tracer on a remote machine for a session (DESIGN.md "launch over SSH"):
- * SSH connection from the profile (host key verified) → the program under
- * `python -m debugpy --listen 127.0.0.1:<port> --wait-for-client` → a local forward to that
- * port → a DAP connection over the forward. Everything opened is closed again on failure.
+ * SSH link from the profile (host key verified; it reconnects by itself, `reconnecting-ssh.ts`)
+ * → the program under `python -m debugpy --listen 127.0.0.1:<port> --wait-for-client`, its output
+ * in remote files followed with `tail -F` so it survives a drop (`remote-launch.ts`) → a local
+ * forward to that port that keeps its local port across reconnects (`tunnel.ts`) → a DAP
+ * connection over the forward. After a reconnect, {@link StartedTracer.reattach} opens a new DAP
+ * connection through the same forward (debugpy's adapter accepts a new client once the old one
+ * is gone). Everything opened is closed again on failure.
  */
 import { connect, type Socket } from 'node:net';
 import { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
 import type { LaunchParams } from '../protocol/client-protocol.js';
 import type { Profile } from '../protocol/profile.js';
-import { openSshConnection, type HostKeyPolicy } from '../ssh/ssh-connection.js';
+import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
+import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
+import { SshError } from '../ssh/ssh-error.js';
+import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
+import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
 import type { TracerLink } from './debug-session.js';
 import type { RemoteFileReader } from './source-reader.js';
@@ -21,6 +29,16 @@ export interface StartedTracer {
   onOutput(listener: (category: 'stdout' | 'stderr', text: string) => void): void;
   /** Reads a file on the tracer's machine (SFTP). */
   readFile: RemoteFileReader;
+  /** Calls `listener` on each change of the SSH link's state (launch over SSH). @returns remover. */
+  onLinkStatus?(listener: (status: LinkStatus) => void): () => void;
+  /**
+   * After the link is back up: a new DAP connection to the same debugpy through the same local
+   * forward, which becomes `link.connection`. The caller does the attach handshake on it.
+   * @throws when nothing listens any more (the program and its adapter are gone).
+   */
+  reattach?(): Promise<DapConnection>;
+  /** The forwards this tracer keeps open (for the Tunnels panel). */
+  tunnels?(): TunnelInfo[];
 }
 
 /** Starts a tracer for a launch; {@link startRemoteTracer} in the app, a fake in some tests. */
@@ -30,6 +48,7 @@ export type TracerStarter = (
   hostKeys: HostKeyPolicy,
   logger: Logger,
   progress?: LaunchProgress,
+  extras?: ConnectExtras,
 ) => Promise<StartedTracer>;
 
 /** Progress steps, for the UI's "Connecting to …" line and for logs. */
@@ -45,37 +64,48 @@ export async function startRemoteTracer(
   hostKeys: HostKeyPolicy,
   logger: Logger,
   progress: LaunchProgress = () => undefined,
+  extras: ConnectExtras = {},
 ): Promise<StartedTracer> {
   progress(`Connecting to ${profile.user}@${profile.host}:${profile.port}…`);
-  const ssh = await openSshConnection(
-    { host: profile.host, port: profile.port, user: profile.user, auth: profile.auth },
-    hostKeys,
-    { logger },
-  );
+  const ssh = await connectProfileKeepingUp(profile, hostKeys, logger, extras);
   const cleanups: (() => Promise<unknown>)[] = [() => ssh.close()];
   const undo = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
     progress('Starting the program under debugpy…');
-    const debuggee = await launchUnderDebugpy(ssh, {
+    const debuggee = await launchUnderDebugpy(ssh.current!, {
       python: profile.python,
       target: params.target,
       args: params.args,
       cwd: params.cwd || profile.cwd,
+      env: profile.env,
+      link: ssh,
       logger,
     });
-    cleanups.push(() => debuggee.terminate());
+    let released = false;
+    cleanups.push(() => (released ? Promise.resolve() : debuggee.terminate()));
     progress('Opening the tunnel…');
-    const forward = await ssh.openLocalForward('127.0.0.1', debuggee.remotePort);
+    const forward = await LocalTunnel.open(ssh, '127.0.0.1', debuggee.remotePort, { logger });
     cleanups.push(() => forward.close());
-    const socket = await connectSocket(forward.localPort);
-    socket.setNoDelay(true);
-    const connection = new DapConnection(socket, { name: `tracer ${profile.host}`, logger });
+    const open = async (): Promise<DapConnection> => {
+      const socket = await connectSocket(forward.localPort);
+      socket.setNoDelay(true);
+      return new DapConnection(socket, { name: `tracer ${profile.host}`, logger });
+    };
+    let connection = await open();
+    // From a drop until the re-attach: the DAP connection's close is not the program's end.
+    let dropped = false;
+    ssh.onStatus((status) => {
+      if (status.state === 'reconnecting') dropped = true;
+    });
     let disposed: Promise<void> | undefined;
     const link: TracerLink = {
-      connection,
+      get connection() {
+        return connection;
+      },
       programExit: debuggee.exit,
+      reconnecting: () => dropped && ssh.state.state !== 'failed' && ssh.state.state !== 'closed',
       dispose: () => {
         disposed ??= (async () => {
           connection.close('session closed');
@@ -83,11 +113,33 @@ export async function startRemoteTracer(
         })();
         return disposed;
       },
+      release: () => {
+        released = true;
+        connection.close('detached');
+        void forward.close().catch(() => undefined);
+        // The SSH link stays while the program runs: it carries the program's output.
+        void debuggee.ended.then(() => link.dispose());
+      },
     };
     return {
       link,
       onOutput: (listener) => debuggee.onOutput(listener),
-      readFile: (path, maxBytes) => ssh.readFile(path, maxBytes),
+      readFile: (path, maxBytes) => {
+        const current = ssh.current;
+        if (!current) {
+          return Promise.reject(
+            new SshError('ssh-failed', `the SSH connection to ${profile.host} is reconnecting`),
+          );
+        }
+        return current.readFile(path, maxBytes);
+      },
+      onLinkStatus: (listener) => ssh.onStatus(listener),
+      reattach: async () => {
+        connection = await open();
+        dropped = false;
+        return connection;
+      },
+      tunnels: () => [forward.info()],
     };
   } catch (error) {
     await undo();

@@ -16,12 +16,26 @@ export function tokenCookieName(port: number): string {
   return `periscope-token-${port}`;
 }
 
-/** True when the `Host` header names a loopback host at `port` (e.g. `127.0.0.1:8002`). */
-export function isAllowedHost(hostHeader: string | undefined, port: number): boolean {
+/**
+ * True when the `Host` header names a loopback host at `port` (e.g. `127.0.0.1:8002`), or one of
+ * `extraHosts` (exact, lower-case names or addresses; a headless relay bound to a public address).
+ */
+export function isAllowedHost(
+  hostHeader: string | undefined,
+  port: number,
+  extraHosts: readonly string[] = [],
+): boolean {
   if (!hostHeader) return false;
   const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(hostHeader.toLowerCase());
   if (!match) return false;
-  return LOOPBACK_HOSTS.has(match[1] ?? '') && Number(match[2]) === port;
+  const name = match[1] ?? '';
+  const allowed =
+    LOOPBACK_HOSTS.has(name) ||
+    extraHosts.some((h) => {
+      const extra = h.toLowerCase();
+      return name === extra || name === `[${extra}]`;
+    });
+  return allowed && Number(match[2]) === port;
 }
 
 /** True when `Origin` is exactly this server's own origin as reached through `Host`. */
@@ -29,8 +43,9 @@ export function isOwnOrigin(
   origin: string | undefined,
   hostHeader: string | undefined,
   port: number,
+  extraHosts: readonly string[] = [],
 ): boolean {
-  if (!origin || !isAllowedHost(hostHeader, port)) return false;
+  if (!origin || !isAllowedHost(hostHeader, port, extraHosts)) return false;
   return origin.toLowerCase() === `http://${(hostHeader ?? '').toLowerCase()}`;
 }
 

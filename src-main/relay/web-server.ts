@@ -7,6 +7,10 @@
  * - Every other request without the cookie gets 401; a `Host` that is not a loopback name at our
  *   port gets 403 (DNS rebinding); a WebSocket upgrade whose `Origin` is not our own gets 403.
  *   Refusals happen before any message flows.
+ * - Repeated wrong tokens lock the endpoint for a while (429 to everyone) and rotate the token
+ *   (`token-lockout.ts`); the new URL goes to `onTokenRotated`, for the user.
+ * - Binding a non-loopback address needs `allowRemote`; then `Host` may also be that address (or
+ *   the names in `allowedHosts`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,9 +19,10 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../log/logger.js';
 import { MAX_CLIENT_MESSAGE_CHARS } from './client-message-validation.js';
-import { tokenMatches } from './client-token.js';
+import { createClientToken, tokenMatches } from './client-token.js';
 import type { Relay } from './relay.js';
-import { hasTokenCookie, isAllowedHost, isOwnOrigin, tokenCookieName } from './request-guards.js';
+import { isAllowedHost, isOwnOrigin, readCookie, tokenCookieName } from './request-guards.js';
+import { TokenLockout } from './token-lockout.js';
 import { WsClientTransport } from './ws-client-transport.js';
 
 /** Options of {@link startWebServer}. */
@@ -31,12 +36,20 @@ export interface WebServerOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
   logger: Logger;
+  /** Allows a non-loopback `host` (headless relay, `--allow-remote`). */
+  allowRemote?: boolean;
+  /** More names accepted in `Host`/`Origin` besides loopback (e.g. the server's DNS name). */
+  allowedHosts?: string[];
+  /** Wrong tokens before the lock (default 10) and the lock's length in ms (default 60 000). */
+  lockout?: { maxBadTokens?: number; lockMs?: number };
+  /** Called with the new URL when a lockout rotated the token. Print it for the user. */
+  onTokenRotated?: (url: string) => void;
 }
 
 /** A running web server. */
 export interface WebServer {
   readonly port: number;
-  /** The URL to open, carrying the token. Print it for the user; never log it. */
+  /** The URL to open, carrying the (current) token. Print it for the user; never log it. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -62,10 +75,35 @@ const CSP =
 /** Starts the server. Rejects when the address is taken or not loopback. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
+  if (!loopback && !options.allowRemote) {
     throw new Error(`Web mode listens on loopback only; refusing to bind ${host}.`);
   }
-  const { logger, token, relay } = options;
+  const { logger, relay } = options;
+  let token = options.token;
+  const lockout = new TokenLockout(options.lockout?.maxBadTokens, options.lockout?.lockMs);
+  const extraHosts = [...(loopback ? [] : [host]), ...(options.allowedHosts ?? [])];
+  const hostAllowed = (header: string | undefined): boolean =>
+    isAllowedHost(header, port, extraHosts);
+  const urlHost = host === '::1' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  const currentUrl = (): string => `http://${urlHost}:${port}/?token=${token}`;
+  /** Checks an offered token (query or cookie); counts wrong ones toward the lockout. */
+  const checkToken = (offered: string | undefined | null): 'ok' | 'missing' | 'wrong' => {
+    if (offered === undefined || offered === null || offered === '') return 'missing';
+    if (tokenMatches(token, offered)) {
+      lockout.recordSuccess();
+      return 'ok';
+    }
+    if (lockout.recordFailure()) {
+      token = createClientToken();
+      logger.warn('too many wrong tokens: client endpoint locked and token rotated', {
+        lockedForMs: lockout.remainingMs(),
+      });
+      options.onTokenRotated?.(currentUrl());
+    }
+    return 'wrong';
+  };
+  const lockedFor = (): number => Math.ceil(lockout.remainingMs() / 1000);
   const staticRoot = resolve(options.staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_CHARS * 4 });
   let port = 0;
@@ -79,14 +117,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!isAllowedHost(request.headers.host, port))
+    if (!hostAllowed(request.headers.host))
       return respond(response, 403, 'Forbidden: unexpected Host header.');
+    if (lockedFor() > 0)
+      return respond(
+        response,
+        429,
+        `Too many wrong tokens: locked for ${lockedFor()} s more. Use the new URL Periscope printed.`,
+      );
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return respond(response, 405, 'Method not allowed');
     const url = new URL(request.url ?? '/', 'http://placeholder');
     const offered = url.searchParams.get('token');
     if (offered !== null) {
-      if (!tokenMatches(token, offered))
+      if (checkToken(offered) !== 'ok')
         return respond(response, 401, 'Unauthorized: that token is not valid for this Periscope.');
       response.writeHead(302, {
         'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
@@ -97,7 +141,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       response.end();
       return;
     }
-    if (!hasTokenCookie(request, token, port)) {
+    if (checkToken(readCookie(request, tokenCookieName(port))) !== 'ok') {
       return respond(
         response,
         401,
@@ -132,22 +176,29 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refuse = (status: 401 | 403 | 404, why: string): void => {
+    const refuse = (status: 401 | 403 | 404 | 429, why: string): void => {
       logger.warn('client endpoint refused an upgrade', {
         status,
         why,
         from: request.socket.remoteAddress,
       });
-      const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
+      const text = {
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        429: 'Too Many Requests',
+      }[status];
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/client') return refuse(404, 'unknown path');
-    if (!isAllowedHost(request.headers.host, port))
+    if (!hostAllowed(request.headers.host))
       return refuse(403, 'Host is not a loopback name at this port');
-    if (!isOwnOrigin(request.headers.origin, request.headers.host, port))
+    if (!isOwnOrigin(request.headers.origin, request.headers.host, port, extraHosts))
       return refuse(403, 'Origin is not this app');
-    if (!hasTokenCookie(request, token, port)) return refuse(401, 'missing or wrong token');
+    if (lockedFor() > 0) return refuse(429, 'locked after too many wrong tokens');
+    if (checkToken(readCookie(request, tokenCookieName(port))) !== 'ok')
+      return refuse(401, 'missing or wrong token');
     wss.handleUpgrade(request, socket, head, (ws) => {
       const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
       relay.connectClient(new WsClientTransport(ws, label));
@@ -163,10 +214,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
-  const urlHost = host === '::1' ? '[::1]' : host;
   return {
     port,
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    get url() {
+      return currentUrl();
+    },
     close: () =>
       new Promise<void>((done) => {
         for (const ws of wss.clients) ws.terminate();

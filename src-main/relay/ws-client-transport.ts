@@ -1,6 +1,8 @@
 /**
  * A {@link ClientTransport} over one WebSocket (`ws`), for web mode.
- * Text frames only; a binary frame or an oversize message closes the socket with a reason.
+ * Text frames only; a binary frame or an oversize message closes the socket with a reason. A client
+ * that cannot keep up (more than `maxBufferedBytes` queued unsent, `WebSocket.bufferedAmount`) is
+ * disconnected with a reason instead of growing the relay's memory without bound.
  */
 import type { WebSocket } from 'ws';
 import type { ClientTransport } from './client-transport.js';
@@ -8,15 +10,29 @@ import type { ClientTransport } from './client-transport.js';
 /** WebSocket close code for a policy violation (RFC 6455 §7.4.1). */
 const POLICY_VIOLATION = 1008;
 
+/** Default unsent bytes a client may fall behind by (16 MiB). */
+export const MAX_CLIENT_BACKLOG_BYTES = 16 * 1024 * 1024;
+
 /** See the module comment. */
 export class WsClientTransport implements ClientTransport {
+  private closedBySlowness = false;
+
   constructor(
     private readonly socket: WebSocket,
     readonly label: string,
+    private readonly maxBufferedBytes = MAX_CLIENT_BACKLOG_BYTES,
   ) {}
 
   send(message: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(message);
+    if (this.socket.readyState !== this.socket.OPEN || this.closedBySlowness) return;
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.closedBySlowness = true;
+      this.close(`client too slow: ${this.socket.bufferedAmount} bytes not yet sent`);
+      // The close handshake cannot finish behind a full buffer: drop the connection now.
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(message);
   }
 
   onMessage(listener: (message: string) => void): void {

@@ -29,6 +29,11 @@ export class LaunchOutput {
   private pidSeen = false;
   private stderrTailText = '';
   private resolvePid!: (pid: number) => void;
+  /**
+   * The remote directory holding the program's `stdout` and `stderr` files, when the launch
+   * command redirected them there (the marker line's optional second field); set with the pid.
+   */
+  outputDir: string | undefined;
   /** Resolves with the pid from the marker line (never rejects; it may never settle). */
   readonly pid: Promise<number> = new Promise((resolve) => (this.resolvePid = resolve));
 
@@ -83,9 +88,10 @@ export class LaunchOutput {
     while (!this.pidSeen && (newline = this.beforePid.indexOf('\n')) >= 0) {
       const line = this.beforePid.slice(0, newline);
       this.beforePid = this.beforePid.slice(newline + 1);
-      const match = new RegExp(`^${PID_MARKER} (\\d+)\\r?$`).exec(line);
+      const match = new RegExp(`^${PID_MARKER} (\\d+)(?: (/.*))?\\r?$`).exec(line);
       if (match?.[1] !== undefined) {
         this.pidSeen = true;
+        this.outputDir = match[2];
         this.resolvePid(Number(match[1]));
       } else {
         this.emit('stdout', `${line}\n`);

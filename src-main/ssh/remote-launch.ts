@@ -3,12 +3,21 @@
  * --wait-for-client` on the remote machine, stream its stdout/stderr, and kill its whole process
  * group when asked (sshd runs each session's shell with setsid(2), so the shell is a group leader;
  * `exec` keeps that pid for Python, and debugpy's adapter subprocess stays in the group).
+ *
+ * Output over the exec channel's pipes dies with the SSH connection, and so does the program: it
+ * gets EPIPE (Python raises BrokenPipeError) on its next print once sshd is gone
+ * (`test/integration/connections/launch-survives-drop.test.ts` shows it). With a
+ * {@link ReconnectingSsh} (`options.link`) the program's stdout and stderr go to two files in a
+ * fresh remote directory instead, followed by `tail -F` (`remote-file-tail.ts`) that picks up at
+ * the next unread byte after a reconnect: the program never notices the drop.
  */
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
 import type { RemoteExit, RemoteProcess } from './remote-process.js';
 import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
+import type { ReconnectingSsh } from './reconnecting-ssh.js';
+import { RemoteFileTail } from './remote-file-tail.js';
 import { shellJoin, shellQuote } from './shell-quote.js';
 import type { SshConnection } from './ssh-connection.js';
 import { SshError, errorMessage } from './ssh-error.js';
@@ -33,6 +42,13 @@ export interface LaunchOptions {
   tcpNoDelay?: boolean;
   /** How long to wait for debugpy to listen, in ms. Default 15000. */
   listenTimeoutMs?: number;
+  /**
+   * The reconnecting link `connection` belongs to: output then goes through remote files and
+   * `tail -F` (see the module comment), and `terminate` uses whichever connection is up.
+   */
+  link?: ReconnectingSsh;
+  /** Environment variables for the program (`NAME=value`; names must be POSIX names). */
+  env?: { name: string; value: string }[];
   logger?: Logger;
 }
 
@@ -44,8 +60,14 @@ export interface RemoteDebuggee {
   pid: number;
   /** Receives the program's stdout/stderr as UTF-8 text; the first listener also gets what came before. */
   onOutput(listener: OutputListener): () => void;
-  /** Settles when the remote process has exited (signal e.g. `SIGTERM`); never rejects. */
+  /**
+   * Settles when the remote process has exited (signal e.g. `SIGTERM`); never rejects. Over a
+   * `link`, it settles only with a real exit status: after a reconnect the status is not known
+   * (use {@link ended}).
+   */
   exit: Promise<RemoteExit>;
+  /** Settles once the program is gone and all its output was delivered; never rejects. */
+  ended: Promise<void>;
   /**
    * Kills the process group (TERM, then KILL after ~2 s), makes sure debugpy's adapter (which
    * daemonizes into its own session) is gone too, and waits up to 3 s for the exit. Never rejects.
@@ -101,17 +123,44 @@ export async function launchUnderDebugpy(
   const host = connection.target.host;
   const remotePort = await pickRemotePort(connection, options.python, host);
 
-  const command = launchCommand(options, remotePort);
+  const link = options.link;
+  const command = launchCommand({ ...options, outputToFiles: link !== undefined }, remotePort);
   logger.info('launching under debugpy', { where: connection.where, remotePort, command });
   const remote = await connection.exec(command);
   const output = new LaunchOutput();
   remote.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
   remote.stderr.on('data', (chunk: Buffer) => output.push('stderr', chunk));
-  const exit = remote.exit.then((result) => {
-    output.end();
+  const channelExit = remote.exit.then((result) => {
+    if (!link) output.end();
     logger.info('remote program exited', { where: connection.where, ...result });
     return result;
   });
+  // Over a link, a channel closed without a status is a dropped connection, not an exit.
+  const exit = link
+    ? channelExit.then((result) =>
+        result.code === null && result.signal === null
+          ? new Promise<RemoteExit>(() => undefined)
+          : result,
+      )
+    : channelExit;
+  let tails: Promise<void> | undefined;
+  const startTails = (pid: number): void => {
+    const dir = output.outputDir;
+    if (!link || dir === undefined || tails) return;
+    const follow = (category: 'stdout' | 'stderr'): RemoteFileTail =>
+      RemoteFileTail.start(link, {
+        path: `${dir}/${category}`,
+        fromByte: 0,
+        untilPid: pid,
+        onData: (chunk) => output.push(category, chunk),
+        logger,
+      });
+    const both = [follow('stdout'), follow('stderr')];
+    tails = Promise.all(both.map((t) => t.done)).then(async () => {
+      output.end();
+      await link.current?.run(`rm -rf ${shellQuote(dir)}`).catch(() => undefined);
+    });
+  };
 
   const exitedEarly = (result: RemoteExit): SshError =>
     new SshError(
@@ -136,6 +185,7 @@ export async function launchUnderDebugpy(
   let wait: RemoteProcess | undefined;
   try {
     pid = await Promise.race([output.pid, exitedFirst, timedOut]);
+    startTails(pid);
     wait = await connection.exec(
       shellJoin([
         options.python,
@@ -150,20 +200,32 @@ export async function launchUnderDebugpy(
     if (outcome.trim() !== 'listening') throw notListening();
   } catch (error) {
     wait?.close();
-    if (pid !== undefined) await terminator(connection, pid, remotePort, exit, logger)();
+    if (pid !== undefined) await terminator(() => connection, pid, remotePort, exit, logger)();
     else remote.close();
     throw error;
   } finally {
     clearTimeout(timer);
   }
-  const terminate = terminator(connection, pid, remotePort, exit, logger);
+  const current = (): SshConnection | undefined => (link ? link.current : connection);
+  const terminate = terminator(current, pid, remotePort, exit, logger);
+  const ended = tails ?? channelExit.then(() => undefined);
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
-  return { remotePort, pid, onOutput: (listener) => output.onOutput(listener), exit, terminate };
+  return {
+    remotePort,
+    pid,
+    onOutput: (listener) => output.onOutput(listener),
+    exit,
+    ended,
+    terminate,
+  };
 }
 
 /** The shell command that starts the program, as run by `sh -c` so any login shell works. */
 export function launchCommand(
-  options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay'>,
+  options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env'> & {
+    /** Send stdout/stderr to `stdout`/`stderr` files of a fresh temp directory (named on the marker line). */
+    outputToFiles?: boolean;
+  },
   port: number,
 ): string {
   const target =
@@ -173,6 +235,7 @@ export function launchCommand(
     'PYDEVD_DISABLE_FILE_VALIDATION=1',
     // Over a pipe Python buffers stdout in 8 KiB blocks; the console must show output as it comes.
     'PYTHONUNBUFFERED=1',
+    ...(options.env ?? []).map((v) => `${v.name}=${v.value}`),
     options.python,
     '-Xfrozen_modules=off',
     '-m',
@@ -184,11 +247,17 @@ export function launchCommand(
     ...options.args,
   ]);
   const cd = options.cwd === '' ? '' : `cd ${quoteDirectory(options.cwd)} && `;
+  const files = options.outputToFiles === true;
+  const makeOut = files
+    ? 'periscope_out=$(mktemp -d "${TMPDIR:-/tmp}/periscope-out.XXXXXX") && '
+    : '';
+  const marker = files ? `echo "${PID_MARKER} $$ $periscope_out"` : `echo "${PID_MARKER} $$"`;
+  const redirect = files ? ' > "$periscope_out/stdout" 2> "$periscope_out/stderr" < /dev/null' : '';
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
   const script =
     options.tcpNoDelay === false
-      ? `${cd}echo "${PID_MARKER} $$" && exec ${python}`
-      : `${writeNodelayHook()} && ${cd}echo "${PID_MARKER} $$" && exec env ${nodelayPythonPath()} ${python}`;
+      ? `${makeOut}${cd}${marker} && exec ${python}${redirect}`
+      : `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec env ${nodelayPythonPath()} ${python}${redirect}`;
   return `exec sh -c ${shellQuote(script)}`;
 }
 
@@ -227,7 +296,7 @@ async function pickRemotePort(
 }
 
 function terminator(
-  connection: SshConnection,
+  currentConnection: () => SshConnection | undefined,
   pid: number,
   remotePort: number,
   exit: Promise<RemoteExit>,
@@ -257,7 +326,8 @@ function terminator(
   let terminating: Promise<void> | undefined;
   return () => {
     terminating ??= (async () => {
-      if (done || connection.isClosed) return;
+      const connection = currentConnection();
+      if (done || connection === undefined || connection.isClosed) return;
       try {
         await connection.run(`exec sh -c ${shellQuote(script)}`);
       } catch (error) {

@@ -3,38 +3,42 @@
  * known_hosts, key or agent authentication, keepalive, and what Periscope does over it: exec,
  * local forwards and SFTP reads.
  */
-import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import type { ProfileAuth } from '../protocol/profile.js';
-import { connectError } from './connect-error.js';
-import { bindHostVerifier, hostKeyAlgorithmsFor, type HostKeyPolicy } from './host-key-verifier.js';
+import type { HostKeyPolicy } from './host-key-verifier.js';
 import { openLocalForward, type LocalForward } from './local-forward.js';
 import { RemoteProcess, type RemoteExit } from './remote-process.js';
 import { readRemoteFile } from './sftp-read.js';
-import { resolveSshAuth } from './ssh-auth.js';
+import type { SecretSource } from './ssh-auth.js';
 import { SshError, errorMessage } from './ssh-error.js';
+import { channelOpenFailure, connectHop, forwardThrough, type SshTarget } from './ssh-hop.js';
 
 export type { HostKeyPolicy, HostKeyQuestion } from './host-key-verifier.js';
 export type { LocalForward } from './local-forward.js';
 export { RemoteProcess, type RemoteExit } from './remote-process.js';
 export { SshError, type SshErrorCode } from './ssh-error.js';
+export type { SecretRequest, SecretSource } from './ssh-auth.js';
+export type { SshTarget } from './ssh-hop.js';
 
-/** Where to connect and as whom. */
-export interface SshTarget {
-  host: string;
-  /** 1–65535; 22 is OpenSSH's default. */
-  port: number;
-  user: string;
-  auth: ProfileAuth;
+/** A remote forward opened by {@link SshConnection.openRemoteForward}. */
+export interface RemoteForward {
+  /** The port the server listens on. */
+  remotePort: number;
+  /** Stops the forward (connections already made stay open). Idempotent. */
+  close(): Promise<void>;
 }
 
 /** Options of {@link openSshConnection}. */
 export interface SshConnectOptions {
-  /** Time allowed for TCP connect + handshake + authentication, in ms, not counting the time the user takes to answer a host key question. Default 20000. */
+  /** Time allowed per hop for TCP connect + handshake + authentication, in ms, not counting the time the user takes to answer a host key or password question. Default 20000 (at most 30000 is sensible). */
   readyTimeoutMs?: number;
   /** Interval of SSH keepalive requests, in ms (ssh(1) `ServerAliveInterval`); after 3 unanswered the connection is dropped. Default 10000. */
   keepaliveIntervalMs?: number;
+  /** ProxyJump chain (ssh(1) `-J`), first hop first; the host key of every hop is verified. */
+  jumps?: SshTarget[];
+  /** Asked for passwords, key passphrases and keyboard-interactive answers. */
+  secrets?: SecretSource;
   logger?: Logger;
 }
 
@@ -45,10 +49,13 @@ export interface CommandResult extends RemoteExit {
 }
 
 /**
- * Connects, verifies the host key with `hostKeys` (see {@link HostKeyPolicy}) and authenticates.
- * Agent forwarding is off.
+ * Connects (through `options.jumps` when given: each next hop over a `direct-tcpip` channel of the
+ * previous one, as ssh(1) `ProxyJump`), verifies every hop's host key with `hostKeys` (see
+ * {@link HostKeyPolicy}) and authenticates each hop with its own `auth`. Agent forwarding is off.
+ * On failure every hop opened so far is closed.
  * @throws SshError `host-key-changed` | `host-key-revoked` | `host-key-rejected` (user declined) |
- *   `auth-failed` (server refused, key unreadable, no agent) | `ssh-failed` (unreachable, timeout, handshake).
+ *   `auth-failed` (server refused, key unreadable, no agent, user cancelled) | `ssh-failed`
+ *   (unreachable, timeout, handshake, a jump host refused to forward).
  */
 export async function openSshConnection(
   target: SshTarget,
@@ -56,86 +63,39 @@ export async function openSshConnection(
   options: SshConnectOptions = {},
 ): Promise<SshConnection> {
   const logger = options.logger ?? silentLogger;
-  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
-  const where = `${target.host}:${target.port}`;
-  const auth = await resolveSshAuth(target.auth);
-  const serverHostKey = await hostKeyAlgorithmsFor(hostKeys, target.host, target.port);
-  const client = new Client();
-
-  return new Promise<SshConnection>((resolve, reject) => {
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const fail = (error: SshError): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      logger.info('ssh connect failed', { where, code: error.code, message: error.message });
-      client.destroy();
-      reject(error);
-    };
-    const startTimer = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(
-        () =>
-          fail(
-            new SshError(
-              'ssh-failed',
-              `timed out after ${readyTimeoutMs} ms connecting to ${where}`,
-            ),
-          ),
-        readyTimeoutMs,
-      );
-    };
-    const bound = bindHostVerifier(hostKeys, target.host, target.port, {
-      onAskStart: () => clearTimeout(timer),
-      onAskEnd: () => {
-        if (!settled) startTimer();
-      },
-      logger,
-    });
-    const attempt = {
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      authDescription: auth.description,
-    };
-    client.on('error', (error) => fail(bound.refusal() ?? connectError(error, attempt)));
-    client.on('close', () =>
-      fail(
-        bound.refusal() ??
-          new SshError('ssh-failed', `${where} closed the connection during the SSH handshake`),
-      ),
-    );
-    client.once('ready', () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      logger.info('ssh connected', { where, user: target.user });
-      resolve(new SshConnection(client, target, logger));
-    });
-    const config: ConnectConfig = {
-      host: target.host,
-      port: target.port,
-      username: target.user,
-      agent: auth.agent,
-      privateKey: auth.privateKey,
-      agentForward: false,
-      hostVerifier: bound.verifier,
-      readyTimeout: 0, // our own timer, paused while the user decides about a host key
-      keepaliveInterval: options.keepaliveIntervalMs ?? 10_000,
-      keepaliveCountMax: 3,
-      algorithms: { serverHostKey },
-    };
-    startTimer();
-    try {
-      client.connect(config);
-    } catch (error) {
-      fail(connectError(error, attempt));
+  const hopOptions = {
+    readyTimeoutMs: options.readyTimeoutMs ?? 20_000,
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? 10_000,
+    secrets: options.secrets,
+    logger,
+  };
+  const hops = [...(options.jumps ?? []), target];
+  const clients: Client[] = [];
+  try {
+    for (const [index, hop] of hops.entries()) {
+      const previous = clients[index - 1];
+      const sock =
+        previous === undefined
+          ? undefined
+          : await forwardThrough(previous, describeHop(hops[index - 1]!), hop.host, hop.port);
+      clients.push(await connectHop(hop, hostKeys, hopOptions, sock));
     }
-  });
+  } catch (error) {
+    for (const client of clients.reverse()) client.destroy();
+    throw error;
+  }
+  const final = clients.pop()!;
+  return new SshConnection(final, target, logger, clients);
 }
 
-/** An established SSH connection. Create with {@link openSshConnection}. */
+function describeHop(hop: SshTarget): string {
+  return `${hop.user}@${hop.host}:${hop.port}`;
+}
+
+/**
+ * An established SSH connection. Create with {@link openSshConnection}. If any jump host's
+ * connection drops, this one closes too (its transport is a channel of that connection).
+ */
 export class SshConnection {
   /** `user@host:port`, for messages. */
   readonly where: string;
@@ -152,6 +112,8 @@ export class SshConnection {
     private readonly client: Client,
     readonly target: SshTarget,
     private readonly logger: Logger,
+    /** Jump host connections this one runs through, first hop first; closed after it. */
+    private readonly jumpClients: Client[] = [],
   ) {
     this.where = `${target.user}@${target.host}:${target.port}`;
     client.on('error', (error) => {
@@ -165,6 +127,7 @@ export class SshConnection {
           : `the connection to ${this.where} was lost${this.lastError ? `: ${this.lastError}` : ''}`;
         logger.info('ssh connection closed', { where: this.where, reason: this.closeReason });
         for (const forward of this.forwards) void forward.close();
+        for (const jump of [...jumpClients].reverse()) jump.end();
         for (const listener of this.closeListeners) this.notify(listener, this.closeReason);
         this.closeListeners.clear();
         resolve();
@@ -246,6 +209,95 @@ export class SshConnection {
     };
     this.forwards.add(tracked);
     return tracked;
+  }
+
+  /**
+   * Opens one `direct-tcpip` channel (RFC 4254 §7.2) to `remoteHost:remotePort` as the server
+   * resolves it: a byte stream, as one connection of a local forward carries.
+   * @throws SshError `ssh-failed` when the connection is closed or the server refuses (the message
+   *   says why: forwarding prohibited, nothing listening).
+   */
+  openChannel(remoteHost: string, remotePort: number, sourcePort = 0): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      const failed = (why: string): void =>
+        reject(
+          new SshError(
+            'ssh-failed',
+            `${this.where} could not open a connection to ${remoteHost}:${remotePort}: ${why}`,
+          ),
+        );
+      try {
+        this.assertOpen();
+        this.client.forwardOut('127.0.0.1', sourcePort, remoteHost, remotePort, (error, channel) =>
+          error ? failed(channelOpenFailure(error)) : resolve(channel),
+        );
+      } catch (error) {
+        failed(errorMessage(error));
+      }
+    });
+  }
+
+  /**
+   * Opens a remote forward (ssh(1) `-R <bindHost>:<bindPort>:…`, RFC 4254 §7.1 `tcpip-forward`):
+   * the server listens on `bindHost:bindPort` (port 0: one it picks) and each connection made
+   * there arrives as a channel, handed to `onConnection` with the connecting peer's address.
+   * The forward ends with {@link RemoteForward.close} or with the connection.
+   * @throws SshError `ssh-failed` when the connection is closed or the server refuses (e.g.
+   *   `AllowTcpForwarding no`, port taken).
+   */
+  openRemoteForward(
+    bindHost: string,
+    bindPort: number,
+    onConnection: (channel: ClientChannel, peer: { host: string; port: number }) => void,
+  ): Promise<RemoteForward> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.assertOpen();
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      let remotePort = 0;
+      const onTcp = (
+        details: { destIP: string; destPort: number; srcIP: string; srcPort: number },
+        accept: () => ClientChannel,
+        refuse: () => void,
+      ): void => {
+        if (remotePort === 0 || details.destPort !== remotePort) return;
+        if (closed) return refuse();
+        onConnection(accept(), { host: details.srcIP, port: details.srcPort });
+      };
+      let closed = false;
+      this.client.on('tcp connection', onTcp);
+      this.client.forwardIn(bindHost, bindPort, (error, port) => {
+        if (error) {
+          this.client.off('tcp connection', onTcp);
+          reject(
+            new SshError(
+              'ssh-failed',
+              `${this.where} refused to listen on ${bindHost}:${bindPort}: ${error.message}`,
+            ),
+          );
+          return;
+        }
+        remotePort = port || bindPort;
+        resolve({
+          remotePort,
+          close: () =>
+            new Promise<void>((done) => {
+              if (closed) return done();
+              closed = true;
+              this.client.off('tcp connection', onTcp);
+              if (this.isClosed) return done();
+              try {
+                this.client.unforwardIn(bindHost, remotePort, () => done());
+              } catch {
+                done();
+              }
+            }),
+        });
+      });
+    });
   }
 
   /**

@@ -4,20 +4,24 @@ import type { BreakpointStatus } from './debug-session-view.js';
 import type { DapRequester } from './debug-session-model.js';
 
 /**
- * Sends DAP `setBreakpoints` for one file with all its lines (the request replaces the file's
- * breakpoints) and returns one status per requested line, in order: the adapter's `verified`,
- * `message`, `id` and moved `line` (DAP: the response's `breakpoints` array matches the request's
- * order). Never throws: a failed request marks every line unverified with the error text.
+ * Sends DAP `setBreakpoints` for one file with all its breakpoints (the request replaces the
+ * file's breakpoints) and returns one status per requested breakpoint, in order: the adapter's
+ * `verified`, `message`, `id` and moved `line` (DAP: the response's `breakpoints` array matches
+ * the request's order). A breakpoint is a line number or a DAP `SourceBreakpoint` (condition,
+ * hit condition, logpoint message). Never throws: a failed request marks every breakpoint
+ * unverified with the error text.
  */
 export async function requestLineBreakpoints(
   dapRequest: DapRequester,
   path: string,
-  lines: readonly number[],
+  breakpoints: readonly (number | DebugProtocol.SourceBreakpoint)[],
 ): Promise<BreakpointStatus[]> {
+  const sourceBreakpoints = breakpoints.map((b) => (typeof b === 'number' ? { line: b } : b));
+  const lines = sourceBreakpoints.map((b) => b.line);
   const args: DebugProtocol.SetBreakpointsArguments = {
     source: { path, name: path.split(/[\\/]/).pop() ?? path },
-    breakpoints: lines.map((line) => ({ line })),
-    lines: [...lines],
+    breakpoints: sourceBreakpoints,
+    lines,
   };
   try {
     const response = expectSuccess<DebugProtocol.SetBreakpointsResponse>(

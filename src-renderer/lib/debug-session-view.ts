@@ -42,6 +42,29 @@ export interface BreakpointStatus {
   actualLine?: number;
 }
 
+/** The stack of one thread other than the selected one, loaded when its row is expanded. */
+export type ThreadStack =
+  | { status: 'loading' }
+  | { status: 'loaded'; frames: DebugProtocol.StackFrame[] }
+  | { status: 'error'; message: string };
+
+/**
+ * One page of a large container (list, dict, …) shown in the variables tree. debugpy has no
+ * start/count paging (it lists the first 100 items of a sequence, 500 of a dict), so pages after
+ * the first are fetched by evaluating a slice of the container (see `variable-paging.ts`).
+ */
+export interface ContainerPage {
+  /** `len()` of the container. */
+  length: number;
+  /** Index of the first item shown. */
+  start: number;
+  status: 'loading' | 'loaded' | 'error';
+  /** The page's items, named by their index (sequences) or key (dicts). */
+  variables: DebugProtocol.Variable[];
+  /** Why the page could not be loaded (status `error`). */
+  message?: string;
+}
+
 /**
  * An immutable snapshot of one debug session as the UI shows it; the model replaces it on every
  * change so a view layer can hold it as a plain value.
@@ -55,6 +78,10 @@ export interface DebugSessionView {
   stop: StopInfo | null;
   threads: DebugProtocol.Thread[];
   selectedThreadId: number | null;
+  /** Stacks of other threads whose rows are expanded, by thread id. */
+  threadStacks: ReadonlyMap<number, ThreadStack>;
+  /** Capabilities of the tracer (DAP `initialize` response); `{}` until known. */
+  capabilities: DebugProtocol.Capabilities;
   /** Stack frames of the selected thread, top first. */
   frames: DebugProtocol.StackFrame[];
   /** The whole stack is loaded (not only the top frame). */
@@ -65,6 +92,8 @@ export interface DebugSessionView {
   children: ReadonlyMap<number, VariableChildren>;
   /** Expanded `variablesReference`s. */
   expanded: ReadonlySet<number>;
+  /** Paged large containers, by the container's `variablesReference`. */
+  pages: ReadonlyMap<number, ContainerPage>;
   /** Error text when the scopes of the selected frame could not be loaded. */
   scopesError: string | null;
   watches: readonly WatchItem[];
@@ -81,12 +110,15 @@ export function initialSessionView(state: SessionState = 'starting'): DebugSessi
     stop: null,
     threads: [],
     selectedThreadId: null,
+    threadStacks: new Map(),
+    capabilities: {},
     frames: [],
     framesComplete: false,
     selectedFrameId: null,
     scopes: [],
     children: new Map(),
     expanded: new Set(),
+    pages: new Map(),
     scopesError: null,
     watches: [],
     breakpoints: new Map(),

@@ -1,6 +1,6 @@
 import type { LaunchTarget } from '../../src-main/protocol/client-protocol.js';
 import type { Profile } from '../../src-main/protocol/profile.js';
-import { breakpoints } from './breakpoints.svelte.js';
+import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 import { profileAddress } from './profiles.svelte.js';
@@ -43,6 +43,15 @@ class LaunchStore {
     this.profile = null;
   }
 
+  /**
+   * Changes fields of a profile's remembered form (e.g. justMyCode after the Breakpoints panel
+   * turned it off in the profile), so the next launch dialog shows them. No-op without one.
+   */
+  patchLastForm(profileId: string, patch: Partial<LaunchForm>): void {
+    const form = this.lastForm.get(profileId);
+    if (form) this.lastForm.set(profileId, { ...form, ...patch });
+  }
+
   /** The form's initial values: the last launch of this profile, else the profile's defaults. */
   initialForm(profile: Profile): LaunchForm {
     return (
@@ -82,18 +91,19 @@ class LaunchStore {
     this.error = null;
     this.progress = `Connecting to ${profileAddress(profile)}…`;
     try {
-      const { session } = await connection.client.request('session.launch', {
+      const params = {
         profileId: profile.id,
         target,
         args,
         cwd: form.cwd.trim(),
         justMyCode: form.justMyCode,
-        breakpoints: breakpoints.book(profile.id).toLaunch(),
-      });
+        ...launchBreakpointParams(profile.id),
+      };
+      const { session } = await connection.client.request('session.launch', params);
       this.launching = false;
       this.profile = null;
       this.progress = null;
-      await sessions.launched(session);
+      await sessions.launched(session, params);
       // Show the program being debugged, unless the user (or a stop) already chose a source.
       if (target.kind === 'file' && program.startsWith('/') && !sourceEditor.document) {
         await sourceEditor.open(program, session.id);

@@ -1,3 +1,4 @@
+import type { LaunchJsonAttach, SshConfigCandidates } from '../../src-main/protocol/connections.js';
 import type { Profile, ProfileDraft } from '../../src-main/protocol/profile.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
@@ -14,6 +15,8 @@ export function blankProfile(): ProfileDraft {
     cwd: '',
     pathMappings: [],
     justMyCode: true,
+    env: [],
+    logFiles: [],
   };
 }
 
@@ -65,6 +68,8 @@ class ProfilesStore {
           ...profile,
           auth: { ...profile.auth },
           pathMappings: profile.pathMappings.map((m) => ({ ...m })),
+          env: profile.env.map((v) => ({ ...v })),
+          logFiles: [...profile.logFiles],
         }
       : blankProfile();
     this.formError = null;
@@ -96,6 +101,31 @@ class ProfilesStore {
     }
   }
 
+  /**
+   * Saves imported drafts as new profiles, one by one; a name already taken gets ` (2)`, ….
+   * @returns the names saved and one sentence per draft that failed.
+   */
+  async importDrafts(drafts: ProfileDraft[]): Promise<{ saved: string[]; failed: string[] }> {
+    const saved: string[] = [];
+    const failed: string[] = [];
+    for (const draft of drafts) {
+      const taken = new Set(this.list.map((p) => p.name));
+      let name = draft.name;
+      for (let n = 2; taken.has(name); n++) name = `${draft.name} (${n})`;
+      try {
+        const { profile } = await connection.client.request('profiles.save', {
+          profile: { ...draft, name },
+        });
+        this.list = [...this.list, profile];
+        saved.push(profile.name);
+      } catch (err) {
+        failed.push(`${draft.name}: ${errorMessage(err)}`);
+      }
+    }
+    if (saved.length > 0 && this.selectedId === null) this.selectedId = this.list[0]?.id ?? null;
+    return { saved, failed };
+  }
+
   /** Deletes a profile (after the user confirmed). */
   async remove(id: string): Promise<void> {
     try {
@@ -107,6 +137,33 @@ class ProfilesStore {
       this.error = errorMessage(err);
     }
   }
+}
+
+/**
+ * Reads an OpenSSH client config on the relay's machine (default `~/.ssh/config`) into drafts.
+ * @throws RelayRequestError with the relay's sentence (no such file, unreadable).
+ */
+export function readSshConfig(path?: string): Promise<SshConfigCandidates> {
+  return connection.client.request('profiles.importSshConfig', path ? { path } : {});
+}
+
+/** Reads the debugpy attach configurations of a project's `.vscode/launch.json`. */
+export function readLaunchJson(
+  projectPath: string,
+): Promise<{ path: string; configurations: LaunchJsonAttach[]; skipped: string[] }> {
+  return connection.client.request('profiles.importLaunchJson', { projectPath });
+}
+
+/** Adds or replaces an attach configuration in a project's launch.json; resolves with its path. */
+export async function writeLaunchJson(
+  projectPath: string,
+  configuration: LaunchJsonAttach,
+): Promise<string> {
+  const { path } = await connection.client.request('profiles.exportLaunchJson', {
+    projectPath,
+    configuration,
+  });
+  return path;
 }
 
 /** The window's profiles. */

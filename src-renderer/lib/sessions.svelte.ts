@@ -1,12 +1,17 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { SessionInfo } from '../../src-main/protocol/client-protocol.js';
+import type { LaunchParams, SessionInfo } from '../../src-main/protocol/client-protocol.js';
 import { breakpoints } from './breakpoints.svelte.js';
+import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
+import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';
 import { ConsoleChannel } from './console/console-channel.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 import { DebugSessionModel, type ResumeCommand } from './debug-session-model.js';
 import type { DebugSessionView } from './debug-session-view.js';
+import { setHoverEvaluator } from './source-view/hover-value.js';
 import { sourceEditor } from './source.svelte.js';
+import { loadWatches, saveWatches } from './watch-storage.js';
+import { applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
 
 /** One session this window knows: its model and console. */
 interface SessionEntry {
@@ -14,6 +19,10 @@ interface SessionEntry {
   console: ConsoleChannel;
   /** Joined (launched here or `session.join` answered). */
   joined: boolean;
+  /** What was launched, when this window launched it (for Restart). */
+  params?: LaunchParams;
+  /** The profile whose saved watch list this session's watches are written to. */
+  profileId?: string;
 }
 
 /**
@@ -26,10 +35,14 @@ class SessionsStore {
   activeId = $state<string | null>(null);
   /** Latest view per session id. */
   views = $state.raw<Record<string, DebugSessionView>>({});
-  /** Watch expressions while no session is active. */
+  /** Watch expressions while no session is active (the selected profile's saved list). */
   idleWatches = $state.raw<string[]>([]);
+  /** A restart is under way (the toolbar disables its button). */
+  restarting = $state(false);
   error = $state<string | null>(null);
   private readonly entries = new Map<string, SessionEntry>();
+  /** Set while another client's change is applied here, so it is not sent back. */
+  private applyingRemote = false;
   /** Console shown while no session is active. */
   readonly idleConsole = new ConsoleChannel();
 
@@ -39,6 +52,9 @@ class SessionsStore {
   /** Subscribes to the relay's events. Call once after the connection started. */
   init(): void {
     const client = connection.client;
+    setHoverEvaluator(
+      (expression) => this.activeModel()?.hoverValue(expression) ?? Promise.resolve(null),
+    );
     client.onDapEvent((sessionId, event) => {
       void this.entry(sessionId).model.handleEvent(event);
     });
@@ -46,12 +62,32 @@ class SessionsStore {
     client.onAppEvent('session.output', ({ sessionId, category, text }) => {
       this.entry(sessionId).console.write(text, category);
     });
-    breakpoints.onChange((profileKey, path, lines) => {
+    // Shared session state: what the session's other clients did.
+    client.onAppEvent('session.consoleEcho', (echo) =>
+      writeConsoleEcho(this.entry(echo.sessionId).console, echo),
+    );
+    client.onAppEvent('session.breakpointsChanged', ({ sessionId, source, breakpoints: bps }) => {
+      const info = this.list.find((s) => s.id === sessionId);
+      if (info && source.path)
+        this.applyRemote(() =>
+          applyRemoteBreakpoints(breakpoints.book(info.profileId), source.path ?? '', bps),
+        );
+    });
+    client.onAppEvent('session.watchesChanged', ({ sessionId, expressions }) => {
+      const model = this.entries.get(sessionId)?.model;
+      if (model) this.applyRemote(() => void model.setWatchExpressions(expressions));
+    });
+    breakpoints.onChange((profileKey, change) => {
+      if (this.applyingRemote) return;
+      const book = breakpoints.book(profileKey);
       for (const info of this.list) {
         const entry = this.entries.get(info.id);
-        if (entry && info.profileId === profileKey && info.state !== 'ended') {
-          void entry.model.setBreakpoints(path, lines);
-        }
+        if (!entry || info.profileId !== profileKey || info.state === 'ended') continue;
+        if (change.kind === 'source')
+          void entry.model.setBreakpoints(change.path, book.sourceBreakpointsOf(change.path));
+        else if (change.kind === 'functions')
+          void sessionBreakpoints.sendFunctions(info.id, profileKey);
+        else void sessionBreakpoints.sendExceptionFilters(info.id, profileKey);
       }
     });
   }
@@ -87,13 +123,22 @@ class SessionsStore {
     return (this.activeId && this.entries.get(this.activeId)?.model) || null;
   }
 
-  /** A session launched by this window: make it active, send breakpoints for verification. */
-  async launched(info: SessionInfo): Promise<void> {
+  /**
+   * A session launched by this window: make it active, learn the tracer's capabilities (the
+   * relay answers DAP `initialize` with them), send breakpoints for verification.
+   */
+  async launched(info: SessionInfo, params?: LaunchParams): Promise<void> {
     this.applyList([...this.list.filter((s) => s.id !== info.id), info]);
     const entry = this.entry(info.id);
     entry.joined = true;
+    if (params) entry.params = params;
+    this.adoptProfile(entry, info.profileId);
     this.activeId = info.id;
-    await Promise.all([this.showSelectedFrame(info.id), this.syncBreakpoints(info)]);
+    await Promise.all([
+      this.showSelectedFrame(info.id),
+      this.syncBreakpoints(info),
+      this.loadCapabilities(info.id),
+    ]);
   }
 
   /** Makes a session active, joining it first when this window does not follow it yet. */
@@ -105,8 +150,20 @@ class SessionsStore {
       return;
     }
     try {
-      const { session } = await connection.client.request('session.join', { sessionId: id });
+      const joined = await connection.client.request('session.join', { sessionId: id });
+      const { session, capabilities } = joined;
       entry.joined = true;
+      entry.model.applyCapabilities(capabilities);
+      this.adoptProfile(entry, session.profileId);
+      // Catch up with the session's shared state before adding ours.
+      this.applyRemote(() => {
+        const book = breakpoints.book(session.profileId);
+        for (const args of joined.breakpoints ?? []) {
+          if (args.source.path)
+            applyRemoteBreakpoints(book, args.source.path, args.breakpoints ?? []);
+        }
+        if (joined.watches?.length) void entry.model.setWatchExpressions(joined.watches);
+      });
       entry.model.applySessionInfo(session);
       if (session.state === 'stopped') await entry.model.refreshStopped();
       await this.syncBreakpoints(session);
@@ -137,17 +194,94 @@ class SessionsStore {
     if (this.activeId && this.activeView?.state !== 'ended') await this.close(this.activeId);
   }
 
+  /**
+   * Detach: ends the active session but leaves the program running (relay `session.detach`,
+   * DAP `disconnect` with `terminateDebuggee: false`).
+   */
+  async detach(): Promise<void> {
+    const id = this.activeId;
+    if (!id || this.activeView?.state === 'ended') return;
+    try {
+      await connection.client.request('session.detach', { sessionId: id });
+      this.entry(id).console.write(
+        'Detached: the program keeps running without the debugger.',
+        'info',
+      );
+    } catch (err) {
+      this.entry(id).console.write(`Could not detach: ${errorMessage(err)}`, 'error');
+    }
+  }
+
+  /** True when the active session can be restarted (this window launched it). */
+  get canRestart(): boolean {
+    return !!(this.activeId && this.entries.get(this.activeId)?.params) && !this.restarting;
+  }
+
+  /**
+   * Restart: debugpy's `attach` sessions have no DAP `restart` (`supportsRestartRequest` is
+   * absent), so the session is closed and the same program launched again with the same
+   * arguments and the profile's current breakpoints.
+   */
+  async restart(): Promise<void> {
+    const id = this.activeId;
+    const entry = id ? this.entries.get(id) : undefined;
+    if (!id || !entry?.params || this.restarting) return;
+    this.restarting = true;
+    const params = entry.params;
+    try {
+      if (this.activeView?.state !== 'ended') await this.close(id);
+      const { session } = await connection.client.request('session.launch', {
+        ...params,
+        ...launchBreakpointParams(params.profileId),
+      });
+      await this.launched(session, params);
+    } catch (err) {
+      entry.console.write(`Could not restart: ${errorMessage(err)}`, 'error');
+    } finally {
+      this.restarting = false;
+    }
+  }
+
   /** Watch list actions: on the active session, else on the idle list. */
   async addWatch(expression: string): Promise<void> {
     const model = this.activeModel();
     if (model) await model.addWatch(expression);
-    else if (expression.trim()) this.idleWatches = [...this.idleWatches, expression.trim()];
+    else if (expression.trim()) this.setIdleWatches([...this.idleWatches, expression.trim()]);
   }
 
   removeWatch(id: number): void {
     const model = this.activeModel();
     if (model) model.removeWatch(id);
-    else this.idleWatches = this.idleWatches.filter((_, i) => i !== id);
+    else this.setIdleWatches(this.idleWatches.filter((_, i) => i !== id));
+  }
+
+  /** Changes a watch's expression (idle list: `id` is the index). */
+  async editWatch(id: number, expression: string): Promise<void> {
+    const model = this.activeModel();
+    if (model) return model.editWatch(id, expression);
+    const text = expression.trim();
+    this.setIdleWatches(
+      text
+        ? this.idleWatches.map((e, i) => (i === id ? text : e))
+        : this.idleWatches.filter((_, i) => i !== id),
+    );
+  }
+
+  /** Moves a watch to position `index` (idle list: `id` is the index). */
+  moveWatch(id: number, index: number): void {
+    const model = this.activeModel();
+    if (model) return model.moveWatch(id, index);
+    const list = [...this.idleWatches];
+    const [moved] = list.splice(id, 1);
+    if (moved === undefined) return;
+    list.splice(Math.max(0, Math.min(index, list.length)), 0, moved);
+    this.setIdleWatches(list);
+  }
+
+  /** Shows the saved watch list of a profile while no session is active. */
+  useIdleProfile(profileId: string | null): void {
+    this.idleProfile = profileId ?? 'default';
+    this.idleWatches = loadWatches(storage(), this.idleProfile);
   }
 
   /** Evaluates console input in the active session's selected frame. */
@@ -155,6 +289,36 @@ class SessionsStore {
     const model = this.activeModel();
     if (!model) return { ok: false, text: 'No debug session is active.' };
     return model.evaluate(expression);
+  }
+
+  private idleProfile = 'default';
+
+  private setIdleWatches(list: string[]): void {
+    this.idleWatches = list;
+    saveWatches(storage(), this.idleProfile, list);
+  }
+
+  /** Ties a session's watches to its profile: the saved list is loaded, and changes are saved. */
+  private adoptProfile(entry: SessionEntry, profileId: string): void {
+    if (entry.profileId === profileId) return;
+    entry.profileId = profileId;
+    const saved = loadWatches(storage(), profileId);
+    if (saved.length > 0) void entry.model.setWatchExpressions(saved);
+    else saveWatches(storage(), profileId, entry.model.watchExpressions());
+  }
+
+  private async loadCapabilities(id: string): Promise<void> {
+    try {
+      const response = await connection.client.dapRequest(id, 'initialize', {
+        adapterID: 'debugpy',
+        clientID: 'periscope',
+      });
+      if (response.success && response.body) {
+        this.entries.get(id)?.model.applyCapabilities(response.body as DebugProtocol.Capabilities);
+      }
+    } catch {
+      // Without capabilities the optional requests stay off.
+    }
   }
 
   /** Shows the source of a session's selected frame (after switching to it). */
@@ -168,9 +332,22 @@ class SessionsStore {
     const entry = this.entries.get(info.id);
     if (!entry) return;
     const book = breakpoints.book(info.profileId);
-    await Promise.all(
-      book.paths().map((path) => entry.model.setBreakpoints(path, book.linesOf(path))),
-    );
+    await Promise.all([
+      ...book
+        .paths()
+        .map((path) => entry.model.setBreakpoints(path, book.sourceBreakpointsOf(path))),
+      sessionBreakpoints.sync(info.id, info.profileId),
+    ]);
+  }
+
+  /** Runs `apply` (another client's change) without sending what it changes back. */
+  private applyRemote(apply: () => void): void {
+    this.applyingRemote = true;
+    try {
+      apply();
+    } finally {
+      this.applyingRemote = false;
+    }
   }
 
   private applyList(sessions: SessionInfo[]): void {
@@ -192,10 +369,34 @@ class SessionsStore {
     entry = { model, console: new ConsoleChannel(), joined: false };
     this.entries.set(id, entry);
     this.views = { ...this.views, [id]: model.view };
+    let savedWatches = model.watchExpressions().join('\n');
+    let sharedWatches = savedWatches;
     model.onChange((view) => {
       this.views = { ...this.views, [id]: view };
+      const profileId = this.entries.get(id)?.profileId;
+      const expressions = view.watches.map((w) => w.expression);
+      if (expressions.join('\n') !== sharedWatches) {
+        sharedWatches = expressions.join('\n');
+        if (!this.applyingRemote && this.entries.get(id)?.joined) {
+          connection.client
+            .request('session.watches.set', { sessionId: id, expressions })
+            .catch(() => undefined);
+        }
+      }
+      if (profileId && expressions.join('\n') !== savedWatches) {
+        savedWatches = expressions.join('\n');
+        saveWatches(storage(), profileId, expressions);
+      }
     });
     return entry;
+  }
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
   }
 }
 

@@ -32,8 +32,13 @@ export interface SshdOptions {
   hostKeyPath?: string;
   /** Listen on this port (default: a free one). */
   port?: number;
-  /** Extra sshd_config lines. */
+  /** Extra sshd_config lines, appended (so `Match` blocks go here). */
   extraConfig?: string[];
+  /**
+   * sshd_config lines placed first, so they win over the defaults (sshd takes the first value of
+   * a keyword), e.g. `UsePAM yes`, `PasswordAuthentication yes`.
+   */
+  overrides?: string[];
 }
 
 /** A running test sshd. */
@@ -56,15 +61,24 @@ export interface TestSshd {
   stderr(): string;
   /** Kills sshd (TERM, then KILL after 2 s) and removes the temp directory. Idempotent. */
   stop(): Promise<void>;
-  /** Stops sshd (keeping the directory) and starts it again on the same port with the same keys. */
-  restart(): Promise<void>;
+  /**
+   * Stops sshd (keeping the directory) and starts it again on the same port with the same keys.
+   * With `dropSessions`, every established connection is cut too (its per-connection sshd
+   * processes are SIGKILLed), as when the server reboots or the network drops; otherwise
+   * OpenSSH keeps established connections alive across a listener restart.
+   * `downMs` is how long the port stays closed in between (default 0).
+   */
+  restart(options?: { dropSessions?: boolean; downMs?: number }): Promise<void>;
+  /** SIGKILLs the per-connection sshd processes (cuts every established connection), keeps listening. */
+  dropSessions(): Promise<void>;
 }
 
-/** Generates an ed25519 (or other `type`) key pair at `<dir>/<name>` with no passphrase. */
+/** Generates an ed25519 (or other `type`) key pair at `<dir>/<name>`, with no passphrase by default. */
 export async function generateKeyPair(
   dir: string,
   name: string,
   type = 'ed25519',
+  passphrase = '',
 ): Promise<TestKeyPair> {
   const privateKeyPath = path.join(dir, name);
   await execFileAsync('ssh-keygen', [
@@ -72,7 +86,7 @@ export async function generateKeyPair(
     '-t',
     type,
     '-N',
-    '',
+    passphrase,
     '-C',
     `periscope-test-${name}`,
     '-f',
@@ -119,6 +133,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     const port = options.port ?? (await freePort());
     const configPath = path.join(dir, 'sshd_config');
     const config = [
+      ...(options.overrides ?? []),
       'ListenAddress 127.0.0.1',
       `Port ${port}`,
       `HostKey ${hostKey.privateKeyPath}`,
@@ -160,10 +175,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
         await killProcess(running.child);
         await rm(dir, { recursive: true, force: true });
       },
-      async restart() {
+      async restart(restartOptions = {}) {
         if (stopped) throw new Error('sshd was stopped');
+        if (restartOptions.dropSessions) await killChildren(running.child.pid);
         await killProcess(running.child);
+        if (restartOptions.downMs) await new Promise((r) => setTimeout(r, restartOptions.downMs));
         running = await runSshd(configPath, port);
+      },
+      async dropSessions() {
+        await killChildren(running.child.pid);
       },
     };
     return sshd;
@@ -225,6 +245,107 @@ function sendsBanner(port: number): Promise<boolean> {
     });
     socket.on('end', () => done(false));
   });
+}
+
+/** SIGKILLs the direct children of `pid` (sshd's per-connection processes). */
+async function killChildren(pid: number | undefined): Promise<void> {
+  if (pid === undefined) return;
+  let out: string;
+  try {
+    out = (await execFileAsync('ps', ['-o', 'pid=', '--ppid', String(pid)])).stdout;
+  } catch {
+    return; // ps exits 1 when there are none
+  }
+  for (const child of out.split(/\s+/).filter(Boolean)) {
+    try {
+      process.kill(Number(child), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** A local user with a password, for password and keyboard-interactive tests (needs root). */
+export interface TestUser {
+  name: string;
+  password: string;
+  /** Deletes the user and its home directory. Idempotent. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Creates (or re-creates) local user `name` with a home directory and `password`, via
+ * `useradd` and `chpasswd`. sshd checks the password against /etc/shadow (or PAM).
+ */
+export async function createTestUser(name: string, password: string): Promise<TestUser> {
+  await execFileAsync('userdel', ['-r', name]).catch(() => undefined);
+  await execFileAsync('useradd', ['-m', '-s', '/bin/sh', name]);
+  const chpasswd = spawn('chpasswd', [], { stdio: ['pipe', 'ignore', 'pipe'] });
+  chpasswd.stdin.end(`${name}:${password}\n`);
+  const code = await new Promise<number | null>((resolve) => chpasswd.once('exit', resolve));
+  if (code !== 0) throw new Error(`chpasswd failed for ${name}`);
+  let removed = false;
+  return {
+    name,
+    password,
+    async remove() {
+      if (removed) return;
+      removed = true;
+      // userdel refuses while a process of the user still runs (a program ending): retry a while.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        await execFileAsync('userdel', ['-r', name]).catch(() => undefined);
+        const exists = await execFileAsync('id', [name]).then(
+          () => true,
+          () => false,
+        );
+        if (!exists) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`could not remove the test user ${name}`);
+    },
+  };
+}
+
+/** A running `ssh-agent` for tests, on its own socket. */
+export interface TestAgent {
+  /** Value for `SSH_AUTH_SOCK`. */
+  socket: string;
+  /** `ssh-add <keyPath>` into this agent. */
+  add(keyPath: string): Promise<void>;
+  /** Kills the agent. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts `ssh-agent -D -a <dir>/agent.sock` and waits for its socket. */
+export async function startSshAgent(dir: string): Promise<TestAgent> {
+  const socket = path.join(dir, 'agent.sock');
+  const child = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const ready = await new Promise<boolean>((resolve) => {
+      const probe = net.connect(socket);
+      probe.once('connect', () => {
+        probe.destroy();
+        resolve(true);
+      });
+      probe.once('error', () => resolve(false));
+    });
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await killProcess(child);
+      throw new Error('ssh-agent did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  return {
+    socket,
+    async add(keyPath) {
+      await execFileAsync('ssh-add', ['-q', keyPath], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket },
+      });
+    },
+    stop: () => killProcess(child),
+  };
 }
 
 async function killProcess(child: ChildProcess): Promise<void> {

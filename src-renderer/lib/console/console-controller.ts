@@ -10,6 +10,18 @@ import { LineEditor } from './line-editor.js';
 import { OutputColumnTracker } from './output-column.js';
 import { renderPromptArea } from './prompt-area.js';
 
+/** The longest common prefix of some strings ('' for none). */
+function commonPrefix(texts: readonly string[]): string {
+  if (texts.length === 0) return '';
+  let prefix = texts[0] ?? '';
+  for (const text of texts) {
+    let i = 0;
+    while (i < prefix.length && i < text.length && prefix[i] === text[i]) i++;
+    prefix = prefix.slice(0, i);
+  }
+  return prefix;
+}
+
 /** What the console needs of a terminal. `Terminal` from `@xterm/xterm` fits. */
 export interface ConsoleTerminal {
   /** Width in columns. */
@@ -27,11 +39,26 @@ export interface EvaluationResult {
 /** Evaluates source in the selected frame (DAP `evaluate`, context `repl`). */
 export type Evaluate = (expression: string) => Promise<EvaluationResult>;
 
+/** Completions of a line at a cursor (code units): what to replace before the cursor, and with what. */
+export interface ConsoleCompletions {
+  /** Code units before the cursor that a completion replaces. */
+  replaceLength: number;
+  items: { label: string; text: string }[];
+}
+
+/** Asks for completions (DAP `completions` in the selected frame). */
+export type Complete = (line: string, cursor: number) => Promise<ConsoleCompletions>;
+
+/** Most candidates listed below the input at once. */
+export const MAX_LISTED_COMPLETIONS = 60;
+
 /** Settings of a {@link ConsoleController}; all but `terminal` and `channel` can change later. */
 export interface ConsoleControllerOptions {
   terminal: ConsoleTerminal;
   channel: ConsoleChannel;
   evaluate: Evaluate;
+  /** Tab completion; without it Tab after text does nothing. */
+  complete?: Complete;
   /** False when no frame is stopped: the input shows {@link DISABLED_HINT} and does not evaluate. */
   enabled: boolean;
   /** Prompt of a statement's first line; default `>>> `. */
@@ -53,6 +80,7 @@ export class ConsoleController {
   private readonly editor: LineEditor;
   private readonly outputColumn = new OutputColumnTracker();
   private evaluate: Evaluate;
+  private complete: Complete | undefined;
   private enabled: boolean;
   private prompt: string;
   /** Erase sequence of the prompt area on screen, or null while it is not drawn. */
@@ -67,6 +95,7 @@ export class ConsoleController {
     this.terminal = options.terminal;
     this.channel = options.channel;
     this.evaluate = options.evaluate;
+    this.complete = options.complete;
     this.enabled = options.enabled;
     this.prompt = options.prompt ?? '>>> ';
     this.editor = new LineEditor(options.channel.history);
@@ -111,6 +140,11 @@ export class ConsoleController {
     this.evaluate = evaluate;
   }
 
+  /** Changes the completion function. */
+  setComplete(complete: Complete | undefined): void {
+    this.complete = complete;
+  }
+
   /** Redraws the input after the terminal changed size. */
   handleResize(): void {
     this.redraw();
@@ -138,6 +172,12 @@ export class ConsoleController {
         this.submit(result.lines);
         return;
       }
+      if (result.type === 'complete') {
+        if (this.complete === undefined || !this.enabled) continue;
+        if (changed) this.redraw();
+        this.startCompletion(this.complete, result.line, result.cursor);
+        return;
+      }
       if (result.type === 'cancelled') {
         this.hide();
         this.channel.write(`${this.echo(result.lines)}^C`, 'input');
@@ -145,6 +185,42 @@ export class ConsoleController {
       changed = true;
     }
     if (changed && !this.busy) this.redraw();
+  }
+
+  /**
+   * Tab completion, as readline does it: one candidate is inserted; several insert their common
+   * prefix, and when that adds nothing they are listed below the input. Keys typed meanwhile wait.
+   */
+  private startCompletion(complete: Complete, line: string, cursor: number): void {
+    this.busy = true;
+    void (async () => {
+      let result: ConsoleCompletions = { replaceLength: 0, items: [] };
+      try {
+        result = await complete(line, cursor);
+      } catch {
+        // No completions.
+      }
+      if (this.disposed) return;
+      // The line is unchanged: keys typed meanwhile are still queued.
+      const typed = line.slice(0, cursor).slice(cursor - result.replaceLength);
+      const texts = result.items.map((i) => i.text);
+      const prefix = commonPrefix(texts);
+      if (texts.length === 1 && texts[0] !== undefined) {
+        this.editor.replaceBeforeCursor(result.replaceLength, texts[0]);
+      } else if (prefix.length > typed.length) {
+        this.editor.replaceBeforeCursor(result.replaceLength, prefix);
+      } else if (texts.length > 1) {
+        const shown = result.items.slice(0, MAX_LISTED_COMPLETIONS).map((i) => i.label);
+        const more = texts.length - shown.length;
+        this.hide();
+        this.channel.write(`${shown.join('  ')}${more > 0 ? `  … ${more} more` : ''}`, 'info');
+      }
+    })().finally(() => {
+      this.busy = false;
+      if (this.disposed) return;
+      this.redraw();
+      this.processKeys();
+    });
   }
 
   private submit(lines: string[]): void {

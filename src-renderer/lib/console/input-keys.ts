@@ -24,7 +24,9 @@ export type EditingKeyType =
   | 'cancel'
   | 'killToStart'
   | 'killToEnd'
-  | 'killWordBackward';
+  | 'killWordBackward'
+  /** A Tab key pressed on its own: completion, or indentation at the start of a line. */
+  | 'tab';
 
 /** One editing action of the console's line editor. */
 export type InputKey = { type: 'text'; text: string } | { type: EditingKeyType };
@@ -75,10 +77,12 @@ const SEQUENCE = /\x1b(?:\[([0-?]*)[ -/]*([@-~])|O([@-~]))/y;
 
 /**
  * Parses one `onData` string into keys, in order. Runs of printable characters become one `text`
- * key; Tab becomes {@link TAB_SPACES}; unknown escape sequences and other control characters are
+ * key; a Tab key alone is `tab`, a Tab among other text becomes {@link TAB_SPACES}; unknown escape sequences and other control characters are
  * dropped. Pasted text (bracketed or not) yields `text` and `enter` keys line by line.
  */
 export function parseInputKeys(data: string): InputKey[] {
+  // A lone Tab is the Tab key (completion); tabs inside typed-ahead or pasted text are spaces.
+  if (data === '\t') return [{ type: 'tab' }];
   const keys: InputKey[] = [];
   let text = '';
   const flushText = (): void => {

@@ -4,7 +4,7 @@
  * Pure state; drawing is done by `prompt-area.ts`.
  */
 import type { CommandHistory } from './command-history.js';
-import type { InputKey } from './input-keys.js';
+import { TAB_SPACES, type InputKey } from './input-keys.js';
 import { classifyStatement } from './python-continuation.js';
 
 /** What a key did, so the caller knows whether to redraw, evaluate or echo a cancel. */
@@ -15,7 +15,9 @@ export type LineEditorResult =
   /** Enter completed a statement: evaluate `source` (the `lines` joined with `\n`). */
   | { type: 'submitted'; source: string; lines: string[] }
   /** Ctrl+C: the input (`lines`, possibly empty) was discarded. */
-  | { type: 'cancelled'; lines: string[] };
+  | { type: 'cancelled'; lines: string[] }
+  /** Tab after some text: complete `line` at `cursor` (code units). */
+  | { type: 'complete'; line: string; cursor: number };
 
 /** Line editor state: the block's earlier lines, the line being edited and its cursor. */
 export class LineEditor {
@@ -60,6 +62,23 @@ export class LineEditor {
     this.cursorIndex = this.chars.length;
   }
 
+  /**
+   * Replaces the `length` code units before the cursor with `text` (a completion), cursor after
+   * it. `length` is clamped to the text before the cursor.
+   */
+  replaceBeforeCursor(length: number, text: string): void {
+    const before = this.chars.slice(0, this.cursorIndex).join('');
+    const keep = before.slice(0, Math.max(0, before.length - Math.max(0, length)));
+    const inserted = [...keep, ...text];
+    this.chars = [...inserted, ...this.chars.slice(this.cursorIndex)];
+    this.cursorIndex = inserted.length;
+  }
+
+  /** The current line's text before the cursor. */
+  get textBeforeCursor(): string {
+    return this.chars.slice(0, this.cursorIndex).join('');
+  }
+
   /** Discards the input. */
   reset(): void {
     this.setSource('');
@@ -71,6 +90,12 @@ export class LineEditor {
       case 'text':
         this.insert(key.text);
         break;
+      case 'tab':
+        if (this.textBeforeCursor.trim() === '') {
+          this.insert(TAB_SPACES);
+          break;
+        }
+        return { type: 'complete', line: this.line, cursor: this.textBeforeCursor.length };
       case 'enter':
         return this.enter();
       case 'cancel': {

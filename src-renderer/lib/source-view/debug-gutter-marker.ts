@@ -1,7 +1,8 @@
 /**
  * The breakpoint gutter's marker: a red dot (verified breakpoint), a hollow grey circle
- * (unverified), and/or the yellow arrow of the current line, drawn on top of each other as in
- * VS Code.
+ * (unverified or disabled), a dot with a bar (conditional / hit count), a diamond (logpoint), a
+ * small warning badge when something is wrong, and/or the yellow arrow of the current line, drawn
+ * on top of each other as in VS Code.
  */
 import { GutterMarker } from '@codemirror/view';
 import { breakpointTooltip } from './debug-markers.js';
@@ -18,27 +19,46 @@ export class DebugGutterMarker extends GutterMarker {
   }
 
   override eq(other: GutterMarker): boolean {
+    const a = this.breakpoint;
+    const b = other instanceof DebugGutterMarker ? other.breakpoint : undefined;
     return (
       other instanceof DebugGutterMarker &&
       other.line === this.line &&
       other.current === this.current &&
-      other.breakpoint?.verified === this.breakpoint?.verified &&
-      other.breakpoint?.message === this.breakpoint?.message &&
-      (other.breakpoint === null) === (this.breakpoint === null)
+      (a === null) === (b === null) &&
+      b?.verified === a?.verified &&
+      b?.message === a?.message &&
+      (b?.enabled ?? true) === (a?.enabled ?? true) &&
+      (b?.kind ?? 'plain') === (a?.kind ?? 'plain') &&
+      (b?.warning ?? false) === (a?.warning ?? false)
     );
   }
 
   override toDOM(): Node {
     const container = document.createElement('span');
     container.className = 'ps-gutter-marker';
-    if (this.breakpoint !== null) {
+    const bp = this.breakpoint;
+    if (bp !== null) {
       const dot = document.createElement('span');
-      dot.className = this.breakpoint.verified
-        ? 'ps-breakpoint'
-        : 'ps-breakpoint ps-breakpoint-unverified';
+      const classes = ['ps-breakpoint'];
+      if (!bp.verified) classes.push('ps-breakpoint-unverified');
+      if (bp.enabled === false) classes.push('ps-breakpoint-disabled');
+      if (bp.kind === 'conditional') classes.push('ps-breakpoint-conditional');
+      if (bp.kind === 'log') classes.push('ps-breakpoint-log');
+      dot.className = classes.join(' ');
       dot.dataset['line'] = String(this.line);
-      dot.title = breakpointTooltip(this.breakpoint);
+      dot.dataset['kind'] = bp.kind ?? 'plain';
+      dot.dataset['state'] =
+        bp.enabled === false ? 'disabled' : bp.verified ? 'verified' : 'unverified';
+      dot.title = breakpointTooltip(bp);
       container.append(dot);
+      if (bp.warning) {
+        const badge = document.createElement('span');
+        badge.className = 'ps-breakpoint-warning';
+        badge.dataset['line'] = String(this.line);
+        badge.title = dot.title;
+        container.append(badge);
+      }
     }
     if (this.current) {
       const arrow = document.createElement('span');

@@ -11,6 +11,12 @@ export interface SourceBreakpoint {
   verified: boolean;
   /** Why it is not verified, or other debugger information (DAP `Breakpoint.message`). */
   message?: string;
+  /** False: a disabled breakpoint (hollow, not sent to the tracer). Default true. */
+  enabled?: boolean;
+  /** Shape: dot (`plain`, default), dot with a bar (`conditional`), diamond (`log`). */
+  kind?: 'plain' | 'conditional' | 'log';
+  /** Something is wrong with it (moved, never hit, not verified): a small warning badge. */
+  warning?: boolean;
 }
 
 /** Everything marked on one line. */
@@ -62,7 +68,7 @@ export function breakpointTooltip(breakpoint: SourceBreakpoint): string {
   return breakpoint.verified ? `Breakpoint on line ${breakpoint.line}` : UNVERIFIED_TOOLTIP;
 }
 
-/** True when two breakpoint lists show the same thing (same order, lines, states, messages). */
+/** True when two breakpoint lists show the same thing (same order, lines, states, shapes, messages). */
 export function sameBreakpoints(
   a: readonly SourceBreakpoint[],
   b: readonly SourceBreakpoint[],
@@ -71,7 +77,13 @@ export function sameBreakpoints(
   return a.every((x, i) => {
     const y = b[i];
     return (
-      y !== undefined && x.line === y.line && x.verified === y.verified && x.message === y.message
+      y !== undefined &&
+      x.line === y.line &&
+      x.verified === y.verified &&
+      x.message === y.message &&
+      (x.enabled ?? true) === (y.enabled ?? true) &&
+      (x.kind ?? 'plain') === (y.kind ?? 'plain') &&
+      (x.warning ?? false) === (y.warning ?? false)
     );
   });
 }

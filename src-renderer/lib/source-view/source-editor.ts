@@ -9,11 +9,19 @@ import { EditorState } from '@codemirror/state';
 import type { Extension } from '@codemirror/state';
 import { EditorView, highlightSpecialChars } from '@codemirror/view';
 import { breakpointGutter } from './breakpoint-gutter.js';
-import type { ToggleBreakpoint } from './breakpoint-gutter.js';
+import type { BreakpointContextMenu, ToggleBreakpoint } from './breakpoint-gutter.js';
+import { breakpointEditor, setBreakpointEditorEffect } from './breakpoint-editor-widget.js';
+import type {
+  BreakpointEditorCallbacks,
+  BreakpointEditorTarget,
+  EditorValues,
+} from './breakpoint-editor-widget.js';
 import { sameBreakpoints } from './debug-markers.js';
 import type { SourceBreakpoint } from './debug-markers.js';
 import { debugMarks, setBreakpointsEffect, setCurrentLineEffect } from './debug-state.js';
 import { sourceAppearance } from './source-theme.js';
+import { hoverValue } from './hover-value.js';
+import { cursorLineTracker } from './cursor-line.js';
 
 /** What the source view shows. */
 export interface SourceDocument {
@@ -23,6 +31,18 @@ export interface SourceDocument {
   breakpoints: readonly SourceBreakpoint[];
   /** 1-based line of the selected frame, or null. */
   currentLine: number | null;
+  /** The inline breakpoint editor's line and values, or null/absent when closed. */
+  editing?: BreakpointEditorTarget | null;
+}
+
+/** What the source editor reports besides plain gutter clicks. */
+export interface SourceEditorHandlers {
+  /** Right click on the gutter or a line number. */
+  contextMenu?: BreakpointContextMenu;
+  /** Enter in the inline breakpoint editor; an error text keeps it open. */
+  saveBreakpoint?: (line: number, values: EditorValues) => string | null;
+  /** Escape in the inline breakpoint editor. */
+  cancelEdit?: () => void;
 }
 
 /** A read-only CodeMirror view of one source file at a time. */
@@ -30,8 +50,15 @@ export class SourceEditor {
   /** The CodeMirror view (exposed for tests and focus handling). */
   readonly view: EditorView;
   private readonly extensions: Extension[];
-  private shown: SourceDocument = { path: '', content: '', breakpoints: [], currentLine: null };
+  private shown: SourceDocument = {
+    path: '',
+    content: '',
+    breakpoints: [],
+    currentLine: null,
+    editing: null,
+  };
   private onToggle: ToggleBreakpoint;
+  private handlers: SourceEditorHandlers = {};
 
   /**
    * @param parent Element the editor is appended to.
@@ -39,11 +66,21 @@ export class SourceEditor {
    */
   constructor(parent: HTMLElement, onToggle: ToggleBreakpoint) {
     this.onToggle = onToggle;
+    const callbacks: BreakpointEditorCallbacks = {
+      save: (line, values) => this.handlers.saveBreakpoint?.(line, values) ?? null,
+      cancel: () => this.handlers.cancelEdit?.(),
+    };
     this.extensions = [
-      breakpointGutter((line) => this.onToggle(line)),
+      breakpointGutter(
+        (line) => this.onToggle(line),
+        (line, event) => this.handlers.contextMenu?.(line, event),
+      ),
+      breakpointEditor(callbacks),
       highlightSpecialChars(),
       python(),
       sourceAppearance(),
+      hoverValue(),
+      cursorLineTracker(),
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
       // Focusable although not editable, so keyboard scrolling and copying work.
@@ -55,6 +92,11 @@ export class SourceEditor {
   /** Replaces the click handler (the component's prop may change). */
   setToggleHandler(onToggle: ToggleBreakpoint): void {
     this.onToggle = onToggle;
+  }
+
+  /** Replaces the context-menu and inline-editor handlers. */
+  setHandlers(handlers: SourceEditorHandlers): void {
+    this.handlers = handlers;
   }
 
   /**
@@ -70,10 +112,12 @@ export class SourceEditor {
       content: next.content,
       breakpoints: [...next.breakpoints],
       currentLine: next.currentLine,
+      editing: next.editing ?? null,
     };
     if (next.path !== previous.path) {
       this.view.setState(this.createState(this.shown));
       if (next.currentLine !== null) this.revealLine(next.currentLine, true);
+      if (this.shown.editing) this.openEditor(this.shown.editing);
       return;
     }
     if (next.content !== previous.content) this.replaceContent(next.content);
@@ -84,6 +128,22 @@ export class SourceEditor {
       this.view.dispatch({ effects: setCurrentLineEffect.of(next.currentLine) });
       if (next.currentLine !== null) this.revealLine(next.currentLine, false);
     }
+    if (!sameEditing(previous.editing ?? null, this.shown.editing ?? null)) {
+      if (this.shown.editing) this.openEditor(this.shown.editing);
+      else this.view.dispatch({ effects: setBreakpointEditorEffect.of(null) });
+    }
+  }
+
+  /** Opens the inline editor under its line and scrolls it into view. */
+  private openEditor(target: BreakpointEditorTarget): void {
+    const doc = this.view.state.doc;
+    if (target.line < 1 || target.line > doc.lines) return;
+    this.view.dispatch({
+      effects: [
+        setBreakpointEditorEffect.of(target),
+        EditorView.scrollIntoView(doc.line(target.line).to, { y: 'nearest', yMargin: 60 }),
+      ],
+    });
   }
 
   /** Destroys the view. */
@@ -158,4 +218,15 @@ export function minimalChange(
     endNext -= 1;
   }
   return { from: start, to: endBefore, insert: next.slice(start, endNext) };
+}
+
+function sameEditing(a: BreakpointEditorTarget | null, b: BreakpointEditorTarget | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.line === b.line &&
+    a.mode === b.mode &&
+    a.values.condition === b.values.condition &&
+    a.values.hitCondition === b.values.hitCondition &&
+    a.values.logMessage === b.values.logMessage
+  );
 }

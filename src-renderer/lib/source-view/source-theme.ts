@@ -74,6 +74,43 @@ export const sourceTheme = EditorView.theme(
       backgroundColor: 'transparent',
       border: '1.5px solid var(--ps-breakpoint-unverified, #848484)',
     },
+    '.ps-breakpoint-disabled': {
+      backgroundColor: 'transparent',
+      border: '1.5px solid var(--ps-breakpoint-disabled, #848484)',
+    },
+    // Conditional / hit count: a dot with an "=" bar, as VS Code draws it.
+    '.ps-breakpoint-conditional::after': {
+      content: '""',
+      position: 'absolute',
+      left: '2px',
+      right: '2px',
+      top: 'calc(50% - 2px)',
+      height: '4px',
+      boxSizing: 'border-box',
+      borderTop: '1.5px solid var(--ps-editor-background, #1f1f1f)',
+      borderBottom: '1.5px solid var(--ps-editor-background, #1f1f1f)',
+    },
+    '.ps-breakpoint-disabled.ps-breakpoint-conditional::after, .ps-breakpoint-unverified.ps-breakpoint-conditional::after':
+      { left: '1px', right: '1px', borderColor: 'var(--ps-breakpoint-unverified, #848484)' },
+    // Logpoint: a diamond.
+    '.ps-breakpoint-log': {
+      borderRadius: '1px',
+      width: '8px',
+      height: '8px',
+      left: '5px',
+      top: 'calc(50% - 4px)',
+      transform: 'rotate(45deg)',
+    },
+    // Something is wrong (moved, never hit, not verified): a small amber triangle.
+    '.ps-breakpoint-warning': {
+      position: 'absolute',
+      left: '10px',
+      top: 'calc(50% + 0px)',
+      width: '8px',
+      height: '7px',
+      backgroundColor: 'var(--ps-breakpoint-warning, #cca700)',
+      clipPath: 'polygon(50% 0, 100% 100%, 0 100%)',
+    },
     '.ps-current-arrow': {
       position: 'absolute',
       left: '2px',

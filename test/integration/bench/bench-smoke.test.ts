@@ -18,6 +18,7 @@ describe('benchmark smoke run', () => {
         'step latency/loopback',
         'relay overhead/ssh forward',
         'step latency/ssh forward',
+        'step to paint/loopback, Chromium',
       ]);
       for (const figure of results.figures) {
         expect(Number.isFinite(figure.ratio)).toBe(true);

@@ -147,11 +147,14 @@ describe('relay over a real sshd and a real debugpy', () => {
 
     // The program runs with the TCP_NODELAY hook, and debugpy's adapter removed the hook's files.
     const hook = await client.dap(sessionId, 40, 'evaluate', {
-      expression: "__import__('socket').socket.connect.__module__ + ' ' + __import__('sitecustomize').__file__",
+      expression:
+        "__import__('socket').socket.connect.__module__ + ' ' + __import__('sitecustomize').__file__",
       frameId: frames[0]?.id,
       context: 'repl',
     });
-    const [module, hookFile] = ((hook.body as DebugProtocol.EvaluateResponse['body']).result ?? '').replace(/'/g, '').split(' ');
+    const [module, hookFile] = ((hook.body as DebugProtocol.EvaluateResponse['body']).result ?? '')
+      .replace(/'/g, '')
+      .split(' ');
     expect(module).toBe('sitecustomize');
     expect(existsSync(hookFile ?? '')).toBe(false);
 

@@ -53,8 +53,8 @@ describe('parseProfileDraft', () => {
     ],
     [
       'unknown auth',
-      { auth: { kind: 'password' } },
-      'auth.kind: auth.kind must be "agent" or "key"',
+      { auth: { kind: 'hostbased' } },
+      'auth.kind: auth.kind must be "agent", "key", "password" or "keyboard-interactive"',
     ],
     ['auth not an object', { auth: 'agent' }, 'auth: auth must be an object { kind, keyPath? }'],
     ['empty python', { python: '' }, 'python: python must not be empty'],
@@ -85,12 +85,93 @@ describe('parseProfileDraft', () => {
   it('rejects a non-object', () => {
     expect(issuesOf('nope').length).toBeGreaterThan(0);
   });
+
+  it('accepts every auth kind and never keeps a secret sent along', () => {
+    for (const kind of ['agent', 'password', 'keyboard-interactive'] as const) {
+      expect(parseProfileDraft({ ...good, auth: { kind } }).auth).toEqual({ kind });
+    }
+    const withSecret = parseProfileDraft({
+      ...good,
+      auth: { kind: 'password', password: 'canary-hunter2' },
+      password: 'canary-hunter2',
+    });
+    expect(JSON.stringify(withSecret)).not.toContain('canary-hunter2');
+  });
+
+  it('checks jump hosts, env names and log file paths', () => {
+    expect(
+      issuesOf({
+        ...good,
+        jumpHosts: [
+          {
+            kind: 'address',
+            host: '-oProxyCommand=x',
+            port: 0,
+            user: 'u',
+            auth: { kind: 'agent' },
+          },
+        ],
+        env: [
+          { name: '1BAD', value: 'x' },
+          { name: 'A', value: 'line\nbreak' },
+        ],
+        logFiles: ['relative.log'],
+      }),
+    ).toEqual([
+      'jumpHosts.0.host: host must not start with "-"',
+      'jumpHosts.0.port: port must be from 1 to 65535',
+      'env.0.name: name must be letters, digits and _, not starting with a digit',
+      'env.1.value: value must not contain NUL or line breaks',
+      'logFiles.0: log file must be an absolute remote path (or start with ~/)',
+    ]);
+  });
+
+  it('refuses an env variable set twice', () => {
+    expect(
+      issuesOf({
+        ...good,
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'A', value: '2' },
+        ],
+      }),
+    ).toEqual(['env.1.name: A is set twice']);
+  });
 });
 
 describe('migrate', () => {
-  it('accepts version 1', () => {
+  it('migrates version 1 to version 2: empty jump hosts, env and log files, nothing lost', () => {
     const file = { version: 1, profiles: [{ ...good, id: 'a' }] };
+    expect(migrate(file)).toEqual({
+      version: 2,
+      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
+    });
+  });
+
+  it('accepts version 2 as is', () => {
+    const file = {
+      version: 2,
+      profiles: [
+        {
+          ...good,
+          id: 'a',
+          auth: { kind: 'password' },
+          jumpHosts: [
+            { kind: 'address', host: 'bastion', port: 2222, user: 'j', auth: { kind: 'agent' } },
+            { kind: 'profile', profileId: 'b' },
+          ],
+          env: [{ name: 'DJANGO_SETTINGS', value: 'prod' }],
+          logFiles: ['/var/log/app.log'],
+        },
+      ],
+    };
     expect(migrate(file)).toEqual(file);
+  });
+
+  it('still refuses a version-1 file with a bad profile after migrating it', () => {
+    expect(() => migrate({ version: 1, profiles: [{ id: 'x', name: 'n' }] })).toThrow(
+      ProfileValidationError,
+    );
   });
 
   it('says clearly that a newer version is not understood', () => {

@@ -58,11 +58,14 @@ describe('ProfileStore', () => {
     expect(reopened.list()).toEqual([a, b]);
     expect(reopened.get(a.id)).toEqual({
       ...draft({ name: 'alpha', auth: { kind: 'agent' }, port: 2222 }),
+      jumpHosts: [],
+      env: [],
+      logFiles: [],
       id: a.id,
     });
 
     const onDisk = JSON.parse(await readFile(join(dir, 'profiles.json'), 'utf8')) as unknown;
-    expect(onDisk).toMatchObject({ version: 1, profiles: expect.any(Array) as unknown });
+    expect(onDisk).toMatchObject({ version: 2, profiles: expect.any(Array) as unknown });
   });
 
   it('updates a profile in place by id', async () => {
@@ -146,6 +149,43 @@ describe('ProfileStore', () => {
     );
   });
 
+  it('keeps jump hosts, env and log files when a draft without them replaces a profile', async () => {
+    const store = await open();
+    const saved = await store.save(
+      draft({
+        jumpHosts: [
+          { kind: 'address', host: 'bastion', port: 22, user: 'j', auth: { kind: 'agent' } },
+        ],
+        env: [{ name: 'MODE', value: 'debug' }],
+        logFiles: ['/var/log/app.log'],
+      }),
+    );
+    const { jumpHosts: _j, env: _e, logFiles: _l, ...olderForm } = saved;
+    const updated = await store.save({ ...olderForm, name: 'renamed' });
+    expect(updated).toEqual({ ...saved, name: 'renamed' });
+    expect((await open()).get(saved.id)).toEqual(updated);
+    // An explicit empty list does clear.
+    expect((await store.save({ ...updated, logFiles: [] })).logFiles).toEqual([]);
+  });
+
+  it("two stores on one directory (two Periscope processes) never lose each other's saves", async () => {
+    const first = await open();
+    const second = await open();
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => first.save(draft({ name: `first-${i}` }))),
+      ...Array.from({ length: 10 }, (_, i) => second.save(draft({ name: `second-${i}` }))),
+    ]);
+    expect((await open()).list()).toHaveLength(20);
+    expect((await readdir(dir)).filter((name) => name.includes('.lock'))).toEqual([]);
+  });
+
+  it('takes over a lock left by a process that no longer runs', async () => {
+    const store = await open();
+    await writeFile(join(dir, 'profiles.json.lock'), '999999999');
+    await store.save(draft());
+    expect(store.list()).toHaveLength(1);
+  });
+
   it('returns copies: changing a listed profile does not change the store', async () => {
     const store = await open();
     const saved = await store.save(draft());
@@ -158,7 +198,7 @@ describe('ProfileStore', () => {
   it.each([
     ['not JSON', '{ "version": 1, "profiles": ['],
     ['schema-invalid', JSON.stringify({ version: 1, profiles: [{ id: 'x', name: 'n' }] })],
-    ['a newer version', JSON.stringify({ version: 2, profiles: [] })],
+    ['a newer version', JSON.stringify({ version: 3, profiles: [] })],
     [
       'duplicate ids',
       JSON.stringify({

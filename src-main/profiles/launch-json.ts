@@ -1,0 +1,166 @@
+/**
+ * Import and export of VS Code `attach` configurations (`.vscode/launch.json`, JSON with comments
+ * and trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for debugpy: `connect` (`host`, `port`), `pathMappings` and `justMyCode`.
+ * Only `"request": "attach"` entries of type `debugpy` or `python` are read; `${workspaceFolder}`
+ * in a `localRoot` becomes the given folder.
+ */
+import {
+  applyEdits,
+  findNodeAtLocation,
+  format,
+  modify,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type ParseError,
+} from 'jsonc-parser';
+import type { LaunchJsonAttach } from '../protocol/connections.js';
+import type { PathMapping } from '../protocol/profile.js';
+
+/** One attach configuration as Periscope uses it (the client protocol's type). */
+export type AttachConfiguration = LaunchJsonAttach;
+
+/** A launch.json that could not be read. */
+export class LaunchJsonError extends Error {
+  override readonly name = 'LaunchJsonError';
+}
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false } as const;
+
+/** How new text is laid out (VS Code's default for launch.json: two spaces). */
+const FORMATTING = { insertSpaces: true, tabSize: 2, eol: '\n' } as const;
+
+/**
+ * Parses JSON with comments and trailing commas (VS Code's `jsonc`) with `jsonc-parser`.
+ * @throws LaunchJsonError naming the first syntax error and its line.
+ */
+function parseJsonc(text: string): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, PARSE_OPTIONS);
+  const first = errors[0];
+  if (first !== undefined) {
+    const line = text.slice(0, first.offset).split('\n').length;
+    throw new LaunchJsonError(
+      `launch.json is not valid JSON with comments: ${printParseErrorCode(first.error)} at line ${line}`,
+    );
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads the attach configurations of a launch.json.
+ * @param workspaceFolder replaces `${workspaceFolder}` in local roots.
+ * @returns the configurations, and one sentence per entry skipped and why.
+ * @throws LaunchJsonError when the text is not JSON with comments or has no `configurations` list.
+ */
+export function importLaunchJson(
+  text: string,
+  workspaceFolder: string,
+): { configurations: AttachConfiguration[]; skipped: string[] } {
+  const parsed = parseJsonc(text);
+  if (!isRecord(parsed) || !Array.isArray(parsed.configurations)) {
+    throw new LaunchJsonError('launch.json has no "configurations" list');
+  }
+  const configurations: AttachConfiguration[] = [];
+  const skipped: string[] = [];
+  for (const [index, entry] of parsed.configurations.entries()) {
+    const label = isRecord(entry) && typeof entry.name === 'string' ? entry.name : `#${index + 1}`;
+    if (!isRecord(entry) || entry.request !== 'attach') continue;
+    if (entry.type !== 'debugpy' && entry.type !== 'python') {
+      skipped.push(`${label}: type "${String(entry.type)}" is not debugpy`);
+      continue;
+    }
+    const connect = isRecord(entry.connect) ? entry.connect : entry; // legacy top-level host/port
+    const port = Number(connect.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      skipped.push(`${label}: no connect.port (attach by process id is not imported)`);
+      continue;
+    }
+    const host = typeof connect.host === 'string' ? connect.host : '127.0.0.1';
+    const mappings = Array.isArray(entry.pathMappings) ? entry.pathMappings : [];
+    const pathMappings = mappings.flatMap((m): PathMapping[] =>
+      isRecord(m) && typeof m.localRoot === 'string' && typeof m.remoteRoot === 'string'
+        ? [
+            {
+              localRoot: m.localRoot.replaceAll('${workspaceFolder}', workspaceFolder),
+              remoteRoot: m.remoteRoot,
+            },
+          ]
+        : [],
+    );
+    configurations.push({
+      name: label,
+      connect: { host, port },
+      pathMappings,
+      justMyCode: typeof entry.justMyCode === 'boolean' ? entry.justMyCode : true,
+    });
+  }
+  return { configurations, skipped };
+}
+
+/**
+ * The launch.json entry for `config` (type `debugpy`, request `attach`); a `localRoot` inside
+ * `workspaceFolder` is written as `${workspaceFolder}/…`.
+ */
+export function attachConfigurationEntry(
+  config: AttachConfiguration,
+  workspaceFolder: string,
+): Record<string, unknown> {
+  const folder = workspaceFolder.replace(/\/+$/, '');
+  return {
+    name: config.name,
+    type: 'debugpy',
+    request: 'attach',
+    connect: { host: config.connect.host, port: config.connect.port },
+    pathMappings: config.pathMappings.map((m) => ({
+      localRoot:
+        m.localRoot === folder || m.localRoot.startsWith(`${folder}/`)
+          ? `\${workspaceFolder}${m.localRoot.slice(folder.length)}`
+          : m.localRoot,
+      remoteRoot: m.remoteRoot,
+    })),
+    justMyCode: config.justMyCode,
+  };
+}
+
+/**
+ * Adds `config` to a launch.json text (or a new one when `existing` is empty), replacing an entry
+ * of the same name, by editing the text in place (`jsonc-parser` `modify` + `applyEdits`): the
+ * user's comments, order and layout elsewhere in the file survive.
+ * @throws LaunchJsonError when `existing` is not a readable launch.json.
+ */
+export function exportToLaunchJson(
+  existing: string,
+  config: AttachConfiguration,
+  workspaceFolder: string,
+): string {
+  let text =
+    existing.trim() === '' ? '{\n  "version": "0.2.0",\n  "configurations": []\n}\n' : existing;
+  const parsed = parseJsonc(text);
+  if (!isRecord(parsed)) throw new LaunchJsonError('launch.json is not a JSON object');
+  const entry = attachConfigurationEntry(config, workspaceFolder);
+  // Edit unformatted, then lay out only the new value, so neighbouring entries keep their layout.
+  const edit = (path: (string | number)[], value: unknown, isArrayInsertion = false): void => {
+    text = applyEdits(text, modify(text, path, value, { isArrayInsertion }));
+    const node = findNodeAtLocation(parseTree(text, [], PARSE_OPTIONS)!, path);
+    if (node === undefined) return;
+    // From the end of the previous item, so the new one also gets its own line.
+    const siblings = node.parent?.type === 'array' ? (node.parent.children ?? []) : [];
+    const before = siblings[siblings.indexOf(node) - 1];
+    const start = before === undefined ? node.offset : before.offset + before.length;
+    const range = { offset: start, length: node.offset + node.length - start };
+    text = applyEdits(text, format(text, range, FORMATTING));
+  };
+  if (!Array.isArray(parsed.configurations)) {
+    edit(['configurations'], [entry]);
+    return text;
+  }
+  const index = parsed.configurations.findIndex((c) => isRecord(c) && c.name === config.name);
+  if (index >= 0) edit(['configurations', index], entry);
+  else edit(['configurations', parsed.configurations.length], entry, true);
+  return text;
+}

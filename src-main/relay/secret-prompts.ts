@@ -1,0 +1,146 @@
+/**
+ * Secret questions put to the user (passwords, key passphrases, keyboard-interactive), modelled on
+ * `host-key-prompts.ts`: the relay sends the client that started the connection a `secret.prompt`
+ * and waits for its `secret.answer`. No answer (client gone, or {@link SECRET_PROMPT_TIMEOUT_MS})
+ * counts as cancelled. Answers are handed to the SSH layer and never logged.
+ *
+ * {@link secretSourceFor} puts a {@link SecretStore} in front: a stored password or passphrase is
+ * used without asking; one the user asks to remember is stored (only when the store persists).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppEvents } from '../protocol/client-protocol.js';
+import { secretKey, type SecretKey, type SecretStore } from '../profiles/secret-store.js';
+import type { SecretRequest, SecretSource } from '../ssh/ssh-auth.js';
+
+/** How long the relay waits for the user's answer, in ms (5 minutes). */
+export const SECRET_PROMPT_TIMEOUT_MS = 5 * 60_000;
+
+/** Who can be asked: the client that started the connection. */
+export interface SecretAsker {
+  sendEvent(event: 'secret.prompt', body: AppEvents['secret.prompt']): void;
+}
+
+/** What the user answered. */
+export interface SecretAnswer {
+  answers: string[];
+  remember: boolean;
+}
+
+interface Pending {
+  asker: SecretAsker;
+  resolve: (answer: SecretAnswer | undefined) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Pending secret prompts, keyed by prompt id. */
+export class SecretPrompts {
+  private readonly pending = new Map<string, Pending>();
+
+  /** Asks `asker`; resolves with the answer, or `undefined` on cancel, timeout or disconnect. */
+  ask(
+    asker: SecretAsker,
+    question: Omit<AppEvents['secret.prompt'], 'promptId'>,
+  ): Promise<SecretAnswer | undefined> {
+    const promptId = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.settle(promptId, undefined), SECRET_PROMPT_TIMEOUT_MS);
+      this.pending.set(promptId, { asker, resolve, timer });
+      asker.sendEvent('secret.prompt', { promptId, ...question });
+    });
+  }
+
+  /**
+   * Records an answer (`answers: null` = cancelled). Only the asked client may answer.
+   * @returns false when there is no such open prompt for this client.
+   */
+  answer(
+    asker: SecretAsker,
+    promptId: string,
+    answers: string[] | null,
+    remember = false,
+  ): boolean {
+    const pending = this.pending.get(promptId);
+    if (!pending || pending.asker !== asker) return false;
+    this.settle(promptId, answers === null ? undefined : { answers, remember });
+    return true;
+  }
+
+  /** Cancels every prompt of a client that went away. */
+  dropAsker(asker: SecretAsker): void {
+    for (const [id, pending] of this.pending)
+      if (pending.asker === asker) this.settle(id, undefined);
+  }
+
+  private settle(promptId: string, answer: SecretAnswer | undefined): void {
+    const pending = this.pending.get(promptId);
+    if (!pending) return;
+    this.pending.delete(promptId);
+    clearTimeout(pending.timer);
+    pending.resolve(answer);
+  }
+}
+
+/** A {@link SecretSource} for one connection, plus what to do when the server rejected it. */
+export interface BrokeredSecrets {
+  source: SecretSource;
+  /** Forgets stored secrets this connection used (call when authentication failed). */
+  forgetUsed(): Promise<void>;
+}
+
+/**
+ * Secrets for one connection: from `store` when it has them, else asked of `asker`.
+ * keyboard-interactive answers are always asked (servers use them for one-time codes).
+ */
+export function secretSourceFor(
+  store: SecretStore,
+  prompts: SecretPrompts,
+  asker: SecretAsker,
+): BrokeredSecrets {
+  const used = new Set<SecretKey>();
+  const keyOf = (request: SecretRequest): SecretKey | undefined =>
+    request.kind === 'password'
+      ? secretKey({ kind: 'password', user: request.user, host: request.host, port: request.port })
+      : request.kind === 'passphrase' && request.keyPath !== undefined
+        ? secretKey({ kind: 'passphrase', keyPath: request.keyPath })
+        : undefined;
+
+  const source: SecretSource = async (request) => {
+    const key = keyOf(request);
+    if (key !== undefined) {
+      const stored = await store.get(key);
+      if (stored !== undefined) {
+        used.add(key);
+        return [stored];
+      }
+    }
+    const answer = await prompts.ask(asker, {
+      kind: request.kind,
+      host: request.host,
+      port: request.port,
+      user: request.user,
+      ...(request.keyPath !== undefined ? { keyPath: request.keyPath } : {}),
+      name: request.name,
+      instructions: request.instructions,
+      prompts: request.prompts,
+      canRemember: key !== undefined && store.persistent,
+    });
+    if (answer === undefined) return undefined;
+    if (
+      key !== undefined &&
+      answer.remember &&
+      store.persistent &&
+      answer.answers[0] !== undefined
+    ) {
+      await store.set(key, answer.answers[0]);
+      used.add(key);
+    }
+    return answer.answers;
+  };
+  return {
+    source,
+    forgetUsed: async () => {
+      for (const key of used) await store.delete(key);
+      used.clear();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * What one client of a session does that the others should see (qdb showed every client what the
+ * others typed): a console evaluation and its result, and a breakpoint change. App clients get app
+ * events (`session.consoleEcho`, `session.breakpointsChanged`); DAP clients get what DAP has for
+ * it (an `output` event in the `console` category, `breakpoint` events).
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { describeErrorResponse } from '../dap/dap-errors.js';
+import type { SessionClientInfo } from '../protocol/client-protocol.js';
+import type { SessionClient } from './debug-session.js';
+import type { BreakpointChange } from './shared-breakpoints.js';
+
+/** A client as other clients see it. */
+export function describeClient(client: SessionClient): SessionClientInfo {
+  return { id: client.id, name: client.name, kind: client.kind };
+}
+
+/** Tells `others` that `by` evaluated `expression` in the console and got `response`. */
+export function echoEvaluation(
+  sessionId: string,
+  by: SessionClient,
+  others: SessionClient[],
+  expression: string,
+  response: DebugProtocol.Response,
+): void {
+  const ok = response.success;
+  const result = ok
+    ? ((response as DebugProtocol.EvaluateResponse).body?.result ?? '')
+    : describeErrorResponse(response);
+  const who = describeClient(by);
+  for (const client of others) {
+    if (client.kind === 'app') {
+      client.sendEvent('session.consoleEcho', { sessionId, by: who, expression, ok, result });
+    } else {
+      client.sendDap(sessionId, {
+        seq: 0,
+        type: 'event',
+        event: 'output',
+        body: { category: 'console', output: `[${who.name}] > ${expression}\n${result}\n` },
+      });
+    }
+  }
+}
+
+/** Tells `others` that `by` changed a source's breakpoints. */
+export function shareBreakpointChange(
+  sessionId: string,
+  by: SessionClient,
+  others: SessionClient[],
+  change: BreakpointChange,
+): void {
+  const who = describeClient(by);
+  for (const client of others) {
+    if (client.kind === 'app') {
+      client.sendEvent('session.breakpointsChanged', {
+        sessionId,
+        source: change.source,
+        breakpoints: change.requested,
+        by: who,
+      });
+    } else {
+      for (const body of change.events) {
+        client.sendDap(sessionId, { seq: 0, type: 'event', event: 'breakpoint', body });
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Breakpoints as shared session state: the last successful `setBreakpoints` of each source, whoever
+ * sent it (DAP replaces a source's breakpoints as a whole, so the last request is the state), with
+ * the tracer's answer. A change is turned into what other clients need to hear: the source's new
+ * breakpoints (app clients) and DAP `breakpoint` events (`new` / `removed`, DAP clients).
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+interface SourceEntry {
+  args: DebugProtocol.SetBreakpointsArguments;
+  /** The tracer's `Breakpoint`s from the response (with ids where the tracer gives them). */
+  breakpoints: DebugProtocol.Breakpoint[];
+}
+
+/** What one change means for the other clients. */
+export interface BreakpointChange {
+  source: DebugProtocol.Source;
+  /** The source's breakpoints as requested (lines from `lines` when `breakpoints` is absent). */
+  requested: DebugProtocol.SourceBreakpoint[];
+  /** DAP `breakpoint` event bodies for DAP clients: the old ones removed, the new ones added. */
+  events: DebugProtocol.BreakpointEvent['body'][];
+}
+
+/** The key of a source: its path, else its `sourceReference`. */
+export function sourceKey(source: DebugProtocol.Source): string {
+  return source.path ?? `ref:${source.sourceReference ?? 0}`;
+}
+
+/** See the module comment. */
+export class SharedBreakpoints {
+  private readonly bySource = new Map<string, SourceEntry>();
+
+  /** The last `setBreakpoints` arguments of each source, in first-set order. */
+  get all(): DebugProtocol.SetBreakpointsArguments[] {
+    return [...this.bySource.values()].map((e) => e.args);
+  }
+
+  /**
+   * Records a successful `setBreakpoints` (`response` is its body, when the tracer sent one) and
+   * returns the change for the other clients.
+   */
+  record(
+    args: DebugProtocol.SetBreakpointsArguments,
+    response?: DebugProtocol.SetBreakpointsResponse['body'],
+  ): BreakpointChange {
+    const key = sourceKey(args.source);
+    const previous = this.bySource.get(key)?.breakpoints ?? [];
+    const current = (response?.breakpoints ?? []).map((b) => ({
+      ...b,
+      source: b.source ?? args.source,
+    }));
+    this.bySource.set(key, { args, breakpoints: current });
+    const events: DebugProtocol.BreakpointEvent['body'][] = [
+      ...previous
+        .filter((b) => b.id !== undefined)
+        .map((breakpoint) => ({ reason: 'removed', breakpoint })),
+      ...current.map((breakpoint) => ({ reason: 'new', breakpoint })),
+    ];
+    return { source: args.source, requested: requestedOf(args), events };
+  }
+}
+
+/** The breakpoints a `setBreakpoints` asks for, from `breakpoints`, else the deprecated `lines`. */
+export function requestedOf(
+  args: DebugProtocol.SetBreakpointsArguments,
+): DebugProtocol.SourceBreakpoint[] {
+  return args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+}

@@ -1,0 +1,191 @@
+/**
+ * A debugger test world: a real sshd on loopback, the relay, a program launched under a real
+ * debugpy over SSH, and the renderer's {@link DebugSessionModel} talking to it through an
+ * in-memory relay client (exactly the requests the UI makes, without the browser).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { silentLogger } from '../../../src-main/log/logger.js';
+import type { LaunchParams, SessionInfo } from '../../../src-main/protocol/client-protocol.js';
+import type { PathMapping, Profile } from '../../../src-main/protocol/profile.js';
+import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
+import { Relay } from '../../../src-main/relay/relay.js';
+import {
+  DebugSessionModel,
+  type ConsoleKind,
+} from '../../../src-renderer/lib/debug-session-model.js';
+import type { DebugSessionView } from '../../../src-renderer/lib/debug-session-view.js';
+import { RelayTestClient } from '../../harness/relay-test-client.js';
+import type { TestSshd } from '../../harness/sshd.js';
+
+/** One launched program and the model that debugs it. */
+export interface DebuggerWorld {
+  relay: Relay;
+  client: RelayTestClient;
+  profile: Profile;
+  session: SessionInfo;
+  model: DebugSessionModel;
+  /** What the model wrote to its console. */
+  consoleText(): string;
+  /** Sends a DAP request as the renderer does. */
+  dap(command: string, args?: unknown): Promise<DebugProtocol.Response>;
+  /** Resolves once the model's view satisfies `predicate` (rejects after `timeoutMs`). */
+  until(
+    predicate: (view: DebugSessionView) => boolean,
+    timeoutMs?: number,
+  ): Promise<DebugSessionView>;
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link launchWorld}. */
+export interface WorldOptions {
+  program: string;
+  args?: string[];
+  breakpoints?: { path: string; lines: number[] }[];
+  pathMappings?: PathMapping[];
+  justMyCode?: boolean;
+}
+
+/** Starts the relay, launches `program` over SSH under debugpy and wires a model to it. */
+export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promise<DebuggerWorld> {
+  const root = await mkdtemp(join(tmpdir(), 'periscope-debugger-it-'));
+  const dataDir = join(root, 'data');
+  await mkdir(dataDir);
+  const knownHosts = join(root, 'known_hosts');
+  await writeFile(knownHosts, sshd.knownHostsLine() + '\n');
+  const store = await ProfileStore.open(dataDir, { logger: silentLogger });
+  const profile = await store.save({
+    name: 'loopback',
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    auth: { kind: 'key', keyPath: sshd.userKeyPath },
+    python: '/usr/bin/python3',
+    cwd: '',
+    pathMappings: options.pathMappings ?? [],
+    justMyCode: options.justMyCode ?? true,
+  });
+  const relay = new Relay({
+    profileStore: store,
+    dataDir,
+    logger: silentLogger,
+    knownHostsFiles: [knownHosts],
+  });
+  const client = new RelayTestClient();
+  relay.connectClient(client);
+  let seq = 1;
+  let sessionId = '';
+  const dap = (command: string, args?: unknown) => client.dap(sessionId, seq++, command, args);
+  let text = '';
+  const listeners = new Set<() => void>();
+  const pending: DebugProtocol.Event[] = [];
+  const holder: { model?: DebugSessionModel } = {};
+
+  // Events may arrive before the launch answers: keep them for the model.
+  const originalSend = client.send.bind(client);
+  client.send = (message: string) => {
+    originalSend(message);
+    const parsed = JSON.parse(message) as {
+      type: string;
+      message?: DebugProtocol.ProtocolMessage;
+    };
+    if (parsed.type === 'dap' && parsed.message?.type === 'event') {
+      const event = parsed.message as DebugProtocol.Event;
+      if (holder.model) void holder.model.handleEvent(event);
+      else pending.push(event);
+    }
+  };
+
+  const params: LaunchParams = {
+    profileId: profile.id,
+    target: { kind: 'file', path: options.program },
+    args: options.args ?? [],
+    cwd: '',
+    breakpoints: (options.breakpoints ?? []).map((b) => ({
+      path: b.path,
+      breakpoints: b.lines.map((line) => ({ line })),
+    })),
+  };
+  const { session } = await client.app('session.launch', params);
+  sessionId = session.id;
+  const model = new DebugSessionModel(session.id, {
+    dapRequest: dap,
+    console: {
+      write: (chunk: string, _kind: ConsoleKind) => {
+        text += chunk;
+      },
+    },
+  });
+  holder.model = model;
+  model.onChange(() => {
+    for (const l of listeners) l();
+  });
+  model.applySessionInfo(session);
+  const init = await dap('initialize', { adapterID: 'debugpy' });
+  model.applyCapabilities(init.body as DebugProtocol.Capabilities);
+  // Per-file breakpoints as the renderer sends them after launching.
+  for (const b of options.breakpoints ?? []) await model.setBreakpoints(b.path, b.lines);
+  for (const event of pending.splice(0)) await model.handleEvent(event);
+
+  const created = model;
+  return {
+    relay,
+    client,
+    profile,
+    session,
+    model: created,
+    consoleText: () => text,
+    dap,
+    until: (predicate, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          if (!predicate(created.view)) return false;
+          listeners.delete(listener);
+          clearTimeout(timer);
+          resolve(created.view);
+          return true;
+        };
+        const listener = (): void => void check();
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          reject(new Error(`the view did not reach the expected state in ${timeoutMs} ms`));
+        }, timeoutMs);
+        listeners.add(listener);
+        check();
+      }),
+    dispose: async () => {
+      await relay.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The loaded variables of a scope or container, by name. */
+export function childrenByName(
+  view: DebugSessionView,
+  ref: number,
+): Record<string, DebugProtocol.Variable> {
+  const children = view.children.get(ref);
+  if (children?.status !== 'loaded') return {};
+  return Object.fromEntries(children.variables.map((v) => [v.name, v]));
+}
+
+/** The first scope's `variablesReference` (debugpy: Locals). */
+export function localsRef(view: DebugSessionView): number {
+  return view.scopes[0]?.variablesReference ?? 0;
+}
+
+/** Waits until the model is stopped with its locals loaded. */
+export function untilStoppedWithLocals(
+  world: DebuggerWorld,
+  line?: number,
+): Promise<DebugSessionView> {
+  return world.until((v) => {
+    if (v.state !== 'stopped') return false;
+    const frame = v.frames.find((f) => f.id === v.selectedFrameId);
+    if (!frame || (line !== undefined && frame.line !== line)) return false;
+    return v.children.get(localsRef(v))?.status === 'loaded';
+  }, 60_000);
+}
