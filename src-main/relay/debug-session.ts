@@ -26,6 +26,7 @@ import type {
   SessionState,
 } from '../protocol/client-protocol.js';
 import { answerLocally, RELAY_ANSWERED, type LocalAnswer } from './late-join.js';
+import { StopCache } from './stop-cache.js';
 import { OutputBatcher, OutputRing, type OutputCategory, type OutputChunk } from './output-ring.js';
 import { describeClient, echoEvaluation, shareBreakpointChange } from './session-echo.js';
 import { SharedBreakpoints } from './shared-breakpoints.js';
@@ -144,6 +145,8 @@ export class DebugSession {
   private readonly threads = new Map<number, DebugProtocol.Thread>();
   private readonly ring: OutputRing;
   private readonly batcher: OutputBatcher;
+  /** Read-only answers after a stop, prefetched and shared by the clients (`stop-cache.ts`). */
+  private readonly stopCache: StopCache;
   /** When the last client left (ms since the epoch), or creation; undefined while clients exist. */
   private idleSinceMs: number | undefined = Date.now();
   private everJoined = false;
@@ -165,6 +168,11 @@ export class DebugSession {
       maxPendingPerClient: limits.maxPendingPerClient ?? MAX_PENDING_PER_CLIENT,
     };
     this.ring = new OutputRing(limits.outputRingChars);
+    this.stopCache = new StopCache((command, args) =>
+      this.tracer.connection.sendRequest(command, args, {
+        timeoutMs: this.limits.requestTimeoutMs,
+      }),
+    );
     this.batcher = new OutputBatcher({
       deliver: (chunks) => this.deliverOutput(chunks, this.clients),
       ...(limits.outputBatchMs !== undefined ? { intervalMs: limits.outputBatchMs } : {}),
@@ -376,11 +384,10 @@ export class DebugSession {
     }
     this.pending.set(client, inFlight + 1);
     try {
-      const response = await this.tracer.connection.sendRequest(
-        request.command,
-        request.arguments,
-        { timeoutMs: this.limits.requestTimeoutMs },
-      );
+      const response = await (this.stopCache.lookup(request.command, request.arguments) ??
+        this.tracer.connection.sendRequest(request.command, request.arguments, {
+          timeoutMs: this.limits.requestTimeoutMs,
+        }));
       const { seq: _seq, type: _type, request_seq: _rs, command: _c, ...rest } = response;
       answer(rest);
       if (response.success) this.afterSuccess(client, request, response);
@@ -461,6 +468,11 @@ export class DebugSession {
   }
 
   private onTracerEvent(event: DebugProtocol.Event): void {
+    if (event.event === 'stopped') {
+      this.stopCache.onStopped((event as DebugProtocol.StoppedEvent).body.threadId);
+    } else if (event.event !== 'output') {
+      this.stopCache.clear();
+    }
     switch (event.event) {
       case 'stopped':
         this.stoppedBody = (event as DebugProtocol.StoppedEvent).body;

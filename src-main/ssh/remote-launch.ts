@@ -207,7 +207,17 @@ export async function launchUnderDebugpy(
     clearTimeout(timer);
   }
   const current = (): SshConnection | undefined => (link ? link.current : connection);
-  const terminate = terminator(current, pid, remotePort, exit, logger);
+  const kill = terminator(current, pid, remotePort, exit, logger);
+  // Give the tails a moment to drain and remove the output directory, then remove it anyway.
+  const terminate = async (): Promise<void> => {
+    await kill();
+    const dir = output.outputDir;
+    if (!tails || dir === undefined) return;
+    await Promise.race([tails, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    await current()
+      ?.run(`rm -rf ${shellQuote(dir)}`)
+      .catch(() => undefined);
+  };
   const ended = tails ?? channelExit.then(() => undefined);
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
   return {

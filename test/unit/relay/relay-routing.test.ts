@@ -132,32 +132,65 @@ describe('Relay routing', () => {
 
   it('answers each client with its own request_seq when seq numbers overlap', async () => {
     const { a, b, sessionId } = await launchWithTwoClients();
-    // The tracer answers "threads" slowly for a, quickly for b: responses cross.
-    let calls = 0;
-    fake.tracer.on('threads', async () => {
-      calls += 1;
-      const mine = calls;
-      await new Promise((r) => setTimeout(r, mine === 1 ? 50 : 1));
-      return { threads: [{ id: mine, name: `answer ${mine}` }] };
+    // The tracer answers a's evaluation slowly and b's quickly: the responses cross.
+    fake.tracer.on('evaluate', async (args) => {
+      const { expression } = args as DebugProtocol.EvaluateArguments;
+      await new Promise((r) => setTimeout(r, expression === 'slow' ? 50 : 1));
+      return { result: `answer to ${expression}`, variablesReference: 0 };
+    });
+    const repl = (expression: string): DebugProtocol.EvaluateArguments => ({
+      expression,
+      context: 'repl',
     });
     const [ra, rb] = await Promise.all([
-      a.dap(sessionId, 7, 'threads'),
-      b.dap(sessionId, 7, 'threads'),
+      a.dap(sessionId, 7, 'evaluate', repl('slow')),
+      b.dap(sessionId, 7, 'evaluate', repl('fast')),
     ]);
     expect(ra.request_seq).toBe(7);
     expect(rb.request_seq).toBe(7);
-    expect((ra.body as DebugProtocol.ThreadsResponse['body']).threads[0]?.name).toBe('answer 1');
-    expect((rb.body as DebugProtocol.ThreadsResponse['body']).threads[0]?.name).toBe('answer 2');
+    expect((ra.body as DebugProtocol.EvaluateResponse['body']).result).toBe('answer to slow');
+    expect((rb.body as DebugProtocol.EvaluateResponse['body']).result).toBe('answer to fast');
     // Each response went only to the client that asked.
     const responsesTo = (c: RelayTestClient): number =>
-      c.dapResponses().filter((r) => r.command === 'threads').length;
+      c.dapResponses().filter((r) => r.command === 'evaluate').length;
     expect(responsesTo(a)).toBe(1);
     expect(responsesTo(b)).toBe(1);
     // The tracer saw distinct seq numbers, not the clients' 7s.
     const tracerSeqs = fake.tracer.requests
-      .filter((r) => r.command === 'threads')
+      .filter((r) => r.command === 'evaluate')
       .map((r) => r.seq);
     expect(new Set(tracerSeqs).size).toBe(2);
+  });
+
+  it('sends identical read-only requests of several clients to the tracer once after a stop', async () => {
+    const { a, b, sessionId } = await launchWithTwoClients();
+    fake.tracer
+      .on('threads', () => ({ threads: [{ id: 1, name: 'MainThread' }] }))
+      .on('stackTrace', () => ({
+        stackFrames: [{ id: 5, name: 'main', line: 3, column: 1 }],
+        totalFrames: 1,
+      }))
+      .on('scopes', () => ({
+        scopes: [{ name: 'Locals', variablesReference: 9, expensive: false }],
+      }))
+      .on('variables', () => ({ variables: [{ name: 'x', value: '1', variablesReference: 0 }] }));
+    const stopped = b.dapEvent(sessionId, 'stopped');
+    fake.tracer.sendEvent('stopped', { reason: 'step', threadId: 1 });
+    await stopped;
+    const top = { threadId: 1, startFrame: 0, levels: 1 };
+    const [sa, sb] = await Promise.all([
+      a.dap(sessionId, 1, 'stackTrace', top),
+      b.dap(sessionId, 1, 'stackTrace', top),
+    ]);
+    expect(sa.body).toEqual(sb.body);
+    await Promise.all([
+      a.dap(sessionId, 2, 'variables', { variablesReference: 9 }),
+      b.dap(sessionId, 2, 'variables', { variablesReference: 9 }),
+    ]);
+    const count = (command: string): number =>
+      fake.tracer.requests.filter((r) => r.command === command).length;
+    expect(count('stackTrace')).toBe(1);
+    expect(count('variables')).toBe(1);
   });
 
   it('broadcasts tracer events to every client of the session and tracks the stopped state', async () => {

@@ -1,0 +1,126 @@
+/**
+ * What every client asks after a stop, fetched once by the relay.
+ *
+ * When the tracer reports `stopped`, every client of the session asks the same things: the
+ * threads, the top stack frame, its scopes, the first scope's variables (VS Code does this too:
+ * `debugSession.ts` fetches the top frame first, then the rest). The relay starts that chain
+ * itself the moment the event arrives, while the event is still on its way to the clients, and
+ * answers their identical requests from the responses (or the requests in flight). Identical
+ * requests of several clients are sent to the tracer once.
+ *
+ * Only requests that cannot change the program's state are shared ({@link SHAREABLE}); any other
+ * request, and every resume or stop, empties the cache, so a client never sees an answer that
+ * predates a change it could have caused.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+/** Sends one request to the tracer (the session's connection). */
+export type TracerRequest = (command: string, args: unknown) => Promise<DebugProtocol.Response>;
+
+/** Requests that only read the paused state (DAP "stackTrace", "scopes", "variables", …). */
+const SHAREABLE = new Set([
+  'threads',
+  'stackTrace',
+  'scopes',
+  'variables',
+  'source',
+  'exceptionInfo',
+]);
+
+/** `evaluate` contexts that VS Code and debugpy treat as reads (no side effects expected). */
+const READ_ONLY_EVALUATE_CONTEXTS = new Set(['watch', 'hover']);
+
+/** Levels of the top-frame request; the renderer paints the top frame first with exactly this. */
+const TOP_FRAME_ARGS = (threadId: number): DebugProtocol.StackTraceArguments => ({
+  threadId,
+  startFrame: 0,
+  levels: 1,
+});
+
+/** See the module comment. */
+export class StopCache {
+  private readonly entries = new Map<string, Promise<DebugProtocol.Response>>();
+  private generation = 0;
+
+  constructor(private readonly send: TracerRequest) {}
+
+  /**
+   * Empties the cache (the program ran, or may have changed) and, for a stop of a known thread,
+   * prefetches threads, the top frame, its scopes and the first cheap scope's variables.
+   */
+  onStopped(threadId: number | undefined): void {
+    this.clear();
+    if (threadId === undefined) return;
+    const generation = this.generation;
+    void this.get('threads', undefined);
+    void this.get('stackTrace', TOP_FRAME_ARGS(threadId)).then(async (response) => {
+      const frame = (response.body as DebugProtocol.StackTraceResponse['body'] | undefined)
+        ?.stackFrames?.[0];
+      if (!response.success || !frame || generation !== this.generation) return;
+      const scopes = await this.get('scopes', { frameId: frame.id });
+      const first = (scopes.body as DebugProtocol.ScopesResponse['body'] | undefined)?.scopes?.find(
+        (s) => !s.expensive && s.variablesReference > 0,
+      );
+      if (!scopes.success || !first || generation !== this.generation) return;
+      await this.get('variables', { variablesReference: first.variablesReference });
+    });
+  }
+
+  /** Forgets everything (resume, stop, or a request that may change state). */
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+
+  /**
+   * The shared answer for a read-only request, or undefined when the request must go to the
+   * tracer itself. A request that may change state empties the cache first.
+   */
+  lookup(command: string, args: unknown): Promise<DebugProtocol.Response> | undefined {
+    if (!SHAREABLE.has(command)) {
+      if (!isReadOnlyEvaluate(command, args)) this.clear();
+      return undefined;
+    }
+    return this.get(command, args);
+  }
+
+  /** The cached or in-flight answer for `command(args)`, sending it when there is none. */
+  private get(command: string, args: unknown): Promise<DebugProtocol.Response> {
+    const key = `${command} ${canonicalJson(args)}`;
+    const known = this.entries.get(key);
+    if (known) return known;
+    const generation = this.generation;
+    const pending = this.send(command, args);
+    this.entries.set(key, pending);
+    // Failures and timeouts are not kept: the next asker tries again.
+    pending.then(
+      (response) => {
+        if (!response.success && generation === this.generation) this.entries.delete(key);
+      },
+      () => {
+        if (generation === this.generation) this.entries.delete(key);
+      },
+    );
+    return pending;
+  }
+}
+
+function isReadOnlyEvaluate(command: string, args: unknown): boolean {
+  if (command !== 'evaluate' || typeof args !== 'object' || args === null) return false;
+  const context = (args as { context?: unknown }).context;
+  return typeof context === 'string' && READ_ONLY_EVALUATE_CONTEXTS.has(context);
+}
+
+/** JSON with object keys sorted, so equal arguments give equal keys whatever their order. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return '';
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
+      : v,
+  );
+}
