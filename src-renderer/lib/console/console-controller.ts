@@ -3,6 +3,7 @@
  * {@link ConsoleChannel} and the evaluation of what the user types: a line editor whose prompt
  * stays below the output, history, multi-line blocks, paste.
  */
+import { OutputPacer, type FlushScheduler } from './output-pacer.js';
 import type { ConsoleChannel } from './console-channel.js';
 import { parseInputKeys } from './input-keys.js';
 import type { InputKey } from './input-keys.js';
@@ -26,7 +27,8 @@ function commonPrefix(texts: readonly string[]): string {
 export interface ConsoleTerminal {
   /** Width in columns. */
   readonly cols: number;
-  write(data: string): void;
+  /** Writes data; xterm.js calls `callback` once it has processed it. */
+  write(data: string, callback?: () => void): void;
 }
 
 /** Result of evaluating an expression or statement in the selected frame. */
@@ -63,6 +65,13 @@ export interface ConsoleControllerOptions {
   enabled: boolean;
   /** Prompt of a statement's first line; default `>>> `. */
   prompt?: string;
+  /**
+   * Paces program output (`output-pacer.ts`): when given, output is written when the terminal
+   * has caught up, skipping lines beyond `maxOutputLines`; absent, it is written at once.
+   */
+  scheduleOutput?: FlushScheduler;
+  /** Lines the terminal keeps (its scrollback); default 5000. */
+  maxOutputLines?: number;
 }
 
 /** Shown while evaluation is impossible (no stopped frame). */
@@ -90,6 +99,7 @@ export class ConsoleController {
   private queuedKeys: InputKey[] = [];
   private unsubscribe: (() => void) | null = null;
   private disposed = false;
+  private readonly pacer: OutputPacer;
 
   constructor(options: ConsoleControllerOptions) {
     this.terminal = options.terminal;
@@ -99,6 +109,11 @@ export class ConsoleController {
     this.enabled = options.enabled;
     this.prompt = options.prompt ?? '>>> ';
     this.editor = new LineEditor(options.channel.history);
+    this.pacer = new OutputPacer({
+      maxLines: options.maxOutputLines ?? 5000,
+      write: (text, done) => this.writeOutputNow(text, done),
+      ...(options.scheduleOutput ? { schedule: options.scheduleOutput } : {}),
+    });
   }
 
   /** True while an evaluation is awaited. */
@@ -259,18 +274,24 @@ export class ConsoleController {
       .join('\n');
   }
 
-  /** Channel output: erase the input, write the output, draw the input again below it. */
+  /** Channel output, paced (`output-pacer.ts`). */
   private writeOutput(chunk: string): void {
     if (this.disposed) return;
+    this.pacer.push(chunk);
+  }
+
+  /** Erases the input, writes the output, draws the input again below it. */
+  private writeOutputNow(chunk: string, done: () => void): void {
+    if (this.disposed) return done();
     const erase = this.drawnErase ?? '';
     this.outputColumn.feed(chunk, this.terminal.cols);
     if (this.drawnErase === null) {
-      this.terminal.write(chunk);
+      this.terminal.write(chunk, done);
       return;
     }
     const drawn = this.render();
     this.drawnErase = drawn.erase;
-    this.terminal.write(erase + chunk + drawn.draw);
+    this.terminal.write(erase + chunk + drawn.draw, done);
   }
 
   /** Erases the prompt area (if drawn) and keeps it hidden (during an evaluation). */
