@@ -568,19 +568,24 @@ export class DebugSessionModel {
       ...this.clearedFrames(),
     });
     try {
+      // The stopped thread is known from the event: its stack is fetched (and painted) without
+      // waiting for the thread list, which is only needed for the call stack's other threads.
+      const known = body.threadId ?? null;
+      if (known !== null) this.update({ selectedThreadId: known });
+      const knownStack = known !== null ? this.loadStack(known, gen) : null;
       const threads = expectSuccess<DebugProtocol.ThreadsResponse>(
         await this.deps.dapRequest('threads'),
       );
       if (gen !== this.generation) return;
       const list = threads.body.threads;
-      const threadId = body.threadId ?? this.current.selectedThreadId ?? list[0]?.id ?? null;
+      const threadId = known ?? this.current.selectedThreadId ?? list[0]?.id ?? null;
       const stop = this.current.stop ? { ...this.current.stop, threadId } : null;
       this.update({ threads: list, selectedThreadId: threadId, stop });
       const others = expandedThreads.filter(
         (id) => id !== threadId && list.some((t) => t.id === id),
       );
       await Promise.all([
-        threadId !== null ? this.loadStack(threadId, gen) : Promise.resolve(),
+        knownStack ?? (threadId !== null ? this.loadStack(threadId, gen) : Promise.resolve()),
         ...others.map((id) => this.loadThreadStack(id, gen)),
       ]);
     } catch (err) {

@@ -156,6 +156,13 @@ describe('relay over a real sshd and a real debugpy', () => {
       .replace(/'/g, '')
       .split(' ');
     expect(module).toBe('sitecustomize');
+    // …and pydevd's paused-thread poll is the wakeable one.
+    const poll = await client.dap(sessionId, 41, 'evaluate', {
+      expression: "type(__import__('pydevd').time).__name__",
+      frameId: frames[0]?.id,
+      context: 'repl',
+    });
+    expect((poll.body as DebugProtocol.EvaluateResponse['body']).result).toBe("'_WakeableTime'");
     expect(existsSync(hookFile ?? '')).toBe(false);
 
     // Clear the breakpoint and run to the end; the program's output arrives over SSH.

@@ -113,12 +113,12 @@ const stopped = (threadId = 1, reason = 'breakpoint'): DebugProtocol.StoppedEven
 });
 
 describe('DebugSessionModel', () => {
-  it('on stop: threads, top frame first, paints it, then the rest of the stack', async () => {
+  it('on stop: the stopped thread’s top frame first (with the threads), paints it, then the rest of the stack', async () => {
     const { tracer, model } = setup(['x']);
     await model.handleEvent(stopped());
     expect(tracer.log).toEqual([
-      'threads',
       'stackTrace 1 0+1',
+      'threads',
       'show /w/app.py:7',
       'scopes 11',
       'evaluate watch x @11',
@@ -205,7 +205,7 @@ describe('DebugSessionModel', () => {
     await pending;
     expect(model.view.state).toBe('running');
     expect(model.view.frames).toEqual([]);
-    expect(tracer.log).toEqual(['threads']);
+    expect(tracer.log).toEqual(['stackTrace 1 0+1', 'threads']);
   });
 
   it('loads variables lazily when a node is expanded, and collapses it again', async () => {
