@@ -5,10 +5,10 @@
  * memory read after. Baseline: the same output over the same SSH launch to a bare client.
  */
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.js';
 import type { TestSshd } from '../../test/harness/sshd.js';
 import { call } from '../lib/bare-client.js';
-import { startPeriscope } from '../lib/periscope-world.js';
+import { openStoppedSession, startPeriscope } from '../lib/periscope-world.js';
 import { bareOverSsh } from '../lib/ssh-baseline.js';
 import { since, summarise, type Summary } from '../lib/stats.js';
 
@@ -31,17 +31,6 @@ export interface FloodFigure {
   /** Relay process resident set after the flood, bytes. */
   relayRssBytes: number;
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-];
 
 /** Arms the in-page measurement: resolves `window.__flood` when the console shows the last line. */
 const ARM_FLOOD = (done: string): string => `window.__flood = new Promise((resolve, reject) => {
@@ -95,15 +84,9 @@ export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodF
     sshd,
     'dist/renderer',
   );
-  const browser = await chromium.launch({
-    executablePath: process.env.PERISCOPE_CHROMIUM ?? '/usr/lib/chromium/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium(['--enable-precise-memory-info']);
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`http://127.0.0.1:${world.server.port}/?token=${world.token}`);
-    await page.getByRole('list', { name: 'Sessions' }).getByRole('button').first().click();
-    await page.locator('[data-testid="source-view"] .cm-line.ps-current-line').waitFor();
+    const page = await openStoppedSession(browser, world);
     await page.evaluate(ARM_FLOOD(done));
     await page.keyboard.press('F5');
     const result = await page.evaluate<{ ms: number; lateness: number[]; heap: number }>(

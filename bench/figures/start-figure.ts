@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.js';
 import { since, summarise, type Summary } from '../lib/stats.js';
 
 /** Start-up figure. */
@@ -19,22 +19,9 @@ export interface StartFigure {
   bundle: { file: string; bytes: number; gzipBytes: number }[];
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Measures `reps` cold starts of `node dist/periscope.js web`. Needs `npm run build` first. */
 export async function startFigure(reps: number): Promise<StartFigure> {
-  const browser = await chromium.launch({
-    executablePath: process.env.PERISCOPE_CHROMIUM ?? '/usr/lib/chromium/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   const toUrl: number[] = [];
   const toInteractive: number[] = [];
   try {

@@ -4,22 +4,13 @@
  * Baseline: the bare-client chain (`next`, `stopped`, top frame, scopes, locals) on a tracer
  * started the same way, measured alternately in the same run.
  */
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../lib/chromium.js';
 import { call, loadTopFrame, nextEvent } from '../lib/bare-client.js';
-import { startPeriscope } from '../lib/periscope-world.js';
+import { openStoppedSession, startPeriscope } from '../lib/periscope-world.js';
 import { since, summarise } from '../lib/stats.js';
 import type { Figure } from './relay-figures.js';
 import { STEPPER, STEPPER_BREAK_LINE, stepperAtBreakpoint } from './step-latency-local.js';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Arms the measurement in the page (plain JavaScript, run by the browser): resolves
@@ -64,23 +55,9 @@ export async function stepToPaint(reps: number): Promise<Figure> {
     source: { path: STEPPER },
     breakpoints: [],
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.PERISCOPE_CHROMIUM ?? '/usr/lib/chromium/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(`http://127.0.0.1:${world.server.port}/?token=${world.token}`);
-    await page
-      .getByRole('list', { name: 'Sessions' })
-      .getByRole('button')
-      .first()
-      .click()
-      .catch(async (error: unknown) => {
-        await page.screenshot({ path: '/tmp/stp.png' });
-        throw error;
-      });
-    await page.locator('[data-testid="source-view"] .cm-line.ps-current-line').waitFor();
+    const page = await openStoppedSession(browser, world);
     await page.locator('[data-testid="variable"]').first().waitFor();
     const a: number[] = [];
     const b: number[] = [];
@@ -91,8 +68,7 @@ export async function stepToPaint(reps: number): Promise<Figure> {
       await stopped;
       await loadTopFrame(base.connection, base.threadId);
       const ta = since(start);
-      const tb = await stepInPage(page).catch(async (error: unknown) => {
-        await page.screenshot({ path: '/tmp/stp.png' });
+      const tb = await stepInPage(page).catch((error: unknown) => {
         throw new Error(`step ${i}: ${String(error)}`);
       });
       if (i >= 2) {

@@ -17,6 +17,7 @@ import { createClientToken } from './client-token.js';
 import { Relay } from './relay.js';
 import { runRelayCommand } from './relay-command.js';
 import { defaultStaticDir, startWebServer } from './web-server.js';
+import { runUntilSignal } from './run-until-signal.js';
 
 const USAGE = `Usage: periscope web [options]
        periscope relay [options]   (headless relay; see periscope relay --help)
@@ -91,19 +92,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Periscope tracer port: ${tracer.host}:${tracer.port}\n`);
   }
   process.stdout.write(`Periscope web UI: ${server.url}\n`);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void relay
-      .close()
-      .then(() => server.close())
-      .finally(() => process.exit(0));
-    setTimeout(() => process.exit(1), 5000).unref();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return new Promise<number>(() => undefined);
+  return runUntilSignal(relay, server);
 }
 
 main(process.argv.slice(2)).then(

@@ -16,6 +16,7 @@ import { createClientToken } from './client-token.js';
 import { Relay } from './relay.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { defaultStaticDir, startWebServer } from './web-server.js';
+import { runUntilSignal } from './run-until-signal.js';
 
 /** `periscope relay --help`. */
 export const RELAY_USAGE = `Usage: periscope relay [options]
@@ -198,17 +199,5 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
       `debugpy.connect(("${tracer.host}", ${tracer.port})))\n` +
       `  web UI: ${server.url}\n`,
   );
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void relay
-      .close()
-      .then(() => server.close())
-      .finally(() => process.exit(0));
-    setTimeout(() => process.exit(1), 5000).unref();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return new Promise<number>(() => undefined);
+  return runUntilSignal(relay, server);
 }
