@@ -24,6 +24,13 @@ export function renderResults(results: BenchResults): string {
       `**Output flood** (${f.lines.toLocaleString('en')} lines over SSH, F5 until the last line is in the console): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms to a bare client → ${f.ratio.toFixed(2)}× (target ≤ 1.50×: ${f.met ? 'met' : 'not met'}); main-thread lateness during the flood p99 ${ms(f.inputLatency.p99)} ms (target < 100 ms); page heap after ${(f.pageHeapBytes / 1048576).toFixed(0)} MiB, relay RSS ${(f.relayRssBytes / 1048576).toFixed(0)} MiB.`,
     );
   }
+  if (results.fanOut) {
+    const f = results.fanOut;
+    lines.push(
+      '',
+      `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for 1 × 1 → ${f.ratio.toFixed(2)}× (target ≤ 2.00×: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores. Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
+    );
+  }
   if (results.start) {
     const s = results.start;
     const total = s.bundle.reduce((sum, b) => sum + b.bytes, 0);

@@ -8,6 +8,8 @@ import { startSshd } from '../test/harness/sshd.js';
 import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
 import { startFigure, type StartFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
+import { bigCollection } from './figures/big-collection.js';
+import { fanOut, type FanOutFigure } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import { renderResults } from './results-table.js';
 
@@ -19,6 +21,7 @@ export interface BenchResults {
   figures: Figure[];
   start?: StartFigure;
   flood?: FloodFigure;
+  fanOut?: FanOutFigure;
   notMeasured: { figure: string; why: string }[];
 }
 
@@ -53,6 +56,15 @@ export async function runBenchmarks(
     `${paint.figure} (${paint.variant}): ${paint.periscope.median.toFixed(2)} ms vs ${paint.baseline.median.toFixed(2)} ms → ${paint.ratio.toFixed(2)}× (target ${paint.target})`,
   );
   figures.push(paint);
+  const big = await bigCollection(Math.max(2, Math.min(reps, 10)));
+  log(
+    `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target})`,
+  );
+  figures.push(big);
+  const fan = await fanOut(reps >= 20 ? 50 : 5);
+  log(
+    `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(0)} ms`,
+  );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
     `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms`,
@@ -64,16 +76,8 @@ export async function runBenchmarks(
     figures,
     start,
     flood,
-    notMeasured: [
-      {
-        figure: 'big collection',
-        why: 'not measured yet: paging of big collections is being built',
-      },
-      {
-        figure: 'fan-out',
-        why: 'not measured yet: needs tracers that dial in (relay-server issue)',
-      },
-    ],
+    fanOut: fan,
+    notMeasured: [],
   };
 }
 

@@ -48,17 +48,19 @@ export async function relayOverhead(reps: number, sshd?: TestSshd): Promise<Figu
   try {
     const a: number[] = [];
     const b: number[] = [];
-    const args = (threadId: number): DebugProtocol.StackTraceArguments => ({
+    // A different `levels` each time, so every request reaches the tracer: the relay's stop
+    // cache (stop-cache.ts) would otherwise answer repeats itself, faster than the tracer.
+    const args = (threadId: number, i: number): DebugProtocol.StackTraceArguments => ({
       threadId,
       startFrame: 0,
-      levels: 20,
+      levels: 20 + i,
     });
     for (let i = 0; i < reps + 5; i++) {
       let start = performance.now();
-      await call(base.connection, 'stackTrace', args(base.threadId));
+      await call(base.connection, 'stackTrace', args(base.threadId, i));
       const ta = since(start);
       start = performance.now();
-      await world.client.dap(world.sessionId, 'stackTrace', args(world.threadId));
+      await world.client.dap(world.sessionId, 'stackTrace', args(world.threadId, i));
       const tb = since(start);
       if (i >= 5) {
         a.push(ta);

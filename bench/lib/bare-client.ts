@@ -8,27 +8,40 @@ import { DapConnection } from '../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../src-main/log/logger.js';
 import { attachToDebugpy } from '../../src-main/relay/attach-handshake.js';
 
+/** Connects to a debugpy adapter (TCP_NODELAY on the client side too, for a fair baseline). */
+export async function connectBareClient(port: number): Promise<DapConnection> {
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.once('connect', () => resolve(s));
+    s.once('error', reject);
+  });
+  socket.setNoDelay(true);
+  return new DapConnection(socket, {
+    name: 'bench',
+    logger: silentLogger,
+    requestTimeoutMs: 60_000,
+  });
+}
+
+/** Attaches with breakpoints at `lines` of `program`. */
+export async function attachBare(
+  connection: DapConnection,
+  program: string,
+  lines: number[],
+): Promise<void> {
+  await attachToDebugpy(connection, { name: 'bench', justMyCode: true, pathMappings: [] }, [
+    { path: program, breakpoints: lines.map((line) => ({ line })) },
+  ]);
+}
+
 /** Connects to a debugpy adapter and attaches with breakpoints at `lines` of `program`. */
 export async function attachBareClient(
   port: number,
   program: string,
   lines: number[],
 ): Promise<DapConnection> {
-  const socket = await new Promise<Socket>((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => resolve(s));
-    s.once('error', reject);
-  });
-  // A bare client is a fair baseline: the client side gets TCP_NODELAY too.
-  socket.setNoDelay(true);
-  const connection = new DapConnection(socket, {
-    name: 'bench',
-    logger: silentLogger,
-    requestTimeoutMs: 60_000,
-  });
-  await attachToDebugpy(connection, { name: 'bench', justMyCode: true, pathMappings: [] }, [
-    { path: program, breakpoints: lines.map((line) => ({ line })) },
-  ]);
+  const connection = await connectBareClient(port);
+  await attachBare(connection, program, lines);
   return connection;
 }
 

@@ -19,13 +19,16 @@ describe('benchmark smoke run', () => {
         'relay overhead/ssh forward',
         'step latency/ssh forward',
         'step to paint/loopback, Chromium',
+        'big collection/loopback, Chromium',
       ]);
       for (const figure of results.figures) {
         expect(Number.isFinite(figure.ratio)).toBe(true);
-        expect(figure.periscope.n).toBe(2);
+        expect(figure.periscope.n).toBeGreaterThanOrEqual(2);
       }
       expect(results.start?.toInteractive.median).toBeGreaterThan(0);
       expect(results.flood?.lines).toBe(20_000);
+      expect(results.fanOut?.tracers).toBe(5);
+      expect(Number.isFinite(results.fanOut?.relayShareMs)).toBe(true);
       expect(Number.isFinite(results.flood?.ratio)).toBe(true);
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
     },

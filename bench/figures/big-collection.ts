@@ -1,0 +1,133 @@
+/**
+ * Big collection: expanding a 1,000,000-item list in the Variables view (Chromium, loopback)
+ * until its first page of items is painted, timed in the page from the click. Baseline: one
+ * `variables` request on the same list from a bare client on a tracer started the same way.
+ * Each repetition is a fresh stop (so nothing is cached), alternating with the baseline.
+ */
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Page } from 'playwright-core';
+import {
+  attachBare,
+  call,
+  connectBareClient,
+  type loadTopFrame,
+  nextEvent,
+} from '../lib/bare-client.js';
+import { launchChromium } from '../lib/chromium.js';
+import { startLocalDebugpy } from '../lib/local-debugpy.js';
+import { openStoppedSession, startPeriscope } from '../lib/periscope-world.js';
+import { since, summarise } from '../lib/stats.js';
+import type { Figure } from './relay-figures.js';
+
+const BIG_LIST = resolve('bench/programs/big_list.py');
+const BIG_LIST_BREAK_LINE = 5;
+
+/** Arms the page: resolves `window.__expand` when 50+ new variable rows are painted after a click. */
+const ARM_EXPAND = `window.__expand = new Promise((resolve, reject) => {
+  const rows = () => document.querySelectorAll('[data-testid="variable"]').length;
+  const before = rows();
+  let t0 = 0;
+  window.addEventListener('click', () => { if (!t0) t0 = performance.now(); }, { capture: true, once: true });
+  const timer = setTimeout(() => reject(new Error('the first page never showed')), 30000);
+  const observer = new MutationObserver(() => {
+    if (!t0 || rows() < before + 50) return;
+    observer.disconnect();
+    clearTimeout(timer);
+    requestAnimationFrame(() => resolve(performance.now() - t0));
+  });
+  observer.observe(document.body, { subtree: true, childList: true });
+}); undefined`;
+
+async function expandInPage(page: Page): Promise<number> {
+  const row = page
+    .locator('[data-testid="variable"]')
+    .filter({ has: page.locator('.name', { hasText: /^big$/ }) })
+    .first();
+  await row.waitFor();
+  await page.evaluate(ARM_EXPAND);
+  await row.getByRole('button').first().click();
+  return page.evaluate<number>('window.__expand');
+}
+
+/** The `variables` reference of `big` in the top frame's locals. */
+async function bigReference(
+  connection: Parameters<typeof loadTopFrame>[0],
+  threadId: number,
+): Promise<number> {
+  const { stackFrames } = await call<DebugProtocol.StackTraceResponse['body']>(
+    connection,
+    'stackTrace',
+    {
+      threadId,
+      startFrame: 0,
+      levels: 1,
+    },
+  );
+  const { scopes } = await call<DebugProtocol.ScopesResponse['body']>(connection, 'scopes', {
+    frameId: stackFrames[0]?.id,
+  });
+  const { variables } = await call<DebugProtocol.VariablesResponse['body']>(
+    connection,
+    'variables',
+    {
+      variablesReference: scopes[0]?.variablesReference,
+    },
+  );
+  const big = variables.find((v) => v.name === 'big');
+  if (!big) throw new Error('no variable "big"');
+  return big.variablesReference;
+}
+
+/** Runs the figure with `reps` expansions on each side. Needs `npm run build`. */
+export async function bigCollection(reps: number): Promise<Figure> {
+  const debuggee = await startLocalDebugpy(BIG_LIST, [], true);
+  const connection = await connectBareClient(debuggee.port);
+  const firstStop = nextEvent(connection, 'stopped', 60_000);
+  await attachBare(connection, BIG_LIST, [BIG_LIST_BREAK_LINE]);
+  const world = await startPeriscope(BIG_LIST, [], BIG_LIST_BREAK_LINE, undefined, 'dist/renderer');
+  const browser = await launchChromium();
+  try {
+    let threadId = ((await firstStop) as DebugProtocol.StoppedEvent).body.threadId ?? 0;
+    const page = await openStoppedSession(browser, world);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < reps + 1; i++) {
+      // Baseline: one variables request on the list, on a fresh stop.
+      const ref = await bigReference(connection, threadId);
+      const start = performance.now();
+      await call(connection, 'variables', { variablesReference: ref });
+      const ta = since(start);
+      const next = nextEvent(connection, 'stopped');
+      await call(connection, 'continue', { threadId });
+      threadId = ((await next) as DebugProtocol.StoppedEvent).body.threadId ?? threadId;
+      // Periscope: expand it in the UI, then continue to the next stop.
+      const tb = await expandInPage(page);
+      const line = page.locator('[data-testid="source-view"] .cm-line.ps-current-line');
+      await page.keyboard.press('F5');
+      await line.waitFor({ state: 'detached' }).catch(() => undefined);
+      await line.waitFor();
+      if (i >= 1) {
+        a.push(ta);
+        b.push(tb);
+      }
+    }
+    const baseline = summarise(a);
+    const periscope = summarise(b);
+    const ratio = periscope.median / baseline.median;
+    return {
+      figure: 'big collection',
+      variant: 'loopback, Chromium',
+      baseline,
+      periscope,
+      ratio,
+      target: '≤ 1.20×',
+      met: ratio <= 1.2,
+    };
+  } finally {
+    await browser.close();
+    await world.close();
+    connection.close('done');
+    await debuggee.stop();
+  }
+}
