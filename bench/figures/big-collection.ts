@@ -103,10 +103,20 @@ export async function bigCollection(reps: number): Promise<Figure> {
       threadId = ((await next) as DebugProtocol.StoppedEvent).body.threadId ?? threadId;
       // Periscope: expand it in the UI, then continue to the next stop.
       const tb = await expandInPage(page);
-      const line = page.locator('[data-testid="source-view"] .cm-line.ps-current-line');
+      // Continue to the next stop: the loop variable `i` changes in the Variables view.
+      const value = page
+        .locator('[data-testid="variable"]')
+        .filter({ has: page.locator('.name', { hasText: /^i$/ }) })
+        .first()
+        .locator('.value');
+      const before = await value.textContent();
       await page.keyboard.press('F5');
-      await line.waitFor({ state: 'detached' }).catch(() => undefined);
-      await line.waitFor();
+      // Polled from here: the page's CSP (rightly) forbids the eval a page-side wait would need.
+      for (let tries = 0; tries < 1000; tries++) {
+        const fresh = (await page.locator('.stale').count()) === 0;
+        if (fresh && (await value.textContent().catch(() => before)) !== before) break;
+        await page.waitForTimeout(10);
+      }
       if (i >= 1) {
         a.push(ta);
         b.push(tb);
