@@ -14,7 +14,18 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Profile, ProfileDraft } from './profile.js';
-import type { LaunchJsonAttach, LinkStatusInfo, SshConfigCandidates } from './connections.js';
+import type {
+  AttachTarget,
+  ForwardInfo,
+  LaunchJsonAttach,
+  LogTailState,
+  OpenForwardParams,
+  LinkStatusInfo,
+  PreflightParams,
+  PreflightResult,
+  RemoteProcessInfo,
+  SshConfigCandidates,
+} from './connections.js';
 
 /** Lifecycle of a debug session, as the UI shows it. */
 export type SessionState =
@@ -57,7 +68,13 @@ export interface SessionInfo {
 }
 
 /** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */
-export type SessionOrigin = 'launch' | 'connect';
+export type SessionOrigin =
+  /** Periscope started the program over SSH. */
+  | 'launch'
+  /** Periscope attached to a program that was already running (by PID or to its debugpy port). */
+  | 'attach'
+  /** The program dialled the relay's tracer port (`debugpy.connect`). */
+  | 'connect';
 
 /** One client of a session, as other clients see it. */
 export interface SessionClientInfo {
@@ -129,12 +146,30 @@ export interface LaunchParams {
   functionBreakpoints?: DebugProtocol.FunctionBreakpoint[];
 }
 
+/**
+ * Parameters of `session.attach`: a launch's breakpoints and options, but attaching to a program
+ * already running on the profile's machine instead of starting one.
+ */
+export interface AttachParams extends Omit<LaunchParams, 'target' | 'args' | 'cwd'> {
+  to: AttachTarget;
+}
+
 /** Where a source text came from, so the UI can mark remote-only files. */
 export type SourceOrigin = 'local' | 'remote';
 
 /** App methods: name → parameters and result. */
 export interface AppMethods {
-  'profiles.list': { params: Record<string, never>; result: { profiles: Profile[] } };
+  'profiles.list': {
+    params: Record<string, never>;
+    result: {
+      profiles: Profile[];
+      /**
+       * Set when the profile file could not be read at start: it was moved aside (nothing was
+       * deleted) and Periscope started without it. The UI tells the user where it is.
+       */
+      recovery?: { movedTo: string; reason: string };
+    };
+  };
   'profiles.save': { params: { profile: ProfileDraft }; result: { profile: Profile } };
   'profiles.delete': { params: { id: string }; result: Record<string, never> };
   /** Connects (asking for host keys through `hostKey.prompt`), launches, attaches; joins the caller. */
@@ -192,6 +227,15 @@ export interface AppMethods {
     params: { promptId: string; answers: string[] | null; remember?: boolean };
     result: Record<string, never>;
   };
+  /**
+   * Checks, over a fresh SSH connection, what a launch or attach needs (`PreflightCheck`
+   * in `connections.ts`); never rejects for a failed check, each failure is a named diagnosis.
+   */
+  'session.preflight': { params: PreflightParams; result: PreflightResult };
+  /** The remote user's Python processes on a profile's machine (for "Attach to process"). */
+  'processes.list': { params: { profileId: string }; result: { processes: RemoteProcessInfo[] } };
+  /** Attaches to a running program (by pid, or a user-started debugpy's port); joins the caller. */
+  'session.attach': { params: AttachParams; result: { session: SessionInfo } };
   /** Reads the laptop's OpenSSH config (default `~/.ssh/config`) into profile drafts; runs nothing. */
   'profiles.importSshConfig': { params: { path?: string }; result: SshConfigCandidates };
   /** Reads the debugpy `attach` configurations of `<projectPath>/.vscode/launch.json`. */
@@ -204,6 +248,26 @@ export interface AppMethods {
     params: { projectPath: string; configuration: LaunchJsonAttach };
     result: { path: string };
   };
+  /** Every forward (`-L`, `-R`) of every SSH connection the relay holds (see `tunnels.changed`). */
+  'tunnels.list': { params: Record<string, never>; result: { tunnels: ForwardInfo[] } };
+  /**
+   * Opens a local forward by hand over the profile's kept-up SSH link (asking host keys and
+   * secrets as a launch does); it stays until `tunnels.close` or the relay stops.
+   */
+  'tunnels.open': { params: OpenForwardParams; result: { tunnel: ForwardInfo } };
+  /**
+   * Closes a forward by id. A launched session's forward carries its debugger connection, so
+   * closing it ends that session; a dial-in forward stops new arrivals (as `tracerTunnel.close`).
+   */
+  'tunnels.close': { params: { id: string }; result: Record<string, never> };
+  /**
+   * Follows a remote file with `tail -F` over the profile's kept-up SSH link, for the calling
+   * client only: `logs.output` and `logs.status` events carry `logId`. Starts at the file's last
+   * 200 lines (the whole file once it appears, when it does not exist yet).
+   */
+  'logs.open': { params: { profileId: string; path: string }; result: { logId: string } };
+  /** Stops a log tail: the remote `tail` is killed by pid. Idempotent. */
+  'logs.close': { params: { logId: string }; result: Record<string, never> };
 }
 
 export type AppMethod = keyof AppMethods;
@@ -213,7 +277,18 @@ export interface AppEvents {
   /** The session list changed (created, state change, ended). */
   'sessions.changed': { sessions: SessionInfo[] };
   /** Output of the remote program's process (its stdout/stderr over SSH), in arrival order. */
-  'session.output': { sessionId: string; category: 'stdout' | 'stderr' | 'console'; text: string };
+  'session.output': {
+    sessionId: string;
+    category: 'stdout' | 'stderr' | 'console';
+    text: string;
+    /**
+     * Where `text` sits in the session's output stream, `[start, end)` in characters since the
+     * session started; a "lines dropped" marker has `start === end`. A client that joins again
+     * (after a reconnection the relay replays its output ring) skips what it already has.
+     */
+    start?: number;
+    end?: number;
+  };
   /**
    * The SSH server presented a host key that is not in known_hosts: ask the user.
    * Answer with `hostKey.answer`. `fingerprint` is OpenSSH's form, `SHA256:<base64 without padding>`.
@@ -250,6 +325,8 @@ export interface AppEvents {
     sessionId: string;
     source: DebugProtocol.Source;
     breakpoints: DebugProtocol.SourceBreakpoint[];
+    /** The tracer's answer to that `setBreakpoints` (verification), in the order of `breakpoints`. */
+    verification?: DebugProtocol.Breakpoint[];
     by: SessionClientInfo;
   };
   /** The session's shared watch expressions changed. */
@@ -262,6 +339,12 @@ export interface AppEvents {
     ok: boolean;
     result: string;
   };
+  /** The forwards changed (state, bytes, opened, closed); at most every 500 ms while bytes move. */
+  'tunnels.changed': { tunnels: ForwardInfo[] };
+  /** New bytes of a followed log file (UTF-8 decoded, ANSI escapes kept), to its client only. */
+  'logs.output': { logId: string; text: string };
+  /** A log tail's state changed, or `tail` said something (`message`). */
+  'logs.status': { logId: string; state: LogTailState; message?: string };
 }
 
 /** What a client joining a running session needs to catch up (answer of `session.join`). */

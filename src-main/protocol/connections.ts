@@ -39,3 +39,116 @@ export interface LinkStatusInfo {
   attempt?: number;
   retryAt?: number;
 }
+
+/** What a preflight checks for: a launch, an attach to a process by pid, or to a listening debugpy. */
+export type PreflightMode = 'launch' | 'attach-pid' | 'attach-port';
+
+/** Parameters of `session.preflight`. */
+export interface PreflightParams {
+  profileId: string;
+  mode: PreflightMode;
+  /**
+   * The remote port: for `launch`/`attach-pid` the port debugpy will listen on (must be free;
+   * absent = any free port); for `attach-port` the port a user-started debugpy listens on.
+   */
+  port?: number;
+  /** For `attach-pid`: the process to attach to. */
+  pid?: number;
+}
+
+/**
+ * The checks, in the order they run: `ssh` (the server answers, its host key is accepted), `auth`,
+ * `python` (the profile's interpreter runs; its version), `debugpy` (importable; its version),
+ * `port`, and for `attach-pid` `ptrace` (Yama's `ptrace_scope`, the process exists and is ours)
+ * and `gdb` (debugpy's injector runs gdb).
+ */
+export type PreflightCheckId = 'ssh' | 'auth' | 'python' | 'debugpy' | 'port' | 'ptrace' | 'gdb';
+
+/** One named diagnosis. `skipped`: an earlier check failed, so this one could not run. */
+export interface PreflightCheck {
+  id: PreflightCheckId;
+  /** What was checked, for people, e.g. "Remote Python". */
+  label: string;
+  status: 'ok' | 'failed' | 'skipped';
+  /** What was found, e.g. "Python 3.11.2 at /usr/bin/python3", or why it failed. */
+  detail: string;
+  /** For a failure: exactly what to do, e.g. `/usr/bin/python3 -m pip install debugpy`. */
+  fix?: string;
+}
+
+/** Answer of `session.preflight`: `ok` when no check failed. */
+export interface PreflightResult {
+  ok: boolean;
+  checks: PreflightCheck[];
+}
+
+/** A Python process of the remote user, as `processes.list` lists it. */
+export interface RemoteProcessInfo {
+  pid: number;
+  /** The full command line (`ps -o args`). */
+  command: string;
+  /** When it started, as `ps -o lstart` prints it (remote local time). */
+  started: string;
+}
+
+/** What `session.attach` attaches to on the profile's machine. */
+export type AttachTarget =
+  /** `python -m debugpy --listen 127.0.0.1:<port> --pid <pid>` injects debugpy (gdb). */
+  | { kind: 'pid'; pid: number }
+  /** A debugpy someone started with `python -m debugpy --listen <port>`, on the remote loopback. */
+  | { kind: 'port'; port: number };
+
+/** States of a forward: `opening` until its SSH link is up, then as the link (`LinkStatusInfo`). */
+export type ForwardState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed';
+
+/**
+ * Who holds a forward open: a launched session's tracer link (closing it ends the session), the
+ * dial-in remote forward of a profile (`tracerTunnel.open`), or the user (`tunnels.open`).
+ */
+export type ForwardOwner =
+  { kind: 'session'; sessionId: string } | { kind: 'dial-in' } | { kind: 'manual' };
+
+/**
+ * One port forward of an SSH connection the relay holds, as the Tunnels panel lists it.
+ * `local` (ssh(1) `-L`): `localHost:localPort` on the laptop → `remoteHost:remotePort` as the SSH
+ * server resolves it. `remote` (`-R`): `remoteHost:remotePort` on the SSH server →
+ * `localHost:localPort` on the laptop (the relay's tracer port).
+ */
+export interface ForwardInfo {
+  /** Relay-unique, opaque; what `tunnels.close` takes. */
+  id: string;
+  direction: 'local' | 'remote';
+  profileId: string;
+  profileName: string;
+  owner: ForwardOwner;
+  localHost: string;
+  localPort: number;
+  remoteHost: string;
+  remotePort: number;
+  state: ForwardState;
+  /** Why it is reconnecting or failed (the SSH layer's sentence). */
+  reason?: string;
+  /** Bytes from the laptop to the remote side over the forward's life. */
+  bytesOut: number;
+  /** Bytes from the remote side to the laptop. */
+  bytesIn: number;
+  /** Connections open through it now. */
+  connections: number;
+}
+
+/** Parameters of `tunnels.open`: a local forward (`ssh -L <localPort>:<remoteHost>:<remotePort>`). */
+export interface OpenForwardParams {
+  profileId: string;
+  /** Host the SSH server connects to, e.g. `127.0.0.1` or `db.internal`. */
+  remoteHost: string;
+  remotePort: number;
+  /** Port on 127.0.0.1 of the laptop; absent or 0 = a free one. */
+  localPort?: number;
+}
+
+/**
+ * State of a log tab's remote `tail -F`: `following` (running; `message` may carry tail's own
+ * words, e.g. "cannot open '…' for reading: No such file or directory"), `reconnecting` (the SSH
+ * link dropped; the tail resumes at the next unread byte), `ended` (for good; `message` says why).
+ */
+export type LogTailState = 'following' | 'reconnecting' | 'ended';

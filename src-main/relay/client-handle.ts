@@ -45,6 +45,14 @@ export class ClientHandle implements SessionClient, HostKeyAsker {
     this.sendEvent('hostKey.prompt', body);
   }
 
+  /**
+   * Sends a message serialised once for many clients (a broadcast). Only for messages without
+   * per-client numbering (app events).
+   */
+  sendSerialized(json: string): void {
+    this.transport.send(json);
+  }
+
   private send(message: RelayMessage): void {
     this.transport.send(JSON.stringify(message));
   }

@@ -91,6 +91,41 @@ const appParams = {
     .object({ sessionId, expressions: z.array(z.string().max(10_000)).max(1000) })
     .strict(),
   'tracerPort.info': empty,
+  'session.preflight': z
+    .object({
+      profileId: nonEmpty,
+      mode: z.enum(['launch', 'attach-pid', 'attach-port']),
+      port: z.number().int().min(1).max(65535).optional(),
+      pid: z.number().int().positive().max(4_194_304).optional(),
+    })
+    .strict(),
+  'processes.list': z.object({ profileId: nonEmpty }).strict(),
+  'session.attach': z
+    .object({
+      profileId: nonEmpty,
+      to: z.discriminatedUnion('kind', [
+        z
+          .object({ kind: z.literal('pid'), pid: z.number().int().positive().max(4_194_304) })
+          .strict(),
+        z.object({ kind: z.literal('port'), port: z.number().int().min(1).max(65535) }).strict(),
+      ]),
+      justMyCode: z.boolean().optional(),
+      breakpoints: z
+        .array(z.object({ path: nonEmpty, breakpoints: z.array(sourceBreakpoint).max(10_000) }))
+        .max(10_000),
+      exceptionFilters: z.array(z.string().min(1).max(200)).max(100).optional(),
+      functionBreakpoints: z
+        .array(
+          z.object({
+            name: nonEmpty,
+            condition: z.string().max(10_000).optional(),
+            hitCondition: z.string().max(1000).optional(),
+          }),
+        )
+        .max(10_000)
+        .optional(),
+    })
+    .strict(),
   'tracerTunnel.open': z.object({ profileId: nonEmpty }).strict(),
   'tracerTunnel.close': z.object({ profileId: nonEmpty }).strict(),
   'profiles.importSshConfig': z.object({ path: nonEmpty.optional() }).strict(),
@@ -112,6 +147,27 @@ const appParams = {
         .strict(),
     })
     .strict(),
+  'tunnels.list': empty,
+  'tunnels.open': z
+    .object({
+      profileId: nonEmpty,
+      remoteHost: z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[A-Za-z0-9._:[\]-]+$/, 'must be a host name or address'),
+      remotePort: z.number().int().min(1).max(65535),
+      localPort: z.number().int().min(0).max(65535).optional(),
+    })
+    .strict(),
+  'tunnels.close': z.object({ id: nonEmpty }).strict(),
+  'logs.open': z
+    .object({
+      profileId: nonEmpty,
+      path: nonEmpty.refine((p) => !p.includes('\0'), 'must not contain NUL'),
+    })
+    .strict(),
+  'logs.close': z.object({ logId: nonEmpty }).strict(),
 } satisfies Record<AppMethod, z.ZodType>;
 
 const appMethodNames = Object.keys(appParams) as AppMethod[];

@@ -329,8 +329,7 @@ export class DebugSession {
   /** Queues program output for every client (batched) and the late-joiner ring. */
   pushOutput(category: OutputCategory, text: string): void {
     if (this.isEnded) return;
-    this.ring.push({ category, text });
-    this.batcher.push({ category, text });
+    this.batcher.push(this.ring.push({ category, text }));
   }
 
   /**
@@ -546,9 +545,10 @@ export class DebugSession {
 
   private deliverOutput(chunks: OutputChunk[], clients: Iterable<SessionClient>): void {
     for (const client of clients) {
-      for (const { category, text } of chunks) {
+      for (const { category, text, start, end } of chunks) {
         if (client.kind === 'app') {
-          client.sendEvent('session.output', { sessionId: this.id, category, text });
+          const range = start !== undefined && end !== undefined ? { start, end } : {};
+          client.sendEvent('session.output', { sessionId: this.id, category, text, ...range });
         } else {
           client.sendDap(this.id, {
             seq: 0,

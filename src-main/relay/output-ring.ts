@@ -15,6 +15,14 @@ export type OutputCategory = 'stdout' | 'stderr' | 'console';
 export interface OutputChunk {
   category: OutputCategory;
   text: string;
+  /**
+   * Where the text sits in the session's output stream: `[start, end)` in characters since the
+   * session started (a dropped-lines marker covers no output: `start === end`, where the kept
+   * output resumes). A client that rejoins skips what it already has, so a replay never shows a
+   * line twice. Absent on chunks that are not part of the stream.
+   */
+  start?: number;
+  end?: number;
 }
 
 /** Default memory bound of a session's ring, in characters (1 MiB of ASCII). */
@@ -24,11 +32,12 @@ export const DEFAULT_BATCH_INTERVAL_MS = 50;
 /** Default most characters delivered per batch; older ones in the same batch are dropped. */
 export const DEFAULT_BATCH_CHARS = 256 * 1024;
 
-/** The marker line shown where output was dropped. */
-export function droppedMarker(lines: number): OutputChunk {
+/** The marker line shown where output was dropped (`at`: stream offset where output resumes). */
+export function droppedMarker(lines: number, at?: number): OutputChunk {
   return {
     category: 'console',
     text: `[${lines} line${lines === 1 ? '' : 's'} of output dropped]\n`,
+    ...(at !== undefined ? { start: at, end: at } : {}),
   };
 }
 
@@ -52,9 +61,11 @@ function appendMerged(chunks: OutputChunk[], chunk: OutputChunk): void {
   if (
     last &&
     last.category === chunk.category &&
-    last.text.length + chunk.text.length <= MAX_MERGED_CHARS
+    last.text.length + chunk.text.length <= MAX_MERGED_CHARS &&
+    (last.end === undefined) === (chunk.end === undefined)
   ) {
     last.text += chunk.text;
+    if (chunk.end !== undefined) last.end = chunk.end;
   } else chunks.push({ ...chunk });
 }
 
@@ -78,6 +89,7 @@ function trimFront(chunks: OutputChunk[], total: number, maxChars: number): numb
     const cut = newline < 0 ? first.text.length : newline + 1;
     dropped += countLines(first.text.slice(0, cut));
     first.text = first.text.slice(cut);
+    if (first.start !== undefined) first.start += cut;
     if (first.text.length === 0) chunks.shift();
     excess -= cut;
   }
@@ -89,18 +101,31 @@ export class OutputRing {
   private chunks: OutputChunk[] = [];
   private chars = 0;
   private droppedLines = 0;
+  private streamEnd = 0;
 
   constructor(private readonly maxChars = DEFAULT_RING_CHARS) {}
 
-  /** Adds output at the end; drops the oldest when over the bound. */
-  push(chunk: OutputChunk): void {
-    if (chunk.text.length === 0) return;
-    appendMerged(this.chunks, chunk);
+  /**
+   * Adds output at the end (drops the oldest when over the bound) and returns it with its place
+   * in the session's output stream (`start`, `end`), to be delivered as such.
+   */
+  push(chunk: OutputChunk): OutputChunk {
+    if (chunk.text.length === 0) return chunk;
+    const start = this.streamEnd;
+    this.streamEnd += chunk.text.length;
+    const placed = { category: chunk.category, text: chunk.text, start, end: this.streamEnd };
+    appendMerged(this.chunks, placed);
     this.chars += chunk.text.length;
     if (this.chars > this.maxChars) {
       this.droppedLines += trimFront(this.chunks, this.chars, this.maxChars);
       this.chars = this.chunks.reduce((n, c) => n + c.text.length, 0);
     }
+    return placed;
+  }
+
+  /** Characters of output since the session started (the stream offset of the next one). */
+  get streamOffset(): number {
+    return this.streamEnd;
   }
 
   /** Characters held now (never more than the bound). */
@@ -116,7 +141,8 @@ export class OutputRing {
   /** What a late joiner gets: a drop marker when lines were dropped, then the kept output. */
   replay(): OutputChunk[] {
     const kept = this.chunks.map((c) => ({ ...c }));
-    return this.droppedLines > 0 ? [droppedMarker(this.droppedLines), ...kept] : kept;
+    const resumesAt = kept[0]?.start ?? this.streamEnd;
+    return this.droppedLines > 0 ? [droppedMarker(this.droppedLines, resumesAt), ...kept] : kept;
   }
 }
 

@@ -40,7 +40,15 @@ import { DapEndpoints } from './dap-endpoints.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { SessionSweep } from './session-sweep.js';
 import { TracerTunnels } from './tracer-tunnels.js';
-import { connectProfile } from './profile-connect.js';
+import { connectProfile, connectProfileKeepingUp } from './profile-connect.js';
+import { ProfileLinks } from './profile-links.js';
+import { TunnelRegistry } from './tunnels.js';
+import { LogTails } from './log-tail.js';
+import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
+import { runPreflight } from './preflight.js';
+import { attachStarter, listPythonProcesses } from './process-attach.js';
+import type { Profile } from '../protocol/profile.js';
+import type { SshConnection } from '../ssh/ssh-connection.js';
 import { readLaunchJson, readSshConfigCandidates, writeLaunchJson } from './profile-import.js';
 import { keepSessionAttached } from './session-reconnect.js';
 import { attachDialledTracer } from './tracer-attach.js';
@@ -80,10 +88,15 @@ type Handler<M extends AppMethod> = (
 ) => Promise<AppMethods[M]['result']>;
 
 /** See the module comment. */
+/** How long session-list changes are gathered into one broadcast, in ms. */
+const SESSIONS_BROADCAST_MS = 20;
+
 export class Relay {
   private readonly logger: Logger;
   private readonly clients = new Set<ClientHandle>();
   private readonly sessions = new Map<string, SessionEntry>();
+  /** A pending `sessions.changed` broadcast (see broadcastSessions). */
+  private sessionsBroadcast: NodeJS.Timeout | undefined;
   private readonly prompts = new HostKeyPrompts();
   private readonly secretPrompts = new SecretPrompts();
   private readonly secretStore: SecretStore;
@@ -99,6 +112,11 @@ export class Relay {
   private tracerListener: TracerListener | undefined;
   private readonly endpoints: DapEndpoints;
   private readonly tunnels: TracerTunnels;
+  /** SSH links of forwards opened by hand and of log tails, one per profile. */
+  private readonly profileLinks = new ProfileLinks();
+  /** Every forward of every connection, for the Tunnels panel (`tunnels.*`). */
+  private readonly tunnelRegistry: TunnelRegistry;
+  private readonly logTails: LogTails;
 
   constructor(private readonly options: RelayOptions) {
     this.logger = options.logger ?? createLogger('relay');
@@ -124,8 +142,34 @@ export class Relay {
     this.tunnels = new TracerTunnels({
       accept: (stream, peer) => this.tracerListener?.accept(stream, peer) ?? false,
       logger: this.logger.child('tunnels'),
-      onChange: () => undefined,
+      onChange: () => this.tunnelRegistry.changed(),
     });
+    this.tunnelRegistry = new TunnelRegistry({
+      sessionForwards: () =>
+        [...this.sessions.values()]
+          .filter((e) => !e.session.isEnded)
+          .map((e) => ({
+            sessionId: e.session.info.id,
+            profileId: e.session.info.profileId,
+            profileName: e.session.info.profileName,
+            tunnels: e.tracer.tunnels?.() ?? [],
+          })),
+      dialIn: () => this.tunnels.traffic(),
+      tracerPort: () => this.tracerPort(),
+      links: this.profileLinks,
+      endSession: async (sessionId) => {
+        const { session } = this.getSession(sessionId);
+        if (session.info.origin === 'attach') {
+          await session.detach('its forward was closed; the program keeps running');
+        } else await session.close('its forward was closed by hand');
+      },
+      closeDialIn: (profileId) => this.tunnels.close(profileId),
+      broadcast: (json) => {
+        for (const client of this.clients) client.sendSerialized(json);
+      },
+      logger: this.logger.child('forwards'),
+    });
+    this.logTails = new LogTails({ links: this.profileLinks, logger: this.logger.child('logs') });
   }
 
   /**
@@ -176,6 +220,7 @@ export class Relay {
       this.clients.delete(client);
       this.prompts.dropAsker(client);
       this.secretPrompts.dropAsker(client);
+      void this.logTails.dropClient(client);
       for (const { session } of this.sessions.values()) session.leave(client);
       this.logger.info('client disconnected', { client: client.id });
     });
@@ -203,6 +248,10 @@ export class Relay {
       ),
     );
     await this.tracerListener?.close();
+    if (this.sessionsBroadcast) clearTimeout(this.sessionsBroadcast);
+    await this.logTails.closeAll();
+    await this.tunnelRegistry.closeAll();
+    await this.profileLinks.closeAll();
     await this.tunnels.closeAll();
     for (const client of this.clients) client.transport.close('the relay is shutting down');
   }
@@ -267,7 +316,17 @@ export class Relay {
   }
 
   private readonly handlers: { [M in AppMethod]: Handler<M> } = {
-    'profiles.list': () => Promise.resolve({ profiles: this.options.profileStore.list() }),
+    'profiles.list': () => {
+      const store = this.options.profileStore;
+      return Promise.resolve({
+        profiles: store.list(),
+        ...(store.recoveredFrom !== undefined
+          ? {
+              recovery: { movedTo: store.recoveredFrom, reason: store.recoveryReason ?? 'unknown' },
+            }
+          : {}),
+      });
+    },
     'profiles.save': async (_client, { profile }) => ({
       profile: await this.options.profileStore.save(profile),
     }),
@@ -314,7 +373,14 @@ export class Relay {
       return {};
     },
     'session.close': async (_client, { sessionId }) => {
-      await this.getSession(sessionId).session.close();
+      const { session } = this.getSession(sessionId);
+      // Stopping an attach session leaves the program running, as VS Code's Disconnect does for
+      // attach configurations: Periscope did not start it, so it does not end it.
+      if (session.info.origin === 'attach') {
+        await session.detach('disconnected; the program keeps running');
+      } else {
+        await session.close();
+      }
       return {};
     },
     'source.read': async (_client, { path, sessionId }) => {
@@ -341,6 +407,46 @@ export class Relay {
     'profiles.importLaunchJson': (_client, { projectPath }) => readLaunchJson(projectPath),
     'profiles.exportLaunchJson': (_client, { projectPath, configuration }) =>
       writeLaunchJson(projectPath, configuration),
+    'session.preflight': (client, params) => {
+      const profile = this.requireProfile(params.profileId);
+      return runPreflight(profile, params, () => this.connectFor(client, profile));
+    },
+    'processes.list': async (client, { profileId }) => {
+      const connection = await this.connectFor(client, this.requireProfile(profileId));
+      try {
+        return { processes: await listPythonProcesses(connection) };
+      } finally {
+        await connection.close().catch(() => undefined);
+      }
+    },
+    'session.attach': (client, { to, ...rest }) =>
+      this.launch(
+        client,
+        { ...rest, target: { kind: 'file', path: '' }, args: [], cwd: '' },
+        {
+          start: attachStarter(to),
+          label: to.kind === 'pid' ? `process ${to.pid}` : `debugpy on port ${to.port}`,
+        },
+      ),
+    'tunnels.list': () => Promise.resolve({ tunnels: this.tunnelRegistry.list() }),
+    'tunnels.open': async (client, params) => {
+      const profile = this.requireProfile(params.profileId);
+      return {
+        tunnel: await this.tunnelRegistry.open(profile, params, this.keepingUpFor(client, profile)),
+      };
+    },
+    'tunnels.close': async (_client, { id }) => {
+      await this.tunnelRegistry.close(id);
+      return {};
+    },
+    'logs.open': (client, { profileId, path }) => {
+      const profile = this.requireProfile(profileId);
+      return this.logTails.open(client, profile, path, this.keepingUpFor(client, profile));
+    },
+    'logs.close': async (client, { logId }) => {
+      await this.logTails.close(client, logId);
+      return {};
+    },
     'secret.answer': (client, { promptId, answers, remember }) => {
       if (!this.secretPrompts.answer(client, promptId, answers, remember ?? false)) {
         throw relayError(
@@ -358,9 +464,53 @@ export class Relay {
     return entry;
   }
 
+  private requireProfile(id: string): Profile {
+    const profile = this.options.profileStore.get(id);
+    if (!profile) throw relayError('not-found', 'That profile no longer exists.');
+    return profile;
+  }
+
+  /** A plain SSH connection to `profile`'s machine, asking `client` about host keys and secrets. */
+  private connectFor(client: ClientHandle, profile: Profile): Promise<SshConnection> {
+    const hostKeys: HostKeyPolicy = {
+      knownHostsFiles: this.knownHostsFiles,
+      trustedHostsFile: this.trustedHostsFile,
+      askUser: (question) => this.prompts.ask(client, question),
+    };
+    const secrets = secretSourceFor(this.secretStore, this.secretPrompts, client);
+    return connectProfile(profile, hostKeys, this.logger.child('preflight'), {
+      secrets: secrets.source,
+      lookupProfile: (id) => this.options.profileStore.get(id),
+    });
+  }
+
+  /**
+   * Makes a kept-up SSH link to `profile`'s machine (reconnects by itself), asking `client` about
+   * host keys and secrets; for the shared links of forwards and log tails.
+   */
+  private keepingUpFor(client: ClientHandle, profile: Profile): () => Promise<ReconnectingSsh> {
+    return async () => {
+      const hostKeys: HostKeyPolicy = {
+        knownHostsFiles: this.knownHostsFiles,
+        trustedHostsFile: this.trustedHostsFile,
+        askUser: (question) => this.prompts.ask(client, question),
+      };
+      const secrets = secretSourceFor(this.secretStore, this.secretPrompts, client);
+      return connectProfileKeepingUp(profile, hostKeys, this.logger.child('links'), {
+        secrets: secrets.source,
+        lookupProfile: (id) => this.options.profileStore.get(id),
+      }).catch(async (error: unknown) => {
+        if ((error as { code?: unknown }).code === 'auth-failed') await secrets.forgetUsed();
+        throw error;
+      });
+    };
+  }
+
+  /** Launches (or, with `attach`, attaches to a running program: `session.attach`). */
   private async launch(
     client: ClientHandle,
     params: LaunchParams,
+    attach?: { start: TracerStarter; label: string },
   ): Promise<{ session: SessionInfo }> {
     const profile = this.options.profileStore.get(params.profileId);
     if (!profile) throw relayError('not-found', 'That profile no longer exists.');
@@ -372,10 +522,17 @@ export class Relay {
     const id = `s${this.nextSessionId++}`;
     const log = this.logger.child(id);
     const secrets = secretSourceFor(this.secretStore, this.secretPrompts, client);
-    const tracer = await this.startTracer(profile, params, hostKeys, log, undefined, {
-      secrets: secrets.source,
-      lookupProfile: (profileId) => this.options.profileStore.get(profileId),
-    }).catch(async (error: unknown) => {
+    const tracer = await (attach?.start ?? this.startTracer)(
+      profile,
+      params,
+      hostKeys,
+      log,
+      undefined,
+      {
+        secrets: secrets.source,
+        lookupProfile: (profileId) => this.options.profileStore.get(profileId),
+      },
+    ).catch(async (error: unknown) => {
       // A stored password or passphrase the server refused is wrong now: ask next time.
       if ((error as { code?: unknown }).code === 'auth-failed') await secrets.forgetUsed();
       throw error;
@@ -385,9 +542,11 @@ export class Relay {
         id,
         profileId: profile.id,
         profileName: profile.name,
-        target: params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`,
+        target:
+          attach?.label ??
+          (params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`),
         startedAt: Date.now(),
-        origin: 'launch',
+        origin: attach ? 'attach' : 'launch',
         host: profile.host,
       },
       tracer: tracer.link,
@@ -519,12 +678,26 @@ export class Relay {
       : undefined;
   }
 
+  /**
+   * Tells every client the session list changed. Changes within {@link SESSIONS_BROADCAST_MS}
+   * go out as one message, serialised once: with 50 sessions and 150 clients, sending the whole
+   * list to everyone on every state change cost the relay more than a second of a fan-out.
+   */
   private broadcastSessions(): void {
+    this.tunnelRegistry.changed();
     for (const { session } of this.sessions.values()) {
       if (session.isEnded) void this.endpoints.close(session, 'the session ended');
     }
-    const sessions = this.listSessions();
-    for (const client of this.clients) client.sendEvent('sessions.changed', { sessions });
+    if (this.sessionsBroadcast) return;
+    this.sessionsBroadcast = setTimeout(() => {
+      this.sessionsBroadcast = undefined;
+      const json = JSON.stringify({
+        type: 'app-event',
+        event: 'sessions.changed',
+        body: { sessions: this.listSessions() },
+      });
+      for (const client of this.clients) client.sendSerialized(json);
+    }, SESSIONS_BROADCAST_MS);
   }
 }
 

@@ -56,6 +56,7 @@ export function shareBreakpointChange(
         sessionId,
         source: change.source,
         breakpoints: change.requested,
+        verification: change.verification,
         by: who,
       });
     } else {

@@ -19,6 +19,8 @@ export interface BreakpointChange {
   requested: DebugProtocol.SourceBreakpoint[];
   /** DAP `breakpoint` event bodies for DAP clients: the old ones removed, the new ones added. */
   events: DebugProtocol.BreakpointEvent['body'][];
+  /** The tracer's answer (verification), in the order of `requested`. */
+  verification: DebugProtocol.Breakpoint[];
 }
 
 /** The key of a source: its path, else its `sourceReference`. */
@@ -56,7 +58,7 @@ export class SharedBreakpoints {
         .map((breakpoint) => ({ reason: 'removed', breakpoint })),
       ...current.map((breakpoint) => ({ reason: 'new', breakpoint })),
     ];
-    return { source: args.source, requested: requestedOf(args), events };
+    return { source: args.source, requested: requestedOf(args), events, verification: current };
   }
 }
 

@@ -53,17 +53,20 @@ export class StopCache {
     if (threadId === undefined) return;
     const generation = this.generation;
     void this.get('threads', undefined);
-    void this.get('stackTrace', TOP_FRAME_ARGS(threadId)).then(async (response) => {
-      const frame = (response.body as DebugProtocol.StackTraceResponse['body'] | undefined)
-        ?.stackFrames?.[0];
-      if (!response.success || !frame || generation !== this.generation) return;
-      const scopes = await this.get('scopes', { frameId: frame.id });
-      const first = (scopes.body as DebugProtocol.ScopesResponse['body'] | undefined)?.scopes?.find(
-        (s) => !s.expensive && s.variablesReference > 0,
-      );
-      if (!scopes.success || !first || generation !== this.generation) return;
-      await this.get('variables', { variablesReference: first.variablesReference });
-    });
+    void this.get('stackTrace', TOP_FRAME_ARGS(threadId))
+      .then(async (response) => {
+        const frame = (response.body as DebugProtocol.StackTraceResponse['body'] | undefined)
+          ?.stackFrames?.[0];
+        if (!response.success || !frame || generation !== this.generation) return;
+        const scopes = await this.get('scopes', { frameId: frame.id });
+        const first = (
+          scopes.body as DebugProtocol.ScopesResponse['body'] | undefined
+        )?.scopes?.find((s) => !s.expensive && s.variablesReference > 0);
+        if (!scopes.success || !first || generation !== this.generation) return;
+        await this.get('variables', { variablesReference: first.variablesReference });
+        // A prefetch cut short (the connection closed) is not an error.
+      })
+      .catch(() => undefined);
   }
 
   /** Forgets everything (resume, stop, or a request that may change state). */

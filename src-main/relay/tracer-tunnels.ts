@@ -11,6 +11,7 @@ import type { Profile } from '../protocol/profile.js';
 import type { RemoteForward, SshConnection } from '../ssh/ssh-connection.js';
 import type { Duplex } from 'node:stream';
 import type { TracerPeer } from './tracer-listener.js';
+import { countBytes } from './counted-stream.js';
 
 /** The two lines a program pastes to dial `127.0.0.1:<port>` on its own machine. */
 export function tunnelSnippet(port: number): string {
@@ -21,6 +22,15 @@ interface Tunnel {
   info: TracerTunnelInfo;
   ssh: SshConnection;
   forward: RemoteForward;
+  /** Bytes to (`out`) and from (`in`) the remote side over every channel so far; channels open. */
+  traffic: { in: number; out: number; channels: number };
+}
+
+/** A dial-in forward with its traffic, for the Tunnels panel (`tunnels.ts`). */
+export interface TracerTunnelTraffic extends TracerTunnelInfo {
+  bytesIn: number;
+  bytesOut: number;
+  connections: number;
 }
 
 /** Options of {@link TracerTunnels}. */
@@ -43,6 +53,16 @@ export class TracerTunnels {
     return [...this.byProfile.values()].map((t) => t.info);
   }
 
+  /** The open tunnels with their byte counters and open channels. */
+  traffic(): TracerTunnelTraffic[] {
+    return [...this.byProfile.values()].map((t) => ({
+      ...t.info,
+      bytesIn: t.traffic.in,
+      bytesOut: t.traffic.out,
+      connections: t.traffic.channels,
+    }));
+  }
+
   /**
    * Opens the profile's tunnel over a connection `connect` makes (or returns the open one).
    * @throws the SSH layer's errors (host key, auth, forwarding refused).
@@ -52,13 +72,22 @@ export class TracerTunnels {
     if (open && !open.ssh.isClosed) return open.info;
     const ssh = await connect();
     let forward: RemoteForward;
+    const traffic = { in: 0, out: 0, channels: 0 };
     try {
       forward = await ssh.openRemoteForward('127.0.0.1', 0, (channel, peer) => {
         this.options.logger.info('tracer arrived over a remote forward', {
           profile: profile.name,
           from: `${peer.host}:${peer.port}`,
         });
-        this.options.accept(channel, {
+        let seen = { read: 0, written: 0 };
+        const counted = countBytes(channel, (c) => {
+          traffic.in += c.read - seen.read;
+          traffic.out += c.written - seen.written;
+          seen = { ...c };
+        });
+        traffic.channels++;
+        counted.stream.once('close', () => traffic.channels--);
+        this.options.accept(counted.stream, {
           host: profile.host,
           profileId: profile.id,
           readFile: (path, maxBytes) => ssh.readFile(path, maxBytes),
@@ -75,7 +104,7 @@ export class TracerTunnels {
       remotePort: forward.remotePort,
       snippet: tunnelSnippet(forward.remotePort),
     };
-    const tunnel: Tunnel = { info, ssh, forward };
+    const tunnel: Tunnel = { info, ssh, forward, traffic };
     this.byProfile.set(profile.id, tunnel);
     ssh.onClose(() => {
       if (this.byProfile.get(profile.id) === tunnel) {

@@ -27,6 +27,12 @@ export interface RemoteFileTailOptions {
   untilPid?: number;
   /** Receives the file's bytes in order. */
   onData: (chunk: Buffer) => void;
+  /**
+   * Receives what `tail` writes to stderr, a whole line at a time (e.g. `tail: cannot open 'x' for reading: No such file
+   * or directory`, `tail: 'x' has appeared;  following new file`), UTF-8 decoded. Absent: tail's
+   * stderr is discarded.
+   */
+  onMessage?: (text: string) => void;
   /** Called once when the tail has ended for good (`reason`: why). */
   onEnd?: (reason: string) => void;
   logger?: Logger;
@@ -93,14 +99,15 @@ export class RemoteFileTail {
   }
 
   private command(): string {
-    const { path, untilPid } = this.options;
+    const { path, untilPid, onMessage } = this.options;
     const from =
       this.options.fromByte === undefined && this.bytes === 0
         ? []
         : ['-c', `+${this.position + 1}`];
     const args = [...from, '-s', '0.2', ...(untilPid ? [`--pid=${untilPid}`] : []), '-F', path];
     const tail = ['tail', ...args.map(shellQuote)].join(' ');
-    return `exec sh -c ${shellQuote(`echo "__periscope_tail__ $$"; exec ${tail} 2>/dev/null`)}`;
+    const stderr = onMessage ? '' : ' 2>/dev/null';
+    return `exec sh -c ${shellQuote(`echo "__periscope_tail__ $$"; exec ${tail}${stderr}`)}`;
   }
 
   private async run(): Promise<void> {
@@ -123,7 +130,21 @@ export class RemoteFileTail {
     this.process = remote;
     this.remotePid = undefined;
     remote.stdin.end();
-    remote.stderr.resume();
+    const onMessage = this.options.onMessage;
+    if (onMessage) {
+      remote.stderr.setEncoding('utf8');
+      // Whole lines only: a chunk may end mid-message ("tail:" then " cannot open …").
+      let partial = '';
+      remote.stderr.on('data', (text: string) => {
+        const lines = (partial + text).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onMessage(`${line}\n`);
+      });
+      remote.stderr.on('end', () => {
+        if (partial !== '') onMessage(partial);
+        partial = '';
+      });
+    } else remote.stderr.resume();
     let head: Buffer | undefined = Buffer.alloc(0);
     remote.stdout.on('data', (chunk: Buffer) => {
       if (head !== undefined) {

@@ -35,6 +35,18 @@ export async function requestLineBreakpoints(
 }
 
 /**
+ * The statuses of a file's breakpoints from a `setBreakpoints` answer that another client got
+ * (`verification` in the order of `requested`, as DAP orders the response). Missing entries are
+ * unverified.
+ */
+export function statusesFromAnswer(
+  requested: readonly DebugProtocol.SourceBreakpoint[],
+  verification: readonly DebugProtocol.Breakpoint[],
+): BreakpointStatus[] {
+  return requested.map((b, i) => toStatus(b.line, verification[i]));
+}
+
+/**
  * Applies a DAP `breakpoint` event (reason `changed`) to the statuses: the one with the same
  * adapter `id` takes the new verification. Returns the new map, or null when no status matched.
  */

@@ -96,6 +96,18 @@ export interface DebugSessionView {
   pages: ReadonlyMap<number, ContainerPage>;
   /** Error text when the scopes of the selected frame could not be loaded. */
   scopesError: string | null;
+  /**
+   * The frames (and the current line) shown are from the previous stop: the program was resumed
+   * and they stay on screen, dimmed, until the next stop replaces them or the resume grace ends.
+   */
+  staleFrames: boolean;
+  /**
+   * The frames after the top one are from the previous stop: the new top frame is shown and the
+   * rest of the new stack is being loaded.
+   */
+  staleTail: boolean;
+  /** The scopes and variables shown are from the previous stop (as {@link staleFrames}). */
+  staleVariables: boolean;
   watches: readonly WatchItem[];
   /** Verification per source path, in the order of the user's lines. */
   breakpoints: ReadonlyMap<string, readonly BreakpointStatus[]>;
@@ -120,6 +132,9 @@ export function initialSessionView(state: SessionState = 'starting'): DebugSessi
     expanded: new Set(),
     pages: new Map(),
     scopesError: null,
+    staleFrames: false,
+    staleTail: false,
+    staleVariables: false,
     watches: [],
     breakpoints: new Map(),
   };

@@ -1,4 +1,9 @@
 import type { LaunchTarget } from '../../src-main/protocol/client-protocol.js';
+import type {
+  PreflightMode,
+  PreflightResult,
+  RemoteProcessInfo,
+} from '../../src-main/protocol/connections.js';
 import type { Profile } from '../../src-main/protocol/profile.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { connection } from './connection.svelte.js';
@@ -10,9 +15,14 @@ import { splitArgs } from './shell-args.js';
 
 /** What the launch dialog collects. */
 export interface LaunchForm {
-  run: 'file' | 'module';
+  /** Start a file or module under debugpy, or attach to a running process (`pid`) or debugpy (`port`). */
+  run: 'file' | 'module' | 'pid' | 'port';
   /** A file path or a module name, per `run`. */
   program: string;
+  /** For `pid`: the chosen process, as typed or picked ('' = none yet). */
+  pid: string;
+  /** For `port`: the remote port a user-started debugpy listens on, as typed. */
+  port: string;
   /** Arguments as typed; split like a shell ({@link splitArgs}). */
   args: string;
   cwd: string;
@@ -31,11 +41,65 @@ class LaunchStore {
   /** Last program per profile id, to prefill the dialog. */
   private readonly lastForm = new Map<string, LaunchForm>();
 
+  /** The last preflight's answer for the open dialog (null: not run yet). */
+  preflight = $state.raw<PreflightResult | null>(null);
+  checking = $state(false);
+  /** The remote user's Python processes, for "Attach to process" (null: not listed yet). */
+  processes = $state.raw<RemoteProcessInfo[] | null>(null);
+  listing = $state(false);
+
   /** Opens the dialog for a profile. */
   open(profile: Profile): void {
     this.profile = profile;
     this.error = null;
     this.progress = null;
+    this.preflight = null;
+    this.processes = null;
+  }
+
+  /**
+   * Runs `session.preflight` for the form (which may ask for a host key or a password). Shows a
+   * failure to run it at all as the dialog's error.
+   */
+  async check(form: LaunchForm): Promise<PreflightResult | null> {
+    const profile = this.profile;
+    if (!profile || this.checking) return null;
+    const mode: PreflightMode =
+      form.run === 'pid' ? 'attach-pid' : form.run === 'port' ? 'attach-port' : 'launch';
+    const pid = parsePositive(form.pid);
+    const port = parsePositive(form.port);
+    this.checking = true;
+    try {
+      this.preflight = await connection.client.request('session.preflight', {
+        profileId: profile.id,
+        mode,
+        ...(mode === 'attach-pid' && pid ? { pid } : {}),
+        ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
+      });
+      return this.preflight;
+    } catch (err) {
+      this.error = errorMessage(err);
+      return null;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Lists the remote user's Python processes (`processes.list`). */
+  async listProcesses(): Promise<void> {
+    const profile = this.profile;
+    if (!profile || this.listing) return;
+    this.listing = true;
+    try {
+      const { processes } = await connection.client.request('processes.list', {
+        profileId: profile.id,
+      });
+      this.processes = processes;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.listing = false;
+    }
   }
 
   close(): void {
@@ -58,6 +122,8 @@ class LaunchStore {
       this.lastForm.get(profile.id) ?? {
         run: 'file',
         program: '',
+        pid: '',
+        port: '5678',
         args: '',
         cwd: profile.cwd,
         justMyCode: profile.justMyCode,
@@ -76,6 +142,7 @@ class LaunchStore {
       this.error = errorMessage(err);
       return;
     }
+    if (form.run === 'pid' || form.run === 'port') return this.attach(profile, form);
     const program = form.program.trim();
     if (!program) {
       this.error =
@@ -111,10 +178,65 @@ class LaunchStore {
     } catch (err) {
       this.error = errorMessage(err);
       this.progress = null;
+      this.launching = false;
+      await this.diagnose(profile, form);
     } finally {
       this.launching = false;
     }
   }
+
+  /** `session.attach` to a process by pid or a user-started debugpy by port. */
+  private async attach(profile: Profile, form: LaunchForm): Promise<void> {
+    const value = parsePositive(form.run === 'pid' ? form.pid : form.port);
+    if (!value || (form.run === 'port' && value > 65535)) {
+      this.error =
+        form.run === 'pid'
+          ? 'Pick a process from the list (or type its pid).'
+          : 'Enter the port the program’s debugpy listens on (1–65535).';
+      return;
+    }
+    this.lastForm.set(profile.id, { ...form });
+    this.launching = true;
+    this.error = null;
+    this.progress =
+      form.run === 'pid'
+        ? `Attaching to process ${value} on ${profileAddress(profile)}…`
+        : `Attaching to port ${value} on ${profileAddress(profile)}…`;
+    try {
+      const { session } = await connection.client.request('session.attach', {
+        profileId: profile.id,
+        to: form.run === 'pid' ? { kind: 'pid', pid: value } : { kind: 'port', port: value },
+        justMyCode: form.justMyCode,
+        ...launchBreakpointParams(profile.id),
+      });
+      this.launching = false;
+      this.profile = null;
+      this.progress = null;
+      // No launch parameters: an attached program cannot be restarted from here.
+      await sessions.launched(session);
+    } catch (err) {
+      this.error = errorMessage(err);
+      this.progress = null;
+      this.launching = false;
+      await this.diagnose(profile, form);
+    } finally {
+      this.launching = false;
+    }
+  }
+
+  /**
+   * After a failed launch or attach: runs the preflight so the dialog names the cause — only for
+   * profiles that log in without asking (agent, key), so a failure never asks for a password twice.
+   */
+  private async diagnose(profile: Profile, form: LaunchForm): Promise<void> {
+    if (this.profile !== profile) return;
+    if (profile.auth.kind === 'agent' || profile.auth.kind === 'key') await this.check(form);
+  }
+}
+
+function parsePositive(text: string): number | null {
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isInteger(n) && n > 0 ? n : null;
 }
 
 /** The window's launch dialog. */

@@ -40,14 +40,17 @@ class ProfilesStore {
   saving = $state(false);
   /** Error of the last list/delete, shown in the panel. */
   error = $state<string | null>(null);
+  /** The profile file was unreadable at start and moved aside: where it is now, and why. */
+  recovery = $state<{ movedTo: string; reason: string } | null>(null);
 
   selected = $derived(this.list.find((p) => p.id === this.selectedId) ?? null);
 
   /** Reloads the list from the relay. */
   async refresh(): Promise<void> {
     try {
-      const { profiles } = await connection.client.request('profiles.list', {});
+      const { profiles, recovery } = await connection.client.request('profiles.list', {});
       this.list = profiles;
+      this.recovery = recovery ?? null;
       this.loaded = true;
       this.error = null;
       if (!profiles.some((p) => p.id === this.selectedId))

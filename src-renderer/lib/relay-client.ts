@@ -28,7 +28,11 @@ export class RelayRequestError extends Error {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** App methods that wait on the user (host-key prompt) and so get no time limit. */
-const UNTIMED_METHODS: ReadonlySet<AppMethod> = new Set<AppMethod>(['session.launch']);
+const UNTIMED_METHODS: ReadonlySet<AppMethod> = new Set<AppMethod>([
+  'session.launch',
+  'tunnels.open',
+  'logs.open',
+]);
 
 interface Pending {
   resolve(value: unknown): void;

@@ -11,7 +11,7 @@ import type { DebugSessionView } from './debug-session-view.js';
 import { setHoverEvaluator } from './source-view/hover-value.js';
 import { sourceEditor } from './source.svelte.js';
 import { loadWatches, saveWatches } from './watch-storage.js';
-import { applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
+import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
 
 /** One session this window knows: its model and console. */
 interface SessionEntry {
@@ -23,6 +23,8 @@ interface SessionEntry {
   params?: LaunchParams;
   /** The profile whose saved watch list this session's watches are written to. */
   profileId?: string;
+  /** How much of the session's output the console shows (a rejoin's replay skips it). */
+  output: OutputCursor;
 }
 
 /**
@@ -59,19 +61,26 @@ class SessionsStore {
       void this.entry(sessionId).model.handleEvent(event);
     });
     client.onAppEvent('sessions.changed', ({ sessions }) => this.applyList(sessions));
-    client.onAppEvent('session.output', ({ sessionId, category, text }) => {
-      this.entry(sessionId).console.write(text, category);
+    client.onAppEvent('session.output', ({ sessionId, category, text, start, end }) => {
+      const entry = this.entry(sessionId);
+      const fresh = entry.output.unseen(text, start, end);
+      if (fresh) entry.console.write(fresh, category);
     });
     // Shared session state: what the session's other clients did.
     client.onAppEvent('session.consoleEcho', (echo) =>
       writeConsoleEcho(this.entry(echo.sessionId).console, echo),
     );
-    client.onAppEvent('session.breakpointsChanged', ({ sessionId, source, breakpoints: bps }) => {
-      const info = this.list.find((s) => s.id === sessionId);
-      if (info && source.path)
-        this.applyRemote(() =>
-          applyRemoteBreakpoints(breakpoints.book(info.profileId), source.path ?? '', bps),
-        );
+    client.onAppEvent('session.breakpointsChanged', (change) => {
+      const info = this.list.find((s) => s.id === change.sessionId);
+      const path = change.source.path;
+      if (!info || !path) return;
+      this.applyRemote(() =>
+        applyRemoteBreakpoints(breakpoints.book(info.profileId), path, change.breakpoints),
+      );
+      // The tracer's verdict on them, as the client that set them got it.
+      this.entries
+        .get(change.sessionId)
+        ?.model.applySharedBreakpoints(path, change.breakpoints, change.verification ?? []);
     });
     client.onAppEvent('session.watchesChanged', ({ sessionId, expressions }) => {
       const model = this.entries.get(sessionId)?.model;
@@ -366,7 +375,7 @@ class SessionsStore {
         this.activeId === id ? sourceEditor.openFrameSource(source, line, id) : Promise.resolve(),
       watchExpressions: previous ? previous.watchExpressions() : this.idleWatches,
     });
-    entry = { model, console: new ConsoleChannel(), joined: false };
+    entry = { model, console: new ConsoleChannel(), joined: false, output: new OutputCursor() };
     this.entries.set(id, entry);
     this.views = { ...this.views, [id]: model.view };
     let savedWatches = model.watchExpressions().join('\n');

@@ -46,3 +46,27 @@ export function writeConsoleEcho(
   console.write(`[${echo.by.name}] > ${echo.expression}`, 'info');
   console.write(echo.result, echo.ok ? 'result' : 'error');
 }
+
+/**
+ * How far into a session's output stream this window has shown (relay `session.output` `start`
+ * and `end`, characters since the session started). When the window joins again after a
+ * reconnection the relay replays its output ring; what was shown already is skipped, so no line
+ * appears twice.
+ */
+export class OutputCursor {
+  private shown = 0;
+
+  /**
+   * The part of `text` not shown yet ('' when all of it was). Text without a stream range is
+   * always new. A "lines dropped" marker (`start === end`) is kept only when it marks a gap after
+   * what this window has.
+   */
+  unseen(text: string, start?: number, end?: number): string {
+    if (start === undefined || end === undefined) return text;
+    if (start === end) return start > this.shown ? text : '';
+    if (end <= this.shown) return '';
+    const fresh = start < this.shown ? text.slice(this.shown - start) : text;
+    this.shown = end;
+    return fresh;
+  }
+}

@@ -21,13 +21,22 @@ export interface WebMode {
   log(): string;
 }
 
-async function startWebMode(
+/**
+ * Starts `periscope web` with a fresh HOME and data directory; `prepare` may put files in the
+ * data directory first (e.g. a corrupt profile file).
+ */
+export async function startWebMode(
   testInfo: TestInfo,
+  prepare?: (dataDir: string) => Promise<void>,
 ): Promise<{ web: WebMode; stop: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'periscope-e2e-'));
   const home = join(root, 'home');
   const dataDir = join(root, 'data');
   await mkdir(home, { recursive: true });
+  if (prepare) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await prepare(dataDir);
+  }
   let log = '';
   const child: ChildProcess = spawn(
     process.execPath,

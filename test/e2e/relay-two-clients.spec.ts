@@ -3,85 +3,11 @@
  * dialling in with `debugpy.connect`, and two browser pages on one session, each seeing what the
  * other does (breakpoints, the stop, console evaluations, the DAP endpoint).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
+import { test, expect } from '@playwright/test';
 import { snap } from './fixtures.js';
 import { PeriscopePage } from './pages/periscope-page.js';
-
-const PROGRAM = resolve('test/fixtures/programs/dial_in.py');
-const TOTAL_LINE = 16;
-
-interface Web {
-  url: string;
-  tracerPort: number;
-  stop: () => Promise<void>;
-}
-
-async function startWeb(): Promise<Web> {
-  const root = await mkdtemp(join(tmpdir(), 'periscope-e2e-relay-'));
-  await mkdir(join(root, 'home'));
-  const child = spawn(
-    process.execPath,
-    [
-      'dist/periscope.js',
-      'web',
-      '--port',
-      '0',
-      '--tracer-port',
-      '0',
-      '--data-dir',
-      join(root, 'data'),
-    ],
-    {
-      env: { ...process.env, HOME: join(root, 'home'), XDG_CONFIG_HOME: join(root, 'config') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stderr?.resume();
-  const { url, tracerPort } = await new Promise<{ url: string; tracerPort: number }>(
-    (done, fail) => {
-      let out = '';
-      const timer = setTimeout(() => fail(new Error(`no URL printed: ${out}`)), 20_000);
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const url = /Periscope web UI: (\S+)/.exec(out)?.[1];
-        const port = /Periscope tracer port: 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-        if (url && port) {
-          clearTimeout(timer);
-          done({ url, tracerPort: Number(port) });
-        }
-      });
-    },
-  );
-  return {
-    url,
-    tracerPort,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 6000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await rm(root, { recursive: true, force: true });
-    },
-  };
-}
-
-function dialIn(port: number, args: string[]): ChildProcess {
-  return spawn('/usr/bin/python3', ['-Xfrozen_modules=off', PROGRAM, String(port), ...args], {
-    env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
-    stdio: 'ignore',
-  });
-}
-
-function sessionRow(page: Page, pid: number | undefined) {
-  return page
-    .getByRole('list', { name: 'Sessions' })
-    .getByRole('button')
-    .filter({ hasText: `pid ${pid}` });
-}
+import { PROGRAM, TOTAL_LINE, dialIn, sessionRow, startWeb } from './relay-web.js';
 
 test('two browser pages share a dialled-in session', async ({ browser }) => {
   const web = await startWeb();

@@ -183,7 +183,9 @@ export function untilStoppedWithLocals(
   line?: number,
 ): Promise<DebugSessionView> {
   return world.until((v) => {
-    if (v.state !== 'stopped') return false;
+    // Steps keep the previous stop's frames and variables on screen (stale) until the new
+    // ones arrive: wait for the new ones.
+    if (v.state !== 'stopped' || v.staleFrames || v.staleVariables) return false;
     const frame = v.frames.find((f) => f.id === v.selectedFrameId);
     if (!frame || (line !== undefined && frame.line !== line)) return false;
     return v.children.get(localsRef(v))?.status === 'loaded';

@@ -1,7 +1,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DebugSessionModel,
+  RESUME_GRACE_MS,
   type ConsoleKind,
 } from '../../../src-renderer/lib/debug-session-model.js';
 import { describeSessionState } from '../../../src-renderer/lib/debug-session-view.js';
@@ -149,13 +150,61 @@ describe('DebugSessionModel', () => {
     ]);
     await model.resume('next');
     expect(model.view.state).toBe('running');
-    expect(model.view.frames).toEqual([]);
+    // The previous stop's frames stay, dimmed, for the resume grace (no flicker while stepping).
+    expect(model.view.staleFrames).toBe(true);
     expect(model.view.watches.every((w) => w.stale && w.value !== null)).toBe(true);
     await model.handleEvent(stopped(1, 'step'));
     expect(model.view.watches.map((w) => [w.expression, w.value, w.changed, w.stale])).toEqual([
       ['x', '2', true, false],
       ['y', '<y>', false, false],
     ]);
+  });
+
+  it('keeps the previous stop dimmed during the resume grace; a stop within it replaces it without a blank', async () => {
+    const { model } = setup(['x']);
+    await model.handleEvent(stopped());
+    const seen: { frames: number; scopes: number; loading: boolean }[] = [];
+    model.onChange((v) =>
+      seen.push({
+        frames: v.frames.length,
+        scopes: v.scopes.length,
+        loading: [...v.children.values()].some((c) => c.status === 'loading'),
+      }),
+    );
+    await model.resume('next');
+    expect(model.view).toMatchObject({ state: 'running', staleFrames: true, staleVariables: true });
+    expect(model.view.frames.map((f) => f.name)).toEqual(['inner', 'outer', '<module>']);
+    // Stale rows cannot be used: expanding a variable of the previous stop does nothing.
+    await model.toggleExpanded(1101);
+    expect(model.view.expanded.has(1101)).toBe(false);
+    await model.handleEvent(stopped(1, 'step'));
+    expect(model.view).toMatchObject({
+      state: 'stopped',
+      staleFrames: false,
+      staleTail: false,
+      staleVariables: false,
+    });
+    expect(model.view.frames).toHaveLength(3);
+    expect(model.view.children.get(1100)).toMatchObject({ status: 'loaded' });
+    // Never blank, never "Loading…" in between.
+    expect(seen.every((s) => s.frames > 0 && s.scopes > 0 && !s.loading)).toBe(true);
+  });
+
+  it('clears the previous stop when no stop arrives within the resume grace', async () => {
+    vi.useFakeTimers();
+    try {
+      const { model } = setup();
+      await model.handleEvent(stopped());
+      await model.resume('continue');
+      vi.advanceTimersByTime(RESUME_GRACE_MS - 1);
+      expect(model.view.frames).toHaveLength(3);
+      vi.advanceTimersByTime(1);
+      expect(model.view).toMatchObject({ state: 'running', staleFrames: false, scopes: [] });
+      expect(model.view.frames).toEqual([]);
+      expect(model.view.selectedFrameId).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows watch errors inline (last line of the traceback)', async () => {
