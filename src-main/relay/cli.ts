@@ -25,7 +25,9 @@ const USAGE = `Usage: periscope web [options]
 Serves Periscope's UI to a browser on this machine (web mode).
 
 Options:
-  --port N          TCP port of the UI and client endpoint (default: a free port)
+  --port N          TCP port of the UI and client endpoint (default: 7821, or the next free
+                    one up to 7830, so the page's origin — and the breakpoints and watches
+                    the browser keeps for it — stay the same from run to run; 0 = any free port)
   --host ADDR       loopback address to bind: 127.0.0.1 (default), ::1 or localhost
   --data-dir DIR    where profiles and known hosts live (default: $XDG_CONFIG_HOME/periscope)
   --static-dir DIR  the built renderer (default: renderer/ beside this script)
@@ -59,8 +61,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`periscope: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     process.stderr.write(`periscope: --port must be a number from 0 to 65535\n`);
     return 2;
   }
@@ -74,14 +76,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const relay = new Relay({ profileStore, dataDir, logger: logger.child('relay') });
   const bundleDir = dirname(fileURLToPath(import.meta.url));
-  const server = await startWebServer({
-    relay,
-    staticDir: values['static-dir'] ?? defaultStaticDir(bundleDir),
-    token: createClientToken(),
-    ...(values.host ? { host: values.host } : {}),
-    port,
-    logger: logger.child('web'),
-  });
+  const token = createClientToken();
+  const serve = (onPort: number): ReturnType<typeof startWebServer> =>
+    startWebServer({
+      relay,
+      staticDir: values['static-dir'] ?? defaultStaticDir(bundleDir),
+      token,
+      ...(values.host ? { host: values.host } : {}),
+      port: onPort,
+      logger: logger.child('web'),
+    });
+  const server = port !== undefined ? await serve(port) : await serveOnStablePort(serve);
   if (values['tracer-port'] !== undefined) {
     const tracerPort = Number(values['tracer-port']);
     if (!Number.isInteger(tracerPort) || tracerPort < 0 || tracerPort > 65535) {
@@ -93,6 +98,21 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write(`Periscope web UI: ${server.url}\n`);
   return runUntilSignal(relay, server);
+}
+
+/** Default web-mode ports: the first free one is used, so the page's origin rarely changes. */
+const STABLE_PORTS = [7821, 7822, 7823, 7824, 7825, 7826, 7827, 7828, 7829, 7830];
+
+/** Serves on the first free port of {@link STABLE_PORTS}, else on any free port. */
+async function serveOnStablePort<T>(serve: (port: number) => Promise<T>): Promise<T> {
+  for (const candidate of STABLE_PORTS) {
+    try {
+      return await serve(candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  return serve(0);
 }
 
 main(process.argv.slice(2)).then(
