@@ -49,8 +49,20 @@ export async function startLocalDebugpy(
     },
   );
   child.stdout?.resume();
-  child.stderr?.resume();
-  await waitForListening(port, 15_000);
+  let stderr = '';
+  child.stderr?.on(
+    'data',
+    (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)),
+  );
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(
+        new Error(`debugpy exited (${code ?? signal}) before listening on ${port}:\n${stderr}`),
+      ),
+    ),
+  );
+  exited.catch(() => undefined);
+  await Promise.race([waitForListening(port, 30_000), exited]);
   return {
     port,
     process: child,

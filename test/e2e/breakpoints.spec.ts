@@ -128,10 +128,10 @@ test('logpoint output shows in the console and the program does not stop', async
 
   await launch(app, PROGRAM, '3');
   await expect(app.status).toContainText('Ended', { timeout: 30_000 });
-  const text = await app.consoleText();
-  expect(text).toContain('logpoint i=1 square=1');
-  expect(text).toContain('logpoint i=2 square=4');
-  expect(text).toContain('logpoint i=3 square=9');
+  // The console writes when the terminal has caught up (output-pacer.ts): poll, as a user looks.
+  await expect.poll(() => app.consoleText()).toContain('logpoint i=1 square=1');
+  await expect.poll(() => app.consoleText()).toContain('logpoint i=2 square=4');
+  await expect.poll(() => app.consoleText()).toContain('logpoint i=3 square=9');
   await snap(page, '4a-logpoint-console');
 });
 
