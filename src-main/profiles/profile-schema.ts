@@ -11,7 +11,9 @@ import type { Profile, ProfileDraft } from '../protocol/profile.js';
 /**
  * The profiles file format version this code writes. History:
  * - 1: name, host, port, user, auth (agent | key), python, cwd, pathMappings, justMyCode.
- * - 2: auth also password | keyboard-interactive; `jumpHosts`, `env`, `logFiles`.
+ * - 2: auth also password | keyboard-interactive; `jumpHosts`, `env`, `logFiles`. Later
+ *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
+ *   files without it stay readable.
  */
 export const PROFILE_FILE_VERSION = 2;
 
@@ -102,6 +104,27 @@ const logFileSchema = text('log file').refine(
   'log file must be an absolute remote path (or start with ~/)',
 );
 
+/** Most saved watch expressions per profile. */
+export const MAX_WATCH_EXPRESSIONS = 200;
+
+/** Longest saved watch expression, in characters. */
+export const MAX_WATCH_EXPRESSION_LENGTH = 2000;
+
+/** A profile's saved watch list: non-blank expressions without NUL, at most 200 of them. */
+export const watchExpressionsSchema = z
+  .array(
+    z
+      .string({ error: 'a watch expression must be a string' })
+      .max(
+        MAX_WATCH_EXPRESSION_LENGTH,
+        `a watch expression must be at most ${MAX_WATCH_EXPRESSION_LENGTH} characters`,
+      )
+      .refine((value) => value.trim().length > 0, 'a watch expression must not be blank')
+      .refine((value) => !value.includes('\0'), 'a watch expression must not contain NUL'),
+    { error: 'watchExpressions must be a list' },
+  )
+  .max(MAX_WATCH_EXPRESSIONS, `at most ${MAX_WATCH_EXPRESSIONS} watch expressions`);
+
 const pathMappingSchema = z.object({
   localRoot: text('localRoot'),
   remoteRoot: text('remoteRoot'),
@@ -138,10 +161,17 @@ const addedFields = {
     });
   }),
   logFiles: z.array(logFileSchema, { error: 'logFiles must be a list' }),
+  watchExpressions: watchExpressionsSchema,
 };
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
-export const profileSchema = z.object({ id: idSchema, ...profileFields, ...addedFields });
+export const profileSchema = z.object({
+  id: idSchema,
+  ...profileFields,
+  ...addedFields,
+  // Absent in files written before the field existed.
+  watchExpressions: addedFields.watchExpressions.default([]),
+});
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
 export const profileDraftSchema = z.object({
@@ -150,6 +180,7 @@ export const profileDraftSchema = z.object({
   jumpHosts: addedFields.jumpHosts.optional(),
   env: addedFields.env.optional(),
   logFiles: addedFields.logFiles.optional(),
+  watchExpressions: addedFields.watchExpressions.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -237,6 +268,25 @@ function toIssues(error: z.ZodError): ProfileIssue[] {
 }
 
 /**
+ * Validates a watch list sent to `profiles.setWatches`.
+ *
+ * @throws ProfileValidationError listing every problem (paths relative to `watchExpressions`).
+ */
+export function parseWatchExpressions(raw: unknown): string[] {
+  const result = watchExpressionsSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ProfileValidationError(
+      'Invalid watch expressions',
+      toIssues(result.error).map((issue) => ({
+        ...issue,
+        path: issue.path === '(root)' ? 'watchExpressions' : `watchExpressions.${issue.path}`,
+      })),
+    );
+  }
+  return result.data;
+}
+
+/**
  * Validates a profile draft from a client.
  *
  * @returns the draft with unknown keys stripped.
@@ -256,7 +306,7 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
   const profiles = Array.isArray(raw.profiles)
     ? raw.profiles.map((profile: unknown) =>
         typeof profile === 'object' && profile !== null && !Array.isArray(profile)
-          ? { jumpHosts: [], env: [], logFiles: [], ...profile }
+          ? { jumpHosts: [], env: [], logFiles: [], watchExpressions: [], ...profile }
           : profile,
       )
     : raw.profiles;

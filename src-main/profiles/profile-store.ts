@@ -21,6 +21,7 @@ import { withFileLock } from './file-lock.js';
 import {
   migrate,
   parseProfileDraft,
+  parseWatchExpressions,
   PROFILE_FILE_VERSION,
   type ProfileFile,
 } from './profile-schema.js';
@@ -109,8 +110,8 @@ export class ProfileStore {
 
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
-   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`) keep their stored values when
-   * replacing and are empty when creating.
+   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`) keep their stored
+   * values when replacing and are empty when creating.
    *
    * @returns the saved profile, unknown keys stripped.
    * @throws ProfileValidationError when the draft is invalid (nothing is written).
@@ -129,10 +130,33 @@ export class ProfileStore {
         jumpHosts: valid.jumpHosts ?? stored?.jumpHosts ?? [],
         env: valid.env ?? stored?.env ?? [],
         logFiles: valid.logFiles ?? stored?.logFiles ?? [],
+        watchExpressions: valid.watchExpressions ?? stored?.watchExpressions ?? [],
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);
       next.set(profile.id, profile);
+      await this.commit(next);
+      return structuredClone(profile);
+    });
+  }
+
+  /**
+   * Replaces only the saved watch expressions of a profile and writes the file; queued with saves
+   * and deletes, so a concurrent `save` that omits `watchExpressions` keeps this list.
+   *
+   * @returns the updated profile.
+   * @throws ProfileValidationError when the list is invalid (nothing is written).
+   * @throws ProfileNotFoundError when `id` names no stored profile.
+   * @throws the file system error when the write fails (the store keeps its previous state).
+   */
+  async setWatchExpressions(id: string, watchExpressions: readonly string[]): Promise<Profile> {
+    const valid = parseWatchExpressions(watchExpressions);
+    return this.enqueue(async () => {
+      const stored = this.profiles.get(id);
+      if (!stored) throw new ProfileNotFoundError(id);
+      const profile: Profile = { ...stored, watchExpressions: valid };
+      const next = new Map(this.profiles);
+      next.set(id, profile);
       await this.commit(next);
       return structuredClone(profile);
     });

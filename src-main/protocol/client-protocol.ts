@@ -172,6 +172,14 @@ export interface AppMethods {
   };
   'profiles.save': { params: { profile: ProfileDraft }; result: { profile: Profile } };
   'profiles.delete': { params: { id: string }; result: Record<string, never> };
+  /**
+   * Replaces only a profile's saved watch expressions (at most 200, each ≤ 2000 characters);
+   * other fields are untouched. Errors: `invalid-profile`, `not-found`.
+   */
+  'profiles.setWatches': {
+    params: { id: string; watchExpressions: string[] };
+    result: { profile: Profile };
+  };
   /** Connects (asking for host keys through `hostKey.prompt`), launches, attaches; joins the caller. */
   'session.launch': { params: LaunchParams; result: { session: SessionInfo } };
   'sessions.list': { params: Record<string, never>; result: { sessions: SessionInfo[] } };

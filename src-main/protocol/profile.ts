@@ -72,10 +72,15 @@ export interface Profile {
   env: EnvVar[];
   /** Absolute remote paths of log files the user tails often (`tail -F`). */
   logFiles: string[];
+  /**
+   * Saved watch expressions (Python), in the order the Watch panel shows them; at most 200, each
+   * at most 2000 characters. Changed alone by the app method `profiles.setWatches`.
+   */
+  watchExpressions: string[];
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
-export type ProfileAddedField = 'jumpHosts' | 'env' | 'logFiles';
+export type ProfileAddedField = 'jumpHosts' | 'env' | 'logFiles' | 'watchExpressions';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -41,6 +41,10 @@ const appParams = {
   // The profile itself is validated by the profile store's schema, which knows every field.
   'profiles.save': z.object({ profile: z.record(z.string(), z.unknown()) }).strict(),
   'profiles.delete': z.object({ id: nonEmpty }).strict(),
+  // Each expression is checked by the profile store's schema (length, count, blank).
+  'profiles.setWatches': z
+    .object({ id: nonEmpty, watchExpressions: z.array(z.string()).max(10_000) })
+    .strict(),
   'session.launch': z
     .object({
       profileId: nonEmpty,

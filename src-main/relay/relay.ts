@@ -330,6 +330,9 @@ export class Relay {
     'profiles.save': async (_client, { profile }) => ({
       profile: await this.options.profileStore.save(profile),
     }),
+    'profiles.setWatches': async (_client, { id, watchExpressions }) => ({
+      profile: await this.options.profileStore.setWatchExpressions(id, watchExpressions),
+    }),
     'profiles.delete': async (_client, { id }) => {
       await this.options.profileStore.delete(id);
       return {};

@@ -15,6 +15,7 @@ export function blankProfile(): ProfileDraft {
     cwd: '',
     pathMappings: [],
     justMyCode: true,
+    jumpHosts: [],
     env: [],
     logFiles: [],
   };
@@ -71,10 +72,15 @@ class ProfilesStore {
           ...profile,
           auth: { ...profile.auth },
           pathMappings: profile.pathMappings.map((m) => ({ ...m })),
+          jumpHosts: profile.jumpHosts.map((j) =>
+            j.kind === 'address' ? { ...j, auth: { ...j.auth } } : { ...j },
+          ),
           env: profile.env.map((v) => ({ ...v })),
           logFiles: [...profile.logFiles],
         }
       : blankProfile();
+    // The watch list is saved on its own (`profiles.setWatches`); a form save keeps it.
+    if (this.editing) delete this.editing.watchExpressions;
     this.formError = null;
   }
 

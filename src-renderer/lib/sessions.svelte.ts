@@ -1,4 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { untrack } from 'svelte';
 import type { LaunchParams, SessionInfo } from '../../src-main/protocol/client-protocol.js';
 import { breakpoints } from './breakpoints.svelte.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
@@ -10,7 +11,8 @@ import { DebugSessionModel, type ResumeCommand } from './debug-session-model.js'
 import type { DebugSessionView } from './debug-session-view.js';
 import { setHoverEvaluator } from './source-view/hover-value.js';
 import { sourceEditor } from './source.svelte.js';
-import { loadWatches, saveWatches } from './watch-storage.js';
+import { ProfileWatches } from './profile-watches.js';
+import { profiles } from './profiles.svelte.js';
 import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
 
 /** One session this window knows: its model and console. */
@@ -47,6 +49,14 @@ class SessionsStore {
   private applyingRemote = false;
   /** Console shown while no session is active. */
   readonly idleConsole = new ConsoleChannel();
+  /** Saved watch lists, kept in the profiles (`profiles.setWatches`). */
+  private readonly savedWatches = new ProfileWatches({
+    profiles: () => untrack(() => profiles.list),
+    setWatches: (id, watchExpressions) =>
+      connection.client.request('profiles.setWatches', { id, watchExpressions }),
+    storage,
+    onError: (message) => this.activeConsole().write(message, 'error'),
+  });
 
   activeInfo = $derived(this.list.find((s) => s.id === this.activeId) ?? null);
   activeView = $derived(this.activeId ? (this.views[this.activeId] ?? null) : null);
@@ -54,6 +64,7 @@ class SessionsStore {
   /** Subscribes to the relay's events. Call once after the connection started. */
   init(): void {
     const client = connection.client;
+    window.addEventListener('pagehide', () => this.savedWatches.flush());
     setHoverEvaluator(
       (expression) => this.activeModel()?.hoverValue(expression) ?? Promise.resolve(null),
     );
@@ -289,8 +300,8 @@ class SessionsStore {
 
   /** Shows the saved watch list of a profile while no session is active. */
   useIdleProfile(profileId: string | null): void {
-    this.idleProfile = profileId ?? 'default';
-    this.idleWatches = loadWatches(storage(), this.idleProfile);
+    this.idleProfile = profileId;
+    this.idleWatches = profileId ? this.savedWatches.load(profileId) : [];
   }
 
   /** Evaluates console input in the active session's selected frame. */
@@ -300,20 +311,20 @@ class SessionsStore {
     return model.evaluate(expression);
   }
 
-  private idleProfile = 'default';
+  private idleProfile: string | null = null;
 
   private setIdleWatches(list: string[]): void {
     this.idleWatches = list;
-    saveWatches(storage(), this.idleProfile, list);
+    if (this.idleProfile) this.savedWatches.save(this.idleProfile, list);
   }
 
   /** Ties a session's watches to its profile: the saved list is loaded, and changes are saved. */
   private adoptProfile(entry: SessionEntry, profileId: string): void {
     if (entry.profileId === profileId) return;
     entry.profileId = profileId;
-    const saved = loadWatches(storage(), profileId);
+    const saved = this.savedWatches.load(profileId);
     if (saved.length > 0) void entry.model.setWatchExpressions(saved);
-    else saveWatches(storage(), profileId, entry.model.watchExpressions());
+    else this.savedWatches.save(profileId, entry.model.watchExpressions());
   }
 
   private async loadCapabilities(id: string): Promise<void> {
@@ -394,7 +405,7 @@ class SessionsStore {
       }
       if (profileId && expressions.join('\n') !== savedWatches) {
         savedWatches = expressions.join('\n');
-        saveWatches(storage(), profileId, expressions);
+        this.savedWatches.save(profileId, expressions);
       }
     });
     return entry;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   migrate,
   parseProfileDraft,
+  parseWatchExpressions,
   ProfileFileVersionError,
   ProfileValidationError,
 } from '../../../src-main/profiles/profile-schema.js';
@@ -139,12 +140,41 @@ describe('parseProfileDraft', () => {
   });
 });
 
+describe('watch expressions', () => {
+  it('are optional in a draft and checked when present', () => {
+    expect(parseProfileDraft(good).watchExpressions).toBeUndefined();
+    expect(parseProfileDraft({ ...good, watchExpressions: ['a + 1'] }).watchExpressions).toEqual([
+      'a + 1',
+    ]);
+    expect(issuesOf({ ...good, watchExpressions: ['ok', ' ', 'x'.repeat(2001), 3] })).toEqual([
+      'watchExpressions.1: a watch expression must not be blank',
+      'watchExpressions.2: a watch expression must be at most 2000 characters',
+      'watchExpressions.3: a watch expression must be a string',
+    ]);
+    expect(
+      issuesOf({ ...good, watchExpressions: Array.from({ length: 201 }, (_, i) => `v${i}`) }),
+    ).toEqual(['watchExpressions: at most 200 watch expressions']);
+    expect(parseWatchExpressions(['x'.repeat(2000)])).toHaveLength(1);
+    expect(() => parseWatchExpressions('a')).toThrow(
+      'Invalid watch expressions: watchExpressions: watchExpressions must be a list',
+    );
+  });
+
+  it('read as empty from a version-2 file written before the field existed', () => {
+    const file = {
+      version: 2,
+      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
+    };
+    expect(migrate(file).profiles[0]?.watchExpressions).toEqual([]);
+  });
+});
+
 describe('migrate', () => {
   it('migrates version 1 to version 2: empty jump hosts, env and log files, nothing lost', () => {
     const file = { version: 1, profiles: [{ ...good, id: 'a' }] };
     expect(migrate(file)).toEqual({
       version: 2,
-      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
+      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [], watchExpressions: [] }],
     });
   });
 
@@ -162,6 +192,7 @@ describe('migrate', () => {
           ],
           env: [{ name: 'DJANGO_SETTINGS', value: 'prod' }],
           logFiles: ['/var/log/app.log'],
+          watchExpressions: ['len(items)', 'request.user'],
         },
       ],
     };

@@ -61,6 +61,7 @@ describe('ProfileStore', () => {
       jumpHosts: [],
       env: [],
       logFiles: [],
+      watchExpressions: [],
       id: a.id,
     });
 
@@ -166,6 +167,54 @@ describe('ProfileStore', () => {
     expect((await open()).get(saved.id)).toEqual(updated);
     // An explicit empty list does clear.
     expect((await store.save({ ...updated, logFiles: [] })).logFiles).toEqual([]);
+  });
+
+  it('sets only the watch expressions, which a reopened store and a later form save keep', async () => {
+    const store = await open();
+    const saved = await store.save(draft({ logFiles: ['/var/log/app.log'] }));
+    expect(saved.watchExpressions).toEqual([]);
+
+    const updated = await store.setWatchExpressions(saved.id, ['len(items)', 'user.name']);
+    expect(updated).toEqual({ ...saved, watchExpressions: ['len(items)', 'user.name'] });
+    expect((await open()).get(saved.id)).toEqual(updated);
+
+    // A form save that leaves the field out (the form never sends it) keeps the list.
+    const { watchExpressions: _w, ...form } = updated;
+    const renamed = await store.save({ ...form, name: 'renamed' });
+    expect(renamed.watchExpressions).toEqual(['len(items)', 'user.name']);
+    expect((await open()).get(saved.id)?.watchExpressions).toEqual(['len(items)', 'user.name']);
+  });
+
+  it('refuses a bad watch list or an unknown profile and writes nothing', async () => {
+    const store = await open();
+    const saved = await store.setWatchExpressions((await store.save(draft())).id, ['a']);
+    const before = await readFile(join(dir, 'profiles.json'), 'utf8');
+    await expect(store.setWatchExpressions(saved.id, ['x'.repeat(2001)])).rejects.toThrow(
+      /watchExpressions\.0: a watch expression must be at most 2000 characters/,
+    );
+    await expect(
+      store.setWatchExpressions(
+        saved.id,
+        Array.from({ length: 201 }, (_, i) => `v${i}`),
+      ),
+    ).rejects.toThrow(ProfileValidationError);
+    await expect(store.setWatchExpressions(saved.id, ['  '])).rejects.toThrow(/blank/);
+    await expect(store.setWatchExpressions('nope', ['a'])).rejects.toThrow(ProfileNotFoundError);
+    expect(await readFile(join(dir, 'profiles.json'), 'utf8')).toBe(before);
+    expect((await open()).get(saved.id)?.watchExpressions).toEqual(['a']);
+  });
+
+  it('serializes watch updates with concurrent saves: both land', async () => {
+    const store = await open();
+    const saved = await store.save(draft());
+    await Promise.all([
+      store.setWatchExpressions(saved.id, ['w1']),
+      store.save({ ...draft({ name: 'renamed' }), id: saved.id }),
+      store.setWatchExpressions(saved.id, ['w1', 'w2']),
+    ]);
+    const reopened = (await open()).get(saved.id);
+    expect(reopened?.name).toBe('renamed');
+    expect(reopened?.watchExpressions).toEqual(['w1', 'w2']);
   });
 
   it("two stores on one directory (two Periscope processes) never lose each other's saves", async () => {
