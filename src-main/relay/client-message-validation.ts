@@ -35,6 +35,25 @@ const sourceBreakpoint = z.object({
 
 const empty = z.object({}).strict();
 
+/** What `session.launch` and `session.attach` both carry: justMyCode and the breakpoints to set first. */
+const debugSettings = {
+  justMyCode: z.boolean().optional(),
+  breakpoints: z
+    .array(z.object({ path: nonEmpty, breakpoints: z.array(sourceBreakpoint).max(10_000) }))
+    .max(10_000),
+  exceptionFilters: z.array(z.string().min(1).max(200)).max(100).optional(),
+  functionBreakpoints: z
+    .array(
+      z.object({
+        name: nonEmpty,
+        condition: z.string().max(10_000).optional(),
+        hitCondition: z.string().max(1000).optional(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
+};
+
 /** zod schemas of each app method's params; keys must cover every `AppMethod`. */
 const appParams = {
   'profiles.list': empty,
@@ -59,21 +78,7 @@ const appParams = {
       ]),
       args: z.array(z.string().max(100_000)).max(1000),
       cwd: z.string().max(4096),
-      justMyCode: z.boolean().optional(),
-      breakpoints: z
-        .array(z.object({ path: nonEmpty, breakpoints: z.array(sourceBreakpoint).max(10_000) }))
-        .max(10_000),
-      exceptionFilters: z.array(z.string().min(1).max(200)).max(100).optional(),
-      functionBreakpoints: z
-        .array(
-          z.object({
-            name: nonEmpty,
-            condition: z.string().max(10_000).optional(),
-            hitCondition: z.string().max(1000).optional(),
-          }),
-        )
-        .max(10_000)
-        .optional(),
+      ...debugSettings,
     })
     .strict(),
   'sessions.list': empty,
@@ -113,21 +118,7 @@ const appParams = {
           .strict(),
         z.object({ kind: z.literal('port'), port: z.number().int().min(1).max(65535) }).strict(),
       ]),
-      justMyCode: z.boolean().optional(),
-      breakpoints: z
-        .array(z.object({ path: nonEmpty, breakpoints: z.array(sourceBreakpoint).max(10_000) }))
-        .max(10_000),
-      exceptionFilters: z.array(z.string().min(1).max(200)).max(100).optional(),
-      functionBreakpoints: z
-        .array(
-          z.object({
-            name: nonEmpty,
-            condition: z.string().max(10_000).optional(),
-            hitCondition: z.string().max(1000).optional(),
-          }),
-        )
-        .max(10_000)
-        .optional(),
+      ...debugSettings,
     })
     .strict(),
   'tracerTunnel.open': z.object({ profileId: nonEmpty }).strict(),

@@ -11,8 +11,9 @@
  * message. The program is not ours: closing the session never terminates it through SSH.
  * Also lists the remote user's Python processes (`ps`), for the picker.
  */
-import { connect, type Socket } from 'node:net';
 import { DapConnection } from '../dap/dap-connection.js';
+import { linkFileReader } from './link-file-reader.js';
+import { connectLoopback } from './loopback-socket.js';
 import type { Logger } from '../log/logger.js';
 import type { AttachTarget, RemoteProcessInfo } from '../protocol/connections.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
@@ -75,7 +76,7 @@ export function attachStarter(to: AttachTarget): TracerStarter {
       forward = await LocalTunnel.open(ssh, '127.0.0.1', remotePort, { logger });
       const tunnel = forward;
       const open = async (): Promise<DapConnection> => {
-        const socket = await connectSocket(tunnel.localPort);
+        const socket = await connectLoopback(tunnel.localPort);
         socket.setNoDelay(true);
         return new DapConnection(socket, { name: `debugpy ${profile.host}:${remotePort}`, logger });
       };
@@ -110,14 +111,7 @@ export function attachStarter(to: AttachTarget): TracerStarter {
         link,
         // The program's stdout/stderr belong to whoever started it.
         onOutput: () => undefined,
-        readFile: (path, maxBytes) => {
-          const current = ssh.current;
-          if (!current)
-            return Promise.reject(
-              new SshError('ssh-failed', `the SSH connection to ${profile.host} is reconnecting`),
-            );
-          return current.readFile(path, maxBytes);
-        },
+        readFile: linkFileReader(ssh, profile.host),
         onLinkStatus: (listener) => ssh.onStatus(listener),
         reattach: async () => {
           dap = await open();
@@ -195,15 +189,4 @@ async function injectDebugpy(
     'launch-failed',
     `could not attach to process ${pid} with debugpy (${why}); run the preflight checks for ptrace, gdb and debugpy`,
   );
-}
-
-function connectSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
 }

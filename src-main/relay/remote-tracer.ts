@@ -8,14 +8,14 @@
  * connection through the same forward (debugpy's adapter accepts a new client once the old one
  * is gone). Everything opened is closed again on failure.
  */
-import { connect, type Socket } from 'node:net';
 import { DapConnection } from '../dap/dap-connection.js';
+import { linkFileReader } from './link-file-reader.js';
+import { connectLoopback } from './loopback-socket.js';
 import type { Logger } from '../log/logger.js';
 import type { LaunchParams } from '../protocol/client-protocol.js';
 import type { Profile } from '../protocol/profile.js';
 import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
 import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
-import { SshError } from '../ssh/ssh-error.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
@@ -89,7 +89,7 @@ export async function startRemoteTracer(
     const forward = await LocalTunnel.open(ssh, '127.0.0.1', debuggee.remotePort, { logger });
     cleanups.push(() => forward.close());
     const open = async (): Promise<DapConnection> => {
-      const socket = await connectSocket(forward.localPort);
+      const socket = await connectLoopback(forward.localPort);
       socket.setNoDelay(true);
       return new DapConnection(socket, { name: `tracer ${profile.host}`, logger });
     };
@@ -124,15 +124,7 @@ export async function startRemoteTracer(
     return {
       link,
       onOutput: (listener) => debuggee.onOutput(listener),
-      readFile: (path, maxBytes) => {
-        const current = ssh.current;
-        if (!current) {
-          return Promise.reject(
-            new SshError('ssh-failed', `the SSH connection to ${profile.host} is reconnecting`),
-          );
-        }
-        return current.readFile(path, maxBytes);
-      },
+      readFile: linkFileReader(ssh, profile.host),
       onLinkStatus: (listener) => ssh.onStatus(listener),
       reattach: async () => {
         connection = await open();
@@ -145,15 +137,4 @@ export async function startRemoteTracer(
     await undo();
     throw error;
   }
-}
-
-function connectSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
 }
