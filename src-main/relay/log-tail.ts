@@ -121,7 +121,8 @@ export class LogTails {
     entry.offStatus = lease.link.onStatus((status) => {
       if (status.state === 'reconnecting')
         this.status(entry, 'reconnecting', `Reconnecting: ${status.reason ?? 'link dropped'}`);
-      else if (status.state === 'up') this.status(entry, 'following');
+      else if (status.state === 'up')
+        this.status(entry, 'following', 'Reconnected; following on from the next unread byte.');
     });
     this.tails.set(logId, entry);
     this.options.logger.info('log tail started', { logId, profile: profile.name, path });

@@ -251,8 +251,8 @@ export class Relay {
     if (this.sessionsBroadcast) clearTimeout(this.sessionsBroadcast);
     await this.logTails.closeAll();
     await this.tunnelRegistry.closeAll();
-    await this.profileLinks.closeAll();
     await this.tunnels.closeAll();
+    await this.profileLinks.closeAll();
     for (const client of this.clients) client.transport.close('the relay is shutting down');
   }
 
@@ -658,17 +658,8 @@ export class Relay {
     const profile = this.options.profileStore.get(profileId);
     if (!profile) throw relayError('not-found', 'That profile no longer exists.');
     if (!this.tracerListener) await this.openTracerPort();
-    const hostKeys: HostKeyPolicy = {
-      knownHostsFiles: this.knownHostsFiles,
-      trustedHostsFile: this.trustedHostsFile,
-      askUser: (question) => this.prompts.ask(client, question),
-    };
-    const secrets = secretSourceFor(this.secretStore, this.secretPrompts, client);
     const tunnel = await this.tunnels.open(profile, () =>
-      connectProfile(profile, hostKeys, this.logger.child('tunnels'), {
-        secrets: secrets.source,
-        lookupProfile: (id) => this.options.profileStore.get(id),
-      }),
+      this.profileLinks.acquire(profile.id, this.keepingUpFor(client, profile)),
     );
     return { tunnel };
   }

@@ -64,7 +64,8 @@ class LogTabsStore {
     client.onAppEvent('logs.status', ({ logId, state, message }) => {
       const tab = this.byLogId(logId);
       if (!tab) return;
-      if (message) tab.channel.write(message, state === 'following' ? 'info' : 'stderr');
+      // A whole line of its own (never glued to the file's text): grey, red once it has ended.
+      if (message) tab.channel.write(message, state === 'ended' ? 'error' : 'info');
       // tail's notices ("inotify cannot be used, reverting to polling", "has appeared") stay in
       // the text; only a problem (missing file, no permission) stays on the tab's status line.
       const shown =

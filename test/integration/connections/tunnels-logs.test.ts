@@ -7,7 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { echoServer, roundTrip, until } from '../../harness/tcp-echo.js';
 
 const ticker = resolve('test/fixtures/programs/ticker.py');
 
@@ -29,42 +29,6 @@ function tailsOf(path: string): number[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
-}
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** An echo server on 127.0.0.1: what a forward opened by hand leads to. */
-async function echoServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
-/** Connects to `port`, sends `text`, resolves with what came back once it is all there. */
-function roundTrip(port: number, text: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('utf8');
-      if (received.length >= text.length) {
-        socket.end();
-        resolvePromise(received);
-      }
-    });
-    socket.on('error', reject);
-    socket.write(text);
-  });
 }
 
 describe('tunnels and log tails over a real sshd', () => {
