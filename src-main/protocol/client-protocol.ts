@@ -322,6 +322,8 @@ export interface AppEvents {
     user: string;
     /** The key file, for `passphrase`. */
     keyPath?: string;
+    /** 1-based position in the ProxyJump chain when a jump host asks; absent for the destination. */
+    jumpHost?: number;
     name: string;
     instructions: string;
     prompts: { prompt: string; echo: boolean }[];

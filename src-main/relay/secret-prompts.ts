@@ -119,6 +119,7 @@ export function secretSourceFor(
       port: request.port,
       user: request.user,
       ...(request.keyPath !== undefined ? { keyPath: request.keyPath } : {}),
+      ...(request.jumpHost !== undefined ? { jumpHost: request.jumpHost } : {}),
       name: request.name,
       instructions: request.instructions,
       prompts: request.prompts,

@@ -46,6 +46,11 @@ export interface SecretRequest {
   instructions: string;
   /** One line per answer wanted. */
   prompts: SecretPromptLine[];
+  /**
+   * 1-based position of this hop in the ProxyJump chain when it is a jump host (set by
+   * `openSshConnection`); absent for the destination, so the user can tell which machine asks.
+   */
+  jumpHost?: number;
 }
 
 /**

@@ -78,7 +78,13 @@ export async function openSshConnection(
         previous === undefined
           ? undefined
           : await forwardThrough(previous, describeHop(hops[index - 1]!), hop.host, hop.port);
-      clients.push(await connectHop(hop, hostKeys, hopOptions, sock));
+      // A jump host's questions say which hop asks (the destination's do not).
+      const { secrets } = hopOptions;
+      const options =
+        index < hops.length - 1 && secrets
+          ? { ...hopOptions, secrets: jumpSecrets(secrets, index + 1) }
+          : hopOptions;
+      clients.push(await connectHop(hop, hostKeys, options, sock));
     }
   } catch (error) {
     for (const client of clients.reverse()) client.destroy();
@@ -86,6 +92,11 @@ export async function openSshConnection(
   }
   const final = clients.pop()!;
   return new SshConnection(final, target, logger, clients);
+}
+
+/** `secrets`, with each request marked as coming from jump host `position` (1-based). */
+function jumpSecrets(secrets: SecretSource, position: number): SecretSource {
+  return (request) => secrets({ ...request, jumpHost: position });
 }
 
 function describeHop(hop: SshTarget): string {

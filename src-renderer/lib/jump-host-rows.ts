@@ -1,7 +1,8 @@
 /**
  * The profile form's editable model of a ProxyJump chain (ssh(1) `-J`): one row per hop, either
- * another saved profile or an address typed as `user@host[:port]`, converted to and from the
- * profile's `jumpHosts`.
+ * another saved profile or an address typed as `user@host[:port]` with its own authentication
+ * (agent, key file, password or keyboard-interactive), converted to and from the profile's
+ * `jumpHosts`. Secrets are never part of a row: they are asked for when connecting.
  */
 import type { JumpHost, ProfileAuth } from '../../src-main/protocol/profile.js';
 
@@ -12,8 +13,9 @@ export interface JumpHostRow {
   profileId: string;
   /** `user@host` or `user@host:port` (kind `address`). */
   address: string;
-  /** Authentication of an address hop: the form offers agent and key file; others are kept. */
+  /** Authentication of an address hop: any {@link ProfileAuth} kind. */
   authKind: ProfileAuth['kind'];
+  /** Key file of kind `key`; kept (default {@link DEFAULT_JUMP_KEY}) while another kind is chosen. */
   keyPath: string;
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JumpHost } from '../../../src-main/protocol/profile.js';
 import {
+  DEFAULT_JUMP_KEY,
   blankJumpRow,
   fromJumpRows,
   toJumpRows,
@@ -29,6 +30,58 @@ describe('jump host rows', () => {
       'me@[fe80::1]:2200',
     ]);
     expect(fromJumpRows(rows)).toEqual({ jumpHosts: chain });
+  });
+
+  it('round-trips all four auth kinds of an address hop', () => {
+    const kinds = [
+      { kind: 'agent' },
+      { kind: 'key', keyPath: '/keys/jump' },
+      { kind: 'password' },
+      { kind: 'keyboard-interactive' },
+    ] as const;
+    const chain: JumpHost[] = kinds.map((auth, i) => ({
+      kind: 'address',
+      host: `hop${i}.example`,
+      port: 2200 + i,
+      user: 'alice',
+      auth,
+    }));
+    const rows = toJumpRows(chain);
+    expect(rows.map((r) => r.authKind)).toEqual([
+      'agent',
+      'key',
+      'password',
+      'keyboard-interactive',
+    ]);
+    expect(rows.map((r) => r.keyPath)).toEqual([
+      DEFAULT_JUMP_KEY,
+      '/keys/jump',
+      DEFAULT_JUMP_KEY,
+      DEFAULT_JUMP_KEY,
+    ]);
+    expect(fromJumpRows(rows)).toEqual({ jumpHosts: chain });
+  });
+
+  it('a new address row switched to password or keyboard-interactive saves no key path', () => {
+    const row = { ...blankJumpRow(undefined), address: 'alice@127.0.0.1:2222' };
+    expect(fromJumpRows([{ ...row, authKind: 'password' }])).toEqual({
+      jumpHosts: [
+        {
+          kind: 'address',
+          host: '127.0.0.1',
+          port: 2222,
+          user: 'alice',
+          auth: { kind: 'password' },
+        },
+      ],
+    });
+    const back = fromJumpRows([{ ...row, authKind: 'keyboard-interactive' }]);
+    expect(back).toMatchObject({ jumpHosts: [{ auth: { kind: 'keyboard-interactive' } }] });
+    expect(JSON.stringify(back)).not.toContain('keyPath');
+    // Switching back to key file finds the key path it had.
+    expect(fromJumpRows([{ ...row, authKind: 'key' }])).toMatchObject({
+      jumpHosts: [{ auth: { kind: 'key', keyPath: DEFAULT_JUMP_KEY } }],
+    });
   });
 
   it('an empty list is a direct connection', () => {
