@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { Logger } from '../log/logger.js';
 import type { ProfileAuth } from '../protocol/profile.js';
-import { connectError } from './connect-error.js';
+import { connectError, serverOfferListener } from './connect-error.js';
 import { bindHostVerifier, hostKeyAlgorithmsFor, type HostKeyPolicy } from './host-key-verifier.js';
 import { bindAuth, type SecretSource } from './ssh-auth.js';
 import { SshError } from './ssh-error.js';
@@ -98,11 +98,13 @@ export async function connectHop(
         }
       : undefined;
     const auth = bindAuth(target, secrets);
+    const offered = new Map<string, string>();
     const attempt = {
       host: target.host,
       port: target.port,
       user: target.user,
       authDescription: auth.description,
+      offered,
     };
     const refusal = (): SshError | undefined => bound.refusal() ?? auth.failure();
     client.on('error', (error) => fail(refusal() ?? connectError(error, attempt)));
@@ -130,6 +132,8 @@ export async function connectHop(
       keepaliveInterval: options.keepaliveIntervalMs,
       keepaliveCountMax: 3,
       algorithms: { serverHostKey },
+      // Only to name the server's algorithms when none is in common (connect-error.ts).
+      debug: serverOfferListener(offered, () => !settled),
       ...(sock ? { sock } : {}),
     };
     startTimer();
