@@ -30,8 +30,8 @@ export class LaunchOutput {
   private stderrTailText = '';
   private resolvePid!: (pid: number) => void;
   /**
-   * The remote directory holding the program's `stdout` and `stderr` files, when the launch
-   * command redirected them there (the marker line's optional second field); set with the pid.
+   * The remote directory holding the output mux's framed output file, when the launch command
+   * ran the program under the mux (the marker line's optional second field); set with the pid.
    */
   outputDir: string | undefined;
   /** Resolves with the pid from the marker line (never rejects; it may never settle). */

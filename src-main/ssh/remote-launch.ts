@@ -7,15 +7,24 @@
  * Output over the exec channel's pipes dies with the SSH connection, and so does the program: it
  * gets EPIPE (Python raises BrokenPipeError) on its next print once sshd is gone
  * (`test/integration/connections/launch-survives-drop.test.ts` shows it). With a
- * {@link ReconnectingSsh} (`options.link`) the program's stdout and stderr go to two files in a
- * fresh remote directory instead, followed by `tail -F` (`remote-file-tail.ts`) that picks up at
- * the next unread byte after a reconnect: the program never notices the drop.
+ * {@link ReconnectingSsh} (`options.link`) the shell `exec`s the output mux instead
+ * (`output-mux.ts`, run by the same interpreter), which starts the program with stdout and stderr
+ * on two pipes, reads both as data comes and appends framed records to ONE file, `output`, in a
+ * fresh remote directory. One `tail -F` (`remote-file-tail.ts`) follows that file, picking up at
+ * the next unread byte after a reconnect, and `output-frames.ts` splits it back into stdout and
+ * stderr: the program never notices the drop, and the console gets stdout and stderr in the order
+ * they were written, as far as one reader of both pipes can tell (as `ssh host cmd` gives them),
+ * not as two streams over two channels happen to arrive. The
+ * announced pid is then the mux's: it is still the group leader, so the group kill covers the mux,
+ * the program and debugpy, and the mux exits with the program's exit status.
  */
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
 import type { RemoteExit, RemoteProcess } from './remote-process.js';
 import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
+import { OutputDeframer } from './output-frames.js';
+import { OUTPUT_MUX } from './output-mux.js';
 import type { ReconnectingSsh } from './reconnecting-ssh.js';
 import { RemoteFileTail } from './remote-file-tail.js';
 import { shellJoin, shellQuote } from './shell-quote.js';
@@ -43,8 +52,9 @@ export interface LaunchOptions {
   /** How long to wait for debugpy to listen, in ms. Default 15000. */
   listenTimeoutMs?: number;
   /**
-   * The reconnecting link `connection` belongs to: output then goes through remote files and
-   * `tail -F` (see the module comment), and `terminate` uses whichever connection is up.
+   * The reconnecting link `connection` belongs to: output then goes through the output mux, a
+   * remote file and `tail -F` (see the module comment), and `terminate` uses whichever connection
+   * is up.
    */
   link?: ReconnectingSsh;
   /** Environment variables for the program (`NAME=value`; names must be POSIX names). */
@@ -56,14 +66,23 @@ export interface LaunchOptions {
 export interface RemoteDebuggee {
   /** The port debugpy's adapter listens on, on the remote 127.0.0.1 (open a local forward to it). */
   remotePort: number;
-  /** Remote pid of Python (= the process group id). */
+  /**
+   * Remote pid of the process group leader (= the process group id): Python's own pid, or over a
+   * `link` the output mux's, whose child is Python.
+   */
   pid: number;
-  /** Receives the program's stdout/stderr as UTF-8 text; the first listener also gets what came before. */
+  /**
+   * Receives the program's stdout/stderr as UTF-8 text in the order one remote reader of both
+   * pipes saw them (sshd on the exec channel, the output mux over a `link`): the order written,
+   * except that data waiting in both pipes at once comes stdout first. The first listener also
+   * gets what came before.
+   */
   onOutput(listener: OutputListener): () => void;
   /**
    * Settles when the remote process has exited (signal e.g. `SIGTERM`); never rejects. Over a
-   * `link`, it settles only with a real exit status: after a reconnect the status is not known
-   * (use {@link ended}).
+   * `link`, this is the output mux's status, which repeats the program's (same code, or killed by
+   * the same signal), and it settles only with a real exit status: after a reconnect the status is
+   * not known (use {@link ended}).
    */
   exit: Promise<RemoteExit>;
   /** Settles once the program is gone and all its output was delivered; never rejects. */
@@ -144,19 +163,28 @@ export async function launchUnderDebugpy(
       )
     : channelExit;
   let tails: Promise<void> | undefined;
+  // Over a link: one tail of the mux's framed file (it ends once the mux has exited and the file
+  // is read), split back into stdout and stderr in file order.
   const startTails = (pid: number): void => {
     const dir = output.outputDir;
     if (!link || dir === undefined || tails) return;
-    const follow = (category: 'stdout' | 'stderr'): RemoteFileTail =>
-      RemoteFileTail.start(link, {
-        path: `${dir}/${category}`,
-        fromByte: 0,
-        untilPid: pid,
-        onData: (chunk) => output.push(category, chunk),
-        logger,
-      });
-    const both = [follow('stdout'), follow('stderr')];
-    tails = Promise.all(both.map((t) => t.done)).then(async () => {
+    const deframer = new OutputDeframer({
+      onData: (category, chunk) => output.push(category, chunk),
+      onError: (message) =>
+        logger.error("the launched program's output file is damaged", {
+          where: connection.where,
+          error: message,
+        }),
+    });
+    const tail = RemoteFileTail.start(link, {
+      path: `${dir}/${MUX_OUTPUT_FILE}`,
+      fromByte: 0,
+      untilPid: pid,
+      onData: (chunk) => deframer.push(chunk),
+      logger,
+    });
+    tails = tail.done.then(async () => {
+      deframer.end();
       output.end();
       await link.current?.run(`rm -rf ${shellQuote(dir)}`).catch(() => undefined);
     });
@@ -208,7 +236,7 @@ export async function launchUnderDebugpy(
   }
   const current = (): SshConnection | undefined => (link ? link.current : connection);
   const kill = terminator(current, pid, remotePort, exit, logger);
-  // Give the tails a moment to drain and remove the output directory, then remove it anyway.
+  // Give the tail a moment to drain and remove the output directory, then remove it anyway.
   const terminate = async (): Promise<void> => {
     await kill();
     const dir = output.outputDir;
@@ -230,10 +258,22 @@ export async function launchUnderDebugpy(
   };
 }
 
-/** The shell command that starts the program, as run by `sh -c` so any login shell works. */
+/** The file of the output directory that the output mux writes its framed records to. */
+export const MUX_OUTPUT_FILE = 'output';
+
+/**
+ * The shell command that starts the program, as run by `sh -c` so any login shell works. It
+ * prints `<PID_MARKER> <pid>` (with `outputToFiles`: `<PID_MARKER> <pid> <directory>`) on stdout,
+ * then `exec`s Python, or with `outputToFiles` the output mux (`output-mux.ts`, `-I -S`, stdin and
+ * stdout `/dev/null`, stderr left on the channel for its own failures) that runs the same Python
+ * command line and writes framed records to `<directory>/`{@link MUX_OUTPUT_FILE}.
+ */
 export function launchCommand(
   options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env'> & {
-    /** Send stdout/stderr to `stdout`/`stderr` files of a fresh temp directory (named on the marker line). */
+    /**
+     * Run the program under the output mux, writing its stdout/stderr as framed records to a file
+     * of a fresh temp directory (named on the marker line).
+     */
     outputToFiles?: boolean;
   },
   port: number,
@@ -258,16 +298,22 @@ export function launchCommand(
   ]);
   const cd = options.cwd === '' ? '' : `cd ${quoteDirectory(options.cwd)} && `;
   const files = options.outputToFiles === true;
+  // The output file exists before the tail starts: `tail -F` need not wait for it to appear.
   const makeOut = files
-    ? 'periscope_out=$(mktemp -d "${TMPDIR:-/tmp}/periscope-out.XXXXXX") && '
+    ? `periscope_out=$(mktemp -d "\${TMPDIR:-/tmp}/periscope-out.XXXXXX") && : > "$periscope_out/${MUX_OUTPUT_FILE}" && `
     : '';
   const marker = files ? `echo "${PID_MARKER} $$ $periscope_out"` : `echo "${PID_MARKER} $$"`;
-  const redirect = files ? ' > "$periscope_out/stdout" 2> "$periscope_out/stderr" < /dev/null' : '';
+  // The mux comes before `env PYTHONPATH=…`, so it never sees the TCP_NODELAY hook (nor does it
+  // look: -I -S).
+  const mux = files
+    ? `${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
+    : '';
+  const redirect = files ? ' > /dev/null < /dev/null' : '';
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
   const script =
     options.tcpNoDelay === false
-      ? `${makeOut}${cd}${marker} && exec ${python}${redirect}`
-      : `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec env ${nodelayPythonPath()} ${python}${redirect}`;
+      ? `${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
+      : `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec ${mux}env ${nodelayPythonPath()} ${python}${redirect}`;
   return `exec sh -c ${shellQuote(script)}`;
 }
 

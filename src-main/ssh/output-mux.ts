@@ -1,0 +1,111 @@
+/**
+ * The remote output multiplexer ("mux") of a launch over a reconnecting link: a small Python
+ * program, run by the profile's interpreter as `python -I -S -c OUTPUT_MUX <file> <command…>`,
+ * that starts `<command…>` with its stdout and stderr on two pipes and appends what it reads from
+ * them, in the order it reads it, to ONE file as framed records:
+ *
+ *     o <length>\n<length raw bytes>      (stdout)
+ *     e <length>\n<length raw bytes>      (stderr)
+ *
+ * (`output-frames.ts` reads them back). One reader polling both pipes keeps stdout and stderr in
+ * their real relative order as `ssh host cmd` (sshd) does, whatever the transport does later; two
+ * `tail -F` of two files over two SSH channels could not (a big stdout write and a stderr line
+ * written after it raced each other). The same limit as sshd's remains: if both pipes hold data
+ * when the mux polls (it did not get the CPU between two writes, e.g. on a busy machine), stdout's
+ * is recorded first. Each record is one `write(2)` to an `O_APPEND` file, so the file only ends in
+ * a torn record if the mux itself is killed mid-write.
+ *
+ * - `-I -S`: no `PYTHON*` variables, no user site, no `site`/`sitecustomize` (the TCP_NODELAY hook
+ *   of `nodelay-sitecustomize.ts` is for debugpy only, and is on PYTHONPATH only in the command's
+ *   own `env`). Python 3.5+ (`bytes % …`, PEP 475 retries of interrupted system calls).
+ * - The command keeps the mux's stdin (`/dev/null` from the launch command), its working directory
+ *   and its process group: the launch shell `exec`s the mux, so the mux is the group leader whose
+ *   pid the launch announces, and `kill -TERM -<pid>` reaches mux, program and debugpy alike.
+ * - SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command (a group kill
+ *   thus gives the command the signal twice; Python's default action dies at the first); the mux
+ *   itself keeps draining until the command has exited.
+ * - Once the command has exited, what is still in the pipes is drained; a pipe held open by a
+ *   grandchild (debugpy's adapter daemon keeps the program's stdout/stderr descriptors) ends the
+ *   drain after {@link MUX_QUIET_MS} ms without data, or {@link MUX_DRAIN_LIMIT_MS} ms at most.
+ * - The mux then exits as the command did: same exit code, or killed by the same signal (it
+ *   re-raises it on itself, core dumps off; 128 + signal if that does not end it), so the SSH exit
+ *   status reads as if the program had been exec'd directly.
+ * - Failures of the mux itself (the command cannot be started, the file cannot be written) go to
+ *   the file as an `e` record where possible, else to the mux's stderr (the SSH channel); a
+ *   command that cannot be started exits 127 (126 when not executable), like a shell.
+ */
+
+/** Quiet time (ms) after the command's exit that ends the drain of a pipe still held open. */
+export const MUX_QUIET_MS = 250;
+/** Longest drain (ms) after the command's exit, even while a grandchild keeps writing. */
+export const MUX_DRAIN_LIMIT_MS = 3000;
+
+/** The mux's Python source (see the module comment); argv: `<file> <command> [args…]`. */
+export const OUTPUT_MUX = `import errno, os, select, signal, subprocess, sys, time
+QUIET = ${MUX_QUIET_MS / 1000}
+DRAIN_LIMIT = ${MUX_DRAIN_LIMIT_MS / 1000}
+out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+broken = False
+def record(tag, data):
+    global broken
+    if broken:
+        return
+    buf = b"%s %d\\n%s" % (tag, len(data), data)
+    try:
+        while buf:
+            buf = buf[os.write(out, buf):]
+    except OSError as e:
+        broken = True
+        sys.stderr.write("periscope output mux: cannot write %s: %s\\n" % (sys.argv[1], e))
+try:
+    child = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+except OSError as e:
+    record(b"e", ("periscope: cannot start %s: %s\\n" % (sys.argv[2], e.strerror)).encode())
+    os._exit(126 if e.errno == errno.EACCES else 127)
+def forward(sig, frame):
+    if child.returncode is None:
+        try:
+            os.kill(child.pid, sig)
+        except OSError:
+            pass
+for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(sig, forward)
+tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
+poller = select.poll()
+for fd in tags:
+    poller.register(fd, select.POLLIN)
+exited_at = None
+while tags:
+    events = poller.poll(100 if exited_at is None else QUIET * 1000)
+    for fd, _ in events:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            data = b""
+        if data:
+            record(tags[fd], data)
+        else:
+            poller.unregister(fd)
+            del tags[fd]
+    if exited_at is None:
+        if child.poll() is not None:
+            exited_at = time.time()
+    elif not events or time.time() - exited_at > DRAIN_LIMIT:
+        break
+code = child.wait()
+os.close(out)
+if code < 0:
+    try:
+        import resource
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except Exception:
+        pass
+    try:
+        signal.signal(-code, signal.SIG_DFL)
+    except (OSError, ValueError):
+        pass
+    os.kill(os.getpid(), -code)
+    time.sleep(0.5)
+    os._exit(128 - code)
+os._exit(code)
+`;

@@ -1,0 +1,235 @@
+/**
+ * A program launched over a reconnecting link (real sshd, real /usr/bin/python3 and debugpy): its
+ * stdout and stderr go through the remote output mux (`output-mux.ts`) into one framed file, one
+ * `tail -F` and the de-framer (`output-frames.ts`), so the console gets them in the order written,
+ * across an SSH drop too; the exit status is the program's, and terminate leaves nothing behind.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
+import { launchUnderDebugpy, type RemoteDebuggee } from '../../../src-main/ssh/remote-launch.js';
+import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { RawDapClient } from '../ssh/raw-dap-client.js';
+import { connectTo, policyIn, tempDir } from '../ssh/ssh-test-kit.js';
+
+const execFileAsync = promisify(execFile);
+const PYTHON = '/usr/bin/python3';
+const INTERLEAVE = resolve('test/fixtures/programs/interleave.py');
+const BLOB = resolve('test/fixtures/programs/blob_then_stderr.py');
+
+type Line = [category: 'stdout' | 'stderr', text: string];
+
+/** `interleave.py`'s lines: `out N` on stdout for even N, `err N` on stderr for odd N. */
+function expectedLines(count: number): Line[] {
+  return Array.from({ length: count }, (_, n): Line =>
+    n % 2 === 0 ? ['stdout', `out ${n}`] : ['stderr', `err ${n}`],
+  );
+}
+
+/** The debuggee's output as whole lines with their stream, in the order delivered (live array). */
+function collectLines(debuggee: RemoteDebuggee): Line[] {
+  const lines: Line[] = [];
+  const partial = { stdout: '', stderr: '' };
+  debuggee.onOutput((category, text) => {
+    const parts = (partial[category] + text).split('\n');
+    partial[category] = parts.pop() ?? '';
+    for (const part of parts) lines.push([category, part]);
+  });
+  return lines;
+}
+
+/** Pids of the processes in process group `pgid` (none once the group is gone). */
+async function groupPids(pgid: number): Promise<number[]> {
+  try {
+    const { stdout } = await execFileAsync('pgrep', ['-g', String(pgid)]);
+    return stdout.trim().split('\n').map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Pids of debugpy processes (program and adapter) whose command line mentions `port`. */
+async function debugpyPids(port: number): Promise<number[]> {
+  try {
+    const { stdout } = await execFileAsync('pgrep', ['-f', `debugpy.*${port}`]);
+    return stdout.trim().split('\n').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('launch over a reconnecting link: output through the output mux', () => {
+  let sshd: TestSshd;
+  let tmp: { dir: string; remove(): Promise<void> };
+  const debuggees: RemoteDebuggee[] = [];
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    tmp = await tempDir('periscope-mux-');
+    await writeFile(`${tmp.dir}/known_hosts`, `${sshd.knownHostsLine()}\n`);
+  });
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
+  });
+  afterAll(async () => {
+    // Safety net (the "remote" machine is this one): nothing of ours may outlive the tests.
+    for (const debuggee of debuggees) {
+      for (const pid of [
+        ...(await groupPids(debuggee.pid)),
+        ...(await debugpyPids(debuggee.remotePort)),
+      ]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await sshd?.stop();
+    await tmp?.remove();
+  });
+
+  const connect = (): Promise<SshConnection> => connectTo(sshd, policyIn(tmp.dir));
+
+  async function openLink(): Promise<ReconnectingSsh> {
+    const link = await ReconnectingSsh.open(connect, { baseDelayMs: 200, maxDelayMs: 1000 });
+    cleanup.push(() => link.close());
+    return link;
+  }
+
+  async function launch(
+    link: ReconnectingSsh,
+    args: string[],
+    program = INTERLEAVE,
+  ): Promise<RemoteDebuggee> {
+    const debuggee = await launchUnderDebugpy(link.current!, {
+      python: PYTHON,
+      target: { kind: 'file', path: program },
+      args,
+      cwd: tmp.dir,
+      link,
+    });
+    debuggees.push(debuggee);
+    cleanup.push(() => debuggee.terminate());
+    return debuggee;
+  }
+
+  /** Attaches a DAP client through a forward on the link's current connection and lets the program run. */
+  async function run(link: ReconnectingSsh, debuggee: RemoteDebuggee): Promise<void> {
+    const forward = await link.current!.openLocalForward('127.0.0.1', debuggee.remotePort);
+    cleanup.push(() => forward.close());
+    const dap = await RawDapClient.connect(forward.localPort);
+    cleanup.push(() => Promise.resolve(dap.close()));
+    await dap.response(
+      dap.send('initialize', { adapterID: 'periscope-test', clientID: 'periscope' }),
+    );
+    dap.send('attach', { justMyCode: false });
+    await dap.event('initialized');
+    expect((await dap.response(dap.send('configurationDone'))).success).toBe(true);
+  }
+
+  it('delivers stdout and stderr lines in the order the program wrote them', async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, ['200', '0.002', '0']);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await debuggee.ended;
+    expect(lines).toEqual(expectedLines(200));
+    expect(await debuggee.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('puts a stderr line written after a 2 MiB stdout write after all of it', async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, [String(2 * 1024 * 1024)], BLOB);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await debuggee.ended;
+    const blobLines = Math.floor((2 * 1024 * 1024) / 100);
+    expect(lines).toHaveLength(blobLines + 3);
+    expect(lines[0]).toEqual(['stdout', 'before blob']);
+    expect(lines.findIndex(([category]) => category === 'stderr')).toBe(blobLines + 1);
+    expect(lines.slice(-2)).toEqual([
+      ['stderr', 'after blob'],
+      ['stdout', 'the end'],
+    ]);
+  });
+
+  it("reports the program's exit code", async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, ['6', '0.002', '3']);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    expect(await debuggee.exit).toEqual({ code: 3, signal: null });
+    await debuggee.ended;
+    expect(lines).toEqual(expectedLines(6));
+  });
+
+  it('keeps the program running across an sshd restart that drops the session, output in order', async () => {
+    const link = await openLink();
+    // 40 ms apart: reconnecting (key exchange, sshd start-up) loads this shared 2-core machine, and
+    // a mux kept off the CPU for longer than the gap would see both pipes ready at once.
+    const debuggee = await launch(link, ['200', '0.04', '0']);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await until(() => lines.length >= 40);
+    await sshd.restart({ dropSessions: true });
+    const atDrop = lines.length;
+    await until(() => link.state.state === 'reconnecting');
+    await until(() => link.state.state === 'up');
+    await until(() => lines.length > atDrop + 20);
+    expect((await link.current!.run(`kill -0 ${debuggee.pid}`)).code).toBe(0);
+    await debuggee.ended;
+    expect(atDrop).toBeLessThan(180);
+    expect(lines).toEqual(expectedLines(200));
+  });
+
+  it('terminate kills the mux, the program and debugpy (nothing left in the group)', async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, ['100000', '0.01', '0']);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await until(() => lines.length >= 10);
+    // The announced pid is the mux: the group leader, parent of Python.
+    const { stdout: children } = await execFileAsync('pgrep', ['-P', String(debuggee.pid)]);
+    const python = Number(children.trim().split('\n')[0]);
+    const { stdout: pgid } = await execFileAsync('ps', ['-o', 'pgid=', '-p', String(python)]);
+    expect(Number(pgid.trim())).toBe(debuggee.pid);
+    expect((await debugpyPids(debuggee.remotePort)).length).toBeGreaterThanOrEqual(2);
+
+    await debuggee.terminate();
+    expect(await debuggee.exit).toEqual({ code: null, signal: 'SIGTERM' });
+    await debuggee.ended;
+    expect(await groupPids(debuggee.pid)).toEqual([]);
+    expect(await debugpyPids(debuggee.remotePort)).toEqual([]);
+  });
+
+  it('SIGTERM to the mux alone ends the program too', async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, ['100000', '0.01', '0']);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await until(() => lines.length >= 10);
+    process.kill(debuggee.pid, 'SIGTERM'); // the pid only, not the group
+    expect(await debuggee.exit).toEqual({ code: null, signal: 'SIGTERM' });
+    await debuggee.ended;
+    await until(async () => (await groupPids(debuggee.pid)).length === 0, 5000);
+    // The output up to the end is whole (order is the first test's business).
+    const byNumber = (line: Line): number => Number(line[1].split(' ')[1]);
+    expect([...lines].sort((a, b) => byNumber(a) - byNumber(b))).toEqual(
+      expectedLines(lines.length),
+    );
+  });
+});
