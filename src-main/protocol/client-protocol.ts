@@ -280,6 +280,18 @@ export interface AppMethods {
 
 export type AppMethod = keyof AppMethods;
 
+/** A host key recorded in a known_hosts file, as ssh(1) names it when warning about it. */
+export interface RecordedHostKeyInfo {
+  /** e.g. `ssh-rsa`. */
+  keyType: string;
+  /** OpenSSH form, `SHA256:<base64 without padding>`. */
+  fingerprint: string;
+  /** The known_hosts file holding it. */
+  file: string;
+  /** 1-based line number in `file`. */
+  line: number;
+}
+
 /** App events: name → body. */
 export interface AppEvents {
   /** The session list changed (created, state change, ended). */
@@ -307,6 +319,12 @@ export interface AppEvents {
     port: number;
     keyType: string;
     fingerprint: string;
+    /**
+     * Present (non-empty) when keys of OTHER types are already recorded for this host (OpenSSH:
+     * "but keys of different type are already known for this host"): the server now shows a
+     * type we hold no record of, which may be a man-in-the-middle. Absent on a first visit.
+     */
+    otherKnownKeys?: RecordedHostKeyInfo[];
   };
   /**
    * SSH authentication needs a secret: a password, a key's passphrase, or the server's

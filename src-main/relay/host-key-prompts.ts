@@ -1,7 +1,8 @@
 /**
  * Host-key questions put to the user: when an SSH server presents a key that is in no known_hosts
  * file, the relay asks the client that started the connection (app event `hostKey.prompt`) and
- * waits for its `hostKey.answer`. No answer (client gone, or {@link HOST_KEY_PROMPT_TIMEOUT_MS}
+ * waits for its `hostKey.answer`. When the host is known by keys of other types, the question
+ * carries them (`otherKnownKeys`) so the client can warn as ssh(1) does. No answer (client gone, or {@link HOST_KEY_PROMPT_TIMEOUT_MS}
  * elapsed) counts as "no": an unverified key is never trusted by default.
  */
 import { randomUUID } from 'node:crypto';

@@ -2,7 +2,9 @@
  * Host key verification for one SSH connection, as ssh(1) does with `StrictHostKeyChecking ask`:
  * a key recorded in known_hosts is accepted; an unknown key is shown to the user (SHA-256
  * fingerprint) and, if accepted, appended to our own trusted hosts file; a changed or revoked key
- * is refused without asking.
+ * is refused without asking. A key of a type not recorded for a host that has keys of other types
+ * is asked about too, with those keys in the question (OpenSSH: "but keys of different type are
+ * already known for this host") so the user is warned of a possible man-in-the-middle.
  */
 import type { HostVerifier, ServerHostKeyAlgorithm } from 'ssh2';
 import type { Logger } from '../log/logger.js';
@@ -14,6 +16,7 @@ import {
   knownKeyTypes,
   loadKnownHosts,
   verdictFor,
+  type RecordedHostKey,
 } from './known-hosts.js';
 import { SshError, errorMessage } from './ssh-error.js';
 
@@ -25,6 +28,11 @@ export interface HostKeyQuestion {
   keyType: string;
   /** OpenSSH form, `SHA256:<base64 without padding>`. */
   fingerprint: string;
+  /**
+   * Present (non-empty) when the host is known by keys of OTHER types: the first recorded key of
+   * each type, with file and line. Absent for a host seen for the first time.
+   */
+  otherKnownKeys?: RecordedHostKey[];
 }
 
 /** Where host keys are looked up and how unknown ones are decided. */
@@ -127,18 +135,30 @@ export function bindHostVerifier(
           `the host key for ${name} (${fingerprint}) is marked @revoked in ${verdict.file} line ${verdict.line}; refusing to connect`,
         );
         return false;
-      case 'unknown': {
+      case 'unknown':
+      case 'other-types-known': {
+        const otherKnownKeys = verdict.status === 'other-types-known' ? verdict.knownKeys : [];
+        const question: HostKeyQuestion = { host, port, keyType, fingerprint };
+        if (otherKnownKeys.length > 0) {
+          question.otherKnownKeys = otherKnownKeys;
+          hooks.logger.warn('host offers a key of a type not recorded for it', {
+            host: name,
+            keyType,
+            fingerprint,
+            knownTypes: otherKnownKeys.map((key) => key.keyType),
+          });
+        }
         hooks.onAskStart();
         let accepted: boolean;
         try {
-          accepted = await policy.askUser({ host, port, keyType, fingerprint });
+          accepted = await policy.askUser(question);
         } finally {
           hooks.onAskEnd();
         }
         if (!accepted) {
           refused = new SshError(
             'host-key-rejected',
-            `the host key of ${name} (${keyType} ${fingerprint}) was not accepted`,
+            `the host key of ${name} (${keyType} ${fingerprint}) was not accepted${otherKeysNote(otherKnownKeys)}`,
           );
           return false;
         }
@@ -169,6 +189,13 @@ export function bindHostVerifier(
     );
   };
   return { verifier, refusal: () => refused };
+}
+
+/** `; keys of other types are recorded for it: ssh-rsa in <file> line 3` (empty when none). */
+function otherKeysNote(keys: readonly RecordedHostKey[]): string {
+  if (keys.length === 0) return '';
+  const where = keys.map((key) => `${key.keyType} in ${key.file} line ${key.line}`).join(', ');
+  return `; keys of other types are recorded for it: ${where}`;
 }
 
 function safeVerify(verify: (valid: boolean) => void, ok: boolean): void {

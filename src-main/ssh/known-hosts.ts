@@ -5,7 +5,7 @@
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hostFieldMatches, isHashedHostField, knownHostsName } from './host-pattern.js';
-import { keyTypeOf } from './key-blob.js';
+import { fingerprintSha256, keyTypeOf } from './key-blob.js';
 
 export { fingerprintSha256, keyTypeOf } from './key-blob.js';
 export { knownHostsName } from './host-pattern.js';
@@ -24,12 +24,31 @@ export interface KnownHostsEntry {
   keyBlob: Buffer;
 }
 
+/** A key recorded for a host, as ssh(1) names it: type, fingerprint, and where it is written. */
+export interface RecordedHostKey {
+  /** e.g. `ssh-rsa`. */
+  keyType: string;
+  /** OpenSSH form, `SHA256:<base64 without padding>`. */
+  fingerprint: string;
+  /** The known_hosts file holding it (empty when parsed from a string). */
+  file: string;
+  /** 1-based line number in `file`. */
+  line: number;
+}
+
 /** The outcome of checking a server's host key against known_hosts files. */
 export type HostKeyVerdict =
   /** An entry for this host has exactly this key. */
   | { status: 'known' }
-  /** No entry for this host has a key of this type (OpenSSH would ask). */
+  /** No ordinary (non-`@revoked`, non-CA) entry for this host: a first visit, OpenSSH asks. */
   | { status: 'unknown' }
+  /**
+   * No entry for this host has a key of this type, but keys of OTHER types are recorded for it:
+   * OpenSSH still asks, warning "keys of different type are already known for this host" (a
+   * server that changed, or a man-in-the-middle presenting a type we hold no record of).
+   * `knownKeys`: the first entry of each recorded type, in file order.
+   */
+  | { status: 'other-types-known'; knownKeys: RecordedHostKey[] }
   /** An entry for this host has a different key of the same type: refuse (possible MITM). */
   | { status: 'changed'; file: string; line: number; knownKeyType: string }
   /** A `@revoked` entry matching this host lists this key: refuse. */
@@ -104,6 +123,28 @@ export async function loadKnownHosts(files: readonly string[]): Promise<KnownHos
   return all;
 }
 
+/** OpenSSH's default `GlobalKnownHostsFile`: the system-wide files, read but never written. */
+export const GLOBAL_KNOWN_HOSTS_FILES: readonly string[] = [
+  '/etc/ssh/ssh_known_hosts',
+  '/etc/ssh/ssh_known_hosts2',
+];
+
+/**
+ * The known_hosts files read by default, in OpenSSH's order: the user's (`UserKnownHostsFile`
+ * default `~/.ssh/known_hosts ~/.ssh/known_hosts2`), then `trustedHostsFile` (Periscope's own,
+ * the only one written to), then the system-wide `globalFiles` (default
+ * {@link GLOBAL_KNOWN_HOSTS_FILES}; tests pass their own). Files that do not exist are listed
+ * anyway: {@link loadKnownHosts} skips them, so one created later is read without a restart.
+ */
+export function defaultKnownHostsFiles(
+  home: string,
+  trustedHostsFile: string,
+  globalFiles: readonly string[] = GLOBAL_KNOWN_HOSTS_FILES,
+): string[] {
+  const user = [path.join(home, '.ssh', 'known_hosts'), path.join(home, '.ssh', 'known_hosts2')];
+  return [...new Set([...user, trustedHostsFile, ...globalFiles])];
+}
+
 /** The entries whose host field matches `host` on `port` (all markers). */
 export function entriesForHost(
   entries: readonly KnownHostsEntry[],
@@ -117,7 +158,8 @@ export function entriesForHost(
 /**
  * Decides about `keyBlob` offered by `host:port`, as OpenSSH's `check_host_key` does: a matching
  * `@revoked` entry with this key → revoked; an ordinary entry with this key → known; an ordinary
- * entry with another key of the same type → changed (first such line); otherwise unknown.
+ * entry with another key of the same type → changed (first such line); ordinary entries of other
+ * types only → other-types-known (OpenSSH's `show_other_keys`); no ordinary entry → unknown.
  * `@cert-authority` entries are ignored (this client does not use host certificates).
  */
 export function verdictFor(
@@ -142,7 +184,19 @@ export function verdictFor(
       line: changed.line,
       knownKeyType: changed.keyType,
     };
-  return { status: 'unknown' };
+  if (plain.length === 0) return { status: 'unknown' };
+  const firstOfEachType = plain.filter(
+    (entry, index) => plain.findIndex((other) => other.keyType === entry.keyType) === index,
+  );
+  return {
+    status: 'other-types-known',
+    knownKeys: firstOfEachType.map((entry) => ({
+      keyType: entry.keyType,
+      fingerprint: fingerprintSha256(entry.keyBlob),
+      file: entry.file,
+      line: entry.line,
+    })),
+  };
 }
 
 /**

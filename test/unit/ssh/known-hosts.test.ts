@@ -7,6 +7,8 @@ import { hostFieldMatches, wildcardMatches } from '../../../src-main/ssh/host-pa
 import {
   addKnownHost,
   checkHostKey,
+  defaultKnownHostsFiles,
+  GLOBAL_KNOWN_HOSTS_FILES,
   fingerprintSha256,
   keyTypeOf,
   knownHostsName,
@@ -30,6 +32,8 @@ function keyBlob(type: string, seed: string): Buffer {
 const ED_A = keyBlob('ssh-ed25519', 'a');
 const ED_B = keyBlob('ssh-ed25519', 'b');
 const ECDSA = keyBlob('ecdsa-sha2-nistp256', 'c');
+const ECDSA_D = keyBlob('ecdsa-sha2-nistp256', 'd');
+const RSA = keyBlob('ssh-rsa', 'r');
 const line = (hosts: string, blob: Buffer, marker = ''): string =>
   `${marker ? `${marker} ` : ''}${hosts} ${keyTypeOf(blob)} ${blob.toString('base64')}`;
 
@@ -146,8 +150,75 @@ describe('verdictFor', () => {
     expect(verdictFor(entries, 'hashed', 22, ED_B)).toMatchObject({ status: 'changed', line: 5 });
   });
 
-  it('a key of another type than the recorded one is unknown, as OpenSSH treats it', () => {
-    expect(verdictFor(entries, 'ecdsa-only', 22, ED_A)).toEqual({ status: 'unknown' });
+  it('a key of another type than the recorded one says which types are known, and where', () => {
+    expect(verdictFor(entries, 'ecdsa-only', 22, ED_A)).toEqual({
+      status: 'other-types-known',
+      knownKeys: [
+        {
+          keyType: 'ecdsa-sha2-nistp256',
+          fingerprint: fingerprintSha256(ECDSA),
+          file: 'kh',
+          line: 6,
+        },
+      ],
+    });
+  });
+
+  it('other types known: [host]:port names only that port', () => {
+    expect(verdictFor(entries, 'h', 2222, ECDSA_D)).toEqual({
+      status: 'other-types-known',
+      knownKeys: [
+        { keyType: 'ssh-ed25519', fingerprint: fingerprintSha256(ED_A), file: 'kh', line: 1 },
+      ],
+    });
+    expect(verdictFor(entries, 'h', 22, ECDSA_D)).toEqual({ status: 'unknown' });
+  });
+
+  it('other types known: a hashed entry counts', () => {
+    expect(verdictFor(entries, 'hashed', 22, ECDSA_D)).toMatchObject({
+      status: 'other-types-known',
+      knownKeys: [{ keyType: 'ssh-ed25519', line: 5 }],
+    });
+  });
+
+  it('other types known: @revoked still wins', () => {
+    expect(verdictFor(entries, 'h', 2222, ECDSA)).toEqual({
+      status: 'revoked',
+      file: 'kh',
+      line: 4,
+    });
+  });
+
+  it('other types known: the first line of each type, in order; revoked and CA lines are no record', () => {
+    const many = parseKnownHosts(
+      [
+        line('multi', RSA),
+        line('multi', ED_A),
+        line('multi', keyBlob('ssh-rsa', 'second rsa')),
+        line('only-revoked', ED_A, '@revoked'),
+        line('only-ca', ED_A, '@cert-authority'),
+      ].join('\n'),
+      '/home/u/.ssh/known_hosts',
+    ).entries;
+    expect(verdictFor(many, 'multi', 22, ECDSA)).toEqual({
+      status: 'other-types-known',
+      knownKeys: [
+        {
+          keyType: 'ssh-rsa',
+          fingerprint: fingerprintSha256(RSA),
+          file: '/home/u/.ssh/known_hosts',
+          line: 1,
+        },
+        {
+          keyType: 'ssh-ed25519',
+          fingerprint: fingerprintSha256(ED_A),
+          file: '/home/u/.ssh/known_hosts',
+          line: 2,
+        },
+      ],
+    });
+    expect(verdictFor(many, 'only-revoked', 22, ECDSA)).toEqual({ status: 'unknown' });
+    expect(verdictFor(many, 'only-ca', 22, ECDSA)).toEqual({ status: 'unknown' });
   });
 
   it('revoked wins, and cert-authority lines are not host keys', () => {
@@ -183,6 +254,39 @@ describe('files', () => {
     expect(await checkHostKey([path.join(dir, 'missing')], 'x', 22, ED_B)).toEqual({
       status: 'unknown',
     });
+  });
+
+  it('checkHostKey names the file and line of a key of another type in a second file', async () => {
+    const first = path.join(dir, 'first');
+    const second = path.join(dir, 'second');
+    await writeFile(first, `${line('elsewhere', RSA)}\n`);
+    await writeFile(second, `# system-wide\n${line('[y]:2200', RSA)}\n`);
+    expect(await checkHostKey([first, second], 'y', 2200, ED_A)).toEqual({
+      status: 'other-types-known',
+      knownKeys: [
+        { keyType: 'ssh-rsa', fingerprint: fingerprintSha256(RSA), file: second, line: 2 },
+      ],
+    });
+  });
+
+  it("lists OpenSSH's default files: the user's, ours, then the system-wide ones", () => {
+    expect(GLOBAL_KNOWN_HOSTS_FILES).toEqual([
+      '/etc/ssh/ssh_known_hosts',
+      '/etc/ssh/ssh_known_hosts2',
+    ]);
+    expect(defaultKnownHostsFiles('/home/u', '/data/known_hosts')).toEqual([
+      '/home/u/.ssh/known_hosts',
+      '/home/u/.ssh/known_hosts2',
+      '/data/known_hosts',
+      '/etc/ssh/ssh_known_hosts',
+      '/etc/ssh/ssh_known_hosts2',
+    ]);
+    expect(defaultKnownHostsFiles('/home/u', '/data/known_hosts', ['/x/global'])).toEqual([
+      '/home/u/.ssh/known_hosts',
+      '/home/u/.ssh/known_hosts2',
+      '/data/known_hosts',
+      '/x/global',
+    ]);
   });
 
   it('addKnownHost creates directory and file, appends on a new line, then the key is known', async () => {
