@@ -9,7 +9,7 @@ import type {
   AppEvents,
   RelayMessage,
 } from '../protocol/client-protocol.js';
-import type { SessionClient } from './debug-session.js';
+import type { SessionClient } from './session-clients.js';
 import type { HostKeyAsker } from './host-key-prompts.js';
 import type { ClientTransport } from './client-transport.js';
 

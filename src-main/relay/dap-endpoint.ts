@@ -14,7 +14,8 @@ import { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
 import type { DapEndpointInfo, SessionClientInfo } from '../protocol/client-protocol.js';
 import { validateClientMessage } from './client-message-validation.js';
-import type { DebugSession, SessionClient } from './debug-session.js';
+import type { DebugSession } from './debug-session.js';
+import type { SessionClient } from './session-clients.js';
 import { describeClient } from './session-echo.js';
 
 /** Unsent bytes a DAP client may fall behind by before it is disconnected (8 MiB). */

@@ -1,101 +1,41 @@
 /**
  * One debug session: one tracer (a debugpy adapter or a pydevd that dialled in) shared by any
- * number of clients. The session
+ * number of clients (`session-clients.ts`). The session
  * - routes each client request to the tracer under the tracer connection's own seq numbers and
  *   answers the client that asked with its own `request_seq` (per-client seq mapping), with a cap
- *   on each client's requests in flight and a timeout on each;
+ *   on each client's requests in flight and a timeout on each (`request-forwarding.ts`);
  * - broadcasts the tracer's events to every joined client, in arrival order; program output is
- *   batched and kept in a bounded ring for late joiners (`output-ring.ts`);
+ *   batched and kept in a bounded ring for late joiners (`session-output.ts`);
  * - answers the requests that belong to the relay's own tracer connection (`initialize`, `attach`,
  *   `launch`, `configurationDone`, `disconnect`) itself, so a client can join a running session the
  *   way it would start one (`late-join.ts`);
- * - keeps breakpoints, watch expressions and the stopped state as shared session state, and tells
- *   the other clients what one client changed or typed in the console (`session-echo.ts`);
- * - tracks the session state (starting / running / stopped / ended) for the Sessions list.
+ * - keeps breakpoints, watch expressions and the stopped state as shared session state
+ *   (`shared-breakpoints.ts`, `program-state.ts`), and tells the other clients what one client
+ *   changed or typed in the console (`session-echo.ts`);
+ * - tracks the session state (starting / running / stopped / ended) for the Sessions list, and
+ *   ends with the program's exit status when the tracer is gone (`session-lifecycle.ts`).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
 import type {
   AppEventName,
   AppEvents,
   DapEndpointInfo,
   SessionCatchUp,
-  SessionClientInfo,
   SessionInfo,
-  SessionState,
 } from '../protocol/client-protocol.js';
-import { answerLocally, RELAY_ANSWERED, type LocalAnswer } from './late-join.js';
-import { StopCache } from './stop-cache.js';
-import { OutputBatcher, OutputRing, type OutputCategory, type OutputChunk } from './output-ring.js';
+import { answerLocally, RELAY_ANSWERED } from './late-join.js';
+import type { OutputCategory } from './output-ring.js';
+import { ProgramState, type ProgramChange } from './program-state.js';
+import { replyTo, RequestForwarding } from './request-forwarding.js';
+import { SessionClients, type SessionClient } from './session-clients.js';
 import { describeClient, echoEvaluation, shareBreakpointChange } from './session-echo.js';
+import { SessionOutput } from './session-output.js';
+import { SessionLifecycle } from './session-lifecycle.js';
 import { SharedBreakpoints } from './shared-breakpoints.js';
+import type { TracerLink } from './tracer-link.js';
 
-/** A joined client as the session sees it. The relay's client handle implements it. */
-export interface SessionClient {
-  /** Relay-unique client id, for logs. */
-  readonly id: string;
-  /** Who it is for people (`Browser 2`, `Visual Studio Code (127.0.0.1:50112)`). */
-  readonly name: string;
-  /** `app`: speaks the client protocol; `dap`: a plain DAP client on the DAP endpoint. */
-  readonly kind: 'app' | 'dap';
-  /** Delivers a DAP response or event of session `sessionId` to this client. */
-  sendDap(sessionId: string, message: DebugProtocol.Response | DebugProtocol.Event): void;
-  /** Delivers an app event (e.g. the program's output) to this client (ignored by DAP clients). */
-  sendEvent<E extends AppEventName>(event: E, body: AppEvents[E]): void;
-}
-
-/** The tracer side of a session: the DAP connection and whatever keeps it alive. */
-export interface TracerLink {
-  readonly connection: DapConnection;
-  /** Settles when the debugged program's process has exited, when the link can tell. */
-  readonly programExit?: Promise<ProgramExit>;
-  /**
-   * Ends the tracer side for good: for a launch, terminates the remote program and closes the
-   * forward and the SSH connection; for a dialled-in tracer, closes its socket. Idempotent; never
-   * rejects.
-   */
-  dispose(): Promise<void>;
-  /**
-   * Detach: lets go of the program without ending it (closes the DAP connection and the forward;
-   * a launch keeps its SSH connection, which carries the program's output, until the program
-   * exits). A later {@link dispose} no longer terminates the program. Absent: detach disposes.
-   */
-  release?(): void;
-  /**
-   * True while the link is re-establishing its transport (SSH reconnect): a DAP connection that
-   * closes then does not end the session; the relay re-attaches and calls
-   * {@link DebugSession.replaceTracer}, or ends the session if that fails.
-   */
-  reconnecting?(): boolean;
-}
-
-/** How a program's process ended (SSH exit-status / exit-signal). */
-export interface ProgramExit {
-  code: number | null;
-  signal: string | null;
-}
-
-/** How long to wait for the program's exit status once the debugger says it is over, in ms. */
-const EXIT_STATUS_WAIT_MS = 3000;
-
-/** Requests after whose success the program runs again (DAP "continued" semantics). */
-const RESUMING = new Set([
-  'continue',
-  'next',
-  'stepIn',
-  'stepOut',
-  'stepBack',
-  'reverseContinue',
-  'goto',
-]);
-
-/** How long a forwarded client request may wait for the tracer, in ms. */
-export const CLIENT_REQUEST_TIMEOUT_MS = 30_000;
-/** Default most requests one client may have in flight on one session. */
-export const MAX_PENDING_PER_CLIENT = 64;
-
-/** Limits of a session (all optional; defaults above and in `output-ring.ts`). */
+/** Limits of a session (all optional; defaults in `request-forwarding.ts` and `output-ring.ts`). */
 export interface SessionLimits {
   /** Timeout of each forwarded request, in ms. */
   requestTimeoutMs?: number;
@@ -126,35 +66,18 @@ export class DebugSession {
   capabilities: DebugProtocol.Capabilities = {};
   /** Describes the session's open DAP endpoint; set by the relay while one is open. */
   dapEndpoint: (() => DapEndpointInfo) | undefined;
-  private readonly clients = new Set<SessionClient>();
-  private readonly pending = new Map<SessionClient, number>();
+  private readonly clients: SessionClients;
+  private readonly requests: RequestForwarding;
   private readonly tracer: TracerLink;
   private readonly logger: Logger;
   private readonly onChange: (session: DebugSession) => void;
   private baseInfo: Omit<SessionInfo, 'state' | 'endReason' | 'clients' | 'dapEndpoint'>;
-  private readonly limits: Required<
-    Pick<SessionLimits, 'requestTimeoutMs' | 'maxPendingPerClient'>
-  >;
-  private state: SessionState = 'starting';
-  private endReason: string | undefined;
-  private exitCode: number | undefined;
+  private readonly lifecycle: SessionLifecycle;
   private readonly sharedBreakpoints = new SharedBreakpoints();
   private watchExpressions: string[] = [];
-  private stoppedBody: DebugProtocol.StoppedEvent['body'] | undefined;
-  /** Threads as last seen (a `threads` response, then `thread` events), by id. */
-  private readonly threads = new Map<number, DebugProtocol.Thread>();
-  private readonly ring: OutputRing;
-  private readonly batcher: OutputBatcher;
-  /** Read-only answers after a stop, prefetched and shared by the clients (`stop-cache.ts`). */
-  private readonly stopCache: StopCache;
-  /** When the last client left (ms since the epoch), or creation; undefined while clients exist. */
-  private idleSinceMs: number | undefined = Date.now();
-  private everJoined = false;
+  private readonly program = new ProgramState();
+  private readonly output: SessionOutput;
   private readonly unsubscribe: (() => void)[] = [];
-  private terminatedBroadcast = false;
-  /** A detach is under way: the tracer's `terminated` must not end the program. */
-  private detaching = false;
-  private finishing: Promise<void> | undefined;
 
   constructor(options: DebugSessionOptions) {
     this.baseInfo = options.info;
@@ -163,20 +86,18 @@ export class DebugSession {
     this.logger = options.logger;
     this.onChange = options.onChange;
     const limits = options.limits ?? {};
-    this.limits = {
-      requestTimeoutMs: limits.requestTimeoutMs ?? CLIENT_REQUEST_TIMEOUT_MS,
-      maxPendingPerClient: limits.maxPendingPerClient ?? MAX_PENDING_PER_CLIENT,
-    };
-    this.ring = new OutputRing(limits.outputRingChars);
-    this.stopCache = new StopCache((command, args) =>
-      this.tracer.connection.sendRequest(command, args, {
-        timeoutMs: this.limits.requestTimeoutMs,
-      }),
-    );
-    this.batcher = new OutputBatcher({
-      deliver: (chunks) => this.deliverOutput(chunks, this.clients),
-      ...(limits.outputBatchMs !== undefined ? { intervalMs: limits.outputBatchMs } : {}),
-      ...(limits.outputBatchChars !== undefined ? { maxBatchChars: limits.outputBatchChars } : {}),
+    this.clients = new SessionClients(this.id, this.logger);
+    this.requests = new RequestForwarding(this.tracer, limits);
+    this.output = new SessionOutput(this.id, this.clients, limits);
+    this.lifecycle = new SessionLifecycle(this.id, this.tracer, this.logger, {
+      closeOutput: () => this.output.close(),
+      ended: () => {
+        this.program.stopped = undefined;
+        for (const off of this.unsubscribe) off();
+      },
+      broadcast: (event) => this.clients.sendDap(event),
+      changed: () => this.onChange(this),
+      exitCode: () => this.program.exitCode,
     });
     this.watchTracer();
   }
@@ -184,12 +105,7 @@ export class DebugSession {
   private watchTracer(): void {
     const connection = this.tracer.connection;
     this.unsubscribe.push(connection.onEvent((event) => this.onTracerEvent(event)));
-    connection.onClose((reason) => {
-      if (connection !== this.tracer.connection || this.tracer.reconnecting?.()) return;
-      void this.finish(
-        this.terminatedBroadcast ? 'the program ended' : `debugger connection closed: ${reason}`,
-      );
-    });
+    this.lifecycle.watchClose(connection);
   }
 
   /**
@@ -201,45 +117,45 @@ export class DebugSession {
     if (this.isEnded) return;
     this.watchTracer();
     this.capabilities = capabilities;
-    this.stoppedBody = undefined;
-    this.broadcast({
+    this.program.stopped = undefined;
+    this.clients.sendDap({
       seq: 0,
       type: 'event',
       event: 'continued',
       body: { threadId: 0, allThreadsContinued: true },
     });
-    this.state = 'running';
-    this.onChange(this);
+    this.lifecycle.reattached();
   }
 
   /** The session as listed to clients. */
   get info(): SessionInfo {
     return {
       ...this.baseInfo,
-      state: this.state,
-      ...(this.endReason ? { endReason: this.endReason } : {}),
-      clients: this.clientInfos(),
+      state: this.lifecycle.state,
+      ...(this.lifecycle.endReason ? { endReason: this.lifecycle.endReason } : {}),
+      clients: this.clients.infos(),
       ...(this.dapEndpoint ? { dapEndpoint: this.dapEndpoint() } : {}),
     };
   }
 
+  /** True once the session has ended (for good). */
   get isEnded(): boolean {
-    return this.state === 'ended';
+    return this.lifecycle.isEnded;
   }
 
   /** When the session last had no client (ms since the epoch); undefined while it has some. */
   get idleSince(): number | undefined {
-    return this.idleSinceMs;
+    return this.clients.idleSince;
   }
 
   /** True once any client has joined. */
   get hadClient(): boolean {
-    return this.everJoined;
+    return this.clients.hadClient;
   }
 
   /** Characters of output held for late joiners (bounded by the ring). */
   get outputHeld(): number {
-    return this.ring.size;
+    return this.output.held;
   }
 
   /**
@@ -248,7 +164,7 @@ export class DebugSession {
    */
   markAttached(capabilities: DebugProtocol.Capabilities): void {
     this.capabilities = capabilities;
-    if (this.state === 'starting') this.setState('running');
+    if (this.lifecycle.state === 'starting') this.lifecycle.set('running');
   }
 
   /** Remembers breakpoints sent during the handshake so they count as shared state. */
@@ -273,7 +189,7 @@ export class DebugSession {
   setWatches(by: SessionClient, expressions: string[]): void {
     this.watchExpressions = [...expressions];
     const body = { sessionId: this.id, expressions: this.watches, by: describeClient(by) };
-    for (const client of this.clients) client.sendEvent('session.watchesChanged', body);
+    this.clients.sendEvent('session.watchesChanged', body);
   }
 
   /** Updates what the tracer told about its process (pid, program, host). */
@@ -292,22 +208,20 @@ export class DebugSession {
     if (this.clients.has(client)) return;
     // Output queued before the join goes to the clients already there; the joiner gets it from
     // the ring, so nothing arrives twice.
-    this.batcher.flush();
+    this.output.flush();
     this.clients.add(client);
-    this.everJoined = true;
-    this.idleSinceMs = undefined;
-    if (client.kind === 'app') this.replayOutput(client);
+    if (client.kind === 'app') this.output.replayTo(client);
     this.onChange(this);
   }
 
   /** Removes a client. Never stops the program; the last one leaving starts the idle clock. */
   leave(client: SessionClient): void {
-    if (!this.clients.delete(client)) return;
-    this.pending.delete(client);
-    if (this.clients.size === 0) this.idleSinceMs = Date.now();
+    if (!this.clients.remove(client)) return;
+    this.requests.drop(client);
     if (!this.isEnded) this.onChange(this);
   }
 
+  /** True when `client` has joined the session. */
   hasClient(client: SessionClient): boolean {
     return this.clients.has(client);
   }
@@ -321,15 +235,15 @@ export class DebugSession {
     return {
       breakpoints: this.breakpoints,
       watches: this.watches,
-      threads: [...this.threads.values()],
-      ...(this.stoppedBody ? { stopped: this.stoppedBody } : {}),
+      threads: this.program.threads,
+      ...(this.program.stopped ? { stopped: this.program.stopped } : {}),
     };
   }
 
   /** Queues program output for every client (batched) and the late-joiner ring. */
   pushOutput(category: OutputCategory, text: string): void {
     if (this.isEnded) return;
-    this.batcher.push(this.ring.push({ category, text }));
+    this.output.push(category, text);
   }
 
   /**
@@ -338,24 +252,17 @@ export class DebugSession {
    * times out, the session has ended, or the client has too many requests in flight.
    */
   async handleClientRequest(client: SessionClient, request: DebugProtocol.Request): Promise<void> {
-    const answer = (response: LocalAnswer): void =>
-      client.sendDap(this.id, {
-        seq: 0,
-        type: 'response',
-        request_seq: request.seq,
-        command: request.command,
-        ...response,
-      });
+    const answer = replyTo(this.id, client, request);
     if (RELAY_ANSWERED.has(request.command)) {
       const local = answerLocally(request, {
         capabilities: this.capabilities,
-        stopped: this.stoppedBody,
+        stopped: this.program.stopped,
         leave: () => this.leave(client),
       });
       answer(local.response);
       for (const event of local.after) client.sendDap(this.id, event);
       if (request.command === 'configurationDone' && client.kind === 'dap') {
-        this.replayOutput(client);
+        this.output.replayTo(client);
       }
       return;
     }
@@ -369,40 +276,19 @@ export class DebugSession {
     if (this.isEnded || this.tracer.connection.isClosed) {
       answer({
         success: false,
-        message: `The session has ended (${this.endReason ?? 'tracer gone'}).`,
+        message: `The session has ended (${this.lifecycle.endReason ?? 'tracer gone'}).`,
       });
       return;
     }
-    const inFlight = this.pending.get(client) ?? 0;
-    if (inFlight >= this.limits.maxPendingPerClient) {
-      answer({
-        success: false,
-        message: `Too many requests in flight: this client already has ${inFlight} unanswered requests (limit ${this.limits.maxPendingPerClient}). Wait for the tracer's answers.`,
-      });
-      return;
-    }
-    this.pending.set(client, inFlight + 1);
-    try {
-      const response = await (this.stopCache.lookup(request.command, request.arguments) ??
-        this.tracer.connection.sendRequest(request.command, request.arguments, {
-          timeoutMs: this.limits.requestTimeoutMs,
-        }));
-      const { seq: _seq, type: _type, request_seq: _rs, command: _c, ...rest } = response;
-      answer(rest);
+    await this.requests.forward(client, request, answer, (response) => {
       if (response.success) this.afterSuccess(client, request, response);
       if (request.command === 'evaluate') this.echo(client, request, response);
-    } catch (error) {
-      answer({ success: false, message: error instanceof Error ? error.message : String(error) });
-    } finally {
-      const left = (this.pending.get(client) ?? 1) - 1;
-      if (left > 0) this.pending.set(client, left);
-      else this.pending.delete(client);
-    }
+    });
   }
 
   /** Ends the session and the program: tells every client, then tears down the tracer side. */
   async close(reason = 'closed by the user'): Promise<void> {
-    await this.disconnectTracer(true, reason);
+    await this.lifecycle.disconnect(true, reason);
   }
 
   /**
@@ -411,22 +297,12 @@ export class DebugSession {
    * its tracer link can let go of it (`TracerLink.release`).
    */
   async detach(reason = 'detached; the program keeps running'): Promise<void> {
-    await this.disconnectTracer(false, reason);
+    await this.lifecycle.disconnect(false, reason);
   }
 
-  private async disconnectTracer(terminateDebuggee: boolean, reason: string): Promise<void> {
-    if (!terminateDebuggee && this.tracer.release) this.detaching = true;
-    if (!this.isEnded) {
-      const connection = this.tracer.connection;
-      if (!connection.isClosed) {
-        await connection
-          .sendRequest('disconnect', { terminateDebuggee }, { timeoutMs: 2000 })
-          .catch(() => undefined);
-      }
-      this.end(reason);
-    }
-    if (!terminateDebuggee && this.tracer.release) this.tracer.release();
-    else await this.tracer.dispose();
+  /** Sends an app event to every client of the session. */
+  broadcastAppEvent<E extends AppEventName>(event: E, body: AppEvents[E]): void {
+    this.clients.sendEvent(event, body);
   }
 
   private afterSuccess(
@@ -439,17 +315,9 @@ export class DebugSession {
         request.arguments as DebugProtocol.SetBreakpointsArguments,
         response.body as DebugProtocol.SetBreakpointsResponse['body'] | undefined,
       );
-      shareBreakpointChange(this.id, client, this.others(client), change);
+      shareBreakpointChange(this.id, client, this.clients.others(client), change);
     }
-    if (request.command === 'threads') {
-      this.threads.clear();
-      for (const thread of (response as DebugProtocol.ThreadsResponse).body?.threads ?? [])
-        this.threads.set(thread.id, thread);
-    }
-    if (RESUMING.has(request.command)) {
-      this.stoppedBody = undefined;
-      this.setState('running');
-    }
+    this.apply(this.program.onSuccess(request.command, response));
   }
 
   private echo(
@@ -459,174 +327,24 @@ export class DebugSession {
   ): void {
     const args = request.arguments as Partial<DebugProtocol.EvaluateArguments> | undefined;
     if (args?.context !== 'repl' || typeof args.expression !== 'string') return;
-    echoEvaluation(this.id, client, this.others(client), args.expression, response);
-  }
-
-  private others(client: SessionClient): SessionClient[] {
-    return [...this.clients].filter((c) => c !== client);
+    echoEvaluation(this.id, client, this.clients.others(client), args.expression, response);
   }
 
   private onTracerEvent(event: DebugProtocol.Event): void {
-    if (event.event === 'stopped') {
-      this.stopCache.onStopped((event as DebugProtocol.StoppedEvent).body.threadId);
-    } else if (event.event !== 'output') {
-      this.stopCache.clear();
-    }
-    switch (event.event) {
-      case 'stopped':
-        this.stoppedBody = (event as DebugProtocol.StoppedEvent).body;
-        this.setState('stopped');
-        break;
-      case 'continued':
-        this.stoppedBody = undefined;
-        this.setState('running');
-        break;
-      case 'thread': {
-        const { reason, threadId } = (event as DebugProtocol.ThreadEvent).body;
-        if (reason === 'exited') this.threads.delete(threadId);
-        else if (!this.threads.has(threadId))
-          this.threads.set(threadId, { id: threadId, name: `Thread ${threadId}` });
-        break;
-      }
-      case 'exited':
-        this.exitCode = (event as DebugProtocol.ExitedEvent).body.exitCode;
-        break;
-      case 'process': {
-        const body = (event as DebugProtocol.ProcessEvent).body;
-        const named = typeof body.name === 'string' && body.name.length > 0;
-        this.updateInfo({
-          ...(typeof body.systemProcessId === 'number' ? { pid: body.systemProcessId } : {}),
-          ...(named ? { program: body.name } : {}),
-          // A dialled-in program is known by its name once pydevd tells it.
-          ...(named && this.baseInfo.origin === 'connect' ? { target: body.name } : {}),
-        });
-        break;
-      }
-      case 'output': {
-        const body = (event as DebugProtocol.OutputEvent).body;
-        const category = body.category ?? 'console';
-        if (
-          (category === 'stdout' || category === 'stderr') &&
-          body.variablesReference === undefined &&
-          body.group === undefined
-        ) {
-          this.pushOutput(category, body.output);
-          return;
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    this.broadcast(event);
-    // debugpy answers a detach's `disconnect` with `terminated` too; the program runs on.
-    if (event.event === 'terminated' && !this.detaching) {
-      this.terminatedBroadcast = true;
-      // debugpy's adapter stays until its client leaves, and the SSH channel (hence the exit
-      // status) closes only when it has gone: so leave first, then collect the exit status.
-      void this.tracer.connection
-        .sendRequest('disconnect', {}, { timeoutMs: 1000 })
-        .catch(() => undefined)
-        .then(() => this.tracer.connection.close('the program ended'))
-        .then(() => this.finish('the program ended'))
-        .then(() => this.tracer.dispose());
-    }
-  }
-
-  /** Sends an app event to every client of the session. */
-  broadcastAppEvent<E extends AppEventName>(event: E, body: AppEvents[E]): void {
-    for (const client of this.clients) client.sendEvent(event, body);
-  }
-
-  private replayOutput(client: SessionClient): void {
-    const chunks = this.ring.replay();
-    if (chunks.length > 0) this.deliverOutput(chunks, [client]);
-  }
-
-  private deliverOutput(chunks: OutputChunk[], clients: Iterable<SessionClient>): void {
-    for (const client of clients) {
-      for (const { category, text, start, end } of chunks) {
-        if (client.kind === 'app') {
-          const range = start !== undefined && end !== undefined ? { start, end } : {};
-          client.sendEvent('session.output', { sessionId: this.id, category, text, ...range });
-        } else {
-          client.sendDap(this.id, {
-            seq: 0,
-            type: 'event',
-            event: 'output',
-            body: { category, output: text },
-          });
-        }
-      }
-    }
-  }
-
-  private broadcast(event: DebugProtocol.Event): void {
-    for (const client of this.clients) {
-      try {
-        client.sendDap(this.id, event);
-      } catch (error) {
-        this.logger.warn('could not deliver an event to a client', {
-          client: client.id,
-          error: String(error),
-        });
-      }
-    }
-  }
-
-  /**
-   * Ends the session once the debugger is gone, with the program's exit status when it comes
-   * soon (debugpy's `exited` event, else the SSH exit status), otherwise with `fallback`.
-   */
-  private finish(fallback: string): Promise<void> {
-    this.finishing ??= this.waitForExitThenEnd(fallback);
-    return this.finishing;
-  }
-
-  private async waitForExitThenEnd(fallback: string): Promise<void> {
-    if (this.isEnded) return;
-    let reason = this.exitCode === undefined ? undefined : `exit code ${this.exitCode}`;
-    if (reason === undefined && this.tracer.programExit) {
-      const exit = await Promise.race([
-        this.tracer.programExit,
-        new Promise<undefined>((r) => setTimeout(() => r(undefined), EXIT_STATUS_WAIT_MS).unref()),
-      ]);
-      if (exit)
-        reason =
-          exit.code !== null ? `exit code ${exit.code}` : `killed by signal ${exit.signal ?? '?'}`;
-    }
-    // The connection may have closed just before the link said it was reconnecting.
-    if (reason === undefined && this.tracer.reconnecting?.()) {
-      this.finishing = undefined;
+    this.requests.onTracerEvent(event);
+    const change = this.program.onEvent(event, this.baseInfo.origin);
+    if (change.output) {
+      this.pushOutput(change.output.category, change.output.text);
       return;
     }
-    this.end(reason ?? fallback);
+    this.apply(change);
+    this.clients.sendDap(event);
+    if (event.event === 'terminated') this.lifecycle.terminated();
   }
 
-  private end(reason: string): void {
-    if (this.isEnded) return;
-    this.batcher.flush();
-    this.batcher.dispose();
-    this.endReason = reason;
-    this.state = 'ended';
-    this.stoppedBody = undefined;
-    for (const off of this.unsubscribe) off();
-    this.logger.info('session ended', { session: this.id, reason });
-    // Clients still learn that the session is over when the tracer vanished without `terminated`.
-    if (!this.terminatedBroadcast) {
-      this.terminatedBroadcast = true;
-      this.broadcast({ seq: 0, type: 'event', event: 'terminated', body: {} });
-    }
-    this.onChange(this);
-  }
-
-  private setState(state: SessionState): void {
-    if (this.isEnded || this.state === state) return;
-    this.state = state;
-    this.onChange(this);
-  }
-
-  private clientInfos(): SessionClientInfo[] {
-    return [...this.clients].map(describeClient);
+  /** Applies what the program state read from an event or response (process info, then state). */
+  private apply(change: ProgramChange): void {
+    if (change.info) this.updateInfo(change.info);
+    if (change.state) this.lifecycle.set(change.state);
   }
 }

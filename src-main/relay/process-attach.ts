@@ -20,7 +20,7 @@ import type { SshConnection } from '../ssh/ssh-connection.js';
 import { shellJoin } from '../ssh/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
-import type { TracerLink } from './debug-session.js';
+import type { TracerLink } from './tracer-link.js';
 import { connectProfileKeepingUp } from './profile-connect.js';
 import type { StartedTracer, TracerStarter } from './remote-tracer.js';
 

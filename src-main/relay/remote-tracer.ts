@@ -19,7 +19,7 @@ import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
-import type { TracerLink } from './debug-session.js';
+import type { TracerLink } from './tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** A started tracer, as the relay uses it. */

@@ -7,7 +7,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describeErrorResponse } from '../dap/dap-errors.js';
 import type { SessionClientInfo } from '../protocol/client-protocol.js';
-import type { SessionClient } from './debug-session.js';
+import type { SessionClient } from './session-clients.js';
 import type { BreakpointChange } from './shared-breakpoints.js';
 
 /** A client as other clients see it. */

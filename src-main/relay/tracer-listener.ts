@@ -13,7 +13,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
-import type { TracerLink } from './debug-session.js';
+import type { TracerLink } from './tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** Default most tracers connected at once. */

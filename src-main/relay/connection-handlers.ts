@@ -1,0 +1,52 @@
+/**
+ * App requests about connecting to a profile's machine for a client (`client-connections.ts`):
+ * the pre-flight check before a launch (`preflight.ts`), the Python processes one could attach to
+ * (`process-attach.ts`), and the client's answers to the host key and password questions a
+ * connection asked it.
+ */
+import { RelayError } from './app-errors.js';
+import { requireProfile, type AppHandlers, type RelayParts } from './app-handlers.js';
+import { runPreflight } from './preflight.js';
+import { listPythonProcesses } from './process-attach.js';
+
+/** The connection methods. */
+type ConnectionMethod = 'session.preflight' | 'processes.list' | 'hostKey.answer' | 'secret.answer';
+
+/** Handlers of the connection methods. */
+export function connectionHandlers({
+  profileStore,
+  connections,
+}: RelayParts): AppHandlers<ConnectionMethod> {
+  return {
+    'session.preflight': (client, params) => {
+      const profile = requireProfile(profileStore, params.profileId);
+      return runPreflight(profile, params, () => connections.connect(client, profile));
+    },
+    'processes.list': async (client, { profileId }) => {
+      const connection = await connections.connect(client, requireProfile(profileStore, profileId));
+      try {
+        return { processes: await listPythonProcesses(connection) };
+      } finally {
+        await connection.close().catch(() => undefined);
+      }
+    },
+    'hostKey.answer': (client, { promptId, accept }) => {
+      if (!connections.answerHostKey(client, promptId, accept)) {
+        throw new RelayError(
+          'not-found',
+          'That host key question is no longer open (it expired or was answered).',
+        );
+      }
+      return Promise.resolve({});
+    },
+    'secret.answer': (client, { promptId, answers, remember }) => {
+      if (!connections.answerSecret(client, promptId, answers, remember ?? false)) {
+        throw new RelayError(
+          'not-found',
+          'That password question is no longer open (it expired or was answered).',
+        );
+      }
+      return Promise.resolve({});
+    },
+  };
+}

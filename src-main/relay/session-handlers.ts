@@ -1,0 +1,104 @@
+/**
+ * App requests about debug sessions: list them, start one (`session.launch`, `session.attach`:
+ * `session-starter.ts`), join one (the joiner gets what it needs to catch up), leave it running
+ * (`session.detach`) or stop it (`session.close`), open its DAP endpoint, share watch
+ * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
+ */
+import type { DebugSession } from './debug-session.js';
+import { RelayError } from './app-errors.js';
+import { requireProfile, type AppHandlers, type RelayParts } from './app-handlers.js';
+import { toRemotePath } from './path-mapping.js';
+import { attachStarter } from './process-attach.js';
+import { readSource } from './source-reader.js';
+
+/** The session methods. */
+type SessionMethod =
+  | 'sessions.list'
+  | 'session.launch'
+  | 'session.attach'
+  | 'session.join'
+  | 'session.detach'
+  | 'session.close'
+  | 'session.dapEndpoint.open'
+  | 'session.dapEndpoint.close'
+  | 'session.watches.set'
+  | 'source.read';
+
+/** Handlers of the session methods. */
+export function sessionHandlers({
+  profileStore,
+  sessions,
+  starter,
+  endpoints,
+}: RelayParts): AppHandlers<SessionMethod> {
+  const session = (id: string): DebugSession => sessions.require(id).session;
+  return {
+    'sessions.list': () => Promise.resolve({ sessions: sessions.list() }),
+    'session.launch': (client, params) =>
+      starter.launch(client, requireProfile(profileStore, params.profileId), params),
+    'session.attach': (client, { to, ...rest }) =>
+      starter.launch(
+        client,
+        requireProfile(profileStore, rest.profileId),
+        { ...rest, target: { kind: 'file', path: '' }, args: [], cwd: '' },
+        {
+          start: attachStarter(to),
+          label: to.kind === 'pid' ? `process ${to.pid}` : `debugpy on port ${to.port}`,
+        },
+      ),
+    'session.join': (client, { sessionId }) => {
+      const joined = session(sessionId);
+      joined.join(client);
+      return Promise.resolve({
+        session: joined.info,
+        capabilities: joined.capabilities,
+        ...joined.catchUp(),
+      });
+    },
+    'session.detach': async (_client, { sessionId }) => {
+      await session(sessionId).detach();
+      return {};
+    },
+    'session.close': async (_client, { sessionId }) => {
+      const closing = session(sessionId);
+      // Stopping an attach session leaves the program running, as VS Code's Disconnect does for
+      // attach configurations: Periscope did not start it, so it does not end it.
+      if (closing.info.origin === 'attach') {
+        await closing.detach('disconnected; the program keeps running');
+      } else {
+        await closing.close();
+      }
+      return {};
+    },
+    'session.dapEndpoint.open': async (_client, { sessionId }) => {
+      const opening = session(sessionId);
+      if (opening.isEnded) throw new RelayError('session-ended', 'That session has ended.');
+      return { endpoint: await endpoints.open(opening) };
+    },
+    'session.dapEndpoint.close': async (_client, { sessionId }) => {
+      await endpoints.close(session(sessionId));
+      return {};
+    },
+    'session.watches.set': (client, { sessionId, expressions }) => {
+      const watched = session(sessionId);
+      if (!watched.hasClient(client))
+        throw new RelayError(
+          'not-found',
+          `Join session "${sessionId}" before changing its watches.`,
+        );
+      watched.setWatches(client, expressions);
+      return Promise.resolve({});
+    },
+    'source.read': async (_client, { path, sessionId }) => {
+      const entry = sessionId === undefined ? undefined : sessions.require(sessionId);
+      // A laptop path without a laptop copy is read at its mapped remote path (pathMappings).
+      const mappings =
+        entry && (profileStore.get(entry.session.info.profileId)?.pathMappings ?? []);
+      const readRemote =
+        entry &&
+        ((p: string, max: number) => entry.tracer.readFile(toRemotePath(p, mappings ?? []), max));
+      const source = await readSource(path, readRemote);
+      return { path, ...source };
+    },
+  };
+}

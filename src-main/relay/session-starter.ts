@@ -1,0 +1,187 @@
+/**
+ * How a session comes to be (its `origin`):
+ * - `launch`: the program is started under debugpy over SSH (`remote-tracer.ts`), the client that
+ *   asked joins, and the relay does the DAP attach handshake (`attach-handshake.ts`) with the
+ *   launch's breakpoints; the session then survives SSH drops (`session-reconnect.ts`);
+ * - `attach`: the same, to a program already running on the machine (`process-attach.ts`);
+ * - `connect`: a tracer dialled the tracer port (`debugpy.connect`); the session is listed at once
+ *   (`starting`) and attached within the attach timeout (`tracer-attach.ts`).
+ * A session is in the relay's table (and the Sessions list) from before its handshake, so an
+ * event right after `configurationDone` is not lost.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Logger } from '../log/logger.js';
+import type { ProfileStore } from '../profiles/profile-store.js';
+import type { LaunchParams, SessionInfo } from '../protocol/client-protocol.js';
+import type { Profile } from '../protocol/profile.js';
+import { attachToDebugpy } from './attach-handshake.js';
+import type { ClientConnections } from './client-connections.js';
+import type { ClientHandle } from './client-handle.js';
+import { DebugSession, type DebugSessionOptions } from './debug-session.js';
+import type { RelayLimits } from './relay-limits.js';
+import type { StartedTracer, TracerStarter } from './remote-tracer.js';
+import { keepSessionAttached } from './session-reconnect.js';
+import type { SessionTable } from './session-table.js';
+import { attachDialledTracer } from './tracer-attach.js';
+import type { DialledTracer } from './tracer-listener.js';
+
+/** Options of {@link SessionStarter}. */
+export interface SessionStarterOptions {
+  profileStore: Pick<ProfileStore, 'get'>;
+  /** Where new sessions are added. */
+  sessions: SessionTable;
+  /** Connects for the client that launches (host keys and secrets are asked of it). */
+  connections: ClientConnections;
+  /** Starts a launched tracer (SSH launch in the app, a fake in some tests). */
+  startTracer: TracerStarter;
+  limits: RelayLimits;
+  /** The relay's logger; each session logs under a child named by its id. */
+  logger: Logger;
+  /** Called whenever a session or its info changes. */
+  onChange: () => void;
+  /** True once the relay is shutting down: tracers that dial in then are let go. */
+  isClosed: () => boolean;
+}
+
+/** A running program to attach to instead of launching one (`session.attach`). */
+export interface AttachTo {
+  /** Starts the tracer: connects, injects or finds debugpy, forwards. */
+  start: TracerStarter;
+  /** The session's target as listed, e.g. `process 1234`. */
+  label: string;
+}
+
+/** See the module comment. */
+export class SessionStarter {
+  constructor(private readonly options: SessionStarterOptions) {}
+
+  /**
+   * Launches `params` on `profile`'s machine (or, with `attach`, attaches to a running program),
+   * asking `client` about host keys and secrets; `client` joins the session. Rejects with the
+   * SSH, launch or handshake error; a session that failed its handshake is ended with the reason.
+   */
+  async launch(
+    client: ClientHandle,
+    profile: Profile,
+    params: LaunchParams,
+    attach?: AttachTo,
+  ): Promise<{ session: SessionInfo }> {
+    const id = this.options.sessions.newId();
+    const log = this.options.logger.child(id);
+    const tracer = await this.options.connections.asking(client, (hostKeys, extras) =>
+      (attach?.start ?? this.options.startTracer)(
+        profile,
+        params,
+        hostKeys,
+        log,
+        undefined,
+        extras,
+      ),
+    );
+    const session = this.open(
+      {
+        id,
+        profileId: profile.id,
+        profileName: profile.name,
+        target:
+          attach?.label ??
+          (params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`),
+        startedAt: Date.now(),
+        origin: attach ? 'attach' : 'launch',
+        host: profile.host,
+      },
+      tracer,
+      log,
+    );
+    session.join(client);
+    tracer.onOutput((category, text) => session.pushOutput(category, text));
+    this.options.onChange();
+    const attachArgs = {
+      name: profile.name,
+      justMyCode: params.justMyCode ?? profile.justMyCode,
+      pathMappings: profile.pathMappings,
+    };
+    const exceptions = {
+      exceptionFilters: params.exceptionFilters,
+      functionBreakpoints: params.functionBreakpoints,
+    };
+    try {
+      const attached = await attachToDebugpy(
+        tracer.link.connection,
+        attachArgs,
+        params.breakpoints,
+        exceptions,
+      );
+      for (const { args, response } of attached.breakpoints)
+        session.recordBreakpoints(
+          args,
+          response.body as DebugProtocol.SetBreakpointsResponse['body'] | undefined,
+        );
+      session.markAttached(attached.capabilities);
+    } catch (error) {
+      await session.close(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    keepSessionAttached(session, tracer, attachArgs, exceptions, log);
+    log.info('session started', { profile: profile.name, target: session.info.target });
+    return { session: session.info };
+  }
+
+  /**
+   * A tracer dialled in: makes it a session (listed at once, `starting`), attaches to it within
+   * the attach timeout, and ends it if that fails. Never rejects.
+   */
+  async acceptDialledTracer({ link, peer }: DialledTracer): Promise<void> {
+    if (this.options.isClosed()) {
+      await link.dispose();
+      return;
+    }
+    const id = this.options.sessions.newId();
+    const log = this.options.logger.child(id);
+    const profile = peer.profileId ? this.options.profileStore.get(peer.profileId) : undefined;
+    const readFile =
+      peer.readFile ??
+      ((): Promise<Buffer> =>
+        Promise.reject(
+          new Error('the program dialled in directly, so there is no SFTP to its machine'),
+        ));
+    const session = this.open(
+      {
+        id,
+        profileId: profile?.id ?? '',
+        profileName: profile?.name ?? 'debugpy.connect',
+        target: `debugpy.connect from ${peer.host}`,
+        startedAt: Date.now(),
+        origin: 'connect',
+        host: peer.host,
+      },
+      { link, onOutput: () => undefined, readFile },
+      log,
+    );
+    this.options.onChange();
+    await attachDialledTracer(session, link, {
+      name: `periscope ${id}`,
+      justMyCode: profile?.justMyCode ?? true,
+      pathMappings: profile?.pathMappings ?? [],
+      timeoutMs: this.options.limits.attachTimeoutMs,
+      logger: log,
+    });
+  }
+
+  /** Makes the session served by `tracer` and adds it to the table. */
+  private open(
+    info: DebugSessionOptions['info'],
+    tracer: StartedTracer,
+    log: Logger,
+  ): DebugSession {
+    const session = new DebugSession({
+      info,
+      tracer: tracer.link,
+      logger: log,
+      onChange: () => this.options.onChange(),
+      limits: this.options.limits,
+    });
+    this.options.sessions.add({ session, tracer });
+    return session;
+  }
+}
