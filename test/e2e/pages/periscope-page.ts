@@ -133,6 +133,14 @@ export class PeriscopePage {
     await this.page.keyboard.press('Enter');
   }
 
+  /** The debug console's find bar (Ctrl+F in the console), with its search box. */
+  get consoleFind(): Locator {
+    return this.console.getByRole('search');
+  }
+  get consoleFindBox(): Locator {
+    return this.console.getByRole('searchbox', { name: 'Find in console' });
+  }
+
   /** Visible text of the console (xterm's DOM renderer rows). */
   async consoleText(): Promise<string> {
     return (await this.console.locator('.xterm-rows').innerText()).replace(/\u00a0/g, ' ');
