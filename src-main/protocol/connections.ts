@@ -136,14 +136,24 @@ export interface ForwardInfo {
   connections: number;
 }
 
-/** Parameters of `tunnels.open`: a local forward (`ssh -L <localPort>:<remoteHost>:<remotePort>`). */
+/**
+ * Parameters of `tunnels.open`, a forward opened by hand (ssh(1) `-L` / `-R`):
+ * - `local` (default): `-L <localPort>:<remoteHost>:<remotePort>` — listens on 127.0.0.1 of the
+ *   laptop; the SSH server connects to `remoteHost:remotePort` (1–65535).
+ * - `remote`: `-R <remoteHost>:<remotePort>:<localHost>:<localPort>` — the SSH server listens on
+ *   `remoteHost:remotePort` of its machine (port 0 = one it picks; addresses other than loopback
+ *   need sshd's `GatewayPorts`); the laptop connects each connection to `localHost:localPort`.
+ */
 export interface OpenForwardParams {
   profileId: string;
-  /** Host the SSH server connects to, e.g. `127.0.0.1` or `db.internal`. */
+  direction?: 'local' | 'remote';
+  /** `local`: host the SSH server connects to, e.g. `127.0.0.1` or `db.internal`. `remote`: address it listens on. */
   remoteHost: string;
   remotePort: number;
-  /** Port on 127.0.0.1 of the laptop; absent or 0 = a free one. */
+  /** `local`: port on 127.0.0.1 of the laptop, absent or 0 = a free one. `remote`: required, the target port. */
   localPort?: number;
+  /** `remote` only: the laptop-side host connections go to; default `127.0.0.1`. */
+  localHost?: string;
 }
 
 /**

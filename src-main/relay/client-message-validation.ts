@@ -14,6 +14,13 @@ export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;
 const sessionId = z.string().min(1).max(64);
 const nonEmpty = z.string().min(1).max(4096);
 
+/** A host name or address as ssh(1) takes it (no spaces, no shell characters). */
+const hostName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._:[\]-]+$/, 'must be a host name or address');
+
 const dapRequest = z.object({
   seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   type: z.literal('request'),
@@ -146,15 +153,24 @@ const appParams = {
   'tunnels.open': z
     .object({
       profileId: nonEmpty,
-      remoteHost: z
-        .string()
-        .min(1)
-        .max(255)
-        .regex(/^[A-Za-z0-9._:[\]-]+$/, 'must be a host name or address'),
-      remotePort: z.number().int().min(1).max(65535),
+      direction: z.enum(['local', 'remote']).optional(),
+      remoteHost: hostName,
+      remotePort: z.number().int().min(0).max(65535),
       localPort: z.number().int().min(0).max(65535).optional(),
+      localHost: hostName.optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine((p, ctx) => {
+      if (p.direction === 'remote') {
+        if (p.localPort === undefined || p.localPort === 0)
+          ctx.addIssue({ code: 'custom', path: ['localPort'], message: 'is required for -R' });
+      } else {
+        if (p.remotePort === 0)
+          ctx.addIssue({ code: 'custom', path: ['remotePort'], message: 'must be 1–65535' });
+        if (p.localHost !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['localHost'], message: 'is only for -R' });
+      }
+    }),
   'tunnels.close': z.object({ id: nonEmpty }).strict(),
   'logs.open': z
     .object({

@@ -1,7 +1,7 @@
 /**
  * The Tunnels panel's source of truth: every port forward of every SSH connection the relay holds
  * — the local forward (`-L`) of each launched session, the dial-in remote forward (`-R`) of each
- * profile (`tracer-tunnels.ts`), and local forwards the user opened by hand — with state and byte
+ * profile (`tracer-tunnels.ts`), and local and remote forwards the user opened by hand — with state and byte
  * counters, as {@link ForwardInfo}s.
  *
  * Clients learn of changes through `tunnels.changed`: the list is compared with the last one sent
@@ -14,6 +14,7 @@ import type { ForwardInfo, OpenForwardParams } from '../protocol/connections.js'
 import type { TracerPortInfo } from '../protocol/client-protocol.js';
 import type { Profile } from '../protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
+import { RemoteTunnel } from '../ssh/remote-tunnel.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import { RelayError } from './app-errors.js';
 import type { ProfileLinkLease, ProfileLinks } from './profile-links.js';
@@ -56,7 +57,7 @@ interface ManualForward {
   profile: Pick<Profile, 'id' | 'name'>;
   params: OpenForwardParams;
   lease?: ProfileLinkLease;
-  tunnel?: LocalTunnel;
+  tunnel?: LocalTunnel | RemoteTunnel;
   /** Closed by the user (possibly while still opening). */
   closed: boolean;
 }
@@ -116,10 +117,12 @@ export class TunnelRegistry {
   }
 
   /**
-   * Opens a local forward by hand over the profile's shared link (made with `connect` when there
-   * is none). Listed as `opening` meanwhile.
+   * Opens a forward by hand — local (`-L`) or remote (`-R`), see {@link OpenForwardParams} — over
+   * the profile's shared link (made with `connect` when there is none). Listed as `opening`
+   * meanwhile.
    * @throws the SSH layer's errors (host key, auth, network; `ssh-failed` when the local port is
-   *   taken); `not-found` when the user closed it before it was open. Nothing stays open then.
+   *   taken or the server refuses to listen); `not-found` when the user closed it before it was
+   *   open. Nothing stays open then.
    */
   async open(
     profile: Pick<Profile, 'id' | 'name'>,
@@ -132,15 +135,23 @@ export class TunnelRegistry {
     try {
       entry.lease = await this.options.links.acquire(profile.id, connect);
       this.assertNotClosed(entry);
-      entry.tunnel = await LocalTunnel.open(
-        entry.lease.link,
-        params.remoteHost,
-        params.remotePort,
-        {
-          ...(params.localPort ? { localPort: params.localPort } : {}),
-          logger: this.options.logger,
-        },
-      );
+      const logger = this.options.logger;
+      entry.tunnel =
+        params.direction === 'remote'
+          ? await RemoteTunnel.open(
+              entry.lease.link,
+              {
+                bindHost: params.remoteHost,
+                bindPort: params.remotePort,
+                localHost: params.localHost ?? '127.0.0.1',
+                localPort: params.localPort ?? 0,
+              },
+              logger,
+            )
+          : await LocalTunnel.open(entry.lease.link, params.remoteHost, params.remotePort, {
+              ...(params.localPort ? { localPort: params.localPort } : {}),
+              logger,
+            });
       entry.tunnel.onChange(() => this.changed());
       this.assertNotClosed(entry);
     } catch (error) {
@@ -150,10 +161,12 @@ export class TunnelRegistry {
       this.changed();
       throw error;
     }
+    const opened = entry.tunnel.info();
     this.options.logger.info('forward opened by hand', {
       profile: profile.name,
-      local: entry.tunnel.localPort,
-      remote: `${params.remoteHost}:${params.remotePort}`,
+      direction: opened.direction,
+      local: `${opened.localHost ?? '127.0.0.1'}:${opened.localPort}`,
+      remote: `${opened.remoteHost}:${opened.remotePort}`,
     });
     this.changed();
     return this.describe(entry);
@@ -225,10 +238,10 @@ export class TunnelRegistry {
     if (entry.tunnel) return fromTunnel(entry.id, entry.tunnel.info(), session, { kind: 'manual' });
     return {
       id: entry.id,
-      direction: 'local',
+      direction: entry.params.direction ?? 'local',
       ...session,
       owner: { kind: 'manual' },
-      localHost: '127.0.0.1',
+      localHost: entry.params.localHost ?? '127.0.0.1',
       localPort: entry.params.localPort ?? 0,
       remoteHost: entry.params.remoteHost,
       remotePort: entry.params.remotePort,
@@ -256,11 +269,11 @@ function fromTunnel(
 ): ForwardInfo {
   return {
     id,
-    direction: 'local',
+    direction: tunnel.direction,
     profileId: profile.profileId,
     profileName: profile.profileName,
     owner,
-    localHost: '127.0.0.1',
+    localHost: tunnel.localHost ?? '127.0.0.1',
     localPort: tunnel.localPort,
     remoteHost: tunnel.remoteHost,
     remotePort: tunnel.remotePort,

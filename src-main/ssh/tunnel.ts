@@ -16,12 +16,15 @@ export type TunnelState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed
 
 /** What the Tunnels panel shows of one forward. */
 export interface TunnelInfo {
-  /** `L<localPort>` style id, unique per process. */
+  /** `L<localPort>` / `R<remotePort>` style id, unique per process. */
   id: string;
-  direction: 'local';
-  /** Port on 127.0.0.1 of the laptop. */
+  /** `local` (`-L`, {@link LocalTunnel}) or `remote` (`-R`, `remote-tunnel.ts`). */
+  direction: 'local' | 'remote';
+  /** Laptop side: the listening port (`-L`) or the port connections go to (`-R`). */
   localPort: number;
-  /** Where the SSH server connects to. */
+  /** Laptop side host; absent = 127.0.0.1. */
+  localHost?: string;
+  /** Remote side: where the SSH server connects to (`-L`) or listens (`-R`). */
   remoteHost: string;
   remotePort: number;
   state: TunnelState;

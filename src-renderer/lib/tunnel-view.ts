@@ -19,11 +19,12 @@ export function formatBytes(bytes: number): string {
 
 /**
  * The route, laptop side first for `-L` and remote side first for `-R`, e.g.
- * `:43121 → 127.0.0.1:5678` and `127.0.0.1:38211 → :45001`. A local port of 0 (not yet known)
- * shows as `:…`.
+ * `:43121 → 127.0.0.1:5678` and `127.0.0.1:38211 → :45001`. The laptop's host shows only when it is
+ * not loopback (`127.0.0.1:38211 → db.lan:5432`). A local port of 0 (not yet known) shows as `:…`.
  */
 export function forwardRoute(forward: ForwardInfo): string {
-  const local = `:${forward.localPort || '…'}`;
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(forward.localHost);
+  const local = `${loopback ? '' : forward.localHost}:${forward.localPort || '…'}`;
   const remote = `${forward.remoteHost}:${forward.remotePort}`;
   return forward.direction === 'local' ? `${local} → ${remote}` : `${remote} → ${local}`;
 }

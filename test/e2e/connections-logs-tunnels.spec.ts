@@ -116,6 +116,62 @@ test("the Tunnels panel shows a session's forward and one opened by hand, with b
   }
 });
 
+test('a remote forward (-R) opened by hand lets the remote machine reach a service here', async ({
+  app,
+  page,
+  sshd,
+}) => {
+  const echo = net.createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  const echoPort = (echo.address() as net.AddressInfo).port;
+  try {
+    await createLoopbackProfile(app, sshd);
+    await page.getByRole('button', { name: 'Open a forward' }).click();
+    const form = page.getByRole('form', { name: 'Open a forward' });
+    await form.getByText('Remote (-R)').click();
+    await expect(form.getByRole('radio', { name: 'Remote (-R)' })).toBeChecked();
+    await expect(form).toContainText('A service of this computer, reachable on the remote machine');
+    await form.getByLabel('Local host').fill('127.0.0.1');
+    await form.getByLabel('Local port').fill(String(echoPort));
+    await snap(page, '3-tunnels-remote-form');
+    await form.getByRole('button', { name: 'Open' }).click();
+    await app.trustHostKey();
+    const announced = page.getByRole('status').filter({ hasText: 'listens on 127.0.0.1:' });
+    await expect(announced).toContainText(`→ 127.0.0.1:${echoPort} here`);
+    const remotePort = Number(
+      /listens on 127\.0\.0\.1:(\d+)/.exec(await announced.innerText())?.[1],
+    );
+    expect(remotePort).toBeGreaterThan(0);
+
+    const row = tunnelList(page).getByRole('listitem').filter({ hasText: 'opened by hand' });
+    await expect(row).toContainText(`127.0.0.1:${remotePort} → :${echoPort}`);
+    await expect(row).toContainText('Up');
+    // A program on the remote machine (the sshd's machine is this one) connects to the port.
+    const payload = 'remote side asks '.repeat(60);
+    const echoed = await new Promise<string>((resolvePromise, reject) => {
+      const socket = net.connect(remotePort, '127.0.0.1');
+      let got = '';
+      socket.on('data', (chunk: Buffer) => {
+        got += chunk.toString('utf8');
+        if (got.length >= payload.length) {
+          socket.end();
+          resolvePromise(got);
+        }
+      });
+      socket.on('error', reject);
+      socket.write(payload);
+    });
+    expect(echoed).toBe(payload);
+    await expect(row).toContainText('↓ 1.0 kB');
+    await expect(row).toContainText('↑ 1.0 kB');
+    await snap(page, '3-tunnels-remote');
+    await row.getByRole('button', { name: /^Close forward/ }).click();
+    await expect(row).toHaveCount(0);
+  } finally {
+    await new Promise((r) => echo.close(r));
+  }
+});
+
 /** Pids of `tail -F <path>` processes (the sshd runs on this machine). */
 function tailsOf(path: string): number[] {
   try {

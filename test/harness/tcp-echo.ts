@@ -12,7 +12,10 @@ export async function echoServer(): Promise<{ port: number; close: () => Promise
   return { port, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** Connects to 127.0.0.1:`port`, sends `text`, resolves with what came back once it is all there. */
+/**
+ * Connects to 127.0.0.1:`port`, sends `text`, resolves with what came back once it is all there.
+ * @throws on a socket error, or when the peer closes before echoing it all.
+ */
 export function roundTrip(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -25,6 +28,10 @@ export function roundTrip(port: number, text: string): Promise<string> {
       }
     });
     socket.on('error', reject);
+    socket.once('close', () => {
+      if (received.length < text.length)
+        reject(new Error(`closed after ${received.length} of ${text.length} bytes`));
+    });
     socket.write(text);
   });
 }

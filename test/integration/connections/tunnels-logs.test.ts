@@ -180,6 +180,66 @@ describe('tunnels and log tails over a real sshd', () => {
     }
   }, 60_000);
 
+  it('opens a remote forward (-R) by hand: the remote port reaches a service of the laptop', async () => {
+    const echo = await echoServer();
+    try {
+      const ui = client();
+      const { tunnel } = await ui.app('tunnels.open', {
+        profileId: profile.id,
+        direction: 'remote',
+        remoteHost: '127.0.0.1',
+        remotePort: 0,
+        localPort: echo.port,
+      });
+      expect(tunnel).toMatchObject({
+        direction: 'remote',
+        owner: { kind: 'manual' },
+        remoteHost: '127.0.0.1',
+        localHost: '127.0.0.1',
+        localPort: echo.port,
+        state: 'up',
+      });
+      expect(tunnel.remotePort).toBeGreaterThan(0);
+      // The sshd runs on this machine: its 127.0.0.1 is "the remote machine".
+      const payload = 'from the remote side '.repeat(100);
+      const counted = ui.appEvent('tunnels.changed', (b) =>
+        b.tunnels.some(
+          (t) =>
+            t.id === tunnel.id && t.bytesIn === payload.length && t.bytesOut === payload.length,
+        ),
+      );
+      expect(await roundTrip(tunnel.remotePort, payload)).toBe(payload);
+      await counted;
+
+      // The laptop's service goes away: the row says why the next connection failed.
+      await echo.close();
+      await expect(roundTrip(tunnel.remotePort, 'anyone?')).rejects.toThrow(/closed after 0/);
+      const refused = await ui.appEvent('tunnels.changed', (b) =>
+        b.tunnels.some((t) => t.id === tunnel.id && /could not reach/.test(t.reason ?? '')),
+      );
+      expect(refused.tunnels.find((t) => t.id === tunnel.id)?.state).toBe('up');
+
+      await ui.app('tunnels.close', { id: tunnel.id });
+      expect((await ui.app('tunnels.list', {})).tunnels).toEqual([]);
+      await expect(roundTrip(tunnel.remotePort, 'gone')).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await echo.close().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('refuses a remote forward without a laptop port, changing nothing', async () => {
+    const ui = client();
+    const answer = await ui.appRaw('tunnels.open', {
+      profileId: profile.id,
+      direction: 'remote',
+      remoteHost: '127.0.0.1',
+      remotePort: 0,
+    });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    expect(!answer.ok && answer.error.message).toContain('localPort');
+    expect((await ui.app('tunnels.list', {})).tunnels).toEqual([]);
+  });
+
   it('lists the dial-in remote forward and closes it by hand', async () => {
     const ui = client();
     const { tunnel } = await ui.app('tracerTunnel.open', { profileId: profile.id });

@@ -1,11 +1,12 @@
 /**
  * The Tunnels panel's and log tabs' relay side through a dropped SSH connection (issue 3: "on a
  * dropped connection, reconnect … re-open every forward"): with a real OpenSSH sshd restarted
- * with its sessions killed, the dial-in remote forward, a forward opened by hand and a log tail
- * all go `reconnecting` (pushed to the client, with the reason), then come back by themselves —
- * the dial-in forward on the same remote port (programs have it pasted in) so a new program
- * dials in as a session, the forward by hand on the same local port carrying bytes, the log tail
- * delivering what was appended during the drop exactly once.
+ * with its sessions killed, the dial-in remote forward, forwards opened by hand (-L and -R) and a
+ * log tail all go `reconnecting` (pushed to the client, with the reason), then come back by
+ * themselves — the dial-in forward on the same remote port (programs have it pasted in) so a new
+ * program dials in as a session, the -L by hand on the same local port and the -R by hand on the
+ * same remote port carrying bytes, the log tail delivering what was appended during the drop
+ * exactly once.
  */
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -74,6 +75,13 @@ describe('tunnels and log tails through an sshd restart', () => {
         remoteHost: '127.0.0.1',
         remotePort: echoPort,
       });
+      const { tunnel: reverse } = await ui.app('tunnels.open', {
+        profileId: profile.id,
+        direction: 'remote',
+        remoteHost: '127.0.0.1',
+        remotePort: 0,
+        localPort: echoPort,
+      });
       const logPath = join(root, 'app.log');
       await writeFile(logPath, 'before the drop\n');
       const { logId } = await ui.app('logs.open', { profileId: profile.id, path: logPath });
@@ -115,7 +123,9 @@ describe('tunnels and log tails through an sshd restart', () => {
           states(dialInId).includes('reconnecting') &&
           states(manual.id).includes('reconnecting') &&
           states(dialInId).at(-1) === 'up' &&
-          states(manual.id).at(-1) === 'up',
+          states(manual.id).at(-1) === 'up' &&
+          states(reverse.id).includes('reconnecting') &&
+          states(reverse.id).at(-1) === 'up',
         'forwards reconnecting then up',
       );
       const reconnecting = seen.get(dialInId)?.find((t) => t.state === 'reconnecting');
@@ -158,6 +168,9 @@ describe('tunnels and log tails through an sshd restart', () => {
       // The forward by hand is back on the same local port.
       expect(tunnels.find((t) => t.id === manual.id)?.localPort).toBe(manual.localPort);
       expect(await roundTrip(manual.localPort, 'after the drop')).toBe('after the drop');
+      // The remote forward by hand is back on the same remote port.
+      expect(tunnels.find((t) => t.id === reverse.id)?.remotePort).toBe(reverse.remotePort);
+      expect(await roundTrip(reverse.remotePort, 'reverse')).toBe('reverse');
 
       // The log tail resumed at the next unread byte: the line written during the drop, once.
       await appendFile(logPath, 'after the drop\n');

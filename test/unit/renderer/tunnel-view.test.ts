@@ -48,6 +48,9 @@ describe('tunnel view', () => {
     expect(forwardRoute(local)).toBe(':43121 → 127.0.0.1:5678');
     expect(forwardRoute(remote)).toBe('127.0.0.1:38211 → :45001');
     expect(forwardRoute({ ...local, localPort: 0 })).toBe(':… → 127.0.0.1:5678');
+    expect(forwardRoute({ ...remote, localHost: 'db.lan', localPort: 5432 })).toBe(
+      '127.0.0.1:38211 → db.lan:5432',
+    );
     expect(sshOption(local)).toBe('-L 127.0.0.1:43121:127.0.0.1:5678');
     expect(sshOption(remote)).toBe('-R 127.0.0.1:38211:127.0.0.1:45001');
   });
