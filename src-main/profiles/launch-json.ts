@@ -1,8 +1,14 @@
 /**
  * Import and export of VS Code `attach` configurations (`.vscode/launch.json`, JSON with comments
- * and trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for debugpy: `connect` (`host`, `port`), `pathMappings` and `justMyCode`.
- * Only `"request": "attach"` entries of type `debugpy` or `python` are read; `${workspaceFolder}`
- * in a `localRoot` becomes the given folder.
+ * and trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for
+ * debugpy: `connect` (`host`, `port`; the legacy top-level `host`/`port` too), `pathMappings` and
+ * `justMyCode`. Only `"request": "attach"` entries of type `debugpy` or `python` are read;
+ * `${workspaceFolder}` in a `localRoot` becomes the given folder.
+ *
+ * `connect` is where VS Code finds debugpy from the laptop. For a remote machine that is usually
+ * `localhost:<port>` through `ssh -L <port>:localhost:<port>`, the port being the one debugpy
+ * `--listen`s on remotely: a profile keeps that port (`attachPort`) and exports
+ * `localhost:<attachPort>`. Writing the file is `launch-json-file.ts`'s.
  */
 import {
   applyEdits,
@@ -75,9 +81,15 @@ export function importLaunchJson(
       continue;
     }
     const connect = isRecord(entry.connect) ? entry.connect : entry; // legacy top-level host/port
-    const port = Number(connect.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    const port = typeof connect.port === 'string' ? Number(connect.port.trim()) : connect.port;
+    if (connect.port === undefined) {
       skipped.push(`${label}: no connect.port (attach by process id is not imported)`);
+      continue;
+    }
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      skipped.push(
+        `${label}: connect.port ${JSON.stringify(connect.port)} is not a port number (1–65535)`,
+      );
       continue;
     }
     const host = typeof connect.host === 'string' ? connect.host : '127.0.0.1';

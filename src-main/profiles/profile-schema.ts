@@ -13,9 +13,16 @@ import type { Profile, ProfileDraft } from '../protocol/profile.js';
  * - 1: name, host, port, user, auth (agent | key), python, cwd, pathMappings, justMyCode.
  * - 2: auth also password | keyboard-interactive; `jumpHosts`, `env`, `logFiles`. Later
  *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
- *   files without it stay readable.
+ *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
+ *   {@link DEFAULT_ATTACH_PORT}).
  */
 export const PROFILE_FILE_VERSION = 2;
+
+/**
+ * The port a hand-started debugpy listens on when a profile does not say: 5678, the port of
+ * debugpy's README (`python -m debugpy --listen 5678`) and of VS Code's attach examples.
+ */
+export const DEFAULT_ATTACH_PORT = 5678;
 
 /** Longest profile name, in characters. */
 export const MAX_PROFILE_NAME_LENGTH = 100;
@@ -162,6 +169,7 @@ const addedFields = {
   }),
   logFiles: z.array(logFileSchema, { error: 'logFiles must be a list' }),
   watchExpressions: watchExpressionsSchema,
+  attachPort: portSchema,
 };
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
@@ -171,6 +179,7 @@ export const profileSchema = z.object({
   ...addedFields,
   // Absent in files written before the field existed.
   watchExpressions: addedFields.watchExpressions.default([]),
+  attachPort: addedFields.attachPort.default(DEFAULT_ATTACH_PORT),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -181,6 +190,7 @@ export const profileDraftSchema = z.object({
   env: addedFields.env.optional(),
   logFiles: addedFields.logFiles.optional(),
   watchExpressions: addedFields.watchExpressions.optional(),
+  attachPort: addedFields.attachPort.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -299,14 +309,21 @@ export function parseProfileDraft(raw: unknown): ProfileDraft {
 }
 
 /**
- * Brings a version-1 file to version 2: every profile gets empty `jumpHosts`, `env` and `logFiles`.
- * Anything else in it is left for validation.
+ * Brings a version-1 file to version 2: every profile gets empty `jumpHosts`, `env`, `logFiles`
+ * and `watchExpressions`, and the default `attachPort`. Anything else in it is left for validation.
  */
 function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
   const profiles = Array.isArray(raw.profiles)
     ? raw.profiles.map((profile: unknown) =>
         typeof profile === 'object' && profile !== null && !Array.isArray(profile)
-          ? { jumpHosts: [], env: [], logFiles: [], watchExpressions: [], ...profile }
+          ? {
+              jumpHosts: [],
+              env: [],
+              logFiles: [],
+              watchExpressions: [],
+              attachPort: DEFAULT_ATTACH_PORT,
+              ...profile,
+            }
           : profile,
       )
     : raw.profiles;

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import type { Profile, ProfileDraft } from '../protocol/profile.js';
 import { withFileLock } from './file-lock.js';
 import {
+  DEFAULT_ATTACH_PORT,
   migrate,
   parseProfileDraft,
   parseWatchExpressions,
@@ -110,8 +111,8 @@ export class ProfileStore {
 
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
-   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`) keep their stored
-   * values when replacing and are empty when creating.
+   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`)
+   * keep their stored values when replacing and are empty (the default port) when creating.
    *
    * @returns the saved profile, unknown keys stripped.
    * @throws ProfileValidationError when the draft is invalid (nothing is written).
@@ -131,6 +132,7 @@ export class ProfileStore {
         env: valid.env ?? stored?.env ?? [],
         logFiles: valid.logFiles ?? stored?.logFiles ?? [],
         watchExpressions: valid.watchExpressions ?? stored?.watchExpressions ?? [],
+        attachPort: valid.attachPort ?? stored?.attachPort ?? DEFAULT_ATTACH_PORT,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -6,8 +6,15 @@
  * keyword wins (`IdentityFile` accumulates), `Host` patterns with `*`, `?` and `!negation`, and
  * `Match host/user/all/final` blocks. Periscope adds what the package leaves out: `%h` (and `%d`,
  * `%u`, `%r`, `%%`) in `HostName`/`IdentityFile`, `~` expansion, and resolving each `ProxyJump` hop
- * through the same config. Imported: `Host` aliases without wildcards, `HostName`, `User`, `Port`,
- * `IdentityFile` (first one; none = the agent), `ProxyJump`.
+ * through the same config — including the first hop's own `ProxyJump`, recursively, as ssh(1)
+ * does (see {@link jumpChain}). Imported: `Host` aliases without wildcards, `HostName`, `User`,
+ * `Port`, `IdentityFile` (first one; none = the agent), `ProxyJump`.
+ *
+ * A relative `IdentityFile` (neither `/…` nor `~/…` after the tokens): ssh_config(5) promises only
+ * tilde and token expansion, and ssh(1) opens such a path relative to the directory it is run
+ * from (`tilde_expand_filename`, then `open`; only `Include` assumes `~/.ssh`). Periscope has no
+ * such directory, so it takes the home directory — where a terminal's `ssh` usually starts — and
+ * says so in a warning.
  *
  * Never run, only reported as warnings (the user's consent would be needed, and Periscope has no
  * way to run them): `Match exec` (evaluated as not matching — `compute(…, { matchExec: false })`),
@@ -18,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
 import type { JumpHost, ProfileAuth, ProfileDraft } from '../protocol/profile.js';
+import { MAX_JUMP_HOSTS } from './profile-schema.js';
 
 /** The result of {@link importSshConfig}. */
 export interface SshConfigImport {
@@ -86,7 +94,46 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function resolveHost(config: SSHConfig, alias: string, localUser: string, home: string): Resolved {
+/** What every lookup needs: the parsed config, `~`, the local user, and where warnings go. */
+interface Context {
+  config: SSHConfig;
+  home: string;
+  localUser: string;
+  warnings: string[];
+}
+
+/**
+ * A key path as ssh(1) would open it, made absolute: tokens and `~` expanded; a relative path is
+ * taken from the home directory, with a warning (see the file comment). `~otheruser/…` is kept
+ * as written, with a warning.
+ */
+function identityPath(
+  file: string,
+  tokens: { host: string; user: string; home: string; localUser: string },
+  alias: string,
+  warnings: string[],
+): string {
+  const expanded = expandTokens(file, tokens);
+  if (path.isAbsolute(expanded)) return expanded;
+  if (expanded.startsWith('~')) {
+    warnings.push(
+      `${alias}: IdentityFile "${file}" names another user's home; it was kept as written — check the key path.`,
+    );
+    return expanded;
+  }
+  const taken = path.join(tokens.home, expanded);
+  warnings.push(
+    `${alias}: IdentityFile "${file}" is relative, which ssh opens from the directory it runs in; Periscope took ${taken} — check the key path.`,
+  );
+  return taken;
+}
+
+/**
+ * What the config says for `alias` (`ssh alias`). `userOverride`: a `user@` given with the
+ * name (a ProxyJump hop's, ssh(1) `-l`), which `%r` then means.
+ */
+function resolveHost(ctx: Context, alias: string, userOverride?: string): Resolved {
+  const { config, home, localUser } = ctx;
   const computed = config.compute(alias, { ignoreCase: true, matchExec: false });
   const host = expandTokens(first(computed.hostname) ?? alias, {
     host: alias,
@@ -98,9 +145,10 @@ function resolveHost(config: SSHConfig, alias: string, localUser: string, home: 
   const port = Number(first(computed.port) ?? 22);
   const identities = [computed.identityfile ?? []].flat();
   const identity = identities.find((file) => file.toLowerCase() !== 'none');
+  const tokens = { host, user: userOverride ?? user, home, localUser };
   const auth: ProfileAuth =
     identity !== undefined
-      ? { kind: 'key', keyPath: expandTokens(identity, { host, user, home, localUser }) }
+      ? { kind: 'key', keyPath: identityPath(identity, tokens, alias, ctx.warnings) }
       : { kind: 'agent' };
   return {
     host,
@@ -122,6 +170,76 @@ function parseHop(hop: string): { user?: string; host: string; port?: number } {
   const host = match?.[1] ?? rest;
   const port = match?.[2] !== undefined ? Number(match[2]) : undefined;
   return { ...(user ? { user } : {}), host, ...(port ? { port } : {}) };
+}
+
+/** A ProxyJump chain that comes back to a host already on it: ssh(1) would never connect. */
+class JumpLoopError extends Error {
+  constructor(readonly trail: string[]) {
+    super(`ProxyJump loops (${trail.join(' → ')})`);
+  }
+}
+
+/**
+ * The jump hosts, first hop first, that ssh(1) goes through to reach a host whose ProxyJump is
+ * `proxyJump` (`none` or absent: none). ssh(1) turns `ProxyJump h1,…,hn` into the command
+ * `ssh -J h1,…,h(n-1) hn -W %h:%p`: h2…hn get their hops from that `-J`, which (command line
+ * first) overrides their own ProxyJump in the config, while h1 is reached by a plain `ssh h1` —
+ * so h1's own ProxyJump applies, recursively, and comes before h1. Each hop's `user@` and `:port`
+ * override the config's (`-l`, `-p`).
+ * @param trail the host names already on the way here, the target's first; compared as written,
+ *   as ssh(1) matches `Host` patterns (`ssh -G A` does not take `Host a`'s settings).
+ * @throws JumpLoopError when a first hop is already on `trail`.
+ */
+function jumpChain(ctx: Context, proxyJump: string | undefined, trail: string[]): JumpHost[] {
+  if (proxyJump === undefined || proxyJump.toLowerCase() === 'none') return [];
+  const hops = proxyJump.split(',').map((hop) => parseHop(hop.trim()));
+  const resolved = hops.map((hop) => resolveHost(ctx, hop.host, hop.user));
+  const firstHop = hops[0]!;
+  const name = firstHop.host;
+  if (trail.includes(name)) throw new JumpLoopError([...trail, name]);
+  const before = jumpChain(ctx, resolved[0]!.proxyJump, [...trail, name]);
+  if (resolved[0]!.proxyJump === undefined && resolved[0]!.computed.proxycommand !== undefined) {
+    ctx.warnings.push(
+      `${trail[0]}: jump host ${firstHop.host} has a ProxyCommand, which Periscope never runs; it is reached directly.`,
+    );
+  }
+  return [
+    ...before,
+    ...hops.map((hop, i): JumpHost => {
+      const viaConfig = resolved[i]!;
+      return {
+        kind: 'address',
+        host: viaConfig.host,
+        port: hop.port ?? viaConfig.port,
+        user: hop.user ?? viaConfig.user,
+        auth: viaConfig.auth,
+      };
+    }),
+  ];
+}
+
+/**
+ * The jump hosts of `alias` ({@link jumpChain}); none, with a warning, when the chain loops or
+ * is longer than a profile takes ({@link MAX_JUMP_HOSTS}).
+ */
+function importJumpHosts(ctx: Context, alias: string, proxyJump: string | undefined): JumpHost[] {
+  let chain: JumpHost[];
+  try {
+    chain = jumpChain(ctx, proxyJump, [alias]);
+  } catch (error) {
+    if (!(error instanceof JumpLoopError)) throw error;
+    ctx.warnings.push(
+      `${alias}: ${error.message}, so ssh could never connect; its jump hosts were not imported — fix the config or add them by hand.`,
+    );
+    return [];
+  }
+  if (chain.length > MAX_JUMP_HOSTS) {
+    ctx.warnings.push(
+      `${alias}: its ProxyJump chain has ${chain.length} hops and a profile takes at most ${MAX_JUMP_HOSTS}; its jump hosts were not imported.`,
+    );
+    return [];
+  }
+  return chain;
 }
 
 /** Warnings about the file as a whole: `Match exec` blocks and `Include` lines. */
@@ -172,9 +290,10 @@ export function importSshConfig(
       aliases.push(pattern);
     }
   }
+  const ctx: Context = { config, home, localUser, warnings };
   const profiles: ProfileDraft[] = [];
   for (const alias of aliases) {
-    const resolved = resolveHost(config, alias, localUser, home);
+    const resolved = resolveHost(ctx, alias);
     for (const keyword of COMMAND_KEYWORDS) {
       if (resolved.computed[keyword] === undefined) continue;
       const name = {
@@ -188,20 +307,7 @@ export function importSshConfig(
           : `${alias}: ${name} was not imported (Periscope never runs commands from ssh config).`,
       );
     }
-    const jumpHosts: JumpHost[] = [];
-    if (resolved.proxyJump !== undefined && resolved.proxyJump.toLowerCase() !== 'none') {
-      for (const hop of resolved.proxyJump.split(',')) {
-        const parsed = parseHop(hop.trim());
-        const viaConfig = resolveHost(config, parsed.host, localUser, home);
-        jumpHosts.push({
-          kind: 'address',
-          host: viaConfig.host,
-          port: parsed.port ?? viaConfig.port,
-          user: parsed.user ?? viaConfig.user,
-          auth: viaConfig.auth,
-        });
-      }
-    }
+    const jumpHosts = importJumpHosts(ctx, alias, resolved.proxyJump);
     profiles.push({
       name: alias,
       host: resolved.host,
@@ -217,5 +323,6 @@ export function importSshConfig(
       logFiles: [],
     });
   }
-  return { profiles, warnings };
+  // A hop shared by several hosts would repeat its warnings.
+  return { profiles, warnings: [...new Set(warnings)] };
 }

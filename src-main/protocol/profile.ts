@@ -77,10 +77,17 @@ export interface Profile {
    * at most 2000 characters. Changed alone by the app method `profiles.setWatches`.
    */
   watchExpressions: string[];
+  /**
+   * The remote port of a debugpy someone starts by hand (`python -m debugpy --listen <port>`):
+   * what "Attach to port" offers first, and `connect.port` of the VS Code attach configuration
+   * exported to launch.json (imported from it too). 1–65535; debugpy's usual 5678 by default.
+   */
+  attachPort: number;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
-export type ProfileAddedField = 'jumpHosts' | 'env' | 'logFiles' | 'watchExpressions';
+export type ProfileAddedField =
+  'jumpHosts' | 'env' | 'logFiles' | 'watchExpressions' | 'attachPort';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

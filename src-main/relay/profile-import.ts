@@ -4,7 +4,8 @@
  * `.vscode/launch.json`. Reading and parsing are `src-main/profiles/`'s; this adds the files.
  * Nothing here runs a command: see `ssh-config-import.ts`.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { writeLaunchJsonFile } from '../profiles/launch-json-file.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { LaunchJsonAttach, SshConfigCandidates } from '../protocol/connections.js';
@@ -76,7 +77,7 @@ export async function readLaunchJson(
 
 /**
  * Adds (or replaces, by name) `configuration` in `<projectPath>/.vscode/launch.json`, creating
- * the file if needed and keeping the user's comments; written atomically (temp file + rename).
+ * the file if needed and keeping the user's comments; written atomically (write-file-atomic: temp file, fsync, rename).
  * @throws RelayError `not-found` when the project folder does not exist; `invalid-message` when
  *   the existing file cannot be read (it is left as it was).
  */
@@ -98,9 +99,6 @@ export async function writeLaunchJson(
   } catch (error) {
     throw new RelayError('invalid-message', error instanceof Error ? error.message : String(error));
   }
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.periscope-${process.pid}.tmp`;
-  await writeFile(temp, text, 'utf8');
-  await rename(temp, file);
+  await writeLaunchJsonFile(file, text);
   return { path: file };
 }

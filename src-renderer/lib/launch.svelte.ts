@@ -9,6 +9,7 @@ import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 import { profileAddress } from './profiles.svelte.js';
+import { RelayRequestError } from './relay-client.js';
 import { sessions } from './sessions.svelte.js';
 import { sourceEditor } from './source.svelte.js';
 import { splitArgs } from './shell-args.js';
@@ -123,7 +124,8 @@ class LaunchStore {
         run: 'file',
         program: '',
         pid: '',
-        port: '5678',
+        // The profile's: a hand-started debugpy's port, e.g. taken from VS Code's launch.json.
+        port: String(profile.attachPort),
         args: '',
         cwd: profile.cwd,
         justMyCode: profile.justMyCode,
@@ -179,7 +181,7 @@ class LaunchStore {
       this.error = errorMessage(err);
       this.progress = null;
       this.launching = false;
-      await this.diagnose(profile, form);
+      await this.diagnose(profile, form, err);
     } finally {
       this.launching = false;
     }
@@ -218,7 +220,7 @@ class LaunchStore {
       this.error = errorMessage(err);
       this.progress = null;
       this.launching = false;
-      await this.diagnose(profile, form);
+      await this.diagnose(profile, form, err);
     } finally {
       this.launching = false;
     }
@@ -226,10 +228,12 @@ class LaunchStore {
 
   /**
    * After a failed launch or attach: runs the preflight so the dialog names the cause — only for
-   * profiles that log in without asking (agent, key), so a failure never asks for a password twice.
+   * profiles that log in without asking (agent, key), so a failure never asks for a password twice,
+   * and not after the user declined the host key (the preflight would ask about it again).
    */
-  private async diagnose(profile: Profile, form: LaunchForm): Promise<void> {
+  private async diagnose(profile: Profile, form: LaunchForm, err: unknown): Promise<void> {
     if (this.profile !== profile) return;
+    if (err instanceof RelayRequestError && err.code === 'host-key-rejected') return;
     if (profile.auth.kind === 'agent' || profile.auth.kind === 'key') await this.check(form);
   }
 }

@@ -52,7 +52,28 @@ describe('profile import and launch.json exchange through the relay', () => {
     expect(existsSync(canary)).toBe(false);
     // The drafts save as they are.
     const saved = await client.app('profiles.save', { profile: result.profiles[0]! });
-    expect(saved.profile).toMatchObject({ name: 'web', host: '10.1.2.3' });
+    expect(saved.profile).toMatchObject({ name: 'web', host: '10.1.2.3', attachPort: 5678 });
+  });
+
+  it("keeps a profile's attach port, which an older form that omits it does not reset", async () => {
+    const draft = {
+      name: 'vscode-user',
+      host: '10.1.2.3',
+      port: 22,
+      user: 'deploy',
+      auth: { kind: 'agent' as const },
+      python: 'python3',
+      cwd: '',
+      pathMappings: [],
+      justMyCode: true,
+    };
+    const { profile } = await client.app('profiles.save', {
+      profile: { ...draft, attachPort: 5690 },
+    });
+    expect(profile.attachPort).toBe(5690);
+    await client.app('profiles.save', { profile: { ...draft, id: profile.id, name: 'renamed' } });
+    const { profiles } = await client.app('profiles.list', {});
+    expect(profiles).toEqual([expect.objectContaining({ name: 'renamed', attachPort: 5690 })]);
   });
 
   it('says clearly when there is no such config', async () => {

@@ -50,6 +50,29 @@ describe('launch.json import', () => {
     ]);
   });
 
+  it('reads connect as written: its host, and the port as a number or a numeric string', () => {
+    const text = `{ "configurations": [
+      { "name": "tunnel", "type": "debugpy", "request": "attach",
+        "connect": { "host": "127.0.0.1", "port": "5679" } },
+      { "name": "no host", "type": "debugpy", "request": "attach", "connect": { "port": 6000 } },
+      { "name": "direct", "type": "debugpy", "request": "attach",
+        "connect": { "host": "staging.example.com", "port": 5678 } },
+      { "name": "asked", "type": "debugpy", "request": "attach",
+        "connect": { "host": "localhost", "port": "\${input:debugPort}" } },
+      { "name": "too big", "type": "debugpy", "request": "attach", "connect": { "port": 70000 } },
+    ] }`;
+    const { configurations, skipped } = importLaunchJson(text, '/w');
+    expect(configurations.map((c) => [c.name, c.connect])).toEqual([
+      ['tunnel', { host: '127.0.0.1', port: 5679 }],
+      ['no host', { host: '127.0.0.1', port: 6000 }],
+      ['direct', { host: 'staging.example.com', port: 5678 }],
+    ]);
+    expect(skipped).toEqual([
+      'asked: connect.port "${input:debugPort}" is not a port number (1–65535)',
+      'too big: connect.port 70000 is not a port number (1–65535)',
+    ]);
+  });
+
   it('keeps // and /* inside strings', () => {
     const text = `{ "configurations": [ { "name": "http://x/*y*/", // c
       "type": "debugpy", "request": "attach", "connect": { "port": 1 }, }, ], }`;
@@ -110,6 +133,23 @@ describe('launch.json export', () => {
     expect(importLaunchJson(replaced, '/home/me/app').configurations[0]).toEqual({
       ...config,
       name: 'Attach to staging',
+    });
+  });
+
+  it('writes the given attach port as connect.port, at localhost', () => {
+    const text = exportToLaunchJson(
+      LAUNCH_JSON,
+      { ...config, connect: { host: 'localhost', port: 5690 } },
+      '/home/me/app',
+    );
+    const entry = (
+      importLaunchJsonNames(text) as { configurations: Record<string, unknown>[] }
+    ).configurations.at(-1);
+    expect(entry).toMatchObject({
+      name: 'Periscope: staging',
+      type: 'debugpy',
+      request: 'attach',
+      connect: { host: 'localhost', port: 5690 },
     });
   });
 

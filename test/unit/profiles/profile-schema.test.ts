@@ -169,12 +169,45 @@ describe('watch expressions', () => {
   });
 });
 
+describe('attachPort', () => {
+  it('reads as 5678 from a version-2 file written before the field existed', () => {
+    const file = {
+      version: 2,
+      profiles: [
+        { ...good, id: 'a', jumpHosts: [], env: [], logFiles: [], watchExpressions: ['x'] },
+      ],
+    };
+    expect(migrate(file).profiles[0]).toEqual({ ...file.profiles[0], attachPort: 5678 });
+  });
+
+  it('is optional in a draft and, when given, a port', () => {
+    expect(parseProfileDraft(good)).not.toHaveProperty('attachPort');
+    expect(parseProfileDraft({ ...good, attachPort: 5679 }).attachPort).toBe(5679);
+    expect(issuesOf({ ...good, attachPort: 0 })).toEqual([
+      'attachPort: port must be from 1 to 65535',
+    ]);
+    expect(issuesOf({ ...good, attachPort: '5678' })).toEqual([
+      'attachPort: port must be a number',
+    ]);
+  });
+});
+
 describe('migrate', () => {
   it('migrates version 1 to version 2: empty jump hosts, env and log files, nothing lost', () => {
     const file = { version: 1, profiles: [{ ...good, id: 'a' }] };
     expect(migrate(file)).toEqual({
       version: 2,
-      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [], watchExpressions: [] }],
+      profiles: [
+        {
+          ...good,
+          id: 'a',
+          jumpHosts: [],
+          env: [],
+          logFiles: [],
+          watchExpressions: [],
+          attachPort: 5678,
+        },
+      ],
     });
   });
 
@@ -193,6 +226,7 @@ describe('migrate', () => {
           env: [{ name: 'DJANGO_SETTINGS', value: 'prod' }],
           logFiles: ['/var/log/app.log'],
           watchExpressions: ['len(items)', 'request.user'],
+          attachPort: 5679,
         },
       ],
     };

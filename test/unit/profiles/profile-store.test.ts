@@ -62,6 +62,7 @@ describe('ProfileStore', () => {
       env: [],
       logFiles: [],
       watchExpressions: [],
+      attachPort: 5678,
       id: a.id,
     });
 
@@ -167,6 +168,21 @@ describe('ProfileStore', () => {
     expect((await open()).get(saved.id)).toEqual(updated);
     // An explicit empty list does clear.
     expect((await store.save({ ...updated, logFiles: [] })).logFiles).toEqual([]);
+  });
+
+  it('keeps the attach port when a draft without it replaces a profile; a new one gets 5678', async () => {
+    const store = await open();
+    expect((await store.save(draft({ name: 'fresh' }))).attachPort).toBe(5678);
+    const saved = await store.save(draft({ attachPort: 5679 }));
+    const { attachPort: _p, ...olderForm } = saved;
+    expect(await store.save({ ...olderForm, name: 'renamed' })).toEqual({
+      ...saved,
+      name: 'renamed',
+    });
+    expect((await open()).get(saved.id)?.attachPort).toBe(5679);
+    await expect(store.save({ ...saved, attachPort: 70000 })).rejects.toThrow(
+      'attachPort: port must be from 1 to 65535',
+    );
   });
 
   it('sets only the watch expressions, which a reopened store and a later form save keep', async () => {

@@ -23,6 +23,7 @@ function profile(id: string, watchExpressions: string[]): Profile {
     env: [],
     logFiles: [],
     watchExpressions,
+    attachPort: 5678,
   };
 }
 
