@@ -92,17 +92,31 @@ async function fetchChildren(
   }
 }
 
-/** Loads the children of `ref` once (again after an error), showing "loading" meanwhile. */
+/**
+ * Loads the children of `ref` once (again after an error), showing "loading" meanwhile. With
+ * `variable` (the container's row), a container of more than {@link PAGE_SIZE} items is shown a
+ * page at a time; its header entries and first page are published in the same change as the
+ * answer, so the tree never paints the unpaged answer first (a hundred rows built, then rebuilt).
+ */
 export async function loadChildren(
   core: ModelCore,
   ref: number,
   isCurrent: () => boolean,
+  variable?: DebugProtocol.Variable,
 ): Promise<void> {
   const known = core.current.children.get(ref);
-  if (known && known.status !== 'error') return;
+  if (known?.status === 'loaded') {
+    if (variable && isCurrent()) showPaged(core, ref, variable, known.variables);
+    return;
+  }
+  if (known?.status === 'loading') return;
   setChildren(core, ref, { status: 'loading' });
   const children = await fetchChildren(core, { variablesReference: ref });
-  if (isCurrent()) setChildren(core, ref, children);
+  if (!isCurrent()) return;
+  if (variable && children.status === 'loaded') {
+    if (showPaged(core, ref, variable, children.variables)) return;
+  }
+  setChildren(core, ref, children);
 }
 
 /**
@@ -124,28 +138,33 @@ export async function toggleExpanded(
   }
   expanded.add(variablesReference);
   core.update({ expanded });
-  const isCurrent = core.isCurrentFrame();
-  await loadChildren(core, variablesReference, isCurrent);
-  const loaded = core.current.children.get(variablesReference);
-  if (!variable || loaded?.status !== 'loaded' || core.current.pages.has(variablesReference)) {
-    return;
-  }
-  const container = pagedContainer(variable, loaded.variables);
-  if (!container || !isCurrent()) return;
-  core.containers.set(variablesReference, container);
-  const items = firstPageItems(loaded.variables).map((item, i) =>
+  await loadChildren(core, variablesReference, core.isCurrentFrame(), variable);
+}
+
+/**
+ * Shows the answer `children` of `variable` a page at a time when it is a big container (see
+ * `variable-paging.ts`): its header entries as children and its first page, in one change.
+ * Returns false (nothing changed) when it is not paged or is paged already.
+ */
+function showPaged(
+  core: ModelCore,
+  ref: number,
+  variable: DebugProtocol.Variable,
+  children: readonly DebugProtocol.Variable[],
+): boolean {
+  if (core.current.pages.has(ref)) return false;
+  const container = pagedContainer(variable, children);
+  if (!container) return false;
+  core.containers.set(ref, container);
+  const items = firstPageItems(children).map((item, i) =>
     container.kind === 'iterable' ? { ...item, name: indexName(i, container.length) } : item,
   );
-  setChildren(core, variablesReference, {
-    status: 'loaded',
-    variables: headerEntries(loaded.variables),
-  });
-  setPage(core, variablesReference, {
-    length: container.length,
-    start: 0,
-    status: 'loaded',
-    variables: items,
-  });
+  const loaded = new Map(core.current.children);
+  loaded.set(ref, { status: 'loaded', variables: headerEntries(children) });
+  const pages = new Map(core.current.pages);
+  pages.set(ref, { length: container.length, start: 0, status: 'loaded', variables: items });
+  core.update({ children: loaded, pages });
+  return true;
 }
 
 /**
