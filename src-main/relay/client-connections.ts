@@ -39,8 +39,8 @@ export class ClientConnections {
 
   /**
    * Runs `connect` with a host key policy and secrets that ask `client`. When it fails with
-   * `auth-failed`, the stored passwords and passphrases it used are forgotten (the server refused
-   * them, so they are asked next time), and the error is rethrown.
+   * `auth-failed`, the stored and just-typed passwords and passphrases it used are forgotten (the
+   * server refused them, so they are asked next time), and the error is rethrown.
    */
   async asking<T>(
     client: ClientHandle,
@@ -60,12 +60,9 @@ export class ClientConnections {
    * @throws SshError as `connectProfile`.
    */
   connect(client: ClientHandle, profile: Profile): Promise<SshConnection> {
-    const secrets = secretSourceFor(this.options.secretStore, this.secretPrompts, client);
-    return connectProfile(
-      profile,
-      this.hostKeysFor(client),
-      this.options.logger.child('preflight'),
-      this.extras(secrets.source),
+    // Through `asking`: a password the server refused must not be reused by the next connection.
+    return this.asking(client, (hostKeys, extras) =>
+      connectProfile(profile, hostKeys, this.options.logger.child('preflight'), extras),
     );
   }
 

@@ -6,6 +6,10 @@
  *
  * {@link secretSourceFor} puts a {@link SecretStore} in front: a stored password or passphrase is
  * used without asking; one the user asks to remember is stored (only when the store persists).
+ * A password or passphrase just typed is also kept in this process's memory for
+ * {@link RECENT_SECRET_MS}, for the same client only, so the connections of one action (the
+ * preflight checks, then the launch) ask once; it is dropped when the server rejects it or the
+ * client goes. keyboard-interactive answers (often one-time codes) are never kept.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppEvents } from '../protocol/client-protocol.js';
@@ -14,6 +18,9 @@ import type { SecretRequest, SecretSource } from '../ssh/ssh-auth.js';
 
 /** How long the relay waits for the user's answer, in ms (5 minutes). */
 export const SECRET_PROMPT_TIMEOUT_MS = 5 * 60_000;
+
+/** How long a typed password or passphrase is reused for the same client, in ms (2 minutes). */
+export const RECENT_SECRET_MS = 2 * 60_000;
 
 /** Who can be asked: the client that started the connection. */
 export interface SecretAsker {
@@ -32,9 +39,41 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** Pending secret prompts, keyed by prompt id. */
+/** Pending secret prompts, keyed by prompt id; and the answers just typed (see the module comment). */
 export class SecretPrompts {
   private readonly pending = new Map<string, Pending>();
+  private readonly recent = new Map<
+    SecretAsker,
+    Map<SecretKey, { secret: string; until: number }>
+  >();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** A password or passphrase `asker` typed less than {@link RECENT_SECRET_MS} ago, if any. */
+  recall(asker: SecretAsker, key: SecretKey): string | undefined {
+    const entry = this.recent.get(asker)?.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.until > this.now()) return entry.secret;
+    this.forget(asker, key);
+    return undefined;
+  }
+
+  /** Keeps what `asker` typed for `key` for {@link RECENT_SECRET_MS}. */
+  keep(asker: SecretAsker, key: SecretKey, secret: string): void {
+    let byKey = this.recent.get(asker);
+    if (!byKey) {
+      byKey = new Map<SecretKey, { secret: string; until: number }>();
+      this.recent.set(asker, byKey);
+    }
+    byKey.set(key, { secret, until: this.now() + RECENT_SECRET_MS });
+  }
+
+  /** Drops a kept answer (the server rejected it). */
+  forget(asker: SecretAsker, key: SecretKey): void {
+    const byKey = this.recent.get(asker);
+    byKey?.delete(key);
+    if (byKey?.size === 0) this.recent.delete(asker);
+  }
 
   /** Asks `asker`; resolves with the answer, or `undefined` on cancel, timeout or disconnect. */
   ask(
@@ -65,8 +104,9 @@ export class SecretPrompts {
     return true;
   }
 
-  /** Cancels every prompt of a client that went away. */
+  /** Cancels every prompt of a client that went away, and forgets what it typed. */
   dropAsker(asker: SecretAsker): void {
+    this.recent.delete(asker);
     for (const [id, pending] of this.pending)
       if (pending.asker === asker) this.settle(id, undefined);
   }
@@ -83,7 +123,7 @@ export class SecretPrompts {
 /** A {@link SecretSource} for one connection, plus what to do when the server rejected it. */
 export interface BrokeredSecrets {
   source: SecretSource;
-  /** Forgets stored secrets this connection used (call when authentication failed). */
+  /** Forgets stored and recently typed secrets this connection used (call when authentication failed). */
   forgetUsed(): Promise<void>;
 }
 
@@ -107,7 +147,7 @@ export function secretSourceFor(
   const source: SecretSource = async (request) => {
     const key = keyOf(request);
     if (key !== undefined) {
-      const stored = await store.get(key);
+      const stored = (await store.get(key)) ?? prompts.recall(asker, key);
       if (stored !== undefined) {
         used.add(key);
         return [stored];
@@ -126,6 +166,10 @@ export function secretSourceFor(
       canRemember: key !== undefined && store.persistent,
     });
     if (answer === undefined) return undefined;
+    if (key !== undefined && answer.answers[0] !== undefined) {
+      prompts.keep(asker, key, answer.answers[0]);
+      used.add(key);
+    }
     if (
       key !== undefined &&
       answer.remember &&
@@ -140,7 +184,10 @@ export function secretSourceFor(
   return {
     source,
     forgetUsed: async () => {
-      for (const key of used) await store.delete(key);
+      for (const key of used) {
+        prompts.forget(asker, key);
+        await store.delete(key);
+      }
       used.clear();
     },
   };

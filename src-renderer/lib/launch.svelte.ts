@@ -8,7 +8,13 @@ import type { Profile } from '../../src-main/protocol/profile.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
-import { profileAddress } from './profiles.svelte.js';
+import {
+  asksEveryTime,
+  firstFailure,
+  PassedPreflights,
+  type PreflightTarget,
+} from './launch-preflight.js';
+import { profileAddress, profiles } from './profiles.svelte.js';
 import { RelayRequestError } from './relay-client.js';
 import { sessions } from './sessions.svelte.js';
 import { sourceEditor } from './source.svelte.js';
@@ -45,6 +51,9 @@ class LaunchStore {
   /** The last preflight's answer for the open dialog (null: not run yet). */
   preflight = $state.raw<PreflightResult | null>(null);
   checking = $state(false);
+  /** Checks that passed recently: a launch right after them does not run them again. */
+  private readonly passed = new PassedPreflights();
+
   /** The remote user's Python processes, for "Attach to process" (null: not listed yet). */
   processes = $state.raw<RemoteProcessInfo[] | null>(null);
   listing = $state(false);
@@ -65,18 +74,16 @@ class LaunchStore {
   async check(form: LaunchForm): Promise<PreflightResult | null> {
     const profile = this.profile;
     if (!profile || this.checking) return null;
-    const mode: PreflightMode =
-      form.run === 'pid' ? 'attach-pid' : form.run === 'port' ? 'attach-port' : 'launch';
-    const pid = parsePositive(form.pid);
-    const port = parsePositive(form.port);
+    const target = preflightTarget(profile, form);
     this.checking = true;
     try {
       this.preflight = await connection.client.request('session.preflight', {
         profileId: profile.id,
-        mode,
-        ...(mode === 'attach-pid' && pid ? { pid } : {}),
-        ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
+        mode: target.mode,
+        ...(target.pid !== undefined ? { pid: target.pid } : {}),
+        ...(target.port !== undefined ? { port: target.port } : {}),
       });
+      this.passed.record(target, this.preflight);
       return this.preflight;
     } catch (err) {
       this.error = errorMessage(err);
@@ -84,6 +91,22 @@ class LaunchStore {
     } finally {
       this.checking = false;
     }
+  }
+
+  /**
+   * Before a launch or attach: runs the checks unless they passed a moment ago for the same
+   * target or would ask a second one-time code (`launch-preflight.ts`). @returns false (with the
+   * first failure as the dialog's error and the list shown) when something needs fixing first.
+   */
+  private async checkFirst(profile: Profile, form: LaunchForm): Promise<boolean> {
+    if (asksEveryTime(profile, (id) => profiles.list.find((p) => p.id === id))) return true;
+    if (this.passed.isFresh(preflightTarget(profile, form))) return true;
+    this.progress = `Checking ${profileAddress(profile)}…`;
+    const result = await this.check(form);
+    if (result?.ok) return true;
+    if (result) this.error = firstFailure(result);
+    this.progress = null;
+    return false;
   }
 
   /** Lists the remote user's Python processes (`processes.list`). */
@@ -158,8 +181,11 @@ class LaunchStore {
     this.lastForm.set(profile.id, { ...form });
     this.launching = true;
     this.error = null;
-    this.progress = `Connecting to ${profileAddress(profile)}…`;
+    let checked = false;
     try {
+      checked = await this.checkFirst(profile, form);
+      if (!checked) return;
+      this.progress = `Connecting to ${profileAddress(profile)}…`;
       const params = {
         profileId: profile.id,
         target,
@@ -181,7 +207,7 @@ class LaunchStore {
       this.error = errorMessage(err);
       this.progress = null;
       this.launching = false;
-      await this.diagnose(profile, form, err);
+      if (!checked) await this.diagnose(profile, form, err);
     } finally {
       this.launching = false;
     }
@@ -200,11 +226,14 @@ class LaunchStore {
     this.lastForm.set(profile.id, { ...form });
     this.launching = true;
     this.error = null;
-    this.progress =
-      form.run === 'pid'
-        ? `Attaching to process ${value} on ${profileAddress(profile)}…`
-        : `Attaching to port ${value} on ${profileAddress(profile)}…`;
+    let checked = false;
     try {
+      checked = await this.checkFirst(profile, form);
+      if (!checked) return;
+      this.progress =
+        form.run === 'pid'
+          ? `Attaching to process ${value} on ${profileAddress(profile)}…`
+          : `Attaching to port ${value} on ${profileAddress(profile)}…`;
       const { session } = await connection.client.request('session.attach', {
         profileId: profile.id,
         to: form.run === 'pid' ? { kind: 'pid', pid: value } : { kind: 'port', port: value },
@@ -220,14 +249,15 @@ class LaunchStore {
       this.error = errorMessage(err);
       this.progress = null;
       this.launching = false;
-      await this.diagnose(profile, form, err);
+      if (!checked) await this.diagnose(profile, form, err);
     } finally {
       this.launching = false;
     }
   }
 
   /**
-   * After a failed launch or attach: runs the preflight so the dialog names the cause — only for
+   * After a launch or attach that failed without checks first (they had passed a moment ago, or
+   * the profile asks one-time codes): runs the preflight so the dialog names the cause — only for
    * profiles that log in without asking (agent, key), so a failure never asks for a password twice,
    * and not after the user declined the host key (the preflight would ask about it again).
    */
@@ -236,6 +266,20 @@ class LaunchStore {
     if (err instanceof RelayRequestError && err.code === 'host-key-rejected') return;
     if (profile.auth.kind === 'agent' || profile.auth.kind === 'key') await this.check(form);
   }
+}
+
+/** The checks a form needs: its mode, and the pid or port it names. */
+function preflightTarget(profile: Profile, form: LaunchForm): PreflightTarget {
+  const mode: PreflightMode =
+    form.run === 'pid' ? 'attach-pid' : form.run === 'port' ? 'attach-port' : 'launch';
+  const pid = parsePositive(form.pid);
+  const port = parsePositive(form.port);
+  return {
+    profileId: profile.id,
+    mode,
+    ...(mode === 'attach-pid' && pid ? { pid } : {}),
+    ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
+  };
 }
 
 function parsePositive(text: string): number | null {

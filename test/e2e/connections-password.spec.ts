@@ -58,7 +58,9 @@ test('connect with a password asked for after the host key; no secret kept', asy
     await snap(page, '3-password-prompt');
     await prompt.getByRole('button', { name: 'Log in' }).click();
 
+    // One question for the checks and the launch together.
     await expect(app.status).toContainText('Running');
+    await expect(prompt).toBeHidden();
     await expect.poll(() => app.consoleText()).toContain('step 1: total=1');
     // Let the program end, so the test user has no process left when it is removed.
     await expect.poll(() => app.consoleText()).toContain('done, total=15');
