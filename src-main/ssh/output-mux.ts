@@ -18,9 +18,13 @@
  * - `-I -S`: no `PYTHON*` variables, no user site, no `site`/`sitecustomize` (the TCP_NODELAY hook
  *   of `nodelay-sitecustomize.ts` is for debugpy only, and is on PYTHONPATH only in the command's
  *   own `env`). Python 3.5+ (`bytes % …`, PEP 475 retries of interrupted system calls).
- * - The command keeps the mux's stdin (`/dev/null` from the launch command), its working directory
- *   and its process group: the launch shell `exec`s the mux, so the mux is the group leader whose
- *   pid the launch announces, and `kill -TERM -<pid>` reaches mux, program and debugpy alike.
+ * - The mux first reads ONE line from its stdin (the SSH channel): a JSON object of environment
+ *   variables for the command ({@link muxStdin}; an empty line or end of input = none). The
+ *   program's own variables thus never appear in a command line (`ps` on the remote machine shows
+ *   every process's argv to every user) nor in Periscope's log.
+ * - The command gets `/dev/null` as stdin, and keeps the mux's working directory and process group:
+ *   the launch shell `exec`s the mux, so the mux is the group leader whose pid the launch
+ *   announces, and `kill -TERM -<pid>` reaches mux, program and debugpy alike.
  * - SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command (a group kill
  *   thus gives the command the signal twice; Python's default action dies at the first); the mux
  *   itself keeps draining until the command has exited.
@@ -40,8 +44,16 @@ export const MUX_QUIET_MS = 250;
 /** Longest drain (ms) after the command's exit, even while a grandchild keeps writing. */
 export const MUX_DRAIN_LIMIT_MS = 3000;
 
+/**
+ * The first line the mux reads from its stdin: the program's environment variables as one JSON
+ * object (`NAME` → value) and a newline.
+ */
+export function muxStdin(env: readonly { name: string; value: string }[]): string {
+  return `${JSON.stringify(Object.fromEntries(env.map((v) => [v.name, v.value])))}\n`;
+}
+
 /** The mux's Python source (see the module comment); argv: `<file> <command> [args…]`. */
-export const OUTPUT_MUX = `import errno, os, select, signal, subprocess, sys, time
+export const OUTPUT_MUX = `import errno, json, os, select, signal, subprocess, sys, time
 QUIET = ${MUX_QUIET_MS / 1000}
 DRAIN_LIMIT = ${MUX_DRAIN_LIMIT_MS / 1000}
 out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -57,8 +69,16 @@ def record(tag, data):
     except OSError as e:
         broken = True
         sys.stderr.write("periscope output mux: cannot write %s: %s\\n" % (sys.argv[1], e))
+env = dict(os.environ)
 try:
-    child = subprocess.Popen(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    line = sys.stdin.buffer.readline()
+    if line.strip():
+        env.update(json.loads(line.decode("utf-8")))
+except (OSError, ValueError) as e:
+    record(b"e", ("periscope: ignoring the environment it was sent: %s\\n" % (e,)).encode())
+devnull = os.open(os.devnull, os.O_RDONLY)
+try:
+    child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 except OSError as e:
     record(b"e", ("periscope: cannot start %s: %s\\n" % (sys.argv[2], e.strerror)).encode())
     os._exit(126 if e.errno == errno.EACCES else 127)

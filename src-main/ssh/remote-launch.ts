@@ -24,7 +24,7 @@ import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.j
 import type { RemoteExit, RemoteProcess } from './remote-process.js';
 import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
 import { OutputDeframer } from './output-frames.js';
-import { OUTPUT_MUX } from './output-mux.js';
+import { OUTPUT_MUX, muxStdin } from './output-mux.js';
 import type { ReconnectingSsh } from './reconnecting-ssh.js';
 import { RemoteFileTail } from './remote-file-tail.js';
 import { shellJoin, shellQuote } from './shell-quote.js';
@@ -143,9 +143,21 @@ export async function launchUnderDebugpy(
   const remotePort = await pickRemotePort(connection, options.python, host);
 
   const link = options.link;
-  const command = launchCommand({ ...options, outputToFiles: link !== undefined }, remotePort);
-  logger.info('launching under debugpy', { where: connection.where, remotePort, command });
+  const outputToFiles = link !== undefined;
+  const command = launchCommand({ ...options, outputToFiles }, remotePort);
+  // Never the program's environment values in the log (they may be tokens or passwords).
+  const logged = launchCommand(
+    {
+      ...options,
+      outputToFiles,
+      env: (options.env ?? []).map(({ name }) => ({ name, value: '…' })),
+    },
+    remotePort,
+  );
+  logger.info('launching under debugpy', { where: connection.where, remotePort, command: logged });
   const remote = await connection.exec(command);
+  // Over a link the output mux reads the program's environment from stdin, not from argv.
+  if (outputToFiles) remote.stdin.end(muxStdin(options.env ?? []));
   const output = new LaunchOutput();
   remote.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
   remote.stderr.on('data', (chunk: Buffer) => output.push('stderr', chunk));
@@ -264,9 +276,10 @@ export const MUX_OUTPUT_FILE = 'output';
 /**
  * The shell command that starts the program, as run by `sh -c` so any login shell works. It
  * prints `<PID_MARKER> <pid>` (with `outputToFiles`: `<PID_MARKER> <pid> <directory>`) on stdout,
- * then `exec`s Python, or with `outputToFiles` the output mux (`output-mux.ts`, `-I -S`, stdin and
- * stdout `/dev/null`, stderr left on the channel for its own failures) that runs the same Python
- * command line and writes framed records to `<directory>/`{@link MUX_OUTPUT_FILE}.
+ * then `exec`s Python, or with `outputToFiles` the output mux (`output-mux.ts`, `-I -S`, stdout
+ * `/dev/null`, stdin left on the channel for the environment line of `muxStdin` — `env` is then
+ * not in the command line —, stderr left on the channel for its own failures) that runs the same
+ * Python command line and writes framed records to `<directory>/`{@link MUX_OUTPUT_FILE}.
  */
 export function launchCommand(
   options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env'> & {
@@ -285,7 +298,10 @@ export function launchCommand(
     'PYDEVD_DISABLE_FILE_VALIDATION=1',
     // Over a pipe Python buffers stdout in 8 KiB blocks; the console must show output as it comes.
     'PYTHONUNBUFFERED=1',
-    ...(options.env ?? []).map((v) => `${v.name}=${v.value}`),
+    // Over the mux the environment goes through stdin instead (`muxStdin`): argv is public.
+    ...(options.outputToFiles === true
+      ? []
+      : (options.env ?? []).map((v) => `${v.name}=${v.value}`)),
     options.python,
     '-Xfrozen_modules=off',
     '-m',
@@ -308,7 +324,8 @@ export function launchCommand(
   const mux = files
     ? `${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
     : '';
-  const redirect = files ? ' > /dev/null < /dev/null' : '';
+  // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
+  const redirect = files ? ' > /dev/null' : '';
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
   const script =
     options.tcpNoDelay === false

@@ -4,6 +4,7 @@
  * same local port, the session is re-attached to the still-running debugpy, and the program's
  * output continues without a gap. Real sshd, real debugpy, the relay's client protocol.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -104,6 +105,10 @@ describe('session across an sshd restart', () => {
     });
     expect((env.body as DebugProtocol.EvaluateResponse['body']).result).toBe(
       "'set in the profile'",
+    );
+    // …without being in any command line (the remote `ps` shows argv to every user).
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(
+      'set in the profile',
     );
 
     // Clear the breakpoint, run on, and the output keeps coming (over the tails restarted after the drop).

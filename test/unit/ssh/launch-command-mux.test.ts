@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PID_MARKER } from '../../../src-main/ssh/launch-output.js';
 import { OutputDeframer } from '../../../src-main/ssh/output-frames.js';
+import { muxStdin } from '../../../src-main/ssh/output-mux.js';
 import { MUX_OUTPUT_FILE, launchCommand } from '../../../src-main/ssh/remote-launch.js';
 
 interface Run {
@@ -19,10 +20,10 @@ interface Run {
   signal: string | null;
 }
 
-/** Runs the command as a login shell would (bash -c) with HOME set to `home`. */
-function run(command: string, home: string): Promise<Run> {
+/** Runs the command as a login shell would (bash -c) with HOME set to `home`, `stdin` on its stdin. */
+function run(command: string, home: string, stdin = ''): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       '/bin/bash',
       ['-c', command],
       { env: { PATH: '/usr/bin:/bin', HOME: home, PYTHONPATH: '/user/path' } },
@@ -34,6 +35,7 @@ function run(command: string, home: string): Promise<Run> {
           signal: error?.signal ?? null,
         }),
     );
+    child.stdin?.end(stdin);
   });
 }
 
@@ -97,7 +99,13 @@ describe('launchCommand with output to files (the output mux)', () => {
       },
       5678,
     );
-    const result = await run(command, home);
+    const result = await run(
+      command,
+      home,
+      muxStdin([{ name: 'EXIT_WITH', value: String(exitWith) }]),
+    );
+    // The program's environment is not in the command line (remote `ps` shows argv to all).
+    expect(command).not.toContain('EXIT_WITH');
     const marker = new RegExp(`^${PID_MARKER} (\\d+) (/\\S+)$`).exec(result.stdout.trimEnd());
     expect(marker, result.stdout).not.toBeNull();
     const dir = marker![2]!;
