@@ -1,7 +1,7 @@
 /**
  * Stop, resume and end of a session's execution state. A stop loads the stopped thread's stack
- * (its top frame first, without waiting for the thread list) and the stacks of other expanded
- * threads. A resume switches to running at once but leaves the previous stop's frames, current
+ * (its top frame, scopes and locals first; the thread list after them) and the stacks of other
+ * expanded threads. A resume switches to running at once but leaves the previous stop's frames, current
  * line and variables on screen, dimmed, for a short grace: a stop within it replaces them
  * directly, so stepping does not make the panels flicker; without one they are cleared (VS Code
  * keeps a thread's stale call stack and delays its views' refresh for the same reason).
@@ -55,6 +55,10 @@ export async function handleStopped(
     // waiting for the thread list, which is only needed for the call stack's other threads.
     if (known !== null) core.update({ selectedThreadId: known });
     const knownStack = known !== null ? loadStack(core, known, gen) : null;
+    // The thread list only after that stack: the tracer answers in order, and the list ahead of
+    // the stopped thread's frames and locals would delay what the user is waiting for.
+    if (knownStack) await knownStack.catch(() => undefined);
+    if (gen !== core.generation) return;
     const threads = expectSuccess<DebugProtocol.ThreadsResponse>(
       await core.deps.dapRequest('threads'),
     );

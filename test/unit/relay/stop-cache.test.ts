@@ -41,16 +41,16 @@ function tracer(): {
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 describe('StopCache', () => {
-  it('prefetches threads, the top frame, its scopes and the first scope’s variables on a stop', async () => {
+  it('prefetches the top frame, its scopes and the first scope’s variables, then threads', async () => {
     const t = tracer();
     const cache = new StopCache(t.send);
     cache.onStopped(1);
     await flush();
     expect(t.sent).toEqual([
-      'threads ',
       'stackTrace {"levels":1,"startFrame":0,"threadId":1}',
       'scopes {"frameId":7}',
       'variables {"variablesReference":11}',
+      'threads ',
     ]);
   });
 

@@ -114,17 +114,17 @@ const stopped = (threadId = 1, reason = 'breakpoint'): DebugProtocol.StoppedEven
 });
 
 describe('DebugSessionModel', () => {
-  it('on stop: the stopped thread’s top frame first (with the threads), paints it, then the rest of the stack', async () => {
+  it('on stop: the stopped thread’s top frame first, paints it, then the rest of the stack, then the threads', async () => {
     const { tracer, model } = setup(['x']);
     await model.handleEvent(stopped());
     expect(tracer.log).toEqual([
       'stackTrace 1 0+1',
-      'threads',
       'show /w/app.py:7',
       'scopes 11',
       'evaluate watch x @11',
       'variables 1100',
       'stackTrace 1 1+199',
+      'threads',
     ]);
     const view = model.view;
     expect(view.state).toBe('stopped');
@@ -254,7 +254,7 @@ describe('DebugSessionModel', () => {
     await pending;
     expect(model.view.state).toBe('running');
     expect(model.view.frames).toEqual([]);
-    expect(tracer.log).toEqual(['stackTrace 1 0+1', 'threads']);
+    expect(tracer.log).toEqual(['stackTrace 1 0+1']);
   });
 
   it('loads variables lazily when a node is expanded, and collapses it again', async () => {
