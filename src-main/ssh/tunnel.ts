@@ -52,6 +52,8 @@ export class LocalTunnel {
   private bytesIn = 0;
   private link: LinkStatus;
   private closed = false;
+  /** Why the server refused the last connection through the forward (cleared by a success). */
+  private lastRefusal: string | undefined;
   private readonly listeners = new Set<(info: TunnelInfo) => void>();
   private readonly stopWatching: () => void;
 
@@ -123,7 +125,11 @@ export class LocalTunnel {
       remoteHost: this.remoteHost,
       remotePort: this.remotePort,
       state,
-      ...(this.link.reason !== undefined && state !== 'up' ? { reason: this.link.reason } : {}),
+      ...(this.link.reason !== undefined && state !== 'up'
+        ? { reason: this.link.reason }
+        : this.lastRefusal !== undefined
+          ? { reason: this.lastRefusal }
+          : {}),
       bytesOut: this.bytesOut,
       bytesIn: this.bytesIn,
       connections: this.sockets.size,
@@ -166,6 +172,10 @@ export class LocalTunnel {
           channel.close();
           return;
         }
+        if (this.lastRefusal !== undefined) {
+          this.lastRefusal = undefined;
+          this.changed();
+        }
         channel.on('error', () => socket.destroy());
         channel.once('close', () => socket.destroy());
         socket.once('close', () => channel.close());
@@ -174,7 +184,9 @@ export class LocalTunnel {
         socket.pipe(channel).pipe(socket);
       },
       (error: unknown) => {
-        this.logger.debug('tunnel channel refused', {
+        // Shown on the row: "up" alone would hide that nothing answers on the remote side.
+        this.lastRefusal = `the last connection was refused on the remote side: ${errorMessage(error)}`;
+        this.logger.info('tunnel channel refused', {
           tunnel: this.info().id,
           error: errorMessage(error),
         });

@@ -17,6 +17,7 @@ import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { freePort } from '../../harness/free-port.js';
 import { echoServer, roundTrip, until } from '../../harness/tcp-echo.js';
 
 const ticker = resolve('test/fixtures/programs/ticker.py');
@@ -178,6 +179,24 @@ describe('tunnels and log tails over a real sshd', () => {
     } finally {
       await echo.close();
     }
+  }, 60_000);
+
+  it('says on the row when the remote side refuses the connections of a forward that is up', async () => {
+    const ui = client();
+    const nothing = await freePort();
+    const { tunnel } = await ui.app('tunnels.open', {
+      profileId: profile.id,
+      remoteHost: '127.0.0.1',
+      remotePort: nothing,
+    });
+    await expect(roundTrip(tunnel.localPort, 'hello?')).rejects.toThrow(/closed after 0/);
+    const refused = await ui.appEvent('tunnels.changed', (b) =>
+      b.tunnels.some(
+        (t) => t.id === tunnel.id && /refused on the remote side/.test(t.reason ?? ''),
+      ),
+    );
+    expect(refused.tunnels.find((t) => t.id === tunnel.id)?.state).toBe('up');
+    await ui.app('tunnels.close', { id: tunnel.id });
   }, 60_000);
 
   it('opens a remote forward (-R) by hand: the remote port reaches a service of the laptop', async () => {
