@@ -12,7 +12,7 @@
  *   moved file so the UI can tell the user. Nothing is deleted.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -82,14 +82,20 @@ export class ProfileStore {
   /**
    * Opens (creating if needed) the store in `dir`.
    *
-   * @param dir directory holding `profiles.json`; created recursively with mode 0700 if absent
-   *   (an existing directory keeps its mode).
+   * @param dir directory holding `profiles.json`; created recursively with mode 0700 if absent;
+   *   an existing one that group or others can read is narrowed to 0700 (it holds host keys,
+   *   logs and, with a keychain, encrypted secrets), and the log says so.
    * @throws the file system error when `dir` cannot be created, the file cannot be read for a
    *   reason other than not existing, or an unreadable file cannot be moved aside.
    */
   static async open(dir: string, options: ProfileStoreOptions = {}): Promise<ProfileStore> {
     const logger = options.logger ?? createLogger('profiles');
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    const mode = (await stat(dir)).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      await chmod(dir, 0o700);
+      logger.info('data directory narrowed to 0700', { dir, was: mode.toString(8) });
+    }
     const filePath = join(dir, PROFILES_FILE_NAME);
 
     const read = await readProfilesFile(filePath, logger);

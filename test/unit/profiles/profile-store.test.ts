@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,6 +133,14 @@ describe('ProfileStore', () => {
     await store.save(draft());
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, 'profiles.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('narrows an existing data directory that others can read to 0700', async () => {
+    const open = join(root, 'shared-mode');
+    await mkdir(open, { mode: 0o755 });
+    await chmod(open, 0o755);
+    await ProfileStore.open(open, { logger: silentLogger });
+    expect((await stat(open)).mode & 0o777).toBe(0o700);
   });
 
   it('lands every one of many concurrent saves and deletes', async () => {
