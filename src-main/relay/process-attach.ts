@@ -19,6 +19,7 @@ import type { AttachTarget, RemoteProcessInfo } from '../protocol/connections.js
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { shellJoin } from '../ssh/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';
+import { freeStaleClientSlot, OwnSshdPids } from '../ssh/stale-forward-holder.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
 import type { TracerLink } from './tracer-link.js';
 import { connectProfileKeepingUp } from './profile-connect.js';
@@ -63,6 +64,10 @@ export function attachStarter(to: AttachTarget): TracerStarter {
   return async (profile, _params, hostKeys, logger, progress = () => undefined, extras = {}) => {
     progress(`Connecting to ${profile.user}@${profile.host}:${profile.port}…`);
     const ssh = await connectProfileKeepingUp(profile, hostKeys, logger, extras);
+    const ownSshd = OwnSshdPids.track(ssh, logger);
+    ssh.onStatus((status) => {
+      if (status.state === 'closed' || status.state === 'failed') ownSshd.stop();
+    });
     let forward: LocalTunnel | undefined;
     try {
       const connection = ssh.current!;
@@ -117,6 +122,17 @@ export function attachStarter(to: AttachTarget): TracerStarter {
           dap = await open();
           dropped = false;
           return dap;
+        },
+        freeStaleClients: () => {
+          const current = ssh.current;
+          if (current === undefined)
+            return Promise.reject(new SshError('ssh-failed', 'the SSH link is not up'));
+          return freeStaleClientSlot(current, {
+            python: profile.python,
+            port: remotePort,
+            ownSshdPids: ownSshd.pids,
+            logger,
+          });
         },
         tunnels: () => [tunnel.info()],
       };

@@ -25,6 +25,12 @@ export interface ConnectExtras {
   secrets?: SecretSource;
   /** Looks up the profiles that jump hosts refer to. */
   lookupProfile?: (id: string) => Profile | undefined;
+  /**
+   * SSH keepalive interval in ms (ssh(1) `ServerAliveInterval`; 3 unanswered drop the
+   * connection, so a silent drop is noticed after about 4 intervals). Default 10000; tests
+   * shorten it.
+   */
+  keepaliveIntervalMs?: number;
 }
 
 /**
@@ -66,6 +72,7 @@ export function connectProfile(
       logger,
       jumps: jumpTargets(profile, extras.lookupProfile),
       ...(extras.secrets ? { secrets: extras.secrets } : {}),
+      ...(extras.keepaliveIntervalMs ? { keepaliveIntervalMs: extras.keepaliveIntervalMs } : {}),
     },
   );
 }

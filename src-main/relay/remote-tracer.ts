@@ -6,7 +6,8 @@
  * forward to that port that keeps its local port across reconnects (`tunnel.ts`) → a DAP
  * connection over the forward. After a reconnect, {@link StartedTracer.reattach} opens a new DAP
  * connection through the same forward (debugpy's adapter accepts a new client once the old one
- * is gone). Everything opened is closed again on failure.
+ * is gone; after a silent drop {@link StartedTracer.freeStaleClients} ends the old connection's
+ * sshd that still holds it). Everything opened is closed again on failure.
  */
 import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
@@ -17,8 +18,14 @@ import type { Profile } from '../protocol/profile.js';
 import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
 import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
+import {
+  freeStaleClientSlot,
+  OwnSshdPids,
+  type StaleSlotReport,
+} from '../ssh/stale-forward-holder.js';
 import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
+import { SshError } from '../ssh/ssh-error.js';
 import type { TracerLink } from './tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
@@ -37,6 +44,18 @@ export interface StartedTracer {
    * @throws when nothing listens any more (the program and its adapter are gone).
    */
   reattach?(): Promise<DapConnection>;
+  /**
+   * Over the link's current connection, ends this link's earlier server-side sshd processes that
+   * still hold a connection to debugpy's adapter after a silent drop, so the adapter lets the
+   * re-attach in (`stale-forward-holder.ts`). Also says whether the adapter still listens.
+   * @throws SshError `ssh-failed` when the link is down or the remote script cannot run.
+   */
+  freeStaleClients?(): Promise<StaleSlotReport>;
+  /**
+   * How long `session-reconnect.ts` keeps trying to re-attach once the link is back, in ms
+   * (default there: 60 000). Tests shorten it.
+   */
+  reattachWithinMs?: number;
   /** The forwards this tracer keeps open (for the Tunnels panel). */
   tunnels?(): TunnelInfo[];
 }
@@ -68,7 +87,13 @@ export async function startRemoteTracer(
 ): Promise<StartedTracer> {
   progress(`Connecting to ${profile.user}@${profile.host}:${profile.port}…`);
   const ssh = await connectProfileKeepingUp(profile, hostKeys, logger, extras);
-  const cleanups: (() => Promise<unknown>)[] = [() => ssh.close()];
+  const ownSshd = OwnSshdPids.track(ssh, logger);
+  const cleanups: (() => Promise<unknown>)[] = [
+    () => {
+      ownSshd.stop();
+      return ssh.close();
+    },
+  ];
   const undo = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
@@ -130,6 +155,17 @@ export async function startRemoteTracer(
         connection = await open();
         dropped = false;
         return connection;
+      },
+      freeStaleClients: () => {
+        const current = ssh.current;
+        if (current === undefined)
+          return Promise.reject(new SshError('ssh-failed', 'the SSH link is not up'));
+        return freeStaleClientSlot(current, {
+          python: profile.python,
+          port: debuggee.remotePort,
+          ownSshdPids: ownSshd.pids,
+          logger,
+        });
       },
       tunnels: () => [forward.info()],
     };

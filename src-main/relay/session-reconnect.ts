@@ -1,14 +1,26 @@
 /**
- * Keeps a launched session across SSH drops: while the link reconnects, the session's `link`
- * says so (the UI shows "reconnecting"); once it is back, a new DAP connection is made to the
- * same debugpy through the same local forward, the attach handshake is done again with the
- * session's shared breakpoints, and the session switches to it (`DebugSession.replaceTracer`).
- * When the link gives up (auth, host key) or the tracer is gone, the session ends with the reason.
+ * Keeps a launched (or attached) session across SSH drops: while the link reconnects, the
+ * session's `link` says so (the UI shows "reconnecting"); once it is back, a new DAP connection is
+ * made to the same debugpy through the same local forward, the attach handshake is done again with
+ * the session's shared breakpoints, and the session switches to it (`DebugSession.replaceTracer`).
+ *
+ * A silent drop (VPN gone, no FIN/RST) leaves the OLD connection's sshd alive on the server,
+ * holding debugpy's only client slot, so the adapter refuses the new `attach` ("… is already being
+ * debugged"). Before each attempt the tracer ends such stale sshd processes of its own link
+ * (`StartedTracer.freeStaleClients`, `stale-forward-holder.ts`), and attempts are retried with
+ * backoff (0.5 s doubling up to 8 s) for up to {@link REATTACH_WITHIN_MS}, the session's `link`
+ * saying what is happening meanwhile.
+ *
+ * A network problem never ends the program: when the re-attach cannot be done in time, or the link
+ * gives up (auth, host key), the session DETACHES (DAP `disconnect` without `terminateDebuggee`,
+ * `TracerLink.release`): a launched program keeps running and the end reason gives its pid and
+ * how to get back to it (attach by PID); an attached program was never ours to end.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
 import type { LaunchBreakpoints } from '../protocol/client-protocol.js';
 import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
+import { errorMessage } from '../ssh/ssh-error.js';
 import {
   attachToDebugpy,
   type AttachOptions,
@@ -17,11 +29,31 @@ import {
 import type { DebugSession } from './debug-session.js';
 import type { StartedTracer } from './remote-tracer.js';
 
+/** How long to keep trying to re-attach once the link is back, in ms (default). */
+export const REATTACH_WITHIN_MS = 60_000;
+
+/** The wait after failed re-attach attempt `attempt` (1-based), in ms: 0.5 s doubling, at most 8 s. */
+export function reattachDelay(attempt: number): number {
+  return Math.min(8000, 500 * 2 ** Math.max(0, attempt - 1));
+}
+
 /** The session's shared breakpoints as handshake input. */
 function breakpointsOf(session: DebugSession): LaunchBreakpoints[] {
   return session.breakpoints.flatMap((args: DebugProtocol.SetBreakpointsArguments) =>
     args.source.path ? [{ path: args.source.path, breakpoints: args.breakpoints ?? [] }] : [],
   );
+}
+
+/**
+ * The end reason of a session that could not get its debugger back: the program runs on (a launch
+ * says where, with its pid, and how to get back to it).
+ */
+function detachReason(session: DebugSession, cause: string): string {
+  const { origin, host, pid } = session.info;
+  const why = cause.replace(/[.\s]+$/, '');
+  if (origin === 'attach') return `${why}; detached, the program keeps running on ${host}`;
+  const which = pid === undefined ? 'the program' : `the program (process ${pid})`;
+  return `${why}; ${which} is still running on ${host}: attach to it by PID to debug it again`;
 }
 
 /**
@@ -37,37 +69,123 @@ export function keepSessionAttached(
 ): () => void {
   if (!tracer.onLinkStatus || !tracer.reattach) return () => undefined;
   let dropped = false;
-  const reattachNow = async (): Promise<void> => {
+  /** Bumped on every drop: an attempt loop of an earlier "up" stops. */
+  let generation = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const giveUp = async (why: string, keepLink = false): Promise<void> => {
+    const reason = detachReason(session, why);
+    logger.warn('no debugger to re-attach; detaching, the program keeps running', { reason });
+    if (!keepLink) session.updateInfo({ link: undefined });
+    await session.detach(reason);
+  };
+
+  /** Frees the adapter's client slot; false when the adapter is gone (nothing listens). */
+  const freeSlot = async (): Promise<boolean> => {
+    if (!tracer.freeStaleClients) return true;
     try {
-      const connection = await tracer.reattach!();
-      const attached = await attachToDebugpy(
-        connection,
-        attachArgs,
-        breakpointsOf(session),
-        options,
-      );
-      session.replaceTracer(attached.capabilities);
-      session.updateInfo({ link: undefined });
-      logger.info('session re-attached after the SSH link came back');
+      const report = await tracer.freeStaleClients();
+      return report.listening !== false;
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      logger.warn('re-attach failed; ending the session', { error: why });
-      await session.close(
-        `the SSH connection came back but the program's debugger did not: ${why}`,
-      );
+      // Not fatal: the attempt itself says whether the adapter takes us.
+      logger.warn('could not look for stale connections to the debugger', {
+        error: errorMessage(error),
+      });
+      return true;
     }
   };
-  return tracer.onLinkStatus((status: LinkStatus) => {
+
+  const reattachNow = async (mine: number): Promise<void> => {
+    const gone = (): boolean => session.isEnded || mine !== generation;
+    const deadline = Date.now() + (tracer.reattachWithinMs ?? REATTACH_WITHIN_MS);
+    session.updateInfo({
+      link: { state: 'reconnecting', reason: 'SSH link is back; re-attaching to the debugger' },
+    });
+    for (let attempt = 1; ; attempt++) {
+      const listening = await freeSlot();
+      if (gone()) return;
+      if (!listening) {
+        await giveUp(
+          "the SSH connection came back but nothing listens on the debugger's port any more (the program has probably ended)",
+        );
+        return;
+      }
+      let why: string;
+      try {
+        const connection = await tracer.reattach!();
+        try {
+          const attached = await attachToDebugpy(
+            connection,
+            attachArgs,
+            breakpointsOf(session),
+            options,
+          );
+          if (gone()) {
+            connection.close('the link dropped again during the re-attach');
+            return;
+          }
+          session.replaceTracer(attached.capabilities);
+          session.updateInfo({ link: undefined });
+          logger.info('session re-attached after the SSH link came back', { attempt });
+          return;
+        } catch (error) {
+          connection.close('re-attach failed');
+          throw error;
+        }
+      } catch (error) {
+        why = errorMessage(error);
+      }
+      if (gone()) return;
+      const delay = reattachDelay(attempt);
+      if (Date.now() + delay > deadline) {
+        await giveUp(
+          `the SSH connection came back but the debugger could not be re-attached: ${why}`,
+        );
+        return;
+      }
+      logger.info('re-attach refused; trying again', { attempt, error: why, delayMs: delay });
+      session.updateInfo({
+        link: {
+          state: 'reconnecting',
+          reason: `SSH link is back; re-attaching to the debugger: ${why}`,
+          attempt: attempt + 1,
+          retryAt: Date.now() + delay,
+        },
+      });
+      await sleep(delay);
+      if (gone()) return;
+    }
+  };
+
+  const stopWatching = tracer.onLinkStatus((status: LinkStatus) => {
     if (session.isEnded) return;
     if (status.state === 'reconnecting') {
+      if (!dropped) generation++;
       dropped = true;
       session.updateInfo({ link: { ...status, state: 'reconnecting' } });
     } else if (status.state === 'failed') {
+      generation++;
       session.updateInfo({ link: { ...status, state: 'failed' } });
-      void session.close(`the SSH connection failed: ${status.reason ?? 'unknown reason'}`);
+      void giveUp(`the SSH connection failed: ${status.reason ?? 'unknown reason'}`, true);
     } else if (status.state === 'up' && dropped) {
       dropped = false;
-      void reattachNow();
+      const mine = generation;
+      reattachNow(mine).catch((error: unknown) =>
+        logger.error('re-attach failed unexpectedly', { error: errorMessage(error) }),
+      );
     }
   });
+  return () => {
+    stopWatching();
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+  };
 }

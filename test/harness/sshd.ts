@@ -71,6 +71,15 @@ export interface TestSshd {
   restart(options?: { dropSessions?: boolean; downMs?: number }): Promise<void>;
   /** SIGKILLs the per-connection sshd processes (cuts every established connection), keeps listening. */
   dropSessions(): Promise<void>;
+  /**
+   * A SILENT drop, as a VPN that goes away without FIN or RST: SIGSTOPs every per-connection sshd
+   * process (the listener keeps accepting; the programs those connections started are not
+   * stopped). Clients notice only by their keepalive; the frozen processes keep their sockets, so
+   * a forwarded connection stays open on the server side. @returns the pids stopped.
+   */
+  freezeSessions(): Promise<number[]>;
+  /** SIGCONTs the processes {@link freezeSessions} stopped (those still alive). */
+  thawSessions(): Promise<void>;
 }
 
 /** Generates an ed25519 (or other `type`) key pair at `<dir>/<name>`, with no passphrase by default. */
@@ -157,6 +166,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
 
     let running = await runSshd(configPath, port);
     let stopped = false;
+    const frozen = new Set<number>();
     const sshd: TestSshd = {
       host: '127.0.0.1',
       port,
@@ -172,6 +182,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       async stop() {
         if (stopped) return;
         stopped = true;
+        // Frozen connections would outlive the listener: end them (SIGKILL works on stopped ones).
+        for (const pid of frozen) signal(pid, 'SIGKILL');
+        frozen.clear();
         await killProcess(running.child);
         await rm(dir, { recursive: true, force: true });
       },
@@ -184,6 +197,16 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
       },
       async dropSessions() {
         await killChildren(running.child.pid);
+      },
+      async freezeSessions() {
+        const pids = await sshdDescendants(running.child.pid);
+        for (const pid of pids) if (signal(pid, 'SIGSTOP')) frozen.add(pid);
+        return pids;
+      },
+      thawSessions() {
+        for (const pid of frozen) signal(pid, 'SIGCONT');
+        frozen.clear();
+        return Promise.resolve();
       },
     };
     return sshd;
@@ -262,6 +285,39 @@ async function killChildren(pid: number | undefined): Promise<void> {
     } catch {
       // already gone
     }
+  }
+}
+
+/** The sshd processes below `pid` (per-connection monitors and their session processes). */
+async function sshdDescendants(pid: number | undefined): Promise<number[]> {
+  if (pid === undefined) return [];
+  const { stdout } = await execFileAsync('ps', ['-e', '-o', 'pid=,ppid=,comm=']);
+  const rows = stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length >= 3)
+    .map(([p, pp, comm]) => ({ pid: Number(p), ppid: Number(pp), comm: comm! }));
+  const below = new Set<number>([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of rows) {
+      if (below.has(row.ppid) && !below.has(row.pid)) {
+        below.add(row.pid);
+        grew = true;
+      }
+    }
+  }
+  below.delete(pid);
+  return rows.filter((r) => below.has(r.pid) && r.comm.startsWith('sshd')).map((r) => r.pid);
+}
+
+/** Sends `name` to `pid`. @returns false when the process is gone. */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch {
+    return false;
   }
 }
 
