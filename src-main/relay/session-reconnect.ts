@@ -107,7 +107,11 @@ export function keepSessionAttached(
     const gone = (): boolean => session.isEnded || mine !== generation;
     const deadline = Date.now() + (tracer.reattachWithinMs ?? REATTACH_WITHIN_MS);
     session.updateInfo({
-      link: { state: 'reconnecting', reason: 'SSH link is back; re-attaching to the debugger' },
+      link: {
+        state: 'reconnecting',
+        phase: 'reattaching',
+        reason: 'SSH link is back; re-attaching to the debugger',
+      },
     });
     for (let attempt = 1; ; attempt++) {
       const listening = await freeSlot();
@@ -155,6 +159,7 @@ export function keepSessionAttached(
       session.updateInfo({
         link: {
           state: 'reconnecting',
+          phase: 'reattaching',
           reason: `SSH link is back; re-attaching to the debugger: ${why}`,
           attempt: attempt + 1,
           retryAt: Date.now() + delay,

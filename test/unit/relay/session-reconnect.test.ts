@@ -157,6 +157,7 @@ describe('keepSessionAttached', () => {
     // Meanwhile the link said what was going on, with the attempt and the time of the next try.
     expect(w.infos.map((i) => i.link)).toContainEqual({
       state: 'reconnecting',
+      phase: 'reattaching',
       reason: expect.stringContaining('is already being debugged') as unknown,
       attempt: 3,
       retryAt: expect.any(Number) as unknown,
