@@ -190,6 +190,12 @@ export interface AppMethods {
   };
   /** Ends a session leaving the program running (DAP `disconnect` with `terminateDebuggee: false`). */
   'session.detach': { params: { sessionId: string }; result: Record<string, never> };
+  /**
+   * "Try now" while the session's SSH link waits to reconnect (the network is back, the next
+   * backoff step is far off): the next attempt starts at once. `retrying` false = there was no
+   * wait to cut short (the link is up, failed, or an attempt is under way).
+   */
+  'session.reconnectNow': { params: { sessionId: string }; result: { retrying: boolean } };
   /** Opens the session's DAP TCP endpoint on loopback (a fresh port); idempotent. */
   'session.dapEndpoint.open': {
     params: { sessionId: string };

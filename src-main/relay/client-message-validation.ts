@@ -101,6 +101,7 @@ const appParams = {
     })
     .strict(),
   'session.detach': z.object({ sessionId }).strict(),
+  'session.reconnectNow': z.object({ sessionId }).strict(),
   'session.dapEndpoint.open': z.object({ sessionId }).strict(),
   'session.dapEndpoint.close': z.object({ sessionId }).strict(),
   'session.watches.set': z

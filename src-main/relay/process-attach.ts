@@ -118,6 +118,7 @@ export function attachStarter(to: AttachTarget): TracerStarter {
         onOutput: () => undefined,
         readFile: linkFileReader(ssh, profile.host),
         onLinkStatus: (listener) => ssh.onStatus(listener),
+        retryNow: () => ssh.retryNow(),
         reattach: async () => {
           dap = await open();
           dropped = false;

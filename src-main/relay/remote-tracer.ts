@@ -39,6 +39,11 @@ export interface StartedTracer {
   /** Calls `listener` on each change of the SSH link's state (launch over SSH). @returns remover. */
   onLinkStatus?(listener: (status: LinkStatus) => void): () => void;
   /**
+   * The user's "try now" while the SSH link waits to reconnect (`ReconnectingSsh.retryNow`).
+   * @returns false when there was no wait to cut short.
+   */
+  retryNow?(): boolean;
+  /**
    * After the link is back up: a new DAP connection to the same debugpy through the same local
    * forward, which becomes `link.connection`. The caller does the attach handshake on it.
    * @throws when nothing listens any more (the program and its adapter are gone).
@@ -151,6 +156,7 @@ export async function startRemoteTracer(
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile: linkFileReader(ssh, profile.host),
       onLinkStatus: (listener) => ssh.onStatus(listener),
+      retryNow: () => ssh.retryNow(),
       reattach: async () => {
         connection = await open();
         dropped = false;

@@ -1,7 +1,8 @@
 /**
  * App requests about debug sessions: list them, start one (`session.launch`, `session.attach`:
  * `session-starter.ts`), join one (the joiner gets what it needs to catch up), leave it running
- * (`session.detach`) or stop it (`session.close`), open its DAP endpoint, share watch
+ * (`session.detach`) or stop it (`session.close`), cut its SSH link's reconnect wait short
+ * (`session.reconnectNow`), open its DAP endpoint, share watch
  * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
  */
 import type { DebugSession } from './debug-session.js';
@@ -18,6 +19,7 @@ type SessionMethod =
   | 'session.attach'
   | 'session.join'
   | 'session.detach'
+  | 'session.reconnectNow'
   | 'session.close'
   | 'session.dapEndpoint.open'
   | 'session.dapEndpoint.close'
@@ -58,6 +60,10 @@ export function sessionHandlers({
     'session.detach': async (_client, { sessionId }) => {
       await session(sessionId).detach();
       return {};
+    },
+    'session.reconnectNow': (_client, { sessionId }) => {
+      const tracer = sessions.require(sessionId).tracer;
+      return Promise.resolve({ retrying: tracer.retryNow?.() ?? false });
     },
     'session.close': async (_client, { sessionId }) => {
       const closing = session(sessionId);

@@ -117,6 +117,22 @@ export class ReconnectingSsh {
     return () => this.upListeners.delete(listener);
   }
 
+  /**
+   * The user's "try now" while `reconnecting` (the network is back and the next backoff step is
+   * far off): the pending wait is cut short and the next attempt starts at once, keeping its
+   * attempt number. @returns false when there is no wait to cut (not reconnecting, or an
+   * attempt is already under way).
+   */
+  retryNow(): boolean {
+    if (this.status.state !== 'reconnecting' || this.timer === undefined) return false;
+    const attempt = this.status.attempt ?? 1;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.setStatus({ ...this.status, retryAt: Date.now() });
+    void this.retry(attempt);
+    return true;
+  }
+
   /** The user's disconnect: closes the connection and never reconnects. */
   async close(): Promise<void> {
     if (this.status.state === 'closed') return;
@@ -143,6 +159,7 @@ export class ReconnectingSsh {
   }
 
   private async retry(attempt: number): Promise<void> {
+    this.timer = undefined;
     if (this.status.state !== 'reconnecting') return;
     let connection: SshConnection;
     try {

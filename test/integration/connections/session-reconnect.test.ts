@@ -73,8 +73,11 @@ describe('session across an sshd restart', () => {
       (b) => b.sessions[0]?.link?.state === 'reconnecting',
       20_000,
     );
-    await sshd.restart({ dropSessions: true, downMs: 1500 });
+    const restarted = sshd.restart({ dropSessions: true, downMs: 1500 });
     const during = await reconnecting;
+    await restarted;
+    // The server is back before the next backoff step: "Try now" starts the attempt at once.
+    await client.app('session.reconnectNow', { sessionId: session.id });
     expect(during.sessions[0]).toMatchObject({
       state: 'running',
       link: { state: 'reconnecting', reason: expect.stringMatching(/lost/) as unknown },
@@ -85,6 +88,10 @@ describe('session across an sshd restart', () => {
       30_000,
     );
     expect(back.sessions[0]?.endReason).toBeUndefined();
+    // Nothing to cut short once the link is up again ("Try now" in the banner).
+    expect(await client.app('session.reconnectNow', { sessionId: session.id })).toEqual({
+      retrying: false,
+    });
 
     // The new DAP connection works: a breakpoint set now is hit.
     const stopped = client.dapEvent(session.id, 'stopped', 30_000);

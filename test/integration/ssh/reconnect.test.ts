@@ -69,16 +69,17 @@ describe('reconnecting SSH link and tunnel', () => {
     await tmp?.remove();
   });
 
-  async function linkTo(sshd: TestSshd, counter = { connects: 0 }) {
+  async function linkTo(
+    sshd: TestSshd,
+    counter = { connects: 0 },
+    backoff = { baseDelayMs: 200, maxDelayMs: 1000 },
+  ) {
     await writeFile(path.join(tmp.dir, 'known_hosts'), `${sshd.knownHostsLine()}\n`);
     const policy = policyIn(tmp.dir);
-    const link = await ReconnectingSsh.open(
-      () => {
-        counter.connects += 1;
-        return connectTo(sshd, policy);
-      },
-      { baseDelayMs: 200, maxDelayMs: 1000 },
-    );
+    const link = await ReconnectingSsh.open(() => {
+      counter.connects += 1;
+      return connectTo(sshd, policy);
+    }, backoff);
     cleanup.push(() => link.close());
     return link;
   }
@@ -106,6 +107,24 @@ describe('reconnecting SSH link and tunnel', () => {
       bytesOut: 'before'.length + 'after the restart'.length,
       bytesIn: 'before'.length + 'after the restart'.length,
     });
+  });
+
+  it('"try now" cuts a long backoff wait short once the server is back', async () => {
+    const sshd = await startSshd();
+    cleanup.push(() => sshd.stop());
+    const counter = { connects: 0 };
+    // A 30 s first step: without "try now" the link would stay down far past this test's wait.
+    const link = await linkTo(sshd, counter, { baseDelayMs: 30_000, maxDelayMs: 60_000 });
+    expect(link.retryNow()).toBe(false); // up: nothing to cut short
+    const down = waitForState(link, 'reconnecting');
+    await sshd.dropSessions();
+    const status = await down;
+    expect(status.retryAt! - Date.now()).toBeGreaterThan(10_000);
+    const started = Date.now();
+    expect(link.retryNow()).toBe(true);
+    await waitForState(link, 'up', 10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(counter.connects).toBe(2);
   });
 
   it('shows the tunnel as reconnecting with the reason while the link is down', async () => {
