@@ -3,8 +3,12 @@
  * `tail -F` ({@link RemoteFileTail}) over the profile's shared, kept-up SSH link
  * (`profile-links.ts`), streamed to the one client that opened it as `logs.output` events, with
  * `logs.status` for tail's own messages (a missing file, a file that appeared or was truncated),
- * the link reconnecting, and the end. Closing the tab, or the client going away, kills the remote
- * `tail` by pid (`RemoteFileTail.stop`), so no `tail` is left behind on the server.
+ * the link reconnecting, how the tail picked up after a reconnect (on from the next unread byte,
+ * or the new file from its start when the file was rotated or truncated during the drop), and the
+ * end. A path may start with `~/` (the remote home). Closing the tab, or the client going away,
+ * kills the remote `tail` by pid (`RemoteFileTail.stop`), so no `tail` is left behind on the
+ * server; when the link is down at that moment, the tail's lease on the link is kept until it is
+ * back and the kill is done (without holding up the answer).
  *
  * Output is gathered for {@link DEFAULT_LOG_FLUSH_MS} into one event; when a client cannot keep
  * up with a flood, the oldest pending text is dropped (at most {@link MAX_PENDING_LOG_CHARS}
@@ -15,9 +19,9 @@ import type { Logger } from '../log/logger.js';
 import type { AppEventName, AppEvents } from '../protocol/client-protocol.js';
 import type { LogTailState } from '../protocol/connections.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
-import { RemoteFileTail } from '../ssh/remote-file-tail.js';
+import { RemoteFileTail, type TailResume } from '../ssh/remote-file-tail.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
-import { shellQuote } from '../ssh/shell-quote.js';
+import { remotePathWord } from '../ssh/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { RelayError } from './app-errors.js';
 import type { ProfileLinkLease, ProfileLinks } from './profile-links.js';
@@ -28,6 +32,17 @@ export const INITIAL_LOG_LINES = 200;
 export const DEFAULT_LOG_FLUSH_MS = 30;
 /** Most characters waiting for one tab; older ones are dropped beyond this. */
 export const MAX_PENDING_LOG_CHARS = 2 * 1024 * 1024;
+/** How long `logs.close` waits for the remote `tail` to be killed before answering, in ms. */
+export const CLOSE_WAIT_MS = 5000;
+
+/** What a tab is told when its tail picked up again after a reconnect (`logs.status` message). */
+export const RESUME_MESSAGES: Record<TailResume['file'], string> = {
+  same: 'Reconnected; following on from the next unread byte.',
+  replaced:
+    'Reconnected. The file was rotated (or truncated) while the connection was down; showing the new file from its start.',
+  missing:
+    'Reconnected. The file was moved or deleted while the connection was down; the new one will be shown from its start once it appears.',
+};
 
 /** The client a tail belongs to (a `ClientHandle`). */
 export interface LogTailClient {
@@ -109,8 +124,16 @@ export class LogTails {
         for (const line of text.split('\n').filter((l) => l.trim() !== ''))
           this.status(entry, 'following', line.trim());
       },
+      onResume: ({ file }) => {
+        this.flush(entry);
+        // A character cut in two by the rotation is not glued to the new file's first bytes.
+        if (file !== 'same') this.queue(entry, decoder.end());
+        this.flush(entry);
+        this.status(entry, 'following', RESUME_MESSAGES[file]);
+      },
       onEnd: (reason) => {
-        if (reason !== 'stopped') {
+        // A closed tab (`stop`) is told nothing more, even if its link fails while it waits.
+        if (reason !== 'stopped' && this.tails.get(logId) === entry) {
           this.flush(entry);
           this.status(entry, 'ended', `The tail ended: ${reason}.`);
         }
@@ -121,8 +144,8 @@ export class LogTails {
     entry.offStatus = lease.link.onStatus((status) => {
       if (status.state === 'reconnecting')
         this.status(entry, 'reconnecting', `Reconnecting: ${status.reason ?? 'link dropped'}`);
-      else if (status.state === 'up')
-        this.status(entry, 'following', 'Reconnected; following on from the next unread byte.');
+      // The message comes with the resumed tail (`onResume`): on, or from the new file's start.
+      else if (status.state === 'up') this.status(entry, 'following');
     });
     this.tails.set(logId, entry);
     this.options.logger.info('log tail started', { logId, profile: profile.name, path });
@@ -155,8 +178,17 @@ export class LogTails {
 
   private async stop(entry: Tail): Promise<void> {
     this.tails.delete(entry.logId);
-    await entry.tail?.stop();
-    await this.forget(entry);
+    // Nothing more reaches the client; the link is held until the remote `tail` is killed.
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.pending = '';
+    entry.offStatus();
+    const stopped = (entry.tail?.stop() ?? Promise.resolve()).then(() => this.forget(entry));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      stopped,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
     this.options.logger.info('log tail stopped', { logId: entry.logId, path: entry.path });
   }
 
@@ -208,7 +240,7 @@ export class LogTails {
  * measures make it start a little earlier (possibly mid-line), never later: nothing is missed.
  */
 async function startOffset(connection: SshConnection, path: string): Promise<number> {
-  const file = shellQuote(path);
+  const file = remotePathWord(path);
   const result = await connection.run(
     `if [ -f ${file} ]; then s=$(wc -c < ${file}); n=$(tail -n ${INITIAL_LOG_LINES} -- ${file} | wc -c); echo "$s $n"; else echo missing; fi`,
   );

@@ -107,6 +107,7 @@ describe('a launched program across an SSH drop', () => {
     cleanup.push(() => link.close());
     const tail = RemoteFileTail.start(link, {
       path: '/tmp/periscope-no-such-log',
+      fromByte: 0,
       onData: () => {},
     });
     await until(() => tail.pid !== undefined);
