@@ -250,7 +250,8 @@ function judgePtrace(
       'ptrace',
       'failed',
       `process ${pid}: ${probe.pidError ?? 'not found'}`,
-      probe.pidError?.includes('ermission')
+      // os.strerror(EPERM) is "Operation not permitted": the process is another user's.
+      /not permitted|permission/i.test(probe.pidError ?? '')
         ? 'The process belongs to another user: log in as that user (or root) to attach to it.'
         : 'Pick a running process from the list.',
     );
