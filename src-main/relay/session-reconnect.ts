@@ -46,14 +46,20 @@ function breakpointsOf(session: DebugSession): LaunchBreakpoints[] {
 
 /**
  * The end reason of a session that could not get its debugger back: the program runs on (a launch
- * says where, with its pid, and how to get back to it).
+ * says where, with its pid, and how to get back to it). The way back is "Attach to port" of the
+ * debugpy it already runs (`remotePort`): attaching by PID would inject a second debugpy, which
+ * debugpy refuses ("this process already has a debug adapter").
  */
-function detachReason(session: DebugSession, cause: string): string {
+function detachReason(session: DebugSession, cause: string, remotePort?: number): string {
   const { origin, host, pid } = session.info;
   const why = cause.replace(/[.\s]+$/, '');
   if (origin === 'attach') return `${why}; detached, the program keeps running on ${host}`;
   const which = pid === undefined ? 'the program' : `the program (process ${pid})`;
-  return `${why}; ${which} is still running on ${host}: attach to it by PID to debug it again`;
+  const back =
+    remotePort === undefined
+      ? ''
+      : `: its debugpy still listens on 127.0.0.1:${remotePort} there — once nothing else holds it, use Launch → Attach to port ${remotePort} to debug it again`;
+  return `${why}; ${which} is still running on ${host}${back}`;
 }
 
 /**
@@ -82,7 +88,7 @@ export function keepSessionAttached(
     });
 
   const giveUp = async (why: string, keepLink = false): Promise<void> => {
-    const reason = detachReason(session, why);
+    const reason = detachReason(session, why, tracer.tunnels?.()[0]?.remotePort);
     logger.warn('no debugger to re-attach; detaching, the program keeps running', { reason });
     if (!keepLink) session.updateInfo({ link: undefined });
     await session.detach(reason);

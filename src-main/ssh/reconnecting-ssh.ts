@@ -133,6 +133,31 @@ export class ReconnectingSsh {
     return true;
   }
 
+  /**
+   * The connection once the link is up: at once when it is, else after the reconnect (starting
+   * the next attempt now, as {@link retryNow}). Resolves `undefined` when the link fails or is
+   * closed, or after `timeoutMs`. Never rejects.
+   */
+  whenUp(timeoutMs: number): Promise<SshConnection | undefined> {
+    if (this.current) return Promise.resolve(this.current);
+    if (this.status.state !== 'reconnecting' && this.status.state !== 'connecting') {
+      return Promise.resolve(undefined);
+    }
+    this.retryNow();
+    return new Promise((resolve) => {
+      const done = (connection: SshConnection | undefined): void => {
+        clearTimeout(timer);
+        off();
+        resolve(connection);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      const off = this.onStatus((status) => {
+        if (status.state === 'up') done(this.current);
+        else if (status.state === 'failed' || status.state === 'closed') done(undefined);
+      });
+    });
+  }
+
   /** The user's disconnect: closes the connection and never reconnects. */
   async close(): Promise<void> {
     if (this.status.state === 'closed') return;

@@ -247,9 +247,21 @@ export async function launchUnderDebugpy(
     clearTimeout(timer);
   }
   const current = (): SshConnection | undefined => (link ? link.current : connection);
-  const kill = terminator(current, pid, remotePort, exit, logger);
+  const ended = tails ?? channelExit.then(() => undefined);
+  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger);
   // Give the tail a moment to drain and remove the output directory, then remove it anyway.
   const terminate = async (): Promise<void> => {
+    // Stop pressed while the link is down: wait for it (trying at once) rather than leave the
+    // program running on the server with the user told it ended.
+    if (link && !link.current && !(await isSettled(ended))) {
+      const back = await link.whenUp(STOP_WAITS_FOR_LINK_MS);
+      if (!back) {
+        const note = `Periscope could not stop process ${pid} on ${host}: the SSH connection did not come back within ${STOP_WAITS_FOR_LINK_MS / 1000} s; it may still be running there.\n`;
+        logger.warn('could not stop the remote program: link down', { pid, host });
+        output.push('stderr', Buffer.from(note));
+        return;
+      }
+    }
     await kill();
     const dir = output.outputDir;
     if (!tails || dir === undefined) return;
@@ -258,7 +270,6 @@ export async function launchUnderDebugpy(
       ?.run(`rm -rf ${shellQuote(dir)}`)
       .catch(() => undefined);
   };
-  const ended = tails ?? channelExit.then(() => undefined);
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
   return {
     remotePort,
@@ -268,6 +279,22 @@ export async function launchUnderDebugpy(
     ended,
     terminate,
   };
+}
+
+/** How long a stop waits for a dropped SSH link to come back to kill the program, in ms. */
+export const STOP_WAITS_FOR_LINK_MS = 30_000;
+
+/** True when `promise` has already settled (checked after one turn of the event loop). */
+async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  const pending = Symbol('pending');
+  const first = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending))),
+  ]);
+  return first !== pending;
 }
 
 /** The file of the output directory that the output mux writes its framed records to. */
@@ -372,9 +399,11 @@ function terminator(
   currentConnection: () => SshConnection | undefined,
   pid: number,
   remotePort: number,
-  exit: Promise<RemoteExit>,
+  /** Settles once the program is gone (its exit status, or its output drained after it ended). */
+  exit: Promise<unknown>,
   logger: Logger,
 ): () => Promise<void> {
+  // Once the program is gone its group id and port may be reused: never kill then.
   let done = false;
   exit.then(
     () => (done = true),

@@ -238,7 +238,7 @@ describe('session across a silent connection drop', () => {
     const ended = endedEvent.sessions.find((s) => s.id === session.id)!;
     expect(ended.endReason).toMatch(/already being debugged/);
     expect(ended.endReason).toContain(`the program (process ${pid}) is still running on`);
-    expect(ended.endReason).toMatch(/attach to it by PID/);
+    expect(ended.endReason).toMatch(/use Launch → Attach to port \d+ to debug it again/);
     expect(
       logs.some(
         (l) =>

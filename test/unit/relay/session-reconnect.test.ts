@@ -100,6 +100,19 @@ function world(
       return Promise.resolve({ listening: options.listening ?? true, holders: [] });
     },
     reattachWithinMs: options.withinMs ?? 60_000,
+    tunnels: () => [
+      {
+        id: 'L40000',
+        direction: 'local',
+        localPort: 40000,
+        remoteHost: '127.0.0.1',
+        remotePort: 5678,
+        state: 'up',
+        bytesIn: 0,
+        bytesOut: 0,
+        connections: 0,
+      },
+    ],
   };
   w.emit = (status) => {
     if (status.state === 'reconnecting') dropped = true;
@@ -172,7 +185,7 @@ describe('keepSessionAttached', () => {
     w.emit({ state: 'up' });
     await expect.poll(() => w.session.isEnded, { timeout: 5000 }).toBe(true);
     expect(w.session.info.endReason).toBe(
-      'the SSH connection came back but the debugger could not be re-attached: Attaching to the debugger failed at "attach": Server[pid=4242] is already being debugged; the program (process 4242) is still running on box.example: attach to it by PID to debug it again',
+      'the SSH connection came back but the debugger could not be re-attached: Attaching to the debugger failed at "attach": Server[pid=4242] is already being debugged; the program (process 4242) is still running on box.example: its debugpy still listens on 127.0.0.1:5678 there — once nothing else holds it, use Launch → Attach to port 5678 to debug it again',
     );
     expect(w.session.info.link).toBeUndefined();
     expect(w.released).toBe(1);
