@@ -58,14 +58,28 @@ export class SecretPrompts {
     return undefined;
   }
 
-  /** Keeps what `asker` typed for `key` for {@link RECENT_SECRET_MS}. */
+  /**
+   * Keeps what `asker` typed for `key` for {@link RECENT_SECRET_MS}; a timer drops it then even
+   * if nobody asks again (an app window stays connected for hours).
+   */
   keep(asker: SecretAsker, key: SecretKey, secret: string): void {
     let byKey = this.recent.get(asker);
     if (!byKey) {
       byKey = new Map<SecretKey, { secret: string; until: number }>();
       this.recent.set(asker, byKey);
     }
-    byKey.set(key, { secret, until: this.now() + RECENT_SECRET_MS });
+    const entry = { secret, until: this.now() + RECENT_SECRET_MS };
+    byKey.set(key, entry);
+    setTimeout(() => {
+      if (this.recent.get(asker)?.get(key) === entry) this.forget(asker, key);
+    }, RECENT_SECRET_MS).unref();
+  }
+
+  /** How many answers are kept now, over all clients (for tests). */
+  get keptCount(): number {
+    let count = 0;
+    for (const byKey of this.recent.values()) count += byKey.size;
+    return count;
   }
 
   /** Drops a kept answer (the server rejected it). */

@@ -19,9 +19,17 @@ export const PREFLIGHT_FRESH_MS = 10 * 60_000;
 /** What the checks are about: the profile, the mode and the pid or port they were run for. */
 export interface PreflightTarget {
   profileId: string;
+  /** What of the profile the checks depend on ({@link checkedFields}): an edit runs them again. */
+  fields: string;
   mode: PreflightMode;
   pid?: number;
   port?: number;
+}
+
+/** The profile's fields the checks depend on (address, login, jumps, interpreter), as one string. */
+export function checkedFields(profile: Profile): string {
+  const { host, port, user, auth, jumpHosts, python } = profile;
+  return JSON.stringify([host, port, user, auth, jumpHosts, python]);
 }
 
 /** True when connecting to `profile` (or a jump host on the way) asks keyboard-interactive questions. */
@@ -65,5 +73,5 @@ export class PassedPreflights {
 }
 
 function keyOf(target: PreflightTarget): string {
-  return `${target.profileId}\0${target.mode}\0${target.pid ?? ''}\0${target.port ?? ''}`;
+  return `${target.profileId}\0${target.fields}\0${target.mode}\0${target.pid ?? ''}\0${target.port ?? ''}`;
 }

@@ -10,6 +10,7 @@ import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 import {
   asksEveryTime,
+  checkedFields,
   firstFailure,
   PassedPreflights,
   type PreflightTarget,
@@ -276,6 +277,7 @@ function preflightTarget(profile: Profile, form: LaunchForm): PreflightTarget {
   const port = parsePositive(form.port);
   return {
     profileId: profile.id,
+    fields: checkedFields(profile),
     mode,
     ...(mode === 'attach-pid' && pid ? { pid } : {}),
     ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),

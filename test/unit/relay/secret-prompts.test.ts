@@ -101,6 +101,20 @@ describe('secretSourceFor', () => {
     expect(asked.filter((q) => q.kind === 'password')).toHaveLength(2);
   });
 
+  it('drops a kept password after two minutes even when nobody asks again', async () => {
+    vi.useFakeTimers();
+    try {
+      const prompts = new SecretPrompts();
+      const { client } = answeringClient(prompts, 'hunter2');
+      await secretSourceFor(memoryStore(), prompts, client).source(password);
+      expect(prompts.keptCount).toBe(1);
+      vi.advanceTimersByTime(RECENT_SECRET_MS + 1);
+      expect(prompts.keptCount).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a cancelled question keeps nothing', async () => {
     const prompts = new SecretPrompts();
     const sent = vi.fn();

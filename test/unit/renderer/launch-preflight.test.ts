@@ -6,6 +6,7 @@ import {
   PREFLIGHT_FRESH_MS,
   PassedPreflights,
   asksEveryTime,
+  checkedFields,
   firstFailure,
 } from '../../../src-renderer/lib/launch-preflight.js';
 
@@ -60,17 +61,25 @@ describe('launch preflight', () => {
   it('trusts a pass for the same target for ten minutes; a failure or another target runs again', () => {
     let now = 0;
     const memory = new PassedPreflights(() => now);
-    const launch = { profileId: 'p1', mode: 'launch' as const };
+    const launch = { profileId: 'p1', fields: 'a', mode: 'launch' as const };
     expect(memory.isFresh(launch)).toBe(false);
     memory.record(launch, passed);
     expect(memory.isFresh(launch)).toBe(true);
-    expect(memory.isFresh({ profileId: 'p1', mode: 'attach-pid', pid: 42 })).toBe(false);
-    expect(memory.isFresh({ profileId: 'p2', mode: 'launch' })).toBe(false);
+    expect(memory.isFresh({ ...launch, mode: 'attach-pid', pid: 42 })).toBe(false);
+    expect(memory.isFresh({ ...launch, profileId: 'p2' })).toBe(false);
+    // The profile was edited (another interpreter): checked again.
+    expect(memory.isFresh({ ...launch, fields: 'b' })).toBe(false);
     now += PREFLIGHT_FRESH_MS;
     expect(memory.isFresh(launch)).toBe(false);
     memory.record(launch, passed);
     memory.record(launch, failed);
     expect(memory.isFresh(launch)).toBe(false);
+  });
+
+  it('changes its fields when what the checks depend on changes, not otherwise', () => {
+    const a = profile({ host: 'a', python: '/usr/bin/python3' } as Partial<Profile>);
+    expect(checkedFields(a)).toBe(checkedFields({ ...a, name: 'renamed' }));
+    expect(checkedFields(a)).not.toBe(checkedFields({ ...a, python: '/opt/py/bin/python3' }));
   });
 
   it('names the first failed check', () => {
