@@ -77,7 +77,7 @@ describe('launch preflight', () => {
   });
 
   it('changes its fields when what the checks depend on changes, not otherwise', () => {
-    const a = profile({ host: 'a', python: '/usr/bin/python3' } as Partial<Profile>);
+    const a = profile({ host: 'a', python: '/usr/bin/python3' });
     expect(checkedFields(a)).toBe(checkedFields({ ...a, name: 'renamed' }));
     expect(checkedFields(a)).not.toBe(checkedFields({ ...a, python: '/opt/py/bin/python3' }));
   });
