@@ -23,6 +23,7 @@ import type { ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import type { ProfileLinkLease } from './profile-links.js';
 import type { TracerPeer } from './tracer-listener.js';
+import { RelayError } from './app-errors.js';
 import { countBytes } from './counted-stream.js';
 
 /** The two lines a program pastes to dial `127.0.0.1:<port>` on its own machine. */
@@ -64,6 +65,11 @@ export interface TracerTunnelsOptions {
 /** See the module comment. */
 export class TracerTunnels {
   private readonly byProfile = new Map<string, Tunnel>();
+  /** Opens under way (they may wait on a host key or password answer), by profile id. */
+  private readonly opening = new Map<
+    string,
+    { promise: Promise<TracerTunnelInfo>; closed: boolean }
+  >();
 
   constructor(private readonly options: TracerTunnelsOptions) {}
 
@@ -93,14 +99,33 @@ export class TracerTunnels {
    * @throws the SSH layer's errors (host key, auth, network; `ssh-failed` when the link is
    *   reconnecting right now or the server refuses to listen). Nothing is held then.
    */
-  async open(
+  open(profile: Profile, acquire: () => Promise<ProfileLinkLease>): Promise<TracerTunnelInfo> {
+    // A second open while one is under way (double click, two windows) waits for the same one.
+    const under = this.opening.get(profile.id);
+    if (under) return under.promise;
+    const attempt = { promise: undefined as unknown as Promise<TracerTunnelInfo>, closed: false };
+    attempt.promise = this.openNow(profile, acquire, attempt).finally(() => {
+      if (this.opening.get(profile.id) === attempt) this.opening.delete(profile.id);
+    });
+    this.opening.set(profile.id, attempt);
+    return attempt.promise;
+  }
+
+  private async openNow(
     profile: Profile,
     acquire: () => Promise<ProfileLinkLease>,
+    attempt: { closed: boolean },
   ): Promise<TracerTunnelInfo> {
     const listed = this.byProfile.get(profile.id);
     if (listed && listed.forward.state !== 'failed') return listed.info;
-    if (listed) await this.close(profile.id);
+    if (listed) await this.closeListed(profile.id);
+    const closedMeanwhile = (): RelayError =>
+      new RelayError('not-found', 'The tunnel was closed while it was opening.');
     const lease = await acquire();
+    if (attempt.closed) {
+      await lease.release();
+      throw closedMeanwhile();
+    }
     const traffic = { in: 0, out: 0, channels: 0 };
     const tunnelRef: { current?: Tunnel } = {};
     let forward: KeptRemoteForward;
@@ -115,6 +140,11 @@ export class TracerTunnels {
     } catch (error) {
       await lease.release();
       throw error;
+    }
+    if (attempt.closed) {
+      await forward.close();
+      await lease.release();
+      throw closedMeanwhile();
     }
     const info: TracerTunnelInfo = {
       profileId: profile.id,
@@ -135,8 +165,18 @@ export class TracerTunnels {
     return info;
   }
 
-  /** Closes the profile's tunnel: no new tracers arrive over it. Idempotent. */
+  /**
+   * Closes the profile's tunnel: no new tracers arrive over it. One still opening is closed as
+   * soon as it is open (its `open` rejects with `not-found`). Idempotent.
+   */
   async close(profileId: string): Promise<void> {
+    const under = this.opening.get(profileId);
+    if (under) under.closed = true;
+    await this.closeListed(profileId);
+  }
+
+  /** Closes the listed tunnel of the profile, if any (not one still opening). */
+  private async closeListed(profileId: string): Promise<void> {
     const tunnel = this.byProfile.get(profileId);
     if (!tunnel) return;
     this.byProfile.delete(profileId);
@@ -148,6 +188,7 @@ export class TracerTunnels {
 
   /** Closes every tunnel and gives back their links (relay shutdown). */
   async closeAll(): Promise<void> {
+    for (const attempt of this.opening.values()) attempt.closed = true;
     const all = [...this.byProfile.keys()];
     await Promise.all(all.map((id) => this.close(id)));
   }

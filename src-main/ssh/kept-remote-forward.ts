@@ -17,6 +17,9 @@ import { backoffDelay, type LinkStatus, type ReconnectingSsh } from './reconnect
 import type { RemoteForward, SshConnection } from './ssh-connection.js';
 import { SshError, errorMessage } from './ssh-error.js';
 
+/** Re-bind attempts (30–60 s with the default backoff) blamed on the old connection. */
+const OLD_HOLDER_ATTEMPTS = 6;
+
 /** `up`, `reconnecting` (link down, or the port not listening again yet), `failed`, `closed`. */
 export type KeptForwardState = 'up' | 'reconnecting' | 'failed' | 'closed';
 
@@ -144,9 +147,14 @@ export class KeptRemoteForward {
         this.options.rebindBaseMs ?? 1000,
         this.options.rebindMaxMs ?? 30_000,
       );
+      // At first the old connection's sshd is the likely holder; after minutes, something else.
+      const holder =
+        attempt <= OLD_HOLDER_ATTEMPTS
+          ? `the old connection may still hold port ${this.remotePort}`
+          : `port ${this.remotePort} stays taken on the server, perhaps by another program (see \`ss -ltnp\` there)`;
       this.set(
         'reconnecting',
-        `${errorMessage(error)} — the old connection may still hold port ${this.remotePort}; asking again in ${Math.ceil(delay / 1000)} s`,
+        `${errorMessage(error)} — ${holder}; asking again in ${Math.ceil(delay / 1000)} s`,
       );
       this.logger.warn('remote forward not re-opened yet', {
         port: this.remotePort,

@@ -131,6 +131,39 @@ describe('TracerTunnels', () => {
     expect(registry.list()).toEqual([]);
   });
 
+  it('opens once for two opens at the same time (a double click, two windows)', async () => {
+    const link = scriptedLink();
+    const { registry } = tunnels();
+    let acquired = 0;
+    const acquire = (): Promise<ProfileLinkLease> => {
+      acquired++;
+      return Promise.resolve(link.lease);
+    };
+    const [a, b] = await Promise.all([
+      registry.open(profile, acquire),
+      registry.open(profile, acquire),
+    ]);
+    expect(a).toEqual(b);
+    expect(acquired).toBe(1);
+    expect(link.forwards).toHaveLength(1);
+  });
+
+  it('a close while the open still waits (e.g. on a host key answer) wins: nothing stays open', async () => {
+    const link = scriptedLink();
+    const { registry } = tunnels();
+    let answer!: (lease: ProfileLinkLease) => void;
+    const opening = registry.open(
+      profile,
+      () => new Promise<ProfileLinkLease>((resolve) => (answer = resolve)),
+    );
+    await registry.close(profile.id);
+    answer(link.lease);
+    await expect(opening).rejects.toMatchObject({ code: 'not-found' });
+    expect(registry.list()).toEqual([]);
+    expect(link.released).toHaveBeenCalledTimes(1);
+    expect(link.forwards).toHaveLength(0);
+  });
+
   it('keeps the link after close while a session still uses a channel that came over it', async () => {
     const link = scriptedLink();
     const { registry, accepted } = tunnels();
