@@ -65,6 +65,8 @@ interface Tail {
 /** See the module comment. */
 export class LogTails {
   private readonly tails = new Map<string, Tail>();
+  /** Clients that went away: an open of theirs still under way is undone when it gets there. */
+  private readonly gone = new WeakSet<LogTailClient>();
   private nextId = 1;
 
   constructor(
@@ -99,6 +101,7 @@ export class LogTails {
         );
       }
       fromByte = await startOffset(connection, path);
+      if (this.gone.has(client)) throw new SshError('ssh-failed', 'the client went away');
     } catch (error) {
       await lease.release();
       throw error;
@@ -167,6 +170,7 @@ export class LogTails {
 
   /** Stops every tail of a client that went away. Never rejects. */
   async dropClient(client: LogTailClient): Promise<void> {
+    this.gone.add(client);
     const mine = [...this.tails.values()].filter((t) => t.client.id === client.id);
     await Promise.all(mine.map((t) => this.stop(t)));
   }
