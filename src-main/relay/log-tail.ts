@@ -24,7 +24,8 @@ import type { SshConnection } from '../ssh/ssh-connection.js';
 import { remotePathWord } from '../ssh/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { RelayError } from './app-errors.js';
-import type { ProfileLinkLease, ProfileLinks } from './profile-links.js';
+import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
+import type { Profile } from '../protocol/profile.js';
 
 /** How many of the file's last lines a new tab starts with. */
 export const INITIAL_LOG_LINES = 200;
@@ -86,11 +87,11 @@ export class LogTails {
    */
   async open(
     client: LogTailClient,
-    profile: { id: string; name: string; host: string },
+    profile: LinkedProfile & Pick<Profile, 'name'>,
     path: string,
     connect: () => Promise<ReconnectingSsh>,
   ): Promise<{ logId: string }> {
-    const lease = await this.options.links.acquire(profile.id, connect);
+    const lease = await this.options.links.acquire(profile, connect);
     let fromByte: number;
     try {
       const connection = lease.link.current;

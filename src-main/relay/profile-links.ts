@@ -3,9 +3,21 @@
  * (`tunnels.open`) and log tails (`logs.open`): one {@link ReconnectingSsh} per profile, shared by
  * all of them and counted, so ten log tabs on one machine make one SSH connection (as OpenSSH's
  * `ControlMaster` would). The link is closed when its last user releases it. A link that failed
- * for good (auth, host key) or was closed is replaced by a fresh one on the next acquire.
+ * for good (auth, host key) or was closed is replaced by a fresh one on the next acquire, and so
+ * is one made before the profile's address, login or jump hosts were edited: what is open keeps
+ * its link until released, what opens next goes where the profile now says.
  */
+import type { Profile } from '../protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
+
+/** What of a profile its link depends on. */
+export type LinkedProfile = Pick<Profile, 'id' | 'host' | 'port' | 'user' | 'auth' | 'jumpHosts'>;
+
+/** The key of a profile's link: its id and the fields the connection is made from. */
+function linkKey(profile: LinkedProfile): string {
+  const { id, host, port, user, auth, jumpHosts } = profile;
+  return `${id}\0${JSON.stringify([host, port, user, auth, jumpHosts])}`;
+}
 
 /** One use of a profile's link: release it exactly once (later calls do nothing). */
 export interface ProfileLinkLease {
@@ -29,27 +41,28 @@ export class ProfileLinks {
    * @throws the connection's error (host key, auth, network); nothing is held then.
    */
   async acquire(
-    profileId: string,
+    profile: LinkedProfile,
     connect: () => Promise<ReconnectingSsh>,
   ): Promise<ProfileLinkLease> {
-    let entry = this.entries.get(profileId);
+    const key = linkKey(profile);
+    let entry = this.entries.get(key);
     if (entry) {
       const state = await entry.link.then(
         (link) => link.state.state,
         () => 'failed' as const,
       );
       // Another caller may have replaced it while we waited.
-      if ((state === 'failed' || state === 'closed') && this.entries.get(profileId) === entry) {
-        this.entries.delete(profileId);
+      if ((state === 'failed' || state === 'closed') && this.entries.get(key) === entry) {
+        this.entries.delete(key);
       }
-      entry = this.entries.get(profileId);
+      entry = this.entries.get(key);
     }
     if (!entry) {
       const created: Entry = { link: connect(), users: 0 };
       entry = created;
-      this.entries.set(profileId, created);
+      this.entries.set(key, created);
       created.link.catch(() => {
-        if (this.entries.get(profileId) === created) this.entries.delete(profileId);
+        if (this.entries.get(key) === created) this.entries.delete(key);
       });
     }
     const held = entry;
@@ -69,7 +82,7 @@ export class ProfileLinks {
         released = true;
         held.users--;
         if (held.users > 0) return;
-        if (this.entries.get(profileId) === held) this.entries.delete(profileId);
+        if (this.entries.get(key) === held) this.entries.delete(key);
         await link.close().catch(() => undefined);
       },
     };

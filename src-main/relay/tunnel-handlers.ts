@@ -29,7 +29,7 @@ export function tunnelHandlers(parts: RelayParts): AppHandlers<TunnelMethod> {
       const profile = requireProfile(profileStore, profileId);
       if (!parts.tracerPort()) await parts.openTracerPort();
       const tunnel = await tracerTunnels.open(profile, () =>
-        profileLinks.acquire(profile.id, connections.keepingUp(client, profile)),
+        profileLinks.acquire(profile, connections.keepingUp(client, profile)),
       );
       return { tunnel };
     },

@@ -17,7 +17,7 @@ import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import { RemoteTunnel } from '../ssh/remote-tunnel.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import { RelayError } from './app-errors.js';
-import type { ProfileLinkLease, ProfileLinks } from './profile-links.js';
+import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
 import type { TracerTunnelTraffic } from './tracer-tunnels.js';
 
 /** Shortest time between two `tunnels.changed` broadcasts, and the polling period, in ms. */
@@ -54,7 +54,7 @@ export interface TunnelRegistryOptions {
 
 interface ManualForward {
   id: string;
-  profile: Pick<Profile, 'id' | 'name'>;
+  profile: LinkedProfile & Pick<Profile, 'name'>;
   params: OpenForwardParams;
   lease?: ProfileLinkLease;
   tunnel?: LocalTunnel | RemoteTunnel;
@@ -125,7 +125,7 @@ export class TunnelRegistry {
    *   open. Nothing stays open then.
    */
   async open(
-    profile: Pick<Profile, 'id' | 'name'>,
+    profile: LinkedProfile & Pick<Profile, 'name'>,
     params: OpenForwardParams,
     connect: () => Promise<ReconnectingSsh>,
   ): Promise<ForwardInfo> {
@@ -133,7 +133,7 @@ export class TunnelRegistry {
     this.manual.set(entry.id, entry);
     this.changed();
     try {
-      entry.lease = await this.options.links.acquire(profile.id, connect);
+      entry.lease = await this.options.links.acquire(profile, connect);
       this.assertNotClosed(entry);
       const logger = this.options.logger;
       entry.tunnel =

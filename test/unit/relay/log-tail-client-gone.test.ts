@@ -27,7 +27,15 @@ describe('LogTails', () => {
     const client: LogTailClient = { id: 'c1', sendEvent };
     const opening = tails.open(
       client,
-      { id: 'p1', name: 'box', host: 'box' },
+      {
+        id: 'p1',
+        name: 'box',
+        host: 'box',
+        port: 22,
+        user: 'alice',
+        auth: { kind: 'agent' },
+        jumpHosts: [],
+      },
       '/var/log/app.log',
       () => Promise.reject(new Error('not used')),
     );
