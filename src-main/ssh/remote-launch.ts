@@ -25,6 +25,7 @@ import type { RemoteExit, RemoteProcess } from './remote-process.js';
 import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
 import { OutputDeframer } from './output-frames.js';
 import { OUTPUT_MUX, muxStdin } from './output-mux.js';
+import { outputTrimmer } from './output-trim.js';
 import type { ReconnectingSsh } from './reconnecting-ssh.js';
 import { RemoteFileTail } from './remote-file-tail.js';
 import { shellJoin, shellQuote } from './shell-quote.js';
@@ -71,6 +72,8 @@ export interface RemoteDebuggee {
    * `link` the output mux's, whose child is Python.
    */
   pid: number;
+  /** Over a link: the remote file the output mux writes the program's output to. */
+  outputFile?: string;
   /**
    * Receives the program's stdout/stderr as UTF-8 text in the order one remote reader of both
    * pipes saw them (sshd on the exec channel, the output mux over a `link`): the order written,
@@ -188,11 +191,16 @@ export async function launchUnderDebugpy(
           error: message,
         }),
     });
-    const tail = RemoteFileTail.start(link, {
-      path: `${dir}/${MUX_OUTPUT_FILE}`,
+    const file = `${dir}/${MUX_OUTPUT_FILE}`;
+    const trim = outputTrimmer(link, file, logger);
+    const tail: RemoteFileTail = RemoteFileTail.start(link, {
+      path: file,
       fromByte: 0,
       untilPid: pid,
-      onData: (chunk) => deframer.push(chunk),
+      onData: (chunk) => {
+        deframer.push(chunk);
+        trim(tail.position);
+      },
       logger,
     });
     tails = tail.done.then(async () => {
@@ -271,9 +279,11 @@ export async function launchUnderDebugpy(
       .catch(() => undefined);
   };
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
+  const outputDir = output.outputDir;
   return {
     remotePort,
     pid,
+    ...(link && outputDir !== undefined ? { outputFile: `${outputDir}/${MUX_OUTPUT_FILE}` } : {}),
     onOutput: (listener) => output.onOutput(listener),
     exit,
     ended,

@@ -20,6 +20,7 @@ const execFileAsync = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 const INTERLEAVE = resolve('test/fixtures/programs/interleave.py');
 const BLOB = resolve('test/fixtures/programs/blob_then_stderr.py');
+const BIG_THEN_WAIT = resolve('test/fixtures/programs/big_output_then_wait.py');
 
 type Line = [category: 'stdout' | 'stderr', text: string];
 
@@ -152,6 +153,21 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     expect(lines).toEqual(expectedLines(150));
     expect(await debuggee.exit).toEqual({ code: 0, signal: null });
   });
+
+  it('frees the disk space of output already read (the file keeps its size)', async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, ['24', '30'], BIG_THEN_WAIT);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await until(() => lines.some(([, text]) => text === 'written'), 60_000);
+    const file = debuggee.outputFile!;
+    // Allocated blocks trail the size once the trims caught up with the reader.
+    await until(async () => {
+      const { stdout } = await execFileAsync('stat', ['-c', '%s %b %B', file]);
+      const [size = 0, blocks = 0, unit = 0] = stdout.trim().split(' ').map(Number);
+      return size > 24 * 1024 * 1024 && blocks * unit < size / 2;
+    }, 20_000);
+  }, 120_000);
 
   it('puts a stderr line written after a 2 MiB stdout write after all of it', async () => {
     const link = await openLink();
