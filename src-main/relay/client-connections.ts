@@ -39,8 +39,9 @@ export class ClientConnections {
 
   /**
    * Runs `connect` with a host key policy and secrets that ask `client`. When it fails with
-   * `auth-failed`, the stored and just-typed passwords and passphrases it used are forgotten (the
-   * server refused them, so they are asked next time), and the error is rethrown.
+   * `auth-failed`, the stored and just-typed passwords and passphrases it used for the server that
+   * refused are forgotten (they are asked next time; a cancelled question forgets nothing), and
+   * the error is rethrown.
    */
   async asking<T>(
     client: ClientHandle,
@@ -49,7 +50,7 @@ export class ClientConnections {
     const secrets = secretSourceFor(this.options.secretStore, this.secretPrompts, client);
     return connect(this.hostKeysFor(client), this.extras(secrets.source)).catch(
       async (error: unknown) => {
-        if ((error as { code?: unknown }).code === 'auth-failed') await secrets.forgetUsed();
+        if ((error as { code?: unknown }).code === 'auth-failed') await secrets.forgetUsed(error);
         throw error;
       },
     );

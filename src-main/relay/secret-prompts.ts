@@ -15,6 +15,11 @@ import { randomUUID } from 'node:crypto';
 import type { AppEvents } from '../protocol/client-protocol.js';
 import { secretKey, type SecretKey, type SecretStore } from '../profiles/secret-store.js';
 import type { SecretRequest, SecretSource } from '../ssh/ssh-auth.js';
+import { SshError, type SshHop } from '../ssh/ssh-error.js';
+
+function sameHop(a: SshHop, b: SshHop): boolean {
+  return a.host === b.host && a.port === b.port && a.user === b.user;
+}
 
 /** How long the relay waits for the user's answer, in ms (5 minutes). */
 export const SECRET_PROMPT_TIMEOUT_MS = 5 * 60_000;
@@ -137,8 +142,12 @@ export class SecretPrompts {
 /** A {@link SecretSource} for one connection, plus what to do when the server rejected it. */
 export interface BrokeredSecrets {
   source: SecretSource;
-  /** Forgets stored and recently typed secrets this connection used (call when authentication failed). */
-  forgetUsed(): Promise<void>;
+  /**
+   * Forgets stored and recently typed secrets this connection used (call when authentication
+   * failed with `error`): only those of the server that refused (`SshError.hop`), all when that
+   * is not known, none when the user cancelled a question (nothing was refused).
+   */
+  forgetUsed(error?: unknown): Promise<void>;
 }
 
 /**
@@ -150,7 +159,8 @@ export function secretSourceFor(
   prompts: SecretPrompts,
   asker: SecretAsker,
 ): BrokeredSecrets {
-  const used = new Set<SecretKey>();
+  /** The keys used, with the server each was for. */
+  const used = new Map<SecretKey, SshHop>();
   const keyOf = (request: SecretRequest): SecretKey | undefined =>
     request.kind === 'password'
       ? secretKey({ kind: 'password', user: request.user, host: request.host, port: request.port })
@@ -163,7 +173,7 @@ export function secretSourceFor(
     if (key !== undefined) {
       const stored = (await store.get(key)) ?? prompts.recall(asker, key);
       if (stored !== undefined) {
-        used.add(key);
+        used.set(key, request);
         return [stored];
       }
     }
@@ -182,7 +192,7 @@ export function secretSourceFor(
     if (answer === undefined) return undefined;
     if (key !== undefined && answer.answers[0] !== undefined) {
       prompts.keep(asker, key, answer.answers[0]);
-      used.add(key);
+      used.set(key, request);
     }
     if (
       key !== undefined &&
@@ -191,18 +201,22 @@ export function secretSourceFor(
       answer.answers[0] !== undefined
     ) {
       await store.set(key, answer.answers[0]);
-      used.add(key);
+      used.set(key, request);
     }
     return answer.answers;
   };
   return {
     source,
-    forgetUsed: async () => {
-      for (const key of used) {
+    forgetUsed: async (error?: unknown) => {
+      const failure = error instanceof SshError ? error : undefined;
+      if (failure?.cancelled) return;
+      const refused = failure?.hop;
+      for (const [key, hop] of used) {
+        if (refused && !sameHop(refused, hop)) continue;
         prompts.forget(asker, key);
         await store.delete(key);
+        used.delete(key);
       }
-      used.clear();
     },
   };
 }

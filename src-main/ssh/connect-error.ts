@@ -83,7 +83,7 @@ export function connectError(error: unknown, attempt: ConnectAttempt): SshError 
       return new SshError(
         'auth-failed',
         `${where} rejected ${attempt.authDescription} for user ${attempt.user}`,
-        { cause: error },
+        { cause: error, hop: { host: attempt.host, port: attempt.port, user: attempt.user } },
       );
     case 'agent':
       return new SshError('auth-failed', `could not use the ssh-agent: ${message}`, {

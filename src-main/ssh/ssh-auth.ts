@@ -125,6 +125,7 @@ export function bindAuth(target: AuthTarget, secrets: SecretSource | undefined):
       throw new SshError(
         'auth-failed',
         `authentication to ${target.host}:${target.port} was cancelled`,
+        { hop: where, cancelled: true },
       );
     }
     return answers;

@@ -20,16 +20,29 @@ export type SshErrorCode =
   | 'file-not-found'
   | 'file-too-big';
 
+/** The SSH server (a hop of a chain, or the destination) an error is about. */
+export interface SshHop {
+  host: string;
+  port: number;
+  user: string;
+}
+
 /** An SSH-layer failure. `message` is one plain sentence for the user, never a secret. */
 export class SshError extends Error {
   override readonly name = 'SshError';
+  /** For `auth-failed`: the server that refused (so only its secrets are forgotten). */
+  readonly hop?: SshHop;
+  /** For `auth-failed`: the user cancelled a question; nothing was refused. */
+  readonly cancelled?: boolean;
 
   constructor(
     readonly code: SshErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hop?: SshHop; cancelled?: boolean },
   ) {
     super(message, options);
+    if (options?.hop) this.hop = options.hop;
+    if (options?.cancelled) this.cancelled = true;
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type SecretAsker,
 } from '../../../src-main/relay/secret-prompts.js';
 import type { SecretRequest } from '../../../src-main/ssh/ssh-auth.js';
+import { SshError } from '../../../src-main/ssh/ssh-error.js';
 
 function memoryStore(): SecretStore & { data: Map<SecretKey, string> } {
   const data = new Map<SecretKey, string>();
@@ -113,6 +114,33 @@ describe('secretSourceFor', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('after a refusal forgets only the refusing server’s secrets; after a cancel, none', async () => {
+    const prompts = new SecretPrompts();
+    const store = memoryStore();
+    const { client, asked } = answeringClient(prompts, 'typed');
+    const bastion: SecretRequest = { ...password, host: 'bastion', user: 'jump' };
+    const brokered = secretSourceFor(store, prompts, client);
+    await brokered.source(bastion);
+    await brokered.source(password);
+    // The user cancelled a later question: nothing was refused, nothing is forgotten.
+    await brokered.forgetUsed(
+      new SshError('auth-failed', 'authentication to box:22 was cancelled', {
+        cancelled: true,
+        hop: { host: 'box', port: 22, user: 'alice' },
+      }),
+    );
+    // The destination refused its password: the bastion's stays.
+    await brokered.forgetUsed(
+      new SshError('auth-failed', 'box:22 rejected the password for user alice', {
+        hop: { host: 'box', port: 22, user: 'alice' },
+      }),
+    );
+    const again = secretSourceFor(store, prompts, client);
+    await again.source(bastion);
+    await again.source(password);
+    expect(asked.map((q) => q.host)).toEqual(['bastion', 'box', 'box']);
   });
 
   it('a cancelled question keeps nothing', async () => {
