@@ -34,6 +34,17 @@ export function sessionHandlers({
   endpoints,
 }: RelayParts): AppHandlers<SessionMethod> {
   const session = (id: string): DebugSession => sessions.require(id).session;
+  /**
+   * For an attach session: debugpy, once in a process, cannot be taken out again; its port stays
+   * open to anyone on that machine until the process exits — said when the session ends.
+   */
+  const stillListening = (id: string): string => {
+    const { session: s, tracer } = sessions.require(id);
+    const port = tracer.tunnels?.()[0]?.remotePort;
+    return port === undefined
+      ? ''
+      : `, and its debugpy keeps listening on 127.0.0.1:${port} of ${s.info.host} until it exits (Attach to port ${port} gets back to it)`;
+  };
   return {
     'sessions.list': () => Promise.resolve({ sessions: sessions.list() }),
     'session.launch': (client, params) =>
@@ -58,7 +69,10 @@ export function sessionHandlers({
       });
     },
     'session.detach': async (_client, { sessionId }) => {
-      await session(sessionId).detach();
+      const leaving = session(sessionId);
+      if (leaving.info.origin === 'attach') {
+        await leaving.detach(`detached; the program keeps running${stillListening(sessionId)}`);
+      } else await leaving.detach();
       return {};
     },
     'session.reconnectNow': (_client, { sessionId }) => {
@@ -70,7 +84,7 @@ export function sessionHandlers({
       // Stopping an attach session leaves the program running, as VS Code's Disconnect does for
       // attach configurations: Periscope did not start it, so it does not end it.
       if (closing.info.origin === 'attach') {
-        await closing.detach('disconnected; the program keeps running');
+        await closing.detach(`disconnected; the program keeps running${stillListening(sessionId)}`);
       } else {
         await closing.close();
       }

@@ -247,6 +247,9 @@ describe('preflight and attach', () => {
     await client.app('session.detach', { sessionId: session.id });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await overSsh(`kill -0 ${pid} && echo alive`)).trim()).toBe('alive');
+    // …and the user is told that the injected debugpy still listens.
+    const ended = relay.listSessions().find((s) => s.id === session.id);
+    expect(ended?.endReason).toMatch(/its debugpy keeps listening on 127\.0\.0\.1:\d+ of/);
   }, 90_000);
 
   it('attaches to a debugpy someone started with --listen, through a local forward', async () => {
