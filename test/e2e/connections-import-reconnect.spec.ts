@@ -73,8 +73,16 @@ test('import from ssh config, TOFU, and the session recovers after an sshd resta
   await sshd.restart({ dropSessions: true, downMs: 4000 });
   const banner = page.getByRole('status', { name: 'SSH link' });
   await expect(banner).toContainText('reconnecting');
+  // The session's forward in the Tunnels panel says so too, with the reason.
+  const forward = page
+    .getByRole('list', { name: 'Tunnels' })
+    .getByRole('listitem')
+    .filter({ hasText: 'session s1' });
+  await expect(forward).toContainText('Reconnecting');
+  await expect(forward).toContainText(/lost|could not reach/);
   await snap(page, '3-ssh-reconnecting');
   await expect(banner).toBeHidden({ timeout: 40_000 });
+  await expect(forward).toContainText('Up');
   await expect(app.status).toContainText('Running');
   const lastTick = async (): Promise<number> =>
     Math.max(0, ...[...(await app.consoleText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
