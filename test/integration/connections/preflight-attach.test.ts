@@ -282,6 +282,25 @@ describe('preflight and attach', () => {
     const stop = (await client.dapEvent(session.id, 'stopped', 30_000))
       .body as DebugProtocol.StoppedEvent['body'];
     expect(stop.reason).toBe('breakpoint');
+
+    // The server restarts and cuts the connection: the attach session comes back by itself.
+    const reconnecting = client.appEvent(
+      'sessions.changed',
+      (b) => b.sessions.find((s) => s.id === session.id)?.link?.state === 'reconnecting',
+      20_000,
+    );
+    await sshd.restart({ dropSessions: true, downMs: 500 });
+    await reconnecting;
+    await client.appEvent(
+      'sessions.changed',
+      (b) => {
+        const info = b.sessions.find((s) => s.id === session.id);
+        return info?.link === undefined && info?.state !== 'ended';
+      },
+      30_000,
+    );
+    const threads = await client.dap(session.id, 9100, 'threads');
+    expect(threads.success).toBe(true);
     await client.app('session.detach', { sessionId: session.id });
-  }, 60_000);
+  }, 90_000);
 });
