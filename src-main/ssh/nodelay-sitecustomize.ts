@@ -13,8 +13,10 @@
  * system already has is still run.
  *
  * The same hook shortens pydevd's 10 ms poll of a paused thread's command queue (see the Python
- * source below): requests about a paused thread and resumes no longer wait for it.
+ * source below): requests about a paused thread and resumes no longer wait for it. The file
+ * written also carries `ordered-output-hook.ts` (stdout and stderr in the order written).
  */
+import { ORDERED_OUTPUT_HOOK } from './ordered-output-hook.js';
 import { shellQuote } from './shell-quote.js';
 
 /** The Python source of the hook. */
@@ -129,7 +131,7 @@ if _sys.argv and _os.path.basename(_sys.argv[0].rstrip("/")) == "adapter":
 export function writeNodelayHook(): string {
   return (
     'periscope_site=$(mktemp -d "${TMPDIR:-/tmp}/periscope-site.XXXXXX") && ' +
-    `printf '%s' ${shellQuote(NODELAY_SITECUSTOMIZE)} > "$periscope_site/sitecustomize.py"`
+    `printf '%s' ${shellQuote(NODELAY_SITECUSTOMIZE + ORDERED_OUTPUT_HOOK)} > "$periscope_site/sitecustomize.py"`
   );
 }
 

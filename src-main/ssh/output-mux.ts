@@ -18,6 +18,10 @@
  * - `-I -S`: no `PYTHON*` variables, no user site, no `site`/`sitecustomize` (the TCP_NODELAY hook
  *   of `nodelay-sitecustomize.ts` is for debugpy only, and is on PYTHONPATH only in the command's
  *   own `env`). Python 3.5+ (`bytes % …`, PEP 475 retries of interrupted system calls).
+ * - A third pipe, passed to the command as `PERISCOPE_OUTPUT_FD`, carries the program's own
+ *   Python-level writes already tagged at the source (`ordered-output-hook.ts`): those keep their
+ *   exact order across stdout and stderr; the two plain pipes carry what is written to the
+ *   descriptors themselves (C code, child processes).
  * - The mux first reads ONE line from its stdin (the SSH channel): a JSON object of environment
  *   variables for the command ({@link muxStdin}; an empty line or end of input = none). The
  *   program's own variables thus never appear in a command line (`ps` on the remote machine shows
@@ -77,8 +81,10 @@ try:
 except (OSError, ValueError) as e:
     record(b"e", ("periscope: ignoring the environment it was sent: %s\\n" % (e,)).encode())
 devnull = os.open(os.devnull, os.O_RDONLY)
+tagged_r, tagged_w = os.pipe()
+env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
 try:
-    child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=(tagged_w,))
 except OSError as e:
     record(b"e", ("periscope: cannot start %s: %s\\n" % (sys.argv[2], e.strerror)).encode())
     os._exit(126 if e.errno == errno.EACCES else 127)
@@ -90,7 +96,38 @@ def forward(sig, frame):
             pass
 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
     signal.signal(sig, forward)
-tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
+os.close(tagged_w)
+tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e", tagged_r: None}
+framed = b""
+def unframe(data):
+    # Records the program's hook wrote (ordered-output-hook.ts): b"o <len>\\n" + bytes.
+    global framed
+    framed += data
+    while framed:
+        head, sep, rest = framed.partition(b"\\n")
+        if not sep:
+            if len(framed) > 32:
+                break_framing()
+            return
+        try:
+            tag, size = head.split(b" ")
+            size = int(size)
+            if tag not in (b"o", b"e") or size < 0:
+                raise ValueError()
+        except ValueError:
+            break_framing()
+            return
+        if len(rest) < size:
+            return
+        record(tag, rest[:size])
+        framed = rest[size:]
+def break_framing():
+    global framed
+    record(b"e", b"periscope: the program's tagged output was damaged; the rest is shown as is\\n")
+    record(b"o", framed)
+    framed = b""
+    tags[tagged_r] = b"o"
+
 poller = select.poll()
 for fd in tags:
     poller.register(fd, select.POLLIN)
@@ -103,7 +140,10 @@ while tags:
         except OSError:
             data = b""
         if data:
-            record(tags[fd], data)
+            if tags[fd] is None:
+                unframe(data)
+            else:
+                record(tags[fd], data)
         else:
             poller.unregister(fd)
             del tags[fd]

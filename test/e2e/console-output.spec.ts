@@ -1,7 +1,7 @@
 /**
  * Issue 3, "Remote output", in Chromium: a launched program's stdout and stderr reach the debug
- * console, stderr visibly distinct (red), the program's own ANSI colours pass through, and the
- * output stays after the program has ended.
+ * console in the order written, stderr visibly distinct (red), the program's own ANSI colours
+ * pass through, and the output stays after the program has ended.
  */
 import { resolve } from 'node:path';
 import { expect, snap, test } from './fixtures.js';
@@ -36,9 +36,9 @@ test('program output: stderr in red, ANSI colours kept, still there after the en
   const text = await app.consoleText();
   expect(text).toContain('plain line');
   expect(text).toContain('numbered 3');
-  // Each stream in its own order (across the two, writes made in one burst before the remote
-  // reader wakes come stdout first, as with `ssh host cmd`).
-  expect(text.indexOf('plain line')).toBeLessThan(text.indexOf('numbered 1'));
+  // In the order written, across the two streams, though written in one burst.
+  expect(text.indexOf('plain line')).toBeLessThan(text.indexOf('trouble on stderr'));
+  expect(text.indexOf('trouble on stderr')).toBeLessThan(text.indexOf('numbered 1'));
   expect(text.indexOf('numbered 1')).toBeLessThan(text.indexOf('all done'));
   await snap(page, '3-console-output');
 });

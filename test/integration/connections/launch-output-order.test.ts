@@ -21,6 +21,7 @@ const PYTHON = '/usr/bin/python3';
 const INTERLEAVE = resolve('test/fixtures/programs/interleave.py');
 const BLOB = resolve('test/fixtures/programs/blob_then_stderr.py');
 const BIG_THEN_WAIT = resolve('test/fixtures/programs/big_output_then_wait.py');
+const COLORS = resolve('test/fixtures/programs/colors.py');
 
 type Line = [category: 'stdout' | 'stderr', text: string];
 
@@ -144,14 +145,29 @@ describe('launch over a reconnecting link: output through the output mux', () =>
 
   it('delivers stdout and stderr lines in the order the program wrote them', async () => {
     const link = await openLink();
-    // 20 ms apart: one reader of two pipes (like sshd's) orders writes by when it reads them, so
-    // on a loaded 2-core machine writes 2 ms apart were sometimes read in one poll, stdout first.
-    const debuggee = await launch(link, ['150', '0.02', '0']);
+    // 2 ms apart: the program's writes are tagged at the source (ordered-output-hook.ts), so the
+    // order holds however late the remote reader wakes.
+    const debuggee = await launch(link, ['200', '0.002', '0']);
     const lines = collectLines(debuggee);
     await run(link, debuggee);
     await debuggee.ended;
-    expect(lines).toEqual(expectedLines(150));
+    expect(lines).toEqual(expectedLines(200));
     expect(await debuggee.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('keeps a burst of prints and a stderr line in the order written (tagged at the source)', async () => {
+    const link = await openLink();
+    const debuggee = await launch(link, ['50'], COLORS);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await debuggee.ended;
+    expect(lines).toEqual([
+      ['stdout', 'plain line'],
+      ['stdout', '\x1b[32mgreen text\x1b[0m and plain again'],
+      ['stderr', 'trouble on stderr'],
+      ...Array.from({ length: 50 }, (_, i) => ['stdout', `numbered ${i + 1}`]),
+      ['stdout', 'all done'],
+    ]);
   });
 
   it('frees the disk space of output already read (the file keeps its size)', async () => {

@@ -1,0 +1,77 @@
+/**
+ * stdout and stderr in the order the program wrote them, as a terminal shows them. Two pipes read
+ * by one reader (the output mux, `output-mux.ts`, as sshd for `ssh host cmd`) keep each stream in
+ * order, but lose the order between them for writes made before the reader wakes: a burst of
+ * prints and a warning on stderr came out prints first. So the program's own Python-level writes
+ * (`print`, `logging`, tracebacks, `sys.stdout.buffer.write`) are tagged at the source: this hook,
+ * appended to the launch's `sitecustomize` (`nodelay-sitecustomize.ts`), replaces `sys.stdout`
+ * and `sys.stderr` with streams that write each chunk as one record (`o <length>\n<bytes>` /
+ * `e …`) to a third pipe the mux passes as `PERISCOPE_OUTPUT_FD`. Each record is one `write(2)`
+ * of at most {@link RECORD_LIMIT} bytes, below `PIPE_BUF` (4096 on Linux), hence atomic: threads
+ * and forked children never interleave inside a record.
+ *
+ * What stays on the two pipes (order between them approximate, as before): writes to the file
+ * descriptors themselves — C extensions, `os.write(1, …)`, child processes. The streams keep
+ * `fileno()` (1 and 2), encoding, errors and line buffering; `isatty()` is false (they were
+ * pipes). The variable is removed from the environment once read, so debugpy's adapter and the
+ * program's children do not inherit it. Should the pipe fail, writes go to the descriptor itself.
+ */
+
+/** Largest payload of one record, in bytes (header included it stays under 4096). */
+export const RECORD_LIMIT = 4000;
+
+/** The hook's Python source (appended to the sitecustomize; uses its `_os` and `_sys`). */
+export const ORDERED_OUTPUT_HOOK = `
+# Periscope: stdout and stderr in the order written (see ordered-output-hook.ts).
+def _periscope_tag_output():
+    import io
+    fd_text = _os.environ.pop("PERISCOPE_OUTPUT_FD", None)
+    if not fd_text:
+        return
+    out = int(fd_text)
+
+    class Tagged(io.RawIOBase):
+        def __init__(self, tag, fileno):
+            io.RawIOBase.__init__(self)
+            self._tag = tag
+            self._fileno = fileno
+            self._broken = False
+
+        def writable(self):
+            return True
+
+        def fileno(self):
+            return self._fileno
+
+        def isatty(self):
+            return False
+
+        def write(self, data):
+            data = bytes(data)
+            if not self._broken:
+                try:
+                    for i in range(0, len(data), ${RECORD_LIMIT}):
+                        part = data[i:i + ${RECORD_LIMIT}]
+                        _os.write(out, self._tag + (b"%d\\n" % len(part)) + part)
+                    return len(data)
+                except OSError:
+                    self._broken = True
+            return _os.write(self._fileno, data)
+
+    def wrap(stream, tag):
+        try:
+            return io.TextIOWrapper(
+                Tagged(tag, stream.fileno()),
+                encoding=stream.encoding,
+                errors=stream.errors,
+                line_buffering=stream.line_buffering,
+                write_through=True,
+            )
+        except Exception:
+            return stream
+
+    _sys.stdout = wrap(_sys.stdout, b"o ")
+    _sys.stderr = wrap(_sys.stderr, b"e ")
+
+_periscope_tag_output()
+`;
