@@ -5,15 +5,17 @@
  * prints and a warning on stderr came out prints first. So the program's own Python-level writes
  * (`print`, `logging`, tracebacks, `sys.stdout.buffer.write`) are tagged at the source: this hook,
  * appended to the launch's `sitecustomize` (`nodelay-sitecustomize.ts`), replaces `sys.stdout`
- * and `sys.stderr` with streams that write each chunk as one record (`o <length>\n<bytes>` /
- * `e …`) to a third pipe the mux passes as `PERISCOPE_OUTPUT_FD`. Each record is one `write(2)`
+ * and `sys.stderr` with streams that write each chunk as one record (`o` or `e`, the length as 4
+ * bytes big-endian, the bytes) to a third pipe the mux passes as `PERISCOPE_OUTPUT_FD`. Each record is one `write(2)`
  * of at most {@link RECORD_LIMIT} bytes, below `PIPE_BUF` (4096 on Linux), hence atomic: threads
  * and forked children never interleave inside a record.
  *
  * What stays on the two pipes (order between them approximate, as before): writes to the file
  * descriptors themselves — C extensions, `os.write(1, …)`, child processes. The streams keep
- * `fileno()` (1 and 2), encoding, errors and line buffering; `isatty()` is false (they were
- * pipes). The variable is removed from the environment once read, so debugpy's adapter and the
+ * `fileno()` (1 and 2), encoding and errors; `isatty()` is false (they were pipes). They are
+ * line-buffered, as Python's streams are on a terminal (a line, a `\r` or a flush goes out at
+ * once; a print makes one record, not one per argument): measured on 1,000,000 prints, 1.9 s
+ * against 2.3 s unbuffered and 4.9 s with a record per write. The variable is removed from the environment once read, so debugpy's adapter and the
  * program's children do not inherit it. Should the pipe fail, writes go to the descriptor itself.
  */
 
@@ -46,17 +48,22 @@ def _periscope_tag_output():
         def isatty(self):
             return False
 
-        def write(self, data):
-            data = bytes(data)
+        def write(self, data, _write=_os.write):
+            if type(data) is not bytes:
+                data = bytes(data)  # a memoryview or bytearray from buffer.write()
+            n = len(data)
             if not self._broken:
                 try:
-                    for i in range(0, len(data), ${RECORD_LIMIT}):
+                    if n <= ${RECORD_LIMIT}:
+                        _write(out, self._tag + n.to_bytes(4, "big") + data)
+                        return n
+                    for i in range(0, n, ${RECORD_LIMIT}):
                         part = data[i:i + ${RECORD_LIMIT}]
-                        _os.write(out, self._tag + (b"%d\\n" % len(part)) + part)
-                    return len(data)
+                        _write(out, self._tag + len(part).to_bytes(4, "big") + part)
+                    return n
                 except OSError:
                     self._broken = True
-            return _os.write(self._fileno, data)
+            return _write(self._fileno, data)
 
     def wrap(stream, tag):
         try:
@@ -64,14 +71,13 @@ def _periscope_tag_output():
                 Tagged(tag, stream.fileno()),
                 encoding=stream.encoding,
                 errors=stream.errors,
-                line_buffering=stream.line_buffering,
-                write_through=True,
+                line_buffering=True,
             )
         except Exception:
             return stream
 
-    _sys.stdout = wrap(_sys.stdout, b"o ")
-    _sys.stderr = wrap(_sys.stderr, b"e ")
+    _sys.stdout = wrap(_sys.stdout, b"o")
+    _sys.stderr = wrap(_sys.stderr, b"e")
 
 _periscope_tag_output()
 `;

@@ -43,6 +43,8 @@
  *   command that cannot be started exits 127 (126 when not executable), like a shell.
  */
 
+import { RECORD_LIMIT } from './ordered-output-hook.js';
+
 /** Quiet time (ms) after the command's exit that ends the drain of a pipe still held open. */
 export const MUX_QUIET_MS = 250;
 /** Longest drain (ms) after the command's exit, even while a grandchild keeps writing. */
@@ -59,6 +61,7 @@ export function muxStdin(env: readonly { name: string; value: string }[]): strin
 /** The mux's Python source (see the module comment); argv: `<file> <command> [args…]`. */
 export const OUTPUT_MUX = `import errno, json, os, select, signal, subprocess, sys, time
 QUIET = ${MUX_QUIET_MS / 1000}
+RECORD_LIMIT = ${RECORD_LIMIT}
 DRAIN_LIMIT = ${MUX_DRAIN_LIMIT_MS / 1000}
 out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 broken = False
@@ -100,31 +103,36 @@ os.close(tagged_w)
 tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e", tagged_r: None}
 framed = b""
 def unframe(data):
-    # Records the program's hook wrote (ordered-output-hook.ts): b"o <len>\\n" + bytes.
+    # Records the program's hook wrote (ordered-output-hook.ts): b"o" or b"e", the length as 4
+    # bytes big-endian, the bytes. Runs of one stream are written on as one record.
     global framed
-    framed += data
-    while framed:
-        head, sep, rest = framed.partition(b"\\n")
-        if not sep:
-            if len(framed) > 32:
-                break_framing()
+    buf = framed + data if framed else data
+    pos, n = 0, len(buf)
+    run_tag, run = None, []
+    while pos + 5 <= n:
+        tag = buf[pos:pos + 1]
+        size = int.from_bytes(buf[pos + 1:pos + 5], "big")
+        if (tag != b"o" and tag != b"e") or size > RECORD_LIMIT:
+            break_framing(run_tag, run, buf[pos:])
             return
-        try:
-            tag, size = head.split(b" ")
-            size = int(size)
-            if tag not in (b"o", b"e") or size < 0:
-                raise ValueError()
-        except ValueError:
-            break_framing()
-            return
-        if len(rest) < size:
-            return
-        record(tag, rest[:size])
-        framed = rest[size:]
-def break_framing():
+        end = pos + 5 + size
+        if end > n:
+            break
+        if tag != run_tag and run:
+            record(run_tag, b"".join(run))
+            run = []
+        run_tag = tag
+        run.append(buf[pos + 5:end])
+        pos = end
+    if run:
+        record(run_tag, b"".join(run))
+    framed = buf[pos:]
+def break_framing(run_tag, run, rest):
     global framed
+    if run:
+        record(run_tag, b"".join(run))
     record(b"e", b"periscope: the program's tagged output was damaged; the rest is shown as is\\n")
-    record(b"o", framed)
+    record(b"o", rest)
     framed = b""
     tags[tagged_r] = b"o"
 
@@ -145,6 +153,8 @@ while tags:
             else:
                 record(tags[fd], data)
         else:
+            if fd == tagged_r and framed:
+                record(b"o", framed)  # a record cut short by the end: shown, not lost
             poller.unregister(fd)
             del tags[fd]
     if exited_at is None:
