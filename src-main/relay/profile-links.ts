@@ -13,10 +13,21 @@ import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 /** What of a profile its link depends on. */
 export type LinkedProfile = Pick<Profile, 'id' | 'host' | 'port' | 'user' | 'auth' | 'jumpHosts'>;
 
-/** The key of a profile's link: its id and the fields the connection is made from. */
-function linkKey(profile: LinkedProfile): string {
+/** Finds a saved profile by id (the jump hosts that name another profile). */
+export type ProfileLookup = (id: string) => LinkedProfile | undefined;
+
+/**
+ * The key of a profile's link: its id and the fields the connection is made from, with the
+ * address and login of jump hosts that name another profile (an edit of those counts too).
+ */
+function linkKey(profile: LinkedProfile, lookup: ProfileLookup): string {
   const { id, host, port, user, auth, jumpHosts } = profile;
-  return `${id}\0${JSON.stringify([host, port, user, auth, jumpHosts])}`;
+  const hops = jumpHosts.map((hop) => {
+    if (hop.kind !== 'profile') return hop;
+    const via = lookup(hop.profileId);
+    return via ? [hop.profileId, via.host, via.port, via.user, via.auth] : hop;
+  });
+  return `${id}\0${JSON.stringify([host, port, user, auth, hops])}`;
 }
 
 /** One use of a profile's link: release it exactly once (later calls do nothing). */
@@ -35,6 +46,9 @@ interface Entry {
 export class ProfileLinks {
   private readonly entries = new Map<string, Entry>();
 
+  /** @param lookup finds the profiles that jump hosts name (default: none are found). */
+  constructor(private readonly lookup: ProfileLookup = () => undefined) {}
+
   /**
    * The profile's link, made with `connect` when there is none that can still come back (the
    * first caller's `connect` is used; concurrent callers wait for the same connection).
@@ -44,7 +58,7 @@ export class ProfileLinks {
     profile: LinkedProfile,
     connect: () => Promise<ReconnectingSsh>,
   ): Promise<ProfileLinkLease> {
-    const key = linkKey(profile);
+    const key = linkKey(profile, this.lookup);
     let entry = this.entries.get(key);
     if (entry) {
       const state = await entry.link.then(

@@ -75,13 +75,14 @@ export class Relay {
   private readonly endpoints: DapEndpoints;
   private readonly tunnels: TracerTunnels;
   /** SSH links of forwards opened by hand and of log tails, one per profile. */
-  private readonly profileLinks = new ProfileLinks();
+  private readonly profileLinks: ProfileLinks;
   /** Every forward of every connection, for the Tunnels panel (`tunnels.*`). */
   private readonly tunnelRegistry: TunnelRegistry;
   private readonly logTails: LogTails;
 
   constructor(options: RelayOptions) {
     this.logger = options.logger ?? createLogger('relay');
+    this.profileLinks = new ProfileLinks((id) => options.profileStore.get(id));
     const trustedHostsFile = join(options.dataDir, 'known_hosts');
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
     this.sessions = new SessionTable((json) => {

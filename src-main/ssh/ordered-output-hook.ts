@@ -12,10 +12,13 @@
  *
  * What stays on the two pipes (order between them approximate, as before): writes to the file
  * descriptors themselves — C extensions, `os.write(1, …)`, child processes. The streams keep
- * `fileno()` (1 and 2), encoding and errors; `isatty()` is false (they were pipes). They are
- * line-buffered, as Python's streams are on a terminal (a line, a `\r` or a flush goes out at
- * once; a print makes one record, not one per argument): measured on 1,000,000 prints, 1.9 s
- * against 2.3 s unbuffered and 4.9 s with a record per write. The variable is removed from the environment once read, so debugpy's adapter and the
+ * `fileno()` (1 and 2), encoding, errors and buffering (unbuffered, as the launch asks with
+ * `PYTHONUNBUFFERED`: nothing is held in the process, so nothing is lost by `os._exit`, copied by
+ * `fork` or unseen while paused); `isatty()` is false (they were pipes). When the program points
+ * fd 1 or 2 elsewhere (`dup2` to a log file), its writes go there, as without the hook: each
+ * write checks the descriptor is still the pipe it was (one `fstat`). The mux passes the pipe at
+ * a high descriptor number, so a program that closes all its descriptors makes the next write
+ * fail (and go to fd 1/2) rather than land in a file that reused the number. The variable is removed from the environment once read, so debugpy's adapter and the
  * program's children do not inherit it. Should the pipe fail, writes go to the descriptor itself.
  */
 
@@ -32,11 +35,16 @@ def _periscope_tag_output():
         return
     out = int(fd_text)
 
+    def identity(fd):
+        st = _os.fstat(fd)
+        return (st.st_dev, st.st_ino)
+
     class Tagged(io.RawIOBase):
         def __init__(self, tag, fileno):
             io.RawIOBase.__init__(self)
             self._tag = tag
             self._fileno = fileno
+            self._home = identity(fileno)
             self._broken = False
 
         def writable(self):
@@ -48,30 +56,37 @@ def _periscope_tag_output():
         def isatty(self):
             return False
 
-        def write(self, data, _write=_os.write):
+        def write(self, data, _write=_os.write, _fstat=_os.fstat):
             if type(data) is not bytes:
                 data = bytes(data)  # a memoryview or bytearray from buffer.write()
             n = len(data)
             if not self._broken:
                 try:
-                    if n <= ${RECORD_LIMIT}:
-                        _write(out, self._tag + n.to_bytes(4, "big") + data)
+                    # The program may have pointed fd 1/2 elsewhere (dup2 to a log file, to
+                    # /dev/null): then its output goes there, as it would without the hook.
+                    st = _fstat(self._fileno)
+                    if (st.st_dev, st.st_ino) == self._home:
+                        if n <= ${RECORD_LIMIT}:
+                            _write(out, self._tag + n.to_bytes(4, "big") + data)
+                            return n
+                        for i in range(0, n, ${RECORD_LIMIT}):
+                            part = data[i:i + ${RECORD_LIMIT}]
+                            _write(out, self._tag + len(part).to_bytes(4, "big") + part)
                         return n
-                    for i in range(0, n, ${RECORD_LIMIT}):
-                        part = data[i:i + ${RECORD_LIMIT}]
-                        _write(out, self._tag + len(part).to_bytes(4, "big") + part)
-                    return n
                 except OSError:
                     self._broken = True
             return _write(self._fileno, data)
 
     def wrap(stream, tag):
         try:
+            # Unbuffered like the launch's PYTHONUNBUFFERED streams: nothing is held in the
+            # process (lost by os._exit, copied by fork, unseen while paused in the debugger).
             return io.TextIOWrapper(
                 Tagged(tag, stream.fileno()),
                 encoding=stream.encoding,
                 errors=stream.errors,
-                line_buffering=True,
+                line_buffering=stream.line_buffering,
+                write_through=True,
             )
         except Exception:
             return stream

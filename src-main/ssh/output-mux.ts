@@ -84,13 +84,33 @@ try:
 except (OSError, ValueError) as e:
     record(b"e", ("periscope: ignoring the environment it was sent: %s\\n" % (e,)).encode())
 devnull = os.open(os.devnull, os.O_RDONLY)
-tagged_r, tagged_w = os.pipe()
-env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
+# The launch's sitecustomize (TCP_NODELAY, ordered output), ahead of the program's own PYTHONPATH.
+site = env.pop("PERISCOPE_SITE", None)
+pass_fds = ()
+tagged_r = None
+if site:
+    env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    tagged_r, tagged_w = os.pipe()
+    # A high number: a program that closes its descriptors and opens new ones gets low ones, so a
+    # closed pipe fails (EBADF, then plain writes) rather than a reused number taking the records.
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        high = min(soft - 1, 1000) if soft > 64 else tagged_w
+    except Exception:
+        high = tagged_w
+    if high > tagged_w:
+        os.dup2(tagged_w, high)
+        os.close(tagged_w)
+        tagged_w = high
+    env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
+    pass_fds = (tagged_w,)
 try:
-    child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=(tagged_w,))
-except OSError as e:
-    record(b"e", ("periscope: cannot start %s: %s\\n" % (sys.argv[2], e.strerror)).encode())
-    os._exit(126 if e.errno == errno.EACCES else 127)
+    child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
+except (OSError, ValueError, TypeError) as e:
+    why = getattr(e, "strerror", None) or str(e)
+    record(b"e", ("periscope: cannot start %s: %s\\n" % (sys.argv[2], why)).encode())
+    os._exit(126 if getattr(e, "errno", None) == errno.EACCES else 127)
 def forward(sig, frame):
     if child.returncode is None:
         try:
@@ -99,8 +119,10 @@ def forward(sig, frame):
             pass
 for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
     signal.signal(sig, forward)
-os.close(tagged_w)
-tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e", tagged_r: None}
+tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
+if tagged_r is not None:
+    os.close(tagged_w)
+    tags[tagged_r] = None
 framed = b""
 def unframe(data):
     # Records the program's hook wrote (ordered-output-hook.ts): b"o" or b"e", the length as 4

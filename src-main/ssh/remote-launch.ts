@@ -358,10 +358,12 @@ export function launchCommand(
     ? `periscope_out=$(mktemp -d "\${TMPDIR:-/tmp}/periscope-out.XXXXXX") && : > "$periscope_out/${MUX_OUTPUT_FILE}" && `
     : '';
   const marker = files ? `echo "${PID_MARKER} $$ $periscope_out"` : `echo "${PID_MARKER} $$"`;
-  // The mux comes before `env PYTHONPATH=…`, so it never sees the TCP_NODELAY hook (nor does it
-  // look: -I -S).
+  // The mux itself never loads the hook (-I -S). It is told where the hook is (PERISCOPE_SITE)
+  // and puts it in front of the PYTHONPATH of the environment it builds for the program, which
+  // includes the profile's own variables (they come through stdin).
+  const site = options.tcpNoDelay === false ? '' : 'env PERISCOPE_SITE="$periscope_site" ';
   const mux = files
-    ? `${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
+    ? `${site}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
     : '';
   // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
   const redirect = files ? ' > /dev/null' : '';
@@ -369,7 +371,9 @@ export function launchCommand(
   const script =
     options.tcpNoDelay === false
       ? `${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
-      : `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec ${mux}env ${nodelayPythonPath()} ${python}${redirect}`;
+      : files
+        ? `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
+        : `${writeNodelayHook()} && ${cd}${marker} && exec env ${nodelayPythonPath()} ${python}`;
   return `exec sh -c ${shellQuote(script)}`;
 }
 
@@ -426,7 +430,10 @@ function terminator(
   // for that, and kill it if it lingers (matched by its `--port <remotePort>` argument; the `[r]`
   // keeps the pattern from matching this script's own command line).
   const adapter = `debugpy/adapte[r] .*--port ${remotePort} `;
+  // A leader pid that now belongs to another program (ours ended during a drop, the number was
+  // reused) is left alone: only our mux or debugpy's command line is killed.
   const script = [
+    `if [ -r /proc/${pid}/cmdline ] && ! tr '\\0' ' ' < /proc/${pid}/cmdline | grep -q -e debugpy -e 'periscope output mux'; then exit 0; fi`,
     `kill -TERM -${pid} 2>/dev/null`,
     'i=0',
     `while [ $i -lt 20 ] && kill -0 -${pid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,

@@ -141,16 +141,24 @@ export function bindAuth(target: AuthTarget, secrets: SecretSource | undefined):
       failure = new SshError(
         'auth-failed',
         `${target.host}:${target.port} does not accept ${describe(target.auth)} (it accepts: ${offered.join(', ') || 'nothing'})`,
+        { hop: where },
       );
       return next(false as unknown as AuthenticationType);
     }
     methodFor(target, method, where, ask).then(
       (chosen) => next(chosen),
       (error: unknown) => {
+        // Always about this hop: only its secrets are forgotten (`secret-prompts.ts`).
         failure =
           error instanceof SshError
-            ? error
-            : new SshError('auth-failed', errorMessage(error), { cause: error });
+            ? error.hop
+              ? error
+              : new SshError(error.code, error.message, {
+                  cause: error,
+                  hop: where,
+                  ...(error.cancelled ? { cancelled: true } : {}),
+                })
+            : new SshError('auth-failed', errorMessage(error), { cause: error, hop: where });
         next(false as unknown as AuthenticationType);
       },
     );

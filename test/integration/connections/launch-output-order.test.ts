@@ -5,6 +5,7 @@
  * across an SSH drop too; the exit status is the program's, and terminate leaves nothing behind.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +23,7 @@ const INTERLEAVE = resolve('test/fixtures/programs/interleave.py');
 const BLOB = resolve('test/fixtures/programs/blob_then_stderr.py');
 const BIG_THEN_WAIT = resolve('test/fixtures/programs/big_output_then_wait.py');
 const COLORS = resolve('test/fixtures/programs/colors.py');
+const TRICKS = resolve('test/fixtures/programs/stdout_tricks.py');
 
 type Line = [category: 'stdout' | 'stderr', text: string];
 
@@ -168,6 +170,18 @@ describe('launch over a reconnecting link: output through the output mux', () =>
       ...Array.from({ length: 50 }, (_, i) => ['stdout', `numbered ${i + 1}`]),
       ['stdout', 'all done'],
     ]);
+  });
+
+  it('follows a dup2 of fd 1 to a file, and loses no partial line to os._exit', async () => {
+    const link = await openLink();
+    const log = `${tmp.dir}/redirected.log`;
+    const debuggee = await launch(link, [log], TRICKS);
+    let text = '';
+    debuggee.onOutput((_category, chunk) => (text += chunk));
+    await run(link, debuggee);
+    await debuggee.ended;
+    expect(text).toBe('before the redirect\nafter the redirect\npartial line, then os._exit');
+    expect(readFileSync(log, 'utf8')).toBe('into the file\n');
   });
 
   it('frees the disk space of output already read (the file keeps its size)', async () => {

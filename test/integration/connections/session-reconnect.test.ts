@@ -55,7 +55,10 @@ describe('session across an sshd restart', () => {
       cwd: '',
       pathMappings: [],
       justMyCode: true,
-      env: [{ name: 'PERISCOPE_TEST_ENV', value: 'set in the profile' }],
+      env: [
+        { name: 'PERISCOPE_TEST_ENV', value: 'set in the profile' },
+        { name: 'PYTHONPATH', value: '/opt/periscope-test-lib' },
+      ],
     });
     const client = new RelayTestClient();
     relay.connectClient(client);
@@ -112,6 +115,15 @@ describe('session across an sshd restart', () => {
     });
     expect((env.body as DebugProtocol.EvaluateResponse['body']).result).toBe(
       "'set in the profile'",
+    );
+    // The profile's PYTHONPATH is kept, behind the launch's own hook directory.
+    const path = await client.dap(session.id, 9010, 'evaluate', {
+      expression: "__import__('os').environ.get('PYTHONPATH')",
+      frameId,
+      context: 'watch',
+    });
+    expect((path.body as DebugProtocol.EvaluateResponse['body']).result).toMatch(
+      /^'\/\S*periscope-site\.\w+:\/opt\/periscope-test-lib'$/,
     );
     // …without being in any command line (the remote `ps` shows argv to every user).
     expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(

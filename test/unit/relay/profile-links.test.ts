@@ -40,6 +40,21 @@ describe('ProfileLinks', () => {
     expect(made.closed()).toBe(1);
   });
 
+  it('makes a new link once a jump host profile it goes through was edited', async () => {
+    let bastionHost = 'bastion.example';
+    const links = new ProfileLinks((id) =>
+      id === 'b1' ? ({ ...profile, id: 'b1', host: bastionHost }) : undefined,
+    );
+    const through: Profile = { ...profile, jumpHosts: [{ kind: 'profile', profileId: 'b1' }] };
+    const first = fakeLink();
+    const second = fakeLink();
+    const a = await links.acquire(through, () => Promise.resolve(first.link));
+    bastionHost = 'new-bastion.example';
+    const b = await links.acquire(through, () => Promise.resolve(second.link));
+    expect(a.link).toBe(first.link);
+    expect(b.link).toBe(second.link);
+  });
+
   it('makes a new link after the profile now points elsewhere; the old one serves its users', async () => {
     const links = new ProfileLinks();
     const old = fakeLink();

@@ -17,12 +17,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs `python` as the mux's command and returns the file's records as [stream, text]. */
 function runMux(python: string): [string, string][] {
   const file = path.join(dir, `out-${Math.random().toString(36).slice(2)}`);
+  // PERISCOPE_SITE: the launch's hook directory (here an empty one); with it the mux opens the
+  // third pipe and passes it as PERISCOPE_OUTPUT_FD.
   execFileSync(
     '/usr/bin/python3',
     ['-I', '-S', '-c', OUTPUT_MUX, file, '/usr/bin/python3', '-c', python],
-    {
-      input: '\n',
-    },
+    { input: '\n', env: { ...process.env, PERISCOPE_SITE: dir } },
   );
   const out: [string, string][] = [];
   const deframer = new OutputDeframer({
