@@ -43,7 +43,7 @@ describe('ProfileLinks', () => {
   it('makes a new link once a jump host profile it goes through was edited', async () => {
     let bastionHost = 'bastion.example';
     const links = new ProfileLinks((id) =>
-      id === 'b1' ? ({ ...profile, id: 'b1', host: bastionHost }) : undefined,
+      id === 'b1' ? { ...profile, id: 'b1', host: bastionHost } : undefined,
     );
     const through: Profile = { ...profile, jumpHosts: [{ kind: 'profile', profileId: 'b1' }] };
     const first = fakeLink();
