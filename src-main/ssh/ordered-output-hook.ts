@@ -15,9 +15,10 @@
  * `fileno()` (1 and 2), encoding, errors and buffering (unbuffered, as the launch asks with
  * `PYTHONUNBUFFERED`: nothing is held in the process, so nothing is lost by `os._exit`, copied by
  * `fork` or unseen while paused); `isatty()` is false (they were pipes). When the program points
- * fd 1 or 2 elsewhere (`dup2` to a log file), its writes go there, as without the hook: each
- * write checks the descriptor is still the pipe it was (one `fstat`). The mux passes the pipe at
- * a high descriptor number, so a program that closes all its descriptors makes the next write
+ * fd 1 or 2 elsewhere (`os.dup2` to a log file) or closes the pipe, its writes go to fd 1/2
+ * from then on, as without the hook: `os.dup2`, `os.close` and `os.closerange` are watched (an
+ * `fstat` per write cost a third more time per line). The mux passes the pipe at a high
+ * descriptor number, so a program that closes all its descriptors from C makes the next write
  * fail (and go to fd 1/2) rather than land in a file that reused the number. The variable is removed from the environment once read, so debugpy's adapter and the
  * program's children do not inherit it. Should the pipe fail, writes go to the descriptor itself.
  */
@@ -39,13 +40,17 @@ def _periscope_tag_output():
         st = _os.fstat(fd)
         return (st.st_dev, st.st_ino)
 
+    streams = []
+
     class Tagged(io.RawIOBase):
         def __init__(self, tag, fileno):
             io.RawIOBase.__init__(self)
             self._tag = tag
             self._fileno = fileno
             self._home = identity(fileno)
-            self._broken = False
+            # True once fd 1/2 points elsewhere (the program dup2'd it), or the pipe is gone.
+            self._direct = False
+            streams.append(self)
 
         def writable(self):
             return True
@@ -56,26 +61,61 @@ def _periscope_tag_output():
         def isatty(self):
             return False
 
-        def write(self, data, _write=_os.write, _fstat=_os.fstat):
+        def recheck(self):
+            try:
+                self._direct = identity(self._fileno) != self._home
+            except OSError:
+                self._direct = True
+
+        def write(self, data, _write=_os.write):
             if type(data) is not bytes:
                 data = bytes(data)  # a memoryview or bytearray from buffer.write()
             n = len(data)
-            if not self._broken:
+            if not self._direct:
                 try:
-                    # The program may have pointed fd 1/2 elsewhere (dup2 to a log file, to
-                    # /dev/null): then its output goes there, as it would without the hook.
-                    st = _fstat(self._fileno)
-                    if (st.st_dev, st.st_ino) == self._home:
-                        if n <= ${RECORD_LIMIT}:
-                            _write(out, self._tag + n.to_bytes(4, "big") + data)
-                            return n
-                        for i in range(0, n, ${RECORD_LIMIT}):
-                            part = data[i:i + ${RECORD_LIMIT}]
-                            _write(out, self._tag + len(part).to_bytes(4, "big") + part)
+                    if n <= ${RECORD_LIMIT}:
+                        _write(out, self._tag + n.to_bytes(4, "big") + data)
                         return n
+                    for i in range(0, n, ${RECORD_LIMIT}):
+                        part = data[i:i + ${RECORD_LIMIT}]
+                        _write(out, self._tag + len(part).to_bytes(4, "big") + part)
+                    return n
                 except OSError:
-                    self._broken = True
+                    for stream in streams:
+                        stream._direct = True
             return _write(self._fileno, data)
+
+    # A program that points fd 1/2 elsewhere (os.dup2 to a log file or /dev/null) or closes the
+    # pipe gets plain writes from then on, as without the hook. Python-level calls are watched
+    # (the real function runs first); C code doing the same is not seen.
+    real_dup2, real_close, real_closerange = _os.dup2, _os.close, _os.closerange
+
+    def touched(*fds):
+        if out in fds:
+            for stream in streams:
+                stream._direct = True
+        elif 1 in fds or 2 in fds:
+            for stream in streams:
+                stream.recheck()
+
+    def dup2(fd, fd2, *args, **kwargs):
+        result = real_dup2(fd, fd2, *args, **kwargs)
+        touched(fd2)
+        return result
+
+    def close(fd):
+        try:
+            return real_close(fd)
+        finally:
+            touched(fd)
+
+    def closerange(low, high):
+        try:
+            return real_closerange(low, high)
+        finally:
+            touched(*[fd for fd in (1, 2, out) if low <= fd < high])
+
+    _os.dup2, _os.close, _os.closerange = dup2, close, closerange
 
     def wrap(stream, tag):
         try:
