@@ -13,6 +13,7 @@ import type { Page } from '@playwright/test';
 import { expect, snap, test } from './fixtures.js';
 import type { PeriscopePage } from './pages/periscope-page.js';
 import type { TestSshd } from '../harness/sshd.js';
+import { echoServer, roundTrip } from '../harness/tcp-echo.js';
 
 const ticker = resolve('test/fixtures/programs/ticker.py');
 
@@ -45,9 +46,8 @@ test("the Tunnels panel shows a session's forward and one opened by hand, with b
   page,
   sshd,
 }) => {
-  const echo = net.createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-  const echoPort = (echo.address() as net.AddressInfo).port;
+  const echo = await echoServer();
+  const echoPort = echo.port;
   try {
     await createLoopbackProfile(app, sshd);
     const dialog = await app.fillLaunch('loopback', { program: ticker, args: '100000' });
@@ -80,20 +80,7 @@ test("the Tunnels panel shows a session's forward and one opened by hand, with b
 
     // Bytes through it show up in the row.
     const payload = 'periscope '.repeat(300);
-    const echoed = await new Promise<string>((resolvePromise, reject) => {
-      const socket = net.connect(localPort, '127.0.0.1');
-      let got = '';
-      socket.on('data', (chunk: Buffer) => {
-        got += chunk.toString('utf8');
-        if (got.length >= payload.length) {
-          socket.end();
-          resolvePromise(got);
-        }
-      });
-      socket.on('error', reject);
-      socket.write(payload);
-    });
-    expect(echoed).toBe(payload);
+    expect(await roundTrip(localPort, payload)).toBe(payload);
     await expect(manualRow).toContainText('↑ 3.0 kB');
     await expect(manualRow).toContainText('↓ 3.0 kB');
     await snap(page, '3-tunnels');
@@ -112,7 +99,7 @@ test("the Tunnels panel shows a session's forward and one opened by hand, with b
     });
     expect(refused).toBe(true);
   } finally {
-    await new Promise((r) => echo.close(r));
+    await echo.close();
   }
 });
 
@@ -121,9 +108,8 @@ test('a remote forward (-R) opened by hand lets the remote machine reach a servi
   page,
   sshd,
 }) => {
-  const echo = net.createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-  const echoPort = (echo.address() as net.AddressInfo).port;
+  const echo = await echoServer();
+  const echoPort = echo.port;
   try {
     await createLoopbackProfile(app, sshd);
     await page.getByRole('button', { name: 'Open a forward' }).click();
@@ -148,27 +134,14 @@ test('a remote forward (-R) opened by hand lets the remote machine reach a servi
     await expect(row).toContainText('Up');
     // A program on the remote machine (the sshd's machine is this one) connects to the port.
     const payload = 'remote side asks '.repeat(60);
-    const echoed = await new Promise<string>((resolvePromise, reject) => {
-      const socket = net.connect(remotePort, '127.0.0.1');
-      let got = '';
-      socket.on('data', (chunk: Buffer) => {
-        got += chunk.toString('utf8');
-        if (got.length >= payload.length) {
-          socket.end();
-          resolvePromise(got);
-        }
-      });
-      socket.on('error', reject);
-      socket.write(payload);
-    });
-    expect(echoed).toBe(payload);
+    expect(await roundTrip(remotePort, payload)).toBe(payload);
     await expect(row).toContainText('↓ 1.0 kB');
     await expect(row).toContainText('↑ 1.0 kB');
     await snap(page, '3-tunnels-remote');
     await row.getByRole('button', { name: /^Close forward/ }).click();
     await expect(row).toHaveCount(0);
   } finally {
-    await new Promise((r) => echo.close(r));
+    await echo.close();
   }
 });
 

@@ -36,14 +36,17 @@ export function roundTrip(port: number, text: string): Promise<string> {
   });
 }
 
-/** Polls `check` every 50 ms. @throws when it does not hold within `timeoutMs` (default 10 s). */
+/**
+ * Polls `check` (which may be async) every 50 ms.
+ * @throws naming `what` when it does not hold within `timeoutMs` (default 10 s).
+ */
 export async function until(
-  check: () => boolean,
+  check: () => boolean | Promise<boolean>,
   what = 'condition',
   timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not met in time`);
     await new Promise((r) => setTimeout(r, 50));
   }

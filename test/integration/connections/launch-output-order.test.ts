@@ -14,6 +14,7 @@ import { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
 import { launchUnderDebugpy, type RemoteDebuggee } from '../../../src-main/ssh/remote-launch.js';
 import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { until } from '../../harness/tcp-echo.js';
 import { RawDapClient } from '../ssh/raw-dap-client.js';
 import { connectTo, policyIn, tempDir } from '../ssh/ssh-test-kit.js';
 
@@ -63,14 +64,6 @@ async function debugpyPids(port: number): Promise<number[]> {
     return stdout.trim().split('\n').map(Number);
   } catch {
     return [];
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -189,14 +182,18 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     const debuggee = await launch(link, ['24', '30'], BIG_THEN_WAIT);
     const lines = collectLines(debuggee);
     await run(link, debuggee);
-    await until(() => lines.some(([, text]) => text === 'written'), 60_000);
+    await until(() => lines.some(([, text]) => text === 'written'), 'all output read', 60_000);
     const file = debuggee.outputFile!;
     // Allocated blocks trail the size once the trims caught up with the reader.
-    await until(async () => {
-      const { stdout } = await execFileAsync('stat', ['-c', '%s %b %B', file]);
-      const [size = 0, blocks = 0, unit = 0] = stdout.trim().split(' ').map(Number);
-      return size > 24 * 1024 * 1024 && blocks * unit < size / 2;
-    }, 20_000);
+    await until(
+      async () => {
+        const { stdout } = await execFileAsync('stat', ['-c', '%s %b %B', file]);
+        const [size = 0, blocks = 0, unit = 0] = stdout.trim().split(' ').map(Number);
+        return size > 24 * 1024 * 1024 && blocks * unit < size / 2;
+      },
+      'the read part freed',
+      20_000,
+    );
   }, 120_000);
 
   it('puts a stderr line written after a 2 MiB stdout write after all of it', async () => {
@@ -232,12 +229,12 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     const debuggee = await launch(link, ['200', '0.04', '0']);
     const lines = collectLines(debuggee);
     await run(link, debuggee);
-    await until(() => lines.length >= 40);
+    await until(() => lines.length >= 40, '40 lines', 15_000);
     await sshd.restart({ dropSessions: true });
     const atDrop = lines.length;
-    await until(() => link.state.state === 'reconnecting');
-    await until(() => link.state.state === 'up');
-    await until(() => lines.length > atDrop + 20);
+    await until(() => link.state.state === 'reconnecting', 'reconnecting', 15_000);
+    await until(() => link.state.state === 'up', 'link up', 15_000);
+    await until(() => lines.length > atDrop + 20, 'lines after the drop', 15_000);
     expect((await link.current!.run(`kill -0 ${debuggee.pid}`)).code).toBe(0);
     await debuggee.ended;
     expect(atDrop).toBeLessThan(180);
@@ -249,7 +246,7 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     const debuggee = await launch(link, ['100000', '0.01', '0']);
     const lines = collectLines(debuggee);
     await run(link, debuggee);
-    await until(() => lines.length >= 10);
+    await until(() => lines.length >= 10, '10 lines', 15_000);
     // The announced pid is the mux: the group leader, parent of Python.
     const { stdout: children } = await execFileAsync('pgrep', ['-P', String(debuggee.pid)]);
     const python = Number(children.trim().split('\n')[0]);
@@ -269,11 +266,11 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     const debuggee = await launch(link, ['100000', '0.01', '0']);
     const lines = collectLines(debuggee);
     await run(link, debuggee);
-    await until(() => lines.length >= 10);
+    await until(() => lines.length >= 10, '10 lines', 15_000);
     process.kill(debuggee.pid, 'SIGTERM'); // the pid only, not the group
     expect(await debuggee.exit).toEqual({ code: null, signal: 'SIGTERM' });
     await debuggee.ended;
-    await until(async () => (await groupPids(debuggee.pid)).length === 0, 5000);
+    await until(async () => (await groupPids(debuggee.pid)).length === 0, 'group gone', 5000);
     // The output up to the end is whole (order is the first test's business).
     const byNumber = (line: Line): number => Number(line[1].split(' ')[1]);
     expect([...lines].sort((a, b) => byNumber(a) - byNumber(b))).toEqual(

@@ -13,20 +13,13 @@ import { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
 import { RemoteFileTail } from '../../../src-main/ssh/remote-file-tail.js';
 import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { until } from '../../harness/tcp-echo.js';
 import { connectTo, policyIn, tempDir } from '../ssh/ssh-test-kit.js';
 
 const ticker = resolve('test/fixtures/programs/ticker.py');
 
 async function alive(connection: SshConnection, pid: number): Promise<boolean> {
   return (await connection.run(`kill -0 ${pid} 2>/dev/null`)).code === 0;
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('a launched program across an SSH drop', () => {
@@ -63,13 +56,13 @@ describe('a launched program across an SSH drop', () => {
     let out = '';
     remote.stdout.on('data', (c: Buffer) => (out += c.toString()));
     remote.stderr.resume();
-    await until(() => out.includes('tick 2'));
+    await until(() => out.includes('tick 2'), 'tick 2', 15_000);
     const pid = Number(out.split('\n')[0]);
     pids.push(pid);
     await sshd.dropSessions();
     const second = await connect();
     cleanup.push(() => second.close());
-    await until(async () => !(await alive(second, pid)), 5000);
+    await until(async () => !(await alive(second, pid)), 'the program died', 5000);
   });
 
   it('keeps running with its output in files, and the tail resumes after the reconnect', async () => {
@@ -89,10 +82,10 @@ describe('a launched program across an SSH drop', () => {
       untilPid: pid,
       onData: (chunk) => (text += chunk.toString()),
     });
-    await until(() => text.includes('tick 3'));
+    await until(() => text.includes('tick 3'), 'tick 3', 15_000);
     await sshd.dropSessions();
-    await until(() => link.state.state === 'reconnecting');
-    await until(() => link.state.state === 'up');
+    await until(() => link.state.state === 'reconnecting', 'reconnecting', 15_000);
+    await until(() => link.state.state === 'up', 'link up', 15_000);
     expect(await alive(link.current!, pid)).toBe(true);
     await tail.done; // tail --pid: ends once the program has exited and the file is read
     const lines = text.trim().split('\n');
@@ -110,10 +103,10 @@ describe('a launched program across an SSH drop', () => {
       fromByte: 0,
       onData: () => {},
     });
-    await until(() => tail.pid !== undefined);
+    await until(() => tail.pid !== undefined, 'the tail pid', 15_000);
     const pid = tail.pid!;
     expect(await alive(link.current!, pid)).toBe(true);
     await tail.stop();
-    await until(async () => !(await alive(link.current!, pid)), 3000);
+    await until(async () => !(await alive(link.current!, pid)), 'the tail killed', 3000);
   });
 });

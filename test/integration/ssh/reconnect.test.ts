@@ -3,30 +3,13 @@
  * the server restarts; a changed host key, a refused key or the user's close stop the retries.
  */
 import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReconnectingSsh, type LinkStatus } from '../../../src-main/ssh/reconnecting-ssh.js';
 import { LocalTunnel } from '../../../src-main/ssh/tunnel.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { echoServer, roundTrip } from '../../harness/tcp-echo.js';
 import { connectTo, policyIn, tempDir } from './ssh-test-kit.js';
-
-/** Sends `text` through 127.0.0.1:port and resolves with what comes back (an echo server). */
-function roundTrip(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(text));
-    let got = '';
-    socket.on('data', (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got.length >= text.length) {
-        socket.destroy();
-        resolve(got);
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`closed after ${JSON.stringify(got)}`)));
-  });
-}
 
 function waitForState(
   link: ReconnectingSsh,
@@ -50,22 +33,20 @@ function waitForState(
 
 describe('reconnecting SSH link and tunnel', () => {
   let tmp: { dir: string; remove(): Promise<void> };
-  let echo: net.Server;
+  let echo: { port: number; close: () => Promise<void> };
   let echoPort: number;
   const cleanup: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     tmp = await tempDir('periscope-reconnect-');
-    echo = net.createServer((socket) => socket.pipe(socket));
-    echoPort = await new Promise<number>((resolve) =>
-      echo.listen(0, '127.0.0.1', () => resolve((echo.address() as net.AddressInfo).port)),
-    );
+    echo = await echoServer();
+    echoPort = echo.port;
   });
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
   });
   afterAll(async () => {
-    echo?.close();
+    await echo?.close();
     await tmp?.remove();
   });
 
