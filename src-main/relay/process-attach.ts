@@ -19,7 +19,7 @@ import type { AttachTarget, RemoteProcessInfo } from '../protocol/connections.js
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { shellJoin } from '../ssh/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';
-import { freeStaleClientSlot, OwnSshdPids } from '../ssh/stale-forward-holder.js';
+import { freeStaleClientSlotOver, OwnSshdPids } from '../ssh/stale-forward-holder.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
 import type { TracerLink } from './tracer-link.js';
 import { connectProfileKeepingUp } from './profile-connect.js';
@@ -124,17 +124,13 @@ export function attachStarter(to: AttachTarget): TracerStarter {
           dropped = false;
           return dap;
         },
-        freeStaleClients: () => {
-          const current = ssh.current;
-          if (current === undefined)
-            return Promise.reject(new SshError('ssh-failed', 'the SSH link is not up'));
-          return freeStaleClientSlot(current, {
+        freeStaleClients: () =>
+          freeStaleClientSlotOver(ssh, {
             python: profile.python,
             port: remotePort,
             ownSshdPids: ownSshd.pids,
             logger,
-          });
-        },
+          }),
         tunnels: () => [tunnel.info()],
       };
       return started;

@@ -19,13 +19,12 @@ import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
 import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import {
-  freeStaleClientSlot,
+  freeStaleClientSlotOver,
   OwnSshdPids,
   type StaleSlotReport,
 } from '../ssh/stale-forward-holder.js';
 import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
-import { SshError } from '../ssh/ssh-error.js';
 import type { TracerLink } from './tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
@@ -162,17 +161,13 @@ export async function startRemoteTracer(
         dropped = false;
         return connection;
       },
-      freeStaleClients: () => {
-        const current = ssh.current;
-        if (current === undefined)
-          return Promise.reject(new SshError('ssh-failed', 'the SSH link is not up'));
-        return freeStaleClientSlot(current, {
+      freeStaleClients: () =>
+        freeStaleClientSlotOver(ssh, {
           python: profile.python,
           port: debuggee.remotePort,
           ownSshdPids: ownSshd.pids,
           logger,
-        });
-      },
+        }),
       tunnels: () => [forward.info()],
     };
   } catch (error) {

@@ -175,6 +175,20 @@ export async function freeStaleClientSlot(
 }
 
 /**
+ * {@link freeStaleClientSlot} over `link`'s current connection (the one that came back).
+ * @throws SshError `ssh-failed` when the link is not up, or as {@link freeStaleClientSlot}.
+ */
+export function freeStaleClientSlotOver(
+  link: ReconnectingSsh,
+  options: { python: string; port: number; ownSshdPids: readonly number[]; logger: Logger },
+): Promise<StaleSlotReport> {
+  const current = link.current;
+  if (current === undefined)
+    return Promise.reject(new SshError('ssh-failed', 'the SSH link is not up'));
+  return freeStaleClientSlot(current, options);
+}
+
+/**
  * The pids of the server-side sshd processes of a link's connections (the parent of a command's
  * shell: the per-connection process that serves its channels), recorded as each connection comes
  * up, so {@link freeStaleClientSlot} ends only this link's own stale connections. Best effort: a
