@@ -258,12 +258,14 @@ export async function launchUnderDebugpy(
   }
   const current = (): SshConnection | undefined => (link ? link.current : connection);
   const ended = tails ?? channelExit.then(() => undefined);
+  let programEnded = false;
+  void ended.then(() => (programEnded = true));
   const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger);
   // Give the tail a moment to drain and remove the output directory, then remove it anyway.
   const terminate = async (): Promise<void> => {
     // Stop pressed while the link is down: wait for it (trying at once) rather than leave the
     // program running on the server with the user told it ended.
-    if (link && !link.current && !(await isSettled(ended))) {
+    if (link && !link.current && !programEnded) {
       const back = await link.whenUp(STOP_WAITS_FOR_LINK_MS);
       if (!back) {
         const note = `Periscope could not stop process ${pid} on ${host}: the SSH connection did not come back within ${STOP_WAITS_FOR_LINK_MS / 1000} s; it may still be running there.\n`;
@@ -295,19 +297,6 @@ export async function launchUnderDebugpy(
 
 /** How long a stop waits for a dropped SSH link to come back to kill the program, in ms. */
 export const STOP_WAITS_FOR_LINK_MS = 30_000;
-
-/** True when `promise` has already settled (checked after one turn of the event loop). */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  const pending = Symbol('pending');
-  const first = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<typeof pending>((resolve) => setImmediate(() => resolve(pending))),
-  ]);
-  return first !== pending;
-}
 
 /** The file of the output directory that the output mux writes its framed records to. */
 export const MUX_OUTPUT_FILE = 'output';
