@@ -11,4 +11,5 @@ await esbuild.build({
   packages: 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
+  loader: { '.py': 'text' },
 });

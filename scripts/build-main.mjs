@@ -19,6 +19,8 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'info',
   legalComments: 'none',
+  // The remote helpers (src-main/remote/python/*.py) are bundled as text.
+  loader: { '.py': 'text' },
 };
 
 /** @type {esbuild.BuildOptions[]} */

@@ -1,0 +1,101 @@
+"""Pure parts of src-main/remote/python/inject_debugpy.py; the injection itself runs for real in
+test/integration/connections/attach-by-pid.test.ts."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "src-main", "remote", "python"))
+import inject_debugpy as inject  # noqa: E402
+
+
+def test_injected_code_has_no_quotes_or_newlines_and_round_trips():
+    code = inject.listen_code("/usr/lib/python3/dist-packages/debugpy/server", 41234)
+    assert not set("\"'\r\n") & set(code)
+    # The byte lists decode back to the folder and the setup debugpy's attach() expects.
+    scope = {}
+    exec(code.split("sys.path.insert")[0], scope)
+    assert scope["script_dir"] == "/usr/lib/python3/dist-packages/debugpy/server"
+    assert scope["setup"] == {
+        "mode": "listen",
+        "address": ["127.0.0.1", 41234],
+        "wait_for_client": False,
+        "log_to": None,
+        "adapter_access_token": None,
+    }
+
+
+def test_byte_list_keeps_non_ascii():
+    assert eval(inject.byte_list("é\"")) == list("é\"".encode("utf-8"))
+
+
+def test_marker_code_writes_its_line(capfd):
+    exec(inject.marker_code("periscope-probe-1"))
+    assert capfd.readouterr().out == "periscope-probe-1\n"
+
+
+def test_attach_call_result_reads_each_injector():
+    gdb = "$1 = (void *) 0x55d0c0a2e2a0\n$2 = 0\n[Inferior 1 (process 9) detached]"
+    assert inject.attach_call_result("gdb", gdb) == 0
+    lldb = "(void *) $0 = 0x00000000296674e0\n(int) $1 = 3\nProcess 9 detached"
+    assert inject.attach_call_result("lldb", lldb) == 3
+    assert inject.attach_call_result("lldb", "error: attach failed") is None
+
+
+def test_cause_names_the_real_line_never_the_byte_list():
+    output = "\n".join(
+        [
+            "Running: gdb --pid 9 --eval-command='call (int)DoAttach(0, \"import x;f([49, 34, 44])\", 0)'",
+            "0x00007f in clock_nanosleep () from /lib/x86_64-linux-gnu/libc.so.6",
+            "71\t../sysdeps/unix/sysv/linux/clock_nanosleep.c: No such file or directory.",
+            "Couldn't write extended state status: Bad address.",
+            "[Inferior 1 (process 9) detached]",
+        ]
+    )
+    assert inject.cause_of(output) == "Couldn't write extended state status: Bad address."
+    noisy = "ModuleNotFoundError: No module named 'lldb.embedded_interpreter'\nerror: attach failed: Operation not permitted"
+    assert inject.cause_of(noisy) == "error: attach failed: Operation not permitted"
+    assert "[49," not in inject.cause_of("[" + ", ".join(["49"] * 40) + "] error")
+
+
+@pytest.mark.parametrize(
+    "scope, uid, code",
+    [
+        ("3", 0, "ptrace-disabled"),
+        ("3", 1000, "ptrace-disabled"),
+        ("2", 1000, "ptrace-root-only"),
+        ("1", 1000, "ptrace-parent-only"),
+        ("2", 0, None),
+        ("1", 0, None),
+        ("0", 1000, None),
+        (None, 1000, None),
+    ],
+)
+def test_ptrace_scope_gives_named_errors(scope, uid, code):
+    problem = inject.ptrace_problem(4321, uid, read_scope=lambda: scope)
+    assert (problem.code if problem else None) == code
+
+
+def test_a_dead_pid_is_named_and_nothing_is_probed():
+    out = subprocess.run(
+        [sys.executable, inject.__file__, json.dumps({"pid": 4000000, "mode": "attach"})],
+        stdout=subprocess.PIPE,
+        check=True,
+    ).stdout.decode()
+    line = [x for x in out.splitlines() if x.startswith(inject.MARKER)]
+    assert len(line) == 1
+    answer = json.loads(line[0][len(inject.MARKER):])
+    assert answer["ok"] is False
+    assert answer["error"]["code"] == "no-such-process"
+    assert "injectors" not in answer
+
+
+def test_bad_request_still_answers_one_line():
+    out = subprocess.run(
+        [sys.executable, inject.__file__, "not json"], stdout=subprocess.PIPE, check=True
+    ).stdout.decode()
+    answer = json.loads(out.strip()[len(inject.MARKER):])
+    assert answer["error"]["code"] == "internal"
