@@ -64,17 +64,23 @@ export interface PreflightParams {
 /**
  * The checks, in the order they run: `ssh` (the server answers, its host key is accepted), `auth`,
  * `python` (the profile's interpreter runs; its version), `debugpy` (importable; its version),
- * `port`, and for `attach-pid` `ptrace` (Yama's `ptrace_scope`, the process exists and is ours)
- * and `gdb` (debugpy's injector runs gdb).
+ * `port`, and for `attach-pid` `ptrace` (Yama's `ptrace_scope`, the process exists and is ours),
+ * `gdb` and `lldb`: each injector proved on a throwaway process of the target's interpreter
+ * (`remote/probes/debugpy-injector.ts`); one that works is enough.
  */
-export type PreflightCheckId = 'ssh' | 'auth' | 'python' | 'debugpy' | 'port' | 'ptrace' | 'gdb';
+export type PreflightCheckId =
+  'ssh' | 'auth' | 'python' | 'debugpy' | 'port' | 'ptrace' | 'gdb' | 'lldb';
 
-/** One named diagnosis. `skipped`: an earlier check failed, so this one could not run. */
+/**
+ * One named diagnosis. `skipped`: an earlier check failed (or, for an injector, it is not
+ * needed), so this one did not run; `warning`: not usable, but something else covers it (gdb
+ * cannot inject here, lldb will).
+ */
 export interface PreflightCheck {
   id: PreflightCheckId;
   /** What was checked, for people, e.g. "Remote Python". */
   label: string;
-  status: 'ok' | 'failed' | 'skipped';
+  status: 'ok' | 'warning' | 'failed' | 'skipped';
   /** What was found, e.g. "Python 3.11.2 at /usr/bin/python3", or why it failed. */
   detail: string;
   /** For a failure: exactly what to do, e.g. `/usr/bin/python3 -m pip install debugpy`. */
@@ -98,7 +104,7 @@ export interface RemoteProcessInfo {
 
 /** What `session.attach` attaches to on the profile's machine. */
 export type AttachTarget =
-  /** `python -m debugpy --listen 127.0.0.1:<port> --pid <pid>` injects debugpy (gdb). */
+  /** debugpy is injected into `pid` with gdb or lldb, whichever is proved to work there. */
   | { kind: 'pid'; pid: number }
   /** A debugpy someone started with `python -m debugpy --listen <port>`, on the remote loopback. */
   | { kind: 'port'; port: number };

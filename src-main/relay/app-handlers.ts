@@ -6,6 +6,7 @@
  * handler's result or with the `AppError` of what it threw. The table is checked to have a handler
  * for every method.
  */
+import type { InjectorVerdicts } from '../remote/probes/injector-verdicts.js';
 import type { Logger } from '../log/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type {
@@ -53,6 +54,10 @@ export interface RelayParts {
   /** SSH links of forwards opened by hand and of log tails, one per profile. */
   profileLinks: ProfileLinks;
   logTails: LogTails;
+  /** Attach-by-PID injector verdicts, per machine (`remote/probes/injector-verdicts.ts`). */
+  injectorVerdicts: InjectorVerdicts;
+  /** Logs what app requests find that is for Periscope's developers, not its users. */
+  logger: Logger;
   /** The tracer port, or null when none is open. */
   tracerPort(): TracerPortInfo | null;
   /** Opens a loopback tracer port. */

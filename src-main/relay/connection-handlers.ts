@@ -16,11 +16,16 @@ type ConnectionMethod = 'session.preflight' | 'processes.list' | 'hostKey.answer
 export function connectionHandlers({
   profileStore,
   connections,
+  injectorVerdicts,
+  logger,
 }: RelayParts): AppHandlers<ConnectionMethod> {
   return {
     'session.preflight': (client, params) => {
       const profile = requireProfile(profileStore, params.profileId);
-      return runPreflight(profile, params, () => connections.connect(client, profile));
+      return runPreflight(profile, params, () => connections.connect(client, profile), {
+        verdicts: injectorVerdicts,
+        logger,
+      });
     },
     'processes.list': async (client, { profileId }) => {
       const connection = await connections.connect(client, requireProfile(profileStore, profileId));

@@ -4,8 +4,9 @@
  * the profile's Python runs (version), debugpy imports (version; if not, exactly how to install
  * it), the port, and for attach-to-process that ptrace is permitted (Yama's
  * `/proc/sys/kernel/yama/ptrace_scope`, see the kernel's `Documentation/admin-guide/LSM/Yama.rst`;
- * absent = no Yama = not restricted) and gdb is there (debugpy's `--pid` injector runs gdb).
- * One SSH connection and one remote command; a failed check never throws.
+ * absent = no Yama = not restricted) and which injector works: gdb and lldb are each proved on
+ * a throwaway process of the target's interpreter (`remote/probes/debugpy-injector.ts`), never
+ * on the target. One SSH connection; a failed check never throws.
  */
 import type {
   PreflightCheck,
@@ -17,6 +18,14 @@ import type { Profile } from '../protocol/profile.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { shellQuote } from '../ssh/shell-quote.js';
 import { errorMessage } from '../ssh/ssh-error.js';
+import {
+  INJECTORS,
+  probeInjectors,
+  type InjectContext,
+  type InjectorProbe,
+} from '../remote/probes/debugpy-injector.js';
+import type { InjectorVerdicts } from '../remote/probes/injector-verdicts.js';
+import type { Logger } from '../log/logger.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
   ssh: 'SSH server reachable',
@@ -25,7 +34,8 @@ const LABELS: Record<PreflightCheckId, string> = {
   debugpy: 'debugpy importable',
   port: 'Port',
   ptrace: 'ptrace permitted',
-  gdb: 'gdb (debugpy’s injector)',
+  gdb: 'gdb (injector)',
+  lldb: 'lldb (injector)',
 };
 
 const MARKER = '__periscope_preflight__ ';
@@ -75,8 +85,22 @@ interface ProbeResult {
   ptraceScope?: string | null;
   pidAlive?: boolean;
   pidError?: string;
-  gdb?: string | null;
 }
+
+/** What the injector checks need besides the connection. */
+export interface PreflightOptions {
+  /** Where the injector verdicts found are kept for the attach that follows. */
+  verdicts: InjectorVerdicts;
+  logger: Logger;
+}
+
+/** Adds one check to the result. */
+type Add = (
+  id: PreflightCheckId,
+  status: PreflightCheck['status'],
+  detail: string,
+  fix?: string,
+) => void;
 
 /** An SSH-layer failure as the connector reports it (`SshError` has a `code`). */
 interface CodedError {
@@ -91,20 +115,17 @@ export async function runPreflight(
   profile: Profile,
   params: PreflightParams,
   connect: () => Promise<SshConnection>,
+  options: PreflightOptions,
 ): Promise<PreflightResult> {
   const checks: PreflightCheck[] = [];
-  const add = (
-    id: PreflightCheckId,
-    status: PreflightCheck['status'],
-    detail: string,
-    fix?: string,
-  ) => checks.push({ id, label: LABELS[id], status, detail, ...(fix ? { fix } : {}) });
+  const add: Add = (id, status, detail, fix) =>
+    checks.push({ id, label: LABELS[id], status, detail, ...(fix ? { fix } : {}) });
   const skipRest = (from: PreflightCheckId[]): void => {
     for (const id of from) add(id, 'skipped', 'not checked: an earlier check failed');
   };
   const later: PreflightCheckId[] =
     params.mode === 'attach-pid'
-      ? ['python', 'debugpy', 'port', 'ptrace', 'gdb']
+      ? ['python', 'debugpy', 'port', 'ptrace', ...INJECTORS]
       : ['python', 'debugpy', 'port'];
   const address = `${profile.user}@${profile.host}:${profile.port}`;
 
@@ -146,6 +167,18 @@ export async function runPreflight(
       skipRest(later.slice(1));
     } else {
       judge(probe, profile.python, params, add);
+      if (params.mode === 'attach-pid') {
+        const context: InjectContext = {
+          connection,
+          python: profile.python,
+          machine: `${profile.user}@${profile.host}:${profile.port}`,
+          host: profile.host,
+          env: profile.env,
+          verdicts: options.verdicts,
+          logger: options.logger,
+        };
+        await checkInjectors(checks, context, params.pid, add);
+      }
     }
   } catch (error) {
     add('python', 'failed', `could not run the check: ${errorMessage(error)}`);
@@ -175,17 +208,7 @@ async function runProbe(
   return JSON.parse(line.slice(MARKER.length)) as ProbeResult;
 }
 
-function judge(
-  probe: ProbeResult,
-  python: string,
-  params: PreflightParams,
-  add: (
-    id: PreflightCheckId,
-    status: PreflightCheck['status'],
-    detail: string,
-    fix?: string,
-  ) => void,
-): void {
+function judge(probe: ProbeResult, python: string, params: PreflightParams, add: Add): void {
   add('python', 'ok', `Python ${probe.python} at ${probe.executable}`);
   if (probe.debugpy) add('debugpy', 'ok', `debugpy ${probe.debugpy}`);
   else
@@ -225,26 +248,69 @@ function judge(
 
   if (params.mode !== 'attach-pid') return;
   judgePtrace(probe, params.pid ?? 0, add);
-  if (probe.gdb) add('gdb', 'ok', `gdb at ${probe.gdb}`);
-  else
-    add(
-      'gdb',
-      'failed',
-      'gdb is not on the remote PATH; debugpy attaches to a running process by injecting itself with gdb',
-      'Install gdb on the remote machine, e.g. `sudo apt install gdb`.',
-    );
 }
 
-function judgePtrace(
-  probe: ProbeResult,
-  pid: number,
-  add: (
-    id: PreflightCheckId,
-    status: PreflightCheck['status'],
-    detail: string,
-    fix?: string,
-  ) => void,
-): void {
+/**
+ * The `gdb` and `lldb` checks: each proved on a throwaway process, unless an earlier check
+ * already says an attach cannot work (then skipped).
+ */
+async function checkInjectors(
+  checks: readonly PreflightCheck[],
+  context: InjectContext,
+  pid: number | undefined,
+  add: Add,
+): Promise<void> {
+  if (checks.some((c) => c.status === 'failed')) {
+    for (const id of INJECTORS) add(id, 'skipped', 'not checked: an earlier check failed');
+    return;
+  }
+  let probe: InjectorProbe;
+  try {
+    probe = await probeInjectors(context, pid || undefined);
+  } catch (error) {
+    for (const id of INJECTORS) add(id, 'failed', `could not be checked: ${errorMessage(error)}`);
+    return;
+  }
+  judgeInjectors(probe, context.python, add);
+}
+
+/** One row per injector: the one that will be used, the others and why not. */
+export function judgeInjectors(probe: InjectorProbe, python: string, add: Add): void {
+  const chosen = probe.injectors.find((v) => v.ok);
+  const on = probe.executable ? ` on ${probe.executable}` : '';
+  for (const v of probe.injectors) {
+    const where = v.path ?? v.injector;
+    if (v.ok)
+      add(
+        v.injector,
+        'ok',
+        v === chosen
+          ? `${where} injects${on} (proved on a test process); attach will use it`
+          : `${where} also injects${on}`,
+      );
+    else if (chosen && v.missing)
+      add(v.injector, 'skipped', `not installed; not needed, ${chosen.injector} works`);
+    else if (chosen)
+      add(
+        v.injector,
+        'warning',
+        `${where} cannot inject here: ${v.cause}; ${chosen.injector} will be used instead`,
+      );
+    else
+      add(
+        v.injector,
+        'failed',
+        v.missing
+          ? 'not installed (not on the remote PATH)'
+          : `${where} cannot inject here: ${v.cause}`,
+        v.injector === 'lldb'
+          ? `Install lldb on the remote machine (\`sudo apt install lldb\`), or start the program with \`${python} -m debugpy --listen 127.0.0.1:5678 app.py\` and attach to its port.`
+          : undefined,
+      );
+  }
+}
+
+function judgePtrace(probe: ProbeResult, pid: number, add: Add): void {
   if (pid > 0 && probe.pidAlive === false) {
     add(
       'ptrace',

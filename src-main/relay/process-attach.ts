@@ -2,9 +2,9 @@
  * Attaching to a program already running on a profile's machine (issue 3), as a
  * {@link TracerStarter} so the relay's launch path (session, attach handshake, re-attach after a
  * drop) serves it unchanged:
- * - by pid: `python -m debugpy --listen 127.0.0.1:<port> --pid <pid>` — debugpy's injector runs
- *   gdb to make the process call `debugpy.listen`, which starts an adapter on `<port>`; the CLI
- *   exits once injected;
+ * - by pid: `remote/probes/debugpy-injector.ts` proves gdb or lldb on a throwaway process of the
+ *   same interpreter, then makes the process call `debugpy.listen`, which starts an adapter on a
+ *   free loopback port; a failed proof leaves the user's process untouched;
  * - by port: a debugpy someone started with `python -m debugpy --listen <port>`.
  * Either way a local forward (`tunnel.ts`) to the remote loopback port carries DAP. Neither has
  * Periscope's TCP_NODELAY hook (`nodelay-sitecustomize.ts`): expect stock debugpy's ~40 ms per
@@ -14,19 +14,16 @@
 import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
 import { connectLoopback } from './loopback-socket.js';
-import type { Logger } from '../log/logger.js';
 import type { AttachTarget, RemoteProcessInfo } from '../protocol/connections.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
-import { shellJoin } from '../ssh/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { freeStaleClientSlotOver, OwnSshdPids } from '../ssh/stale-forward-holder.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
 import type { TracerLink } from './tracer-link.js';
 import { connectProfileKeepingUp } from './profile-connect.js';
 import type { StartedTracer, TracerStarter } from './remote-tracer.js';
-
-/** How long the injected debugpy may take to listen, in ms (gdb injection takes ~1–3 s). */
-const LISTEN_TIMEOUT_MS = 30_000;
+import { injectDebugpy, type Injected } from '../remote/probes/debugpy-injector.js';
+import type { InjectorVerdicts } from '../remote/probes/injector-verdicts.js';
 
 // `ps -o lstart` is 24 characters in the C locale: "Mon Jan  1 12:00:00 2024".
 const PS_LINE = /^\s*(\d+)\s+(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\s+(.+)$/;
@@ -59,8 +56,11 @@ export async function listPythonProcesses(connection: SshConnection): Promise<Re
   return processes.sort((a, b) => b.pid - a.pid);
 }
 
-/** A {@link TracerStarter} that attaches to `to` instead of launching. */
-export function attachStarter(to: AttachTarget): TracerStarter {
+/**
+ * A {@link TracerStarter} that attaches to `to` instead of launching; `verdicts` keeps what the
+ * injector probe found per machine.
+ */
+export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): TracerStarter {
   return async (profile, _params, hostKeys, logger, progress = () => undefined, extras = {}) => {
     progress(`Connecting to ${profile.user}@${profile.host}:${profile.port}…`);
     const ssh = await connectProfileKeepingUp(profile, hostKeys, logger, extras);
@@ -72,9 +72,22 @@ export function attachStarter(to: AttachTarget): TracerStarter {
     try {
       const connection = ssh.current!;
       let remotePort: number;
+      let injected: Injected | undefined;
       if (to.kind === 'pid') {
         progress(`Injecting debugpy into process ${to.pid}…`);
-        remotePort = await injectDebugpy(connection, profile.python, to.pid, logger);
+        injected = await injectDebugpy(
+          {
+            connection,
+            python: profile.python,
+            machine: `${profile.user}@${profile.host}:${profile.port}`,
+            host: profile.host,
+            env: profile.env,
+            verdicts,
+            logger,
+          },
+          to.pid,
+        );
+        remotePort = injected.port;
       } else {
         remotePort = to.port;
       }
@@ -114,6 +127,10 @@ export function attachStarter(to: AttachTarget): TracerStarter {
       };
       const started: StartedTracer = {
         link,
+        ...(injected && {
+          label: `process ${to.kind === 'pid' ? to.pid : ''} (via ${injected.injector})`,
+          notice: injectedNotice(injected, to.kind === 'pid' ? to.pid : 0),
+        }),
         // The program's stdout/stderr belong to whoever started it.
         onOutput: () => undefined,
         readFile: linkFileReader(ssh, profile.host),
@@ -142,64 +159,12 @@ export function attachStarter(to: AttachTarget): TracerStarter {
   };
 }
 
-// Picks a free port, runs the injector, then waits (binding, not connecting: a probe connection
-// would take the adapter's single client slot) until the adapter listens.
-const INJECT = `import errno, os, socket, subprocess, sys, time
-pid, timeout = int(sys.argv[1]), float(sys.argv[2])
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-port = s.getsockname()[1]
-s.close()
-env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
-p = subprocess.Popen([sys.executable, "-m", "debugpy", "--listen", "127.0.0.1:%d" % port, "--pid", str(pid)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-out = p.communicate()[0].decode("utf-8", "replace")
-if p.returncode != 0:
-    sys.stdout.write(out[-2000:])
-    print("\\n__periscope_inject_failed__ %d" % p.returncode)
-    sys.exit(0)
-deadline = time.time() + timeout
-while time.time() < deadline:
-    t = socket.socket()
-    try:
-        t.bind(("127.0.0.1", port))
-    except socket.error as e:
-        if e.errno == errno.EADDRINUSE:
-            print("__periscope_port__ %d" % port)
-            sys.exit(0)
-        raise
-    finally:
-        t.close()
-    time.sleep(0.1)
-sys.stdout.write(out[-2000:])
-print("\\n__periscope_inject_failed__ timeout")
-`;
-
-async function injectDebugpy(
-  connection: SshConnection,
-  python: string,
-  pid: number,
-  logger: Logger,
-): Promise<number> {
-  const command = shellJoin([python, '-c', INJECT, String(pid), String(LISTEN_TIMEOUT_MS / 1000)]);
-  const result = await connection.run(command, { maxOutputBytes: 256 * 1024 });
-  const port = /__periscope_port__ (\d+)/.exec(result.stdout);
-  if (port) {
-    logger.info('debugpy injected', { pid, port: Number(port[1]) });
-    return Number(port[1]);
-  }
-  const injectorSaid = result.stdout
-    .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('__periscope') && !l.startsWith('Running: gdb'))
-    .slice(-4)
-    .join(' ')
-    .trim();
-  const why = result.stdout.includes('inject_failed__ timeout')
-    ? `debugpy did not listen within ${LISTEN_TIMEOUT_MS / 1000} s after injection`
-    : injectorSaid ||
-      result.stderr.trim().split('\n').slice(-2).join(' ') ||
-      `exit code ${result.code}`;
-  throw new SshError(
-    'launch-failed',
-    `could not attach to process ${pid} with debugpy (${why}); run the preflight checks for ptrace, gdb and debugpy`,
-  );
+/** The console's line about an attach by pid: which injector, and why not the others. */
+function injectedNotice({ injector, probe }: Injected, pid: number): string {
+  const others = probe.injectors
+    .filter((v) => v.injector !== injector && !v.ok)
+    .map(
+      (v) => `${v.injector} ${v.missing ? 'is not installed' : `cannot inject here: ${v.cause}`}`,
+    );
+  return `Periscope: debugpy injected into process ${pid} with ${injector}${others.length ? ` (${others.join('; ')})` : ''}.`;
 }

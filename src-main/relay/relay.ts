@@ -13,6 +13,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../log/logger.js';
+import { InjectorVerdicts } from '../remote/probes/injector-verdicts.js';
 import { defaultKnownHostsFiles } from '../ssh/known-hosts.js';
 import type { DapClientMessage, SessionInfo, TracerPortInfo } from '../protocol/client-protocol.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
@@ -159,6 +160,8 @@ export class Relay {
       tunnelRegistry: this.tunnelRegistry,
       profileLinks: this.profileLinks,
       logTails: this.logTails,
+      injectorVerdicts: new InjectorVerdicts(),
+      logger: this.logger.child('attach'),
       tracerPort: () => this.tracerPort(),
       openTracerPort: () => this.openTracerPort(),
     });

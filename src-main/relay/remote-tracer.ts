@@ -31,6 +31,10 @@ import type { RemoteFileReader } from './source-reader.js';
 /** A started tracer, as the relay uses it. */
 export interface StartedTracer {
   link: TracerLink;
+  /** The session's target as listed, when the tracer knows it better than the caller did. */
+  label?: string;
+  /** One line for the console when the session starts: how the tracer was reached. */
+  notice?: string;
   /** Output of the program's process (stdout/stderr), in arrival order, UTF-8 decoded. */
   onOutput(listener: (category: 'stdout' | 'stderr', text: string) => void): void;
   /** Reads a file on the tracer's machine (SFTP). */

@@ -32,6 +32,7 @@ export function sessionHandlers({
   sessions,
   starter,
   endpoints,
+  injectorVerdicts,
 }: RelayParts): AppHandlers<SessionMethod> {
   const session = (id: string): DebugSession => sessions.require(id).session;
   /**
@@ -55,7 +56,7 @@ export function sessionHandlers({
         requireProfile(profileStore, rest.profileId),
         { ...rest, target: { kind: 'file', path: '' }, args: [], cwd: '' },
         {
-          start: attachStarter(to),
+          start: attachStarter(to, injectorVerdicts),
           label: to.kind === 'pid' ? `process ${to.pid}` : `debugpy on port ${to.port}`,
         },
       ),

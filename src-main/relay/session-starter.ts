@@ -84,6 +84,7 @@ export class SessionStarter {
         profileId: profile.id,
         profileName: profile.name,
         target:
+          tracer.label ??
           attach?.label ??
           (params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`),
         startedAt: Date.now(),
@@ -94,6 +95,7 @@ export class SessionStarter {
       log,
     );
     session.join(client);
+    if (tracer.notice) session.pushOutput('console', `${tracer.notice}\n`);
     tracer.onOutput((category, text) => session.pushOutput(category, text));
     this.options.onChange();
     const attachArgs = {

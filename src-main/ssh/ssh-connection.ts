@@ -177,13 +177,18 @@ export class SshConnection {
 
   /**
    * Runs `command` to completion and collects its output as UTF-8 (each stream capped at
-   * `maxOutputBytes`, default 1 MiB; the rest is dropped).
+   * `maxOutputBytes`, default 1 MiB; the rest is dropped). `stdin`, if given, is written to the
+   * command's standard input, which is then closed: the place for what must not be on a command
+   * line, which every user of the remote machine can read in `ps`.
    * @throws SshError `ssh-failed` as {@link exec}.
    */
-  async run(command: string, options: { maxOutputBytes?: number } = {}): Promise<CommandResult> {
+  async run(
+    command: string,
+    options: { maxOutputBytes?: number; stdin?: string } = {},
+  ): Promise<CommandResult> {
     const cap = options.maxOutputBytes ?? 1024 * 1024;
     const remote = await this.exec(command);
-    remote.stdin.end();
+    remote.stdin.end(options.stdin);
     const collect = (stream: NodeJS.ReadableStream): Promise<string> =>
       new Promise((resolve) => {
         const chunks: Buffer[] = [];

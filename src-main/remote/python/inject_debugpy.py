@@ -1,10 +1,14 @@
 """Attach debugpy to a running Python process by pid, and never harm that process.
 
 Periscope runs this on the remote machine with the profile's interpreter (the one that has
-debugpy): ``python inject_debugpy.py '<request json>'``. Python 3.7+ (debugpy's own floor).
+debugpy): ``python inject_debugpy.py -`` with the request as JSON on stdin (or as the argument
+instead of ``-``). Python 3.7+ (debugpy's own floor).
 
 Request: ``{"pid": 123, "mode": "attach" | "probe", "injectors": ["gdb", "lldb"],
-"verdicts": {"<exe>|<injector path>": {"ok": bool, "cause": str}}, "listenTimeout": 30}``.
+"verdicts": {"<exe>|<injector path>": {"ok": bool, "cause": str}}, "listenTimeout": 30,
+"env": {"PATH": "..."}}``. ``env`` (the profile's environment) applies to finding and running
+the injectors; it travels on stdin because a command line is visible to every user. In probe
+mode ``pid`` may be 0: the throwaway process then runs this interpreter.
 Prints exactly one line, ``__periscope_inject__ <json>``, whatever happens (see ``main``).
 
 debugpy's ``--pid`` injects with gdb on Linux (``pydevd_attach_to_process/
@@ -327,7 +331,7 @@ def probe(name, path, exe, library):
         ran = _read_line(victim.stdout, 1.0) == token
         alive = _answers(victim)
         if ran and alive and result == 0:
-            return {"ok": True, "cause": ""}
+            return {"ok": True, "cause": "", "output": output[-4000:]}
         died = "" if alive else _death(victim)
         cause = cause_of(output) or died
         if not cause:
@@ -337,10 +341,10 @@ def probe(name, path, exe, library):
                 else "the injected code did not run (DoAttach returned %s)" % result
             )
         if not alive and died and died != cause:
-            cause = "%s; the test process died: %s" % (cause, died)
+            cause = "%s; the test process died: %s" % (cause.rstrip("."), died)
         elif not alive:
-            cause = "%s; the test process died" % cause
-        return {"ok": False, "cause": cause}
+            cause = "%s; the test process died" % cause.rstrip(".")
+        return {"ok": False, "cause": cause, "output": output[-4000:]}
     finally:
         if victim.poll() is None:
             victim.kill()
@@ -440,10 +444,15 @@ def _alive(pid):
 
 
 def attach(request, answer):
-    pid = int(request["pid"])
+    pid = int(request.get("pid") or 0)
     names = request.get("injectors") or ["gdb", "lldb"]
-    check_target(pid)
-    exe = target_executable(pid)
+    for name, value in (request.get("env") or {}).items():
+        os.environ[str(name)] = str(value)
+    if pid == 0 and request.get("mode") == "probe":
+        exe = os.path.realpath(sys.executable)
+    else:
+        check_target(pid)
+        exe = target_executable(pid)
     answer["executable"] = exe
     server_dir, library = debugpy_paths()
     verdicts = request.get("verdicts") or {}
@@ -472,6 +481,7 @@ def attach(request, answer):
         pid,
     )
     answer["injectorExit"] = code
+    answer["injectorOutput"] = output[-4000:]
     if not _alive(pid):
         raise InjectError(
             "target-died",
@@ -503,7 +513,7 @@ def attach(request, answer):
 def main(argv):
     answer = {"ok": False}
     try:
-        request = json.loads(argv[1])
+        request = json.loads(sys.stdin.read() if argv[1:] == ["-"] else argv[1])
         attach(request, answer)
     except InjectError as e:
         answer.update(ok=False, error={"code": e.code, "message": e.message, "cause": e.cause})

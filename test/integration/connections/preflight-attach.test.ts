@@ -1,5 +1,5 @@
 /**
- * Preflight diagnoses, the remote process list, attach by pid (debugpy's gdb injector) and
+ * Preflight diagnoses, the remote process list, attach by pid (gdb or lldb, proved first) and
  * attach to a user-started debugpy's port — against the real sshd, real debugpy, real gdb,
  * through the relay's client protocol. Programs to attach to are started over SSH by the test.
  */
@@ -196,7 +196,7 @@ describe('preflight and attach', () => {
     expect(byId(down.checks).auth?.status).toBe('skipped');
   }, 30_000);
 
-  it('checks ptrace and gdb for attach-to-process, and names a dead pid', async () => {
+  it('checks ptrace and proves the injectors for attach-to-process, and names a dead pid', async () => {
     const good = await profile('/usr/bin/python3');
     const pid = await startRemote(`/usr/bin/python3 ${program}`);
     const result = await client.app('session.preflight', {
@@ -207,7 +207,14 @@ describe('preflight and attach', () => {
     expect(result.ok).toBe(true);
     // This kernel has no Yama: /proc/sys/kernel/yama/ptrace_scope is absent = not restricted.
     expect(byId(result.checks).ptrace?.detail).toMatch(/not restricted|ptrace_scope is/);
-    expect(byId(result.checks).gdb?.detail).toContain('gdb at ');
+    // Each injector is proved on a throwaway process; one of them is named for the attach
+    // (lldb on a CPU where gdb cannot inject, which gdb's row then says in gdb's own words).
+    const injectors = [byId(result.checks).gdb!, byId(result.checks).lldb!];
+    expect(injectors.filter((c) => c.detail.endsWith('attach will use it'))).toHaveLength(1);
+    for (const c of injectors) {
+      expect(c.status).not.toBe('failed');
+      if (c.status === 'warning') expect(c.detail).toMatch(/cannot inject here: \S/);
+    }
     const dead = await client.app('session.preflight', {
       profileId: good.id,
       mode: 'attach-pid',
@@ -229,7 +236,7 @@ describe('preflight and attach', () => {
       to: { kind: 'pid', pid },
       breakpoints: [{ path: program, breakpoints: [{ line: LOOP_LINE }] }],
     });
-    expect(session.target).toBe(`process ${pid}`);
+    expect(session.target).toMatch(new RegExp(`^process ${pid} \\(via (gdb|lldb)\\)$`));
     const stop = (await client.dapEvent(session.id, 'stopped', 30_000))
       .body as DebugProtocol.StoppedEvent['body'];
     expect(stop.reason).toBe('breakpoint');

@@ -1,13 +1,16 @@
 /**
  * The preflight's ptrace verdicts for attach-by-PID (Yama's `ptrace_scope`, kernel
  * Documentation/admin-guide/LSM/Yama.rst: 0 classic, 1 restricted to descendants, 2 admin only,
- * 3 no attach). This machine's kernel has no Yama and the tests run as root, so the probe's answer
- * is scripted here; the real probe runs in test/integration/connections/preflight-attach.test.ts.
+ * 3 no attach), and its rows for the injectors (gdb, lldb). This machine's kernel has no Yama and
+ * the tests run as root, so the probes' answers are scripted here; the real probes run in
+ * test/integration/connections/preflight-attach.test.ts and attach-by-pid.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { PreflightResult } from '../../../src-main/protocol/connections.js';
 import type { Profile } from '../../../src-main/protocol/profile.js';
+import { silentLogger } from '../../../src-main/log/logger.js';
 import { runPreflight } from '../../../src-main/relay/preflight.js';
+import { InjectorVerdicts } from '../../../src-main/remote/probes/injector-verdicts.js';
 import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
 
 const profile = {
@@ -20,8 +23,33 @@ const profile = {
   python: '/usr/bin/python3',
 } as Profile;
 
-/** Runs the preflight for attaching to pid 4242 against a probe that answers `probe`. */
-async function ptraceCheck(probe: Record<string, unknown>): Promise<PreflightResult> {
+const LLDB_WORKS = [
+  {
+    injector: 'gdb',
+    path: '/usr/bin/gdb',
+    ok: false,
+    kept: false,
+    key: '/usr/bin/python3.11|/usr/bin/gdb',
+    cause: "Couldn't write extended state status: Bad address; the test process died",
+  },
+  {
+    injector: 'lldb',
+    path: '/usr/bin/lldb',
+    ok: true,
+    kept: false,
+    key: '/usr/bin/python3.11|/usr/bin/lldb',
+    cause: '',
+  },
+];
+
+/**
+ * Runs the preflight for attaching to pid 4242 against a probe that answers `probe` and an
+ * injector probe that finds `injectors`.
+ */
+async function ptraceCheck(
+  probe: Record<string, unknown>,
+  injectors: Record<string, unknown>[] = LLDB_WORKS,
+): Promise<PreflightResult> {
   const answer = {
     python: '3.11.2',
     executable: '/usr/bin/python3',
@@ -33,18 +61,28 @@ async function ptraceCheck(probe: Record<string, unknown>): Promise<PreflightRes
     gdb: '/usr/bin/gdb',
     ...probe,
   };
+  const injected = {
+    ok: injectors.some((v) => v.ok),
+    executable: '/usr/bin/python3.11',
+    injectors,
+  };
   const connection = {
-    run: () =>
+    run: (command: string) =>
       Promise.resolve({
-        stdout: `__periscope_preflight__ ${JSON.stringify(answer)}\n`,
+        stdout: command.includes('__periscope_inject__')
+          ? `__periscope_inject__ ${JSON.stringify(injected)}\n`
+          : `__periscope_preflight__ ${JSON.stringify(answer)}\n`,
         stderr: '',
         code: 0,
         signal: null,
       }),
     close: () => Promise.resolve(),
   } as unknown as SshConnection;
-  return runPreflight(profile, { profileId: 'p', mode: 'attach-pid', pid: 4242 }, () =>
-    Promise.resolve(connection),
+  return runPreflight(
+    profile,
+    { profileId: 'p', mode: 'attach-pid', pid: 4242 },
+    () => Promise.resolve(connection),
+    { verdicts: new InjectorVerdicts(), logger: silentLogger },
   );
 }
 
@@ -93,11 +131,58 @@ describe('preflight: may gdb attach to the process (ptrace)', () => {
     ).toMatchObject({ status: 'failed', detail: 'process 4242: No such process' });
   });
 
-  it('fails without gdb, saying how to install it', async () => {
-    const result = await ptraceCheck({ gdb: null });
-    expect(result.checks.find((c) => c.id === 'gdb')).toMatchObject({
+  it('skips the injector checks when ptrace already says no', async () => {
+    const result = await ptraceCheck({ ptraceScope: '3' });
+    expect(byId(result, 'gdb')?.status).toBe('skipped');
+    expect(byId(result, 'lldb')?.status).toBe('skipped');
+  });
+});
+
+function byId(result: PreflightResult, id: string) {
+  return result.checks.find((c) => c.id === id);
+}
+
+describe('preflight: which injector works', () => {
+  it('warns that gdb cannot inject here and passes because lldb does', async () => {
+    const result = await ptraceCheck({});
+    expect(result.ok).toBe(true);
+    expect(byId(result, 'gdb')).toMatchObject({
+      status: 'warning',
+      detail:
+        "/usr/bin/gdb cannot inject here: Couldn't write extended state status: Bad address; the test process died; lldb will be used instead",
+    });
+    expect(byId(result, 'lldb')).toMatchObject({
+      status: 'ok',
+      detail:
+        '/usr/bin/lldb injects on /usr/bin/python3.11 (proved on a test process); attach will use it',
+    });
+  });
+
+  it('fails when no injector works, and says what to do', async () => {
+    const result = await ptraceCheck({}, [
+      LLDB_WORKS[0]!,
+      { injector: 'lldb', path: null, ok: false, kept: false, missing: true, cause: 'x' },
+    ]);
+    expect(result.ok).toBe(false);
+    expect(byId(result, 'gdb')?.status).toBe('failed');
+    expect(byId(result, 'lldb')).toMatchObject({
       status: 'failed',
-      fix: expect.stringContaining('apt install gdb') as unknown,
+      detail: 'not installed (not on the remote PATH)',
+      fix: expect.stringContaining('sudo apt install lldb') as unknown,
+    });
+    expect(byId(result, 'lldb')?.fix).toContain('-m debugpy --listen 127.0.0.1:5678');
+  });
+
+  it('uses gdb where it works and does not ask for lldb', async () => {
+    const result = await ptraceCheck({}, [
+      { ...LLDB_WORKS[0]!, ok: true, cause: '' },
+      { injector: 'lldb', path: null, ok: false, kept: false, missing: true, cause: 'x' },
+    ]);
+    expect(result.ok).toBe(true);
+    expect(byId(result, 'gdb')?.detail).toContain('attach will use it');
+    expect(byId(result, 'lldb')).toMatchObject({
+      status: 'skipped',
+      detail: 'not installed; not needed, gdb works',
     });
   });
 });
