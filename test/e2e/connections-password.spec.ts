@@ -5,10 +5,11 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readableCopy } from '../harness/readable-copy.js';
 import { createTestUser, startSshd } from '../harness/sshd.js';
 import { expect, snap, test } from './fixtures.js';
 
-const program = resolve('test/fixtures/programs/counter.py');
+const counter = resolve('test/fixtures/programs/counter.py');
 const CANARY = 'canary-e2e-Pw-4417';
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -42,6 +43,8 @@ test('connect with a password asked for after the host key; no secret kept', asy
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(app.profileItem('password-box')).toBeVisible();
 
+    // The program runs as the test user, who may not enter the clone's directory.
+    const program = await readableCopy(counter);
     const dialog = await app.fillLaunch('password-box', { program, args: '5' });
     await dialog.getByRole('button', { name: 'Launch' }).click();
     await snap(page, '3-host-key-prompt');

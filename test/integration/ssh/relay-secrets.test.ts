@@ -18,11 +18,12 @@ import {
 } from '../../../src-main/profiles/secret-store.js';
 import type { AppEvents, RelayMessage } from '../../../src-main/protocol/client-protocol.js';
 import { Relay } from '../../../src-main/relay/relay.js';
+import { readableCopy } from '../../harness/readable-copy.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
 
 const CANARY = 'canary-7QxZ-pw-31337';
-const program = resolve('test/fixtures/programs/counter.py');
+const counter = resolve('test/fixtures/programs/counter.py');
 
 /** AES-256-GCM with a key held in memory: stands in for Electron safeStorage. */
 function testCipher(): SecretCipher {
@@ -57,8 +58,11 @@ describe('passwords through the relay never reach the disk or the logs', () => {
   let sshd: TestSshd;
   let user: TestUser;
   let root: string;
+  let program: string;
 
   beforeAll(async () => {
+    // The program runs as the test user, who may not enter the clone's directory.
+    program = await readableCopy(counter);
     user = await createTestUser('periscope-t', CANARY);
     sshd = await startSshd({ overrides: ['PasswordAuthentication yes'] });
     root = await mkdtemp(join(tmpdir(), 'periscope-secrets-'));
