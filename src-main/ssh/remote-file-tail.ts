@@ -3,7 +3,8 @@
  * back ({@link ReconnectingSsh}). The tail counts the bytes it has read of the CURRENT file
  * ({@link RemoteFileTail.position}): `tail`'s own notices that it switched files (`has been
  * replaced`, `has appeared`, `file truncated`) start the count again at 0 and the new file's
- * identity (device:inode) is learned. After a reconnect the tail restarts at the next unread byte
+ * identity (device:inode) is learned. The notices come in tail's stdout, in the order tail wrote
+ * them (`tail-notices.ts`), so the count is exact even when a new file's first bytes come at once. After a reconnect the tail restarts at the next unread byte
  * (`tail -c +<n+1>`) if the file is still that one and at least that long, else at byte 0 — the
  * file was rotated or truncated during the drop — and says which ({@link TailResume}). The remote
  * script is `tail-script.ts`.
@@ -25,6 +26,7 @@ import { remotePathWord } from './remote-path.js';
 import { shellQuote } from './shell-quote.js';
 import type { SshConnection } from './ssh-connection.js';
 import { errorMessage } from './ssh-error.js';
+import { TailNoticeSplitter } from './tail-notices.js';
 import {
   parseTailMarker,
   reapScript,
@@ -334,7 +336,13 @@ export class RemoteFileTail {
       if (partial !== '') onLine(partial);
       partial = '';
     });
+    const onData = (chunk: Buffer): void => {
+      if (!live()) return;
+      this.offset += chunk.length;
+      this.options.onData(chunk);
+    };
     let head: Buffer | undefined = Buffer.alloc(0);
+    let splitter: TailNoticeSplitter | undefined;
     remote.stdout.on('data', (chunk: Buffer) => {
       if (head !== undefined) {
         head = Buffer.concat([head, chunk]);
@@ -344,14 +352,16 @@ export class RemoteFileTail {
         chunk = head.subarray(found.length);
         head = undefined;
         settle();
+        if (found.marker.merged)
+          splitter = new TailNoticeSplitter({ name: found.marker.name, onData, onNotice: onLine });
         if (stale) this.orphans.add(found.marker.pid);
         else onMarker(found.marker);
         if (chunk.length === 0) return;
       }
-      if (!live()) return;
-      this.offset += chunk.length;
-      this.options.onData(chunk);
+      if (splitter) splitter.push(chunk);
+      else onData(chunk);
     });
+    remote.stdout.on('end', () => splitter?.end());
     return running;
   }
 

@@ -7,16 +7,25 @@
  * the file is still the one read before (same device and inode from GNU `stat -L -c '%d:%i %s'`)
  * and at least as long as what was read; else at byte 0 (the file was rotated or truncated
  * meanwhile, or is missing and will be read whole once it appears). It then prints one marker line
- * on stdout — `__periscope_tail__ <pid> <first byte, 1-based> <dev:ino or -> <size or ->` — and
- * `exec`s `tail`, so the marker's pid is `tail`'s. Without GNU `stat` (the line is empty) but with
- * the file present, it starts at the next unread byte, as before the identity check existed.
+ * on stdout — `__periscope_tail__ <pid> <first byte, 1-based> <dev:ino or -> <size or ->
+ * <merged 1|0> <name>` — and `exec`s `tail`, so the marker's pid is `tail`'s. Without GNU `stat`
+ * (the line is empty) but with the file present, it starts at the next unread byte, as before the
+ * identity check existed.
+ *
+ * For a name of printable ASCII (nearly every log file), tail's stderr is merged into its stdout
+ * (`2>&1`, "merged" 1) so its notices come in the order tail wrote them, between the bytes of the
+ * old and the new file (`tail-notices.ts` says why and splits them out again). tail runs in the
+ * C locale, so it quotes the name predictably in its notices; `<name>` is the name as tail got
+ * it (after `~/` expansion).
  */
 import { remotePathWord } from './remote-path.js';
 
 /** The first stdout line of every tail script (followed by a space and the fields). */
 export const TAIL_MARKER = '__periscope_tail__';
 
-const MARKER_LINE = new RegExp(`(?:^|\\n)${TAIL_MARKER} (\\d+) (\\d+) (\\S+) (\\S+)\\n`);
+const MARKER_LINE = new RegExp(
+  `(?:^|\\n)${TAIL_MARKER} (\\d+) (\\d+) (\\S+) (\\S+) ([01]) ([^\\n]*)\\n`,
+);
 
 /** Inputs of {@link tailScript}. */
 export interface TailScriptOptions {
@@ -45,6 +54,10 @@ export interface TailMarker {
   identity: string | undefined;
   /** The file's size in bytes when the tail started; undefined as `identity`. */
   size: number | undefined;
+  /** tail's notices come in its stdout, in order (`tail-notices.ts`); else on its stderr. */
+  merged: boolean;
+  /** The file's name as tail got it (how its notices name it). */
+  name: string;
 }
 
 /** One of `tail -F`'s stderr notices that changes which bytes come next (GNU coreutils 9 wording). */
@@ -66,7 +79,10 @@ export function tailScript(options: TailScriptOptions): string {
     throw new Error(`not a dev:ino identity: ${identity}`);
   }
   const changed = identity === undefined ? '' : ` || [ "$id" != ${identity} ]`;
+  const tail = `tail -c "+$from" -s 0.2 ${untilPid ? `--pid=${untilPid} ` : ''}-F "$p"`;
   return [
+    // tail quotes the name in its notices the same way everywhere (`tail-notices.ts`).
+    'LC_ALL=C; export LC_ALL',
     `p=${remotePathWord(options.path)}`,
     ...(reap.length > 0 ? [reapLoop(reap)] : []),
     `id=-; size=-; from=${offset + 1}`,
@@ -75,8 +91,10 @@ export function tailScript(options: TailScriptOptions): string {
     `  id=\${s% *}; size=\${s#* }`,
     `  if [ "$size" -lt ${offset} ]${changed}; then from=1; fi`,
     `elif [ ! -e "$p" ]; then from=1; fi`,
-    `echo "${TAIL_MARKER} $$ $from $id $size"`,
-    `exec tail -c "+$from" -s 0.2 ${untilPid ? `--pid=${untilPid} ` : ''}-F "$p"`,
+    `m=1; case "$p" in '' | *[!\\ -~]*) m=0;; esac`,
+    `printf '%s %s %s %s %s %s %s\\n' ${TAIL_MARKER} "$$" "$from" "$id" "$size" "$m" "$p"`,
+    `if [ "$m" = 1 ]; then exec ${tail} 2>&1; fi`,
+    `exec ${tail}`,
   ].join('\n');
 }
 
@@ -106,7 +124,9 @@ function reapLoop(pids: readonly number[]): string {
 export function parseTailMarker(head: Buffer): { marker: TailMarker; length: number } | undefined {
   const match = MARKER_LINE.exec(head.toString('latin1'));
   if (!match) return undefined;
-  const [line, pid, from, identity, size] = match as unknown as [
+  const [line, pid, from, identity, size, merged, name] = match as unknown as [
+    string,
+    string,
     string,
     string,
     string,
@@ -120,6 +140,8 @@ export function parseTailMarker(head: Buffer): { marker: TailMarker; length: num
       from: Number(from) - 1,
       identity: known ? identity : undefined,
       size: known ? Number(size) : undefined,
+      merged: merged === '1',
+      name,
     },
     length: match.index + line.length,
   };

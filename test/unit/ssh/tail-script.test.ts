@@ -69,7 +69,13 @@ describe('tailScript', () => {
       tailScript({ path: '~/app log.txt', offset: 4, identity: id, untilPid: GONE_PID, reap: [] }),
     );
     const found = parseTailMarker(Buffer.from(out));
-    expect(found?.marker).toMatchObject({ from: 4, identity: id, size: 14 });
+    expect(found?.marker).toMatchObject({
+      from: 4,
+      identity: id,
+      size: 14,
+      merged: true,
+      name: `${home}/app log.txt`,
+    });
     expect(found?.marker.pid).toBeGreaterThan(0);
     expect(out.slice(found!.length)).toBe('two\nthree\n');
   });
@@ -104,12 +110,29 @@ describe('tailScript', () => {
       untilPid: GONE_PID,
       reap: [],
     });
-    const out = await sh(`${script.replace(/\nexec tail[^\n]*$/, '')}`);
+    const out = await sh(script.replace(/\nif \[ "\$m" = 1 \][\s\S]*$/, ''));
     expect(parseTailMarker(Buffer.from(out))?.marker).toMatchObject({
       from: 0,
       identity: undefined,
       size: undefined,
     });
+  });
+
+  it("merges tail's notices into its stdout, except for a name tail would escape", async () => {
+    const plain = path.join(home, 'gone.log');
+    // tail gives up on a missing file once --pid's process is gone: exit code 1.
+    const merged = await sh(
+      `(${tailScript({ path: plain, offset: 0, identity: undefined, untilPid: GONE_PID, reap: [] })}); exit 0`,
+    );
+    expect(parseTailMarker(Buffer.from(merged))?.marker.merged).toBe(true);
+    // tail's own words about the missing file, in the same stream, quoted as tail-notices expects.
+    expect(merged).toContain(`tail: cannot open '${plain}' for reading`);
+    const odd = path.join(home, 'jour\u00e9.log');
+    const apart = await sh(
+      `(${tailScript({ path: odd, offset: 0, identity: undefined, untilPid: GONE_PID, reap: [] })}) 2>/dev/null; exit 0`,
+    );
+    expect(parseTailMarker(Buffer.from(apart))?.marker.merged).toBe(false);
+    expect(apart).not.toContain('cannot open');
   });
 
   it('refuses an identity that is not dev:ino (it is written into the script)', () => {
@@ -145,15 +168,26 @@ describe('reapScript', () => {
 describe('parseTailMarker', () => {
   it('waits for a whole line, skips what a login shell printed first, keeps the data after', () => {
     expect(parseTailMarker(Buffer.from('__periscope_tail__ 12 1 5:6'))).toBeUndefined();
-    const head = Buffer.from('Welcome!\n__periscope_tail__ 12 7 5:6 100\nfile data');
+    const head = Buffer.from(
+      'Welcome!\n__periscope_tail__ 12 7 5:6 100 1 /var/log/a b.log\nfile data',
+    );
     const found = parseTailMarker(head)!;
-    expect(found.marker).toEqual({ pid: 12, from: 6, identity: '5:6', size: 100 });
+    expect(found.marker).toEqual({
+      pid: 12,
+      from: 6,
+      identity: '5:6',
+      size: 100,
+      merged: true,
+      name: '/var/log/a b.log',
+    });
     expect(head.subarray(found.length).toString()).toBe('file data');
-    expect(parseTailMarker(Buffer.from('__periscope_tail__ 12 1 - -\n'))?.marker).toEqual({
+    expect(parseTailMarker(Buffer.from('__periscope_tail__ 12 1 - - 0 x\n'))?.marker).toEqual({
       pid: 12,
       from: 0,
       identity: undefined,
       size: undefined,
+      merged: false,
+      name: 'x',
     });
   });
 });
