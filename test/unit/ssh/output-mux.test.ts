@@ -34,17 +34,30 @@ function runMux(python: string): [string, string][] {
   return out;
 }
 
+/** `records` with adjacent records of one stream joined into one. */
+function joinRuns(records: [string, string][]): [string, string][] {
+  const joined: [string, string][] = [];
+  for (const [category, text] of records) {
+    const last = joined[joined.length - 1];
+    if (last && last[0] === category) last[1] += text;
+    else joined.push([category, text]);
+  }
+  return joined;
+}
+
 /** Python helpers: `w(bytes)` writes raw to the third pipe, `r(tag, bytes)` writes one record. */
 const WRITE =
   "import os; fd = int(os.environ['PERISCOPE_OUTPUT_FD']); w = lambda b: os.write(fd, b); " +
   "r = lambda t, b: w(t + len(b).to_bytes(4, 'big') + b)";
 
 describe('output mux: records tagged at the source', () => {
-  it('keeps their order across the streams and merges runs of one stream', () => {
+  it('keeps their order across the streams', () => {
     const records = runMux(
       `${WRITE}; r(b'o', b'a\\n'); r(b'o', b'b\\n'); r(b'e', b'c\\n'); r(b'o', b'd\\n')`,
     );
-    expect(records).toEqual([
+    // Runs of one stream are merged when they come in one read, which depends on timing: the
+    // contract is the order, so compare with runs joined.
+    expect(joinRuns(records)).toEqual([
       ['stdout', 'a\nb\n'],
       ['stderr', 'c\n'],
       ['stdout', 'd\n'],
