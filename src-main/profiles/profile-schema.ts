@@ -14,8 +14,12 @@ import type { Profile, ProfileDraft } from '../protocol/profile.js';
  * - 2: auth also password | keyboard-interactive; `jumpHosts`, `env`, `logFiles`. Later
  *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
- *   {@link DEFAULT_ATTACH_PORT}).
+ *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true) and `maxChildProcesses`
+ *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}).
  */
+/** Child processes followed at once when a profile does not say. */
+export const DEFAULT_MAX_CHILD_PROCESSES = 32;
+
 export const PROFILE_FILE_VERSION = 2;
 
 /**
@@ -170,6 +174,12 @@ const addedFields = {
   logFiles: z.array(logFileSchema, { error: 'logFiles must be a list' }),
   watchExpressions: watchExpressionsSchema,
   attachPort: portSchema,
+  subProcess: z.boolean({ error: 'subProcess must be true or false' }),
+  maxChildProcesses: z
+    .number({ error: 'maxChildProcesses must be a number' })
+    .int('maxChildProcesses must be an integer')
+    .min(1, 'maxChildProcesses must be from 1 to 1000')
+    .max(1000, 'maxChildProcesses must be from 1 to 1000'),
 };
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
@@ -180,6 +190,8 @@ export const profileSchema = z.object({
   // Absent in files written before the field existed.
   watchExpressions: addedFields.watchExpressions.default([]),
   attachPort: addedFields.attachPort.default(DEFAULT_ATTACH_PORT),
+  subProcess: addedFields.subProcess.default(true),
+  maxChildProcesses: addedFields.maxChildProcesses.default(DEFAULT_MAX_CHILD_PROCESSES),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -191,6 +203,8 @@ export const profileDraftSchema = z.object({
   logFiles: addedFields.logFiles.optional(),
   watchExpressions: addedFields.watchExpressions.optional(),
   attachPort: addedFields.attachPort.optional(),
+  subProcess: addedFields.subProcess.optional(),
+  maxChildProcesses: addedFields.maxChildProcesses.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -322,6 +336,8 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               logFiles: [],
               watchExpressions: [],
               attachPort: DEFAULT_ATTACH_PORT,
+              subProcess: true,
+              maxChildProcesses: DEFAULT_MAX_CHILD_PROCESSES,
               ...profile,
             }
           : profile,

@@ -20,6 +20,7 @@ import type { Profile, ProfileDraft } from '../protocol/profile.js';
 import { withFileLock } from './file-lock.js';
 import {
   DEFAULT_ATTACH_PORT,
+  DEFAULT_MAX_CHILD_PROCESSES,
   migrate,
   parseProfileDraft,
   parseWatchExpressions,
@@ -117,8 +118,9 @@ export class ProfileStore {
 
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
-   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`)
-   * keep their stored values when replacing and are empty (the default port) when creating.
+   * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`,
+   * `subProcess`, `maxChildProcesses`) keep their stored values when replacing and are empty (the
+   * defaults) when creating.
    *
    * @returns the saved profile, unknown keys stripped.
    * @throws ProfileValidationError when the draft is invalid (nothing is written).
@@ -139,6 +141,9 @@ export class ProfileStore {
         logFiles: valid.logFiles ?? stored?.logFiles ?? [],
         watchExpressions: valid.watchExpressions ?? stored?.watchExpressions ?? [],
         attachPort: valid.attachPort ?? stored?.attachPort ?? DEFAULT_ATTACH_PORT,
+        subProcess: valid.subProcess ?? stored?.subProcess ?? true,
+        maxChildProcesses:
+          valid.maxChildProcesses ?? stored?.maxChildProcesses ?? DEFAULT_MAX_CHILD_PROCESSES,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -65,6 +65,11 @@ export interface SessionInfo {
   dapEndpoint?: DapEndpointInfo;
   /** The SSH link of a launch while it is not simply up (e.g. `reconnecting` after a drop). */
   link?: LinkStatusInfo;
+  /**
+   * For a child process of a debugged program (a gunicorn worker, a multiprocessing worker…):
+   * the session of its parent process. Its `target` is then its command line.
+   */
+  parentId?: string;
 }
 
 /** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */

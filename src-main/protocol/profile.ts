@@ -83,11 +83,24 @@ export interface Profile {
    * exported to launch.json (imported from it too). 1–65535; debugpy's usual 5678 by default.
    */
   attachPort: number;
+  /**
+   * Follow child processes (launch.json's `subProcess`, debugpy's default: on): every Python
+   * process the program starts (gunicorn workers, reloaders, multiprocessing) is debugged too.
+   */
+  subProcess: boolean;
+  /** Most child processes followed at once, 1–1000 (default 32); more run without the debugger. */
+  maxChildProcesses: number;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
 export type ProfileAddedField =
-  'jumpHosts' | 'env' | 'logFiles' | 'watchExpressions' | 'attachPort';
+  | 'jumpHosts'
+  | 'env'
+  | 'logFiles'
+  | 'watchExpressions'
+  | 'attachPort'
+  | 'subProcess'
+  | 'maxChildProcesses';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -62,7 +62,7 @@ export class AttachError extends Error {
  */
 export async function attachToDebugpy(
   connection: DapConnection,
-  attachArgs: DebugpyAttachArguments,
+  attachArgs: DebugpyAttachArguments | Readonly<Record<string, unknown>>,
   launchBreakpoints: LaunchBreakpoints[],
   options: AttachOptions = {},
 ): Promise<AttachResult> {
@@ -77,6 +77,9 @@ export async function attachToDebugpy(
     supportsVariableType: true,
     supportsRunInTerminalRequest: false,
     supportsProgressReporting: false,
+    // Child processes: debugpy ≥ 1.6.7 then announces them with `startDebugging` (older ones
+    // with their `debugpyAttach` event); `tracer/child-processes.ts` takes either.
+    supportsStartDebuggingRequest: true,
     locale: 'en',
   };
   const initialize = await step('initialize', () =>

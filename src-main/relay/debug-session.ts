@@ -13,9 +13,13 @@
  *   (`shared-breakpoints.ts`, `program-state.ts`), and tells the other clients what one client
  *   changed or typed in the console (`session-echo.ts`);
  * - tracks the session state (starting / running / stopped / ended) for the Sessions list, and
- *   ends with the program's exit status when the tracer is gone (`session-lifecycle.ts`).
+ *   ends with the program's exit status when the tracer is gone (`session-lifecycle.ts`);
+ * - as a member of a program's process tree (`process-tree.ts`), shares its breakpoint changes
+ *   with the other processes. debugpy's announcements of child processes (`debugpyAttach`) are
+ *   the relay's business (`tracer/child-processes.ts`), not relayed to clients.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
 import type {
   AppEventName,
@@ -32,8 +36,22 @@ import { SessionClients, type SessionClient } from './session-clients.js';
 import { describeClient, echoEvaluation, shareBreakpointChange } from './session-echo.js';
 import { SessionOutput } from './session-output.js';
 import { SessionLifecycle } from './session-lifecycle.js';
+import type { ProcessTree } from './process-tree.js';
 import { SharedBreakpoints } from './shared-breakpoints.js';
 import type { TracerLink } from './tracer-link.js';
+
+/** Tracer events the relay handles itself and never relays (debugpy's child announcements). */
+const RELAY_CONSUMED_EVENTS = new Set(['debugpyAttach']);
+
+/** How long a breakpoint change sent on to another process of the tree may take, in ms. */
+const TREE_REQUEST_TIMEOUT_MS = 15_000;
+
+/** Who a breakpoint change shared within a process tree comes from, as clients see it. */
+const TREE = {
+  id: 'process-tree',
+  name: 'Periscope (another process of this program)',
+  kind: 'app',
+} as const;
 
 /** Limits of a session (all optional; defaults in `request-forwarding.ts` and `output-ring.ts`). */
 export interface SessionLimits {
@@ -66,6 +84,8 @@ export class DebugSession {
   capabilities: DebugProtocol.Capabilities = {};
   /** Describes the session's open DAP endpoint; set by the relay while one is open. */
   dapEndpoint: (() => DapEndpointInfo) | undefined;
+  /** The process tree the session belongs to; set by whoever made the session. */
+  processTree: ProcessTree | undefined;
   private readonly clients: SessionClients;
   private readonly requests: RequestForwarding;
   private readonly tracer: TracerLink;
@@ -78,6 +98,7 @@ export class DebugSession {
   private readonly program = new ProgramState();
   private readonly output: SessionOutput;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly connectionListeners: ((connection: DapConnection) => void)[] = [];
 
   constructor(options: DebugSessionOptions) {
     this.baseInfo = options.info;
@@ -106,6 +127,16 @@ export class DebugSession {
     const connection = this.tracer.connection;
     this.unsubscribe.push(connection.onEvent((event) => this.onTracerEvent(event)));
     this.lifecycle.watchClose(connection);
+    for (const listener of this.connectionListeners) listener(connection);
+  }
+
+  /**
+   * Calls `listener` with the tracer's DAP connection now and with each new one after a
+   * re-attach (`replaceTracer`): for what listens to the tracer besides the session.
+   */
+  onConnection(listener: (connection: DapConnection) => void): void {
+    this.connectionListeners.push(listener);
+    if (!this.isEnded) listener(this.tracer.connection);
   }
 
   /**
@@ -185,6 +216,11 @@ export class DebugSession {
     return [...this.watchExpressions];
   }
 
+  /** Starts with `expressions` as the shared watches (a child process, its root's). */
+  inheritWatches(expressions: readonly string[]): void {
+    this.watchExpressions = [...expressions];
+  }
+
   /** Replaces the shared watch expressions and tells every client (`session.watchesChanged`). */
   setWatches(by: SessionClient, expressions: string[]): void {
     this.watchExpressions = [...expressions];
@@ -224,6 +260,34 @@ export class DebugSession {
   /** True when `client` has joined the session. */
   hasClient(client: SessionClient): boolean {
     return this.clients.has(client);
+  }
+
+  /** The app clients joined now (the UIs), oldest first. */
+  appClients(): SessionClient[] {
+    return this.clients.all().filter((c) => c.kind === 'app');
+  }
+
+  /**
+   * Sends a breakpoint change that succeeded on another process of the tree to this one's tracer
+   * and records it here, telling this session's clients (`session.breakpointsChanged`, DAP
+   * `breakpoint` events). Never rejects; a refusal leaves this process's state as it was.
+   */
+  async applyFromTree(command: string, args: unknown): Promise<void> {
+    if (this.isEnded || this.tracer.connection.isClosed || this.tracer.reconnecting?.()) return;
+    const response = await this.tracer.connection
+      .sendRequest(command, args, { timeoutMs: TREE_REQUEST_TIMEOUT_MS })
+      .catch(() => undefined);
+    if (!response?.success) {
+      this.logger.debug('a change shared by the process tree was refused', { command });
+      return;
+    }
+    if (command === 'setBreakpoints') {
+      const change = this.sharedBreakpoints.record(
+        args as DebugProtocol.SetBreakpointsArguments,
+        response.body as DebugProtocol.SetBreakpointsResponse['body'] | undefined,
+      );
+      shareBreakpointChange(this.id, TREE, this.clients.all(), change);
+    }
   }
 
   /**
@@ -315,8 +379,9 @@ export class DebugSession {
         request.arguments as DebugProtocol.SetBreakpointsArguments,
         response.body as DebugProtocol.SetBreakpointsResponse['body'] | undefined,
       );
-      shareBreakpointChange(this.id, client, this.clients.others(client), change);
+      shareBreakpointChange(this.id, describeClient(client), this.clients.others(client), change);
     }
+    this.processTree?.propagate(this, request);
     this.apply(this.program.onSuccess(request.command, response));
   }
 
@@ -338,7 +403,7 @@ export class DebugSession {
       return;
     }
     this.apply(change);
-    this.clients.sendDap(event);
+    if (!RELAY_CONSUMED_EVENTS.has(event.event)) this.clients.sendDap(event);
     if (event.event === 'terminated') this.lifecycle.terminated();
   }
 

@@ -20,6 +20,7 @@ import { SshError } from '../ssh/ssh-error.js';
 import { freeStaleClientSlotOver, OwnSshdPids } from '../ssh/stale-forward-holder.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
 import type { TracerLink } from './tracer-link.js';
+import { describeRemoteProcess, openChildVia } from './child-link.js';
 import { connectProfileKeepingUp } from './profile-connect.js';
 import type { StartedTracer, TracerStarter } from './remote-tracer.js';
 import { injectDebugpy, type Injected } from '../remote/probes/debugpy-injector.js';
@@ -149,6 +150,8 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
             logger,
           }),
         tunnels: () => [tunnel.info()],
+        openChild: (connect) => openChildVia(ssh, remotePort, open, connect, logger),
+        describeProcess: (pid) => describeRemoteProcess(ssh, pid),
       };
       return started;
     } catch (error) {

@@ -26,6 +26,7 @@ import {
 import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
 import type { TracerLink } from './tracer-link.js';
+import { describeRemoteProcess, openChildVia } from './child-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** A started tracer, as the relay uses it. */
@@ -66,6 +67,14 @@ export interface StartedTracer {
   reattachWithinMs?: number;
   /** The forwards this tracer keeps open (for the Tunnels panel). */
   tunnels?(): TunnelInfo[];
+  /**
+   * A new DAP connection for a child process the tracer announced: to `connect` (its adapter's
+   * address as the tracer's machine sees it; absent = the tracer's own), through the same SSH
+   * link. Absent: this tracer cannot reach children.
+   */
+  openChild?(connect?: { host: string; port: number }): Promise<DapConnection>;
+  /** The command line of a process on the tracer's machine (`ps`), or undefined. Never rejects. */
+  describeProcess?(pid: number): Promise<string | undefined>;
 }
 
 /** Starts a tracer for a launch; {@link startRemoteTracer} in the app, a fake in some tests. */
@@ -173,6 +182,8 @@ export async function startRemoteTracer(
           logger,
         }),
       tunnels: () => [forward.info()],
+      openChild: (connect) => openChildVia(ssh, debuggee.remotePort, open, connect, logger),
+      describeProcess: (pid) => describeRemoteProcess(ssh, pid),
     };
   } catch (error) {
     await undo();

@@ -72,6 +72,11 @@ export class SessionClients implements Iterable<SessionClient> {
     return true;
   }
 
+  /** The joined clients, oldest first. */
+  all(): SessionClient[] {
+    return [...this.clients];
+  }
+
   /** The joined clients but `client`. */
   others(client: SessionClient): SessionClient[] {
     return [...this.clients].filter((c) => c !== client);

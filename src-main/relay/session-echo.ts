@@ -42,14 +42,13 @@ export function echoEvaluation(
   }
 }
 
-/** Tells `others` that `by` changed a source's breakpoints. */
+/** Tells `others` that `who` changed a source's breakpoints. */
 export function shareBreakpointChange(
   sessionId: string,
-  by: SessionClient,
+  who: SessionClientInfo,
   others: SessionClient[],
   change: BreakpointChange,
 ): void {
-  const who = describeClient(by);
   for (const client of others) {
     if (client.kind === 'app') {
       client.sendEvent('session.breakpointsChanged', {

@@ -35,6 +35,8 @@ export function sessionHandlers({
   injectorVerdicts,
 }: RelayParts): AppHandlers<SessionMethod> {
   const session = (id: string): DebugSession => sessions.require(id).session;
+  /** The root of the process tree `s` is in (`s` itself when it has none). */
+  const rootOf = (s: DebugSession): DebugSession => s.processTree?.root ?? s;
   /**
    * For an attach session: debugpy, once in a process, cannot be taken out again; its port stays
    * open to anyone on that machine until the process exits — said when the session ends.
@@ -69,11 +71,16 @@ export function sessionHandlers({
         ...joined.catchUp(),
       });
     },
+    // Detach and Stop act on the whole process tree the session is in (its root and children).
     'session.detach': async (_client, { sessionId }) => {
-      const leaving = session(sessionId);
-      if (leaving.info.origin === 'attach') {
-        await leaving.detach(`detached; the program keeps running${stillListening(sessionId)}`);
-      } else await leaving.detach();
+      const root = rootOf(session(sessionId));
+      const reason =
+        root.info.origin === 'attach'
+          ? `detached; the program keeps running${stillListening(root.id)}`
+          : undefined;
+      if (root.processTree)
+        await root.processTree.detach(reason ?? 'detached; the program keeps running');
+      else await root.detach(reason);
       return {};
     },
     'session.reconnectNow': (_client, { sessionId }) => {
@@ -81,14 +88,16 @@ export function sessionHandlers({
       return Promise.resolve({ retrying: tracer.retryNow?.() ?? false });
     },
     'session.close': async (_client, { sessionId }) => {
-      const closing = session(sessionId);
+      const closing = rootOf(session(sessionId));
+      const tree = closing.processTree;
       // Stopping an attach session leaves the program running, as VS Code's Disconnect does for
       // attach configurations: Periscope did not start it, so it does not end it.
       if (closing.info.origin === 'attach') {
-        await closing.detach(`disconnected; the program keeps running${stillListening(sessionId)}`);
-      } else {
-        await closing.close();
-      }
+        const reason = `disconnected; the program keeps running${stillListening(closing.id)}`;
+        if (tree) await tree.detach(reason);
+        else await closing.detach(reason);
+      } else if (tree) await tree.stop();
+      else await closing.close();
       return {};
     },
     'session.dapEndpoint.open': async (_client, { sessionId }) => {

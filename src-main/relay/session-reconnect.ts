@@ -69,7 +69,7 @@ function detachReason(session: DebugSession, cause: string, remotePort?: number)
 export function keepSessionAttached(
   session: DebugSession,
   tracer: StartedTracer,
-  attachArgs: DebugpyAttachArguments,
+  attachArgs: DebugpyAttachArguments | Readonly<Record<string, unknown>>,
   options: Pick<AttachOptions, 'exceptionFilters' | 'functionBreakpoints'>,
   logger: Logger,
 ): () => void {

@@ -14,7 +14,7 @@ import type { Logger } from '../log/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { LaunchParams, SessionInfo } from '../protocol/client-protocol.js';
 import type { Profile } from '../protocol/profile.js';
-import { attachToDebugpy } from './attach-handshake.js';
+import { attachToDebugpy, type AttachOptions } from './attach-handshake.js';
 import type { ClientConnections } from './client-connections.js';
 import type { ClientHandle } from './client-handle.js';
 import { DebugSession, type DebugSessionOptions } from './debug-session.js';
@@ -23,6 +23,9 @@ import type { StartedTracer, TracerStarter } from './remote-tracer.js';
 import { keepSessionAttached } from './session-reconnect.js';
 import type { SessionTable } from './session-table.js';
 import { attachDialledTracer } from './tracer-attach.js';
+import { ProcessTree } from './process-tree.js';
+import { childTracer } from './child-link.js';
+import { followChildren, type ChildProcessContext } from '../tracer/child-processes.js';
 import type { DialledTracer } from './tracer-listener.js';
 
 /** Options of {@link SessionStarter}. */
@@ -103,10 +106,24 @@ export class SessionStarter {
       justMyCode: params.justMyCode ?? profile.justMyCode,
       pathMappings: profile.pathMappings,
     };
-    const exceptions = {
+    const tree = new ProcessTree(session, {
+      follow: profile.subProcess,
+      maxChildren: profile.maxChildProcesses,
       exceptionFilters: params.exceptionFilters,
       functionBreakpoints: params.functionBreakpoints,
+    });
+    session.processTree = tree;
+    // What a re-attach sets: the tree's exception filters as they are then, not at launch.
+    const exceptions = {
+      get exceptionFilters() {
+        return tree.exceptionFilters;
+      },
+      get functionBreakpoints() {
+        return tree.functionBreakpoints;
+      },
     };
+    // Before the handshake: forked children are announced with the attach response.
+    followChildren(session, this.childContext(tree, tracer, exceptions, log));
     try {
       const attached = await attachToDebugpy(
         tracer.link.connection,
@@ -168,6 +185,53 @@ export class SessionStarter {
       timeoutMs: this.options.limits.attachTimeoutMs,
       logger: log,
     });
+  }
+
+  /** What following the children of the tree's root (served by `root`) needs. */
+  private childContext(
+    tree: ProcessTree,
+    root: StartedTracer,
+    exceptions: Pick<AttachOptions, 'exceptionFilters' | 'functionBreakpoints'>,
+    log: Logger,
+  ): ChildProcessContext {
+    return {
+      tree,
+      ...(root.openChild && { openTracer: (child) => childTracer(root, child) }),
+      ...(root.describeProcess && { describe: (pid) => root.describeProcess!(pid) }),
+      openSession: (parent, child, tracer) => {
+        const id = this.options.sessions.newId();
+        const { profileId, profileName, origin, host } = parent.info;
+        const session = this.open(
+          {
+            id,
+            profileId,
+            profileName,
+            target: `process ${child.pid}`,
+            startedAt: Date.now(),
+            ...(origin ? { origin } : {}),
+            ...(host ? { host } : {}),
+            parentId: parent.id,
+            pid: child.pid,
+          },
+          tracer,
+          this.options.logger.child(id),
+        );
+        session.processTree = tree;
+        session.inheritWatches(tree.root.watches);
+        for (const client of parent.appClients()) session.join(client);
+        this.options.onChange();
+        return session;
+      },
+      keepAttached: (session, tracer, child) =>
+        keepSessionAttached(
+          session,
+          tracer,
+          child.configuration,
+          exceptions,
+          this.options.logger.child(session.id),
+        ),
+      logger: log,
+    };
   }
 
   /** Makes the session served by `tracer` and adds it to the table. */

@@ -125,6 +125,27 @@ export class RelayTestClient implements ClientTransport {
     return message.then((m) => (m as DapRelayMessage).message as DebugProtocol.Event);
   }
 
+  /**
+   * Resolves with the next DAP event `event` of ANY session (already received ones count from
+   * `fromIndex`), with the session it came from.
+   */
+  anyDapEvent(
+    event: string,
+    timeoutMs = 30_000,
+    fromIndex?: number,
+  ): Promise<{ sessionId: string; event: DebugProtocol.Event }> {
+    const match = (m: RelayMessage): boolean =>
+      m.type === 'dap' &&
+      m.message.type === 'event' &&
+      (m.message as DebugProtocol.Event).event === event;
+    const found = fromIndex === undefined ? undefined : this.received.slice(fromIndex).find(match);
+    const message = found ? Promise.resolve(found) : this.waitFor(match, timeoutMs);
+    return message.then((m) => ({
+      sessionId: (m as DapRelayMessage).sessionId,
+      event: (m as DapRelayMessage).message as DebugProtocol.Event,
+    }));
+  }
+
   /** Resolves with the next app event `event` that satisfies `predicate`. */
   appEvent<E extends AppEventName>(
     event: E,

@@ -35,6 +35,7 @@ beforeAll(async () => {
     packages: 'external',
     logLevel: 'silent',
     absWorkingDir: resolve('.'),
+    loader: { '.py': 'text' },
   });
   staticDir = join(root, 'renderer');
   await mkdir(staticDir);

@@ -177,7 +177,12 @@ describe('attachPort', () => {
         { ...good, id: 'a', jumpHosts: [], env: [], logFiles: [], watchExpressions: ['x'] },
       ],
     };
-    expect(migrate(file).profiles[0]).toEqual({ ...file.profiles[0], attachPort: 5678 });
+    expect(migrate(file).profiles[0]).toEqual({
+      ...file.profiles[0],
+      attachPort: 5678,
+      subProcess: true,
+      maxChildProcesses: 32,
+    });
   });
 
   it('is optional in a draft and, when given, a port', () => {
@@ -188,6 +193,22 @@ describe('attachPort', () => {
     ]);
     expect(issuesOf({ ...good, attachPort: '5678' })).toEqual([
       'attachPort: port must be a number',
+    ]);
+  });
+});
+
+describe('subProcess and maxChildProcesses', () => {
+  it('read as on and 32 from a file written before the fields existed, and are checked', () => {
+    const file = {
+      version: 2,
+      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
+    };
+    expect(migrate(file).profiles[0]).toMatchObject({ subProcess: true, maxChildProcesses: 32 });
+    expect(issuesOf({ ...good, maxChildProcesses: 0 })).toEqual([
+      'maxChildProcesses: maxChildProcesses must be from 1 to 1000',
+    ]);
+    expect(issuesOf({ ...good, subProcess: 'yes' })).toEqual([
+      'subProcess: subProcess must be true or false',
     ]);
   });
 });
@@ -206,6 +227,8 @@ describe('migrate', () => {
           logFiles: [],
           watchExpressions: [],
           attachPort: 5678,
+          subProcess: true,
+          maxChildProcesses: 32,
         },
       ],
     });
@@ -227,6 +250,8 @@ describe('migrate', () => {
           logFiles: ['/var/log/app.log'],
           watchExpressions: ['len(items)', 'request.user'],
           attachPort: 5679,
+          subProcess: false,
+          maxChildProcesses: 4,
         },
       ],
     };

@@ -63,6 +63,8 @@ describe('ProfileStore', () => {
       logFiles: [],
       watchExpressions: [],
       attachPort: 5678,
+      subProcess: true,
+      maxChildProcesses: 32,
       id: a.id,
     });
 

@@ -24,6 +24,8 @@ function profile(id: string, watchExpressions: string[]): Profile {
     logFiles: [],
     watchExpressions,
     attachPort: 5678,
+    subProcess: true,
+    maxChildProcesses: 32,
   };
 }
 

@@ -1,0 +1,98 @@
+/**
+ * Child processes of a launched program are followed (issue 11), real sshd and real debugpy:
+ * `multiprocessing.Pool(2).map` with fork and with spawn. A breakpoint in the worker function
+ * stops in a child session (its parent is the launched program's), whose variables are the
+ * child's; removing the breakpoint on the root reaches the children; the program then ends with
+ * every result.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
+import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Relay } from '../../../src-main/relay/relay.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { startSshd, type TestSshd } from '../../harness/sshd.js';
+
+const program = resolve('test/fixtures/programs/pool_map.py');
+const WORK_LINE = 8;
+
+describe('multiprocessing workers are followed', () => {
+  let sshd: TestSshd;
+  let root: string;
+  let relay: Relay;
+  let profile: Profile;
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    root = await mkdtemp(join(tmpdir(), 'periscope-children-'));
+    ({ relay, profile } = await loopbackRelay(root, sshd));
+  });
+  afterAll(async () => {
+    await relay?.close();
+    await sshd?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  for (const method of ['fork', 'spawn']) {
+    it(`stops in a worker (${method}), with the worker's variables, and runs to the end`, async () => {
+      const client = new RelayTestClient();
+      relay.connectClient(client);
+      const { session } = await client.app('session.launch', {
+        profileId: profile.id,
+        target: { kind: 'file', path: program },
+        args: [method],
+        cwd: '',
+        breakpoints: [{ path: program, breakpoints: [{ line: WORK_LINE }] }],
+      });
+      const stop = await client.anyDapEvent('stopped', 30_000, 0);
+      expect(stop.sessionId).not.toBe(session.id);
+      const child = relay.listSessions().find((s) => s.id === stop.sessionId) as SessionInfo;
+      expect(child.parentId).toBe(session.id);
+      expect(child.pid).toBeGreaterThan(0);
+
+      const threadId = (stop.event.body as DebugProtocol.StoppedEvent['body']).threadId!;
+      const stack = await client.dap(child.id, 1, 'stackTrace', { threadId });
+      const frame = (stack.body as DebugProtocol.StackTraceResponse['body']).stackFrames[0]!;
+      expect(frame.line).toBe(WORK_LINE);
+      expect(frame.name).toBe('work');
+      const pid = await client.dap(child.id, 2, 'evaluate', {
+        expression: 'os.getpid()',
+        frameId: frame.id,
+        context: 'watch',
+      });
+      expect(Number((pid.body as DebugProtocol.EvaluateResponse['body']).result)).toBe(child.pid);
+      const rootPid = relay.listSessions().find((s) => s.id === session.id)?.pid;
+      expect(child.pid).not.toBe(rootPid);
+
+      // No more breakpoints, set on the root: the tree shares them, so no worker stops again.
+      const cleared = await client.dap(session.id, 3, 'setBreakpoints', {
+        source: { path: program },
+        breakpoints: [],
+      });
+      expect(cleared.success).toBe(true);
+      // Continue every worker that is stopped (one may have stopped before the change reached it).
+      let seq = 10;
+      await expect
+        .poll(
+          async () => {
+            for (const s of relay.listSessions())
+              if (s.parentId === session.id && s.state === 'stopped')
+                await client.dap(s.id, seq++, 'continue', { threadId: 0 });
+            return client.output(session.id);
+          },
+          { timeout: 30_000, interval: 300 },
+        )
+        .toContain('results [0, 1, 4, 9] workers');
+      const ended = await client.appEvent(
+        'sessions.changed',
+        (b) => b.sessions.find((s) => s.id === session.id)?.state === 'ended',
+        30_000,
+      );
+      expect(ended.sessions.find((s) => s.id === session.id)?.endReason).toBe('exit code 0');
+    }, 90_000);
+  }
+});
