@@ -14,8 +14,8 @@ import type { Profile, ProfileDraft } from '../protocol/profile.js';
  * - 2: auth also password | keyboard-interactive; `jumpHosts`, `env`, `logFiles`. Later
  *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
- *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true) and `maxChildProcesses`
- *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}).
+ *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
+ *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -180,6 +180,8 @@ const addedFields = {
     .int('maxChildProcesses must be an integer')
     .min(1, 'maxChildProcesses must be from 1 to 1000')
     .max(1000, 'maxChildProcesses must be from 1 to 1000'),
+  django: z.boolean({ error: 'django must be true or false' }),
+  jinja: z.boolean({ error: 'jinja must be true or false' }),
 };
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
@@ -192,6 +194,8 @@ export const profileSchema = z.object({
   attachPort: addedFields.attachPort.default(DEFAULT_ATTACH_PORT),
   subProcess: addedFields.subProcess.default(true),
   maxChildProcesses: addedFields.maxChildProcesses.default(DEFAULT_MAX_CHILD_PROCESSES),
+  django: addedFields.django.default(false),
+  jinja: addedFields.jinja.default(false),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -205,6 +209,8 @@ export const profileDraftSchema = z.object({
   attachPort: addedFields.attachPort.optional(),
   subProcess: addedFields.subProcess.optional(),
   maxChildProcesses: addedFields.maxChildProcesses.optional(),
+  django: addedFields.django.optional(),
+  jinja: addedFields.jinja.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -338,6 +344,8 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               attachPort: DEFAULT_ATTACH_PORT,
               subProcess: true,
               maxChildProcesses: DEFAULT_MAX_CHILD_PROCESSES,
+              django: false,
+              jinja: false,
               ...profile,
             }
           : profile,

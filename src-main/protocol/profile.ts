@@ -90,6 +90,13 @@ export interface Profile {
   subProcess: boolean;
   /** Most child processes followed at once, 1–1000 (default 32); more run without the debugger. */
   maxChildProcesses: number;
+  /**
+   * launch.json's `django`: Django template debugging, and a `SystemExit(3)` (how the autoreloader
+   * restarts its server) is not an uncaught exception (pydevd `ignore_system_exit_codes`).
+   */
+  django: boolean;
+  /** launch.json's `jinja`: Jinja2 template debugging (Flask), and `SystemExit(3)` as for `django`. */
+  jinja: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -100,7 +107,9 @@ export type ProfileAddedField =
   | 'watchExpressions'
   | 'attachPort'
   | 'subProcess'
-  | 'maxChildProcesses';
+  | 'maxChildProcesses'
+  | 'django'
+  | 'jinja';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

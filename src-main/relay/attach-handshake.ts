@@ -26,6 +26,10 @@ export interface DebugpyAttachArguments {
   name: string;
   /** Ask pydevd to send the program's stdout/stderr as DAP `output` events (dialled-in tracers). */
   redirectOutput?: boolean;
+  /** Django template debugging; `SystemExit(3)` is not an uncaught exception (launch.json's). */
+  django?: boolean;
+  /** Jinja2 template debugging; `SystemExit(3)` likewise (launch.json's `jinja`). */
+  jinja?: boolean;
 }
 
 /** Options of {@link attachToDebugpy}. */

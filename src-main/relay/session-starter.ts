@@ -105,6 +105,8 @@ export class SessionStarter {
       name: profile.name,
       justMyCode: params.justMyCode ?? profile.justMyCode,
       pathMappings: profile.pathMappings,
+      ...(profile.django && { django: true }),
+      ...(profile.jinja && { jinja: true }),
     };
     const tree = new ProcessTree(session, {
       follow: profile.subProcess,

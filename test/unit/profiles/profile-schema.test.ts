@@ -182,6 +182,8 @@ describe('attachPort', () => {
       attachPort: 5678,
       subProcess: true,
       maxChildProcesses: 32,
+      django: false,
+      jinja: false,
     });
   });
 
@@ -229,6 +231,8 @@ describe('migrate', () => {
           attachPort: 5678,
           subProcess: true,
           maxChildProcesses: 32,
+          django: false,
+          jinja: false,
         },
       ],
     });
@@ -252,6 +256,8 @@ describe('migrate', () => {
           attachPort: 5679,
           subProcess: false,
           maxChildProcesses: 4,
+          django: true,
+          jinja: false,
         },
       ],
     };

@@ -65,6 +65,8 @@ describe('ProfileStore', () => {
       attachPort: 5678,
       subProcess: true,
       maxChildProcesses: 32,
+      django: false,
+      jinja: false,
       id: a.id,
     });
 

@@ -26,6 +26,8 @@ function profile(id: string, watchExpressions: string[]): Profile {
     attachPort: 5678,
     subProcess: true,
     maxChildProcesses: 32,
+    django: false,
+    jinja: false,
   };
 }
 
