@@ -41,6 +41,8 @@ export class ProcessTree {
   /** Processes that ran without the debugger because of the limit, by pid. */
   private readonly unfollowedPids = new Set<number>();
   private ending: 'stop' | 'detach' | undefined;
+  /** Places taken by children whose session is being made (see {@link reserve}). */
+  private reserved = 0;
 
   constructor(
     readonly root: DebugSession,
@@ -71,9 +73,21 @@ export class ProcessTree {
     return this.children.filter((c) => !c.isEnded).length;
   }
 
-  /** True when one more child may be followed now. */
-  get hasRoom(): boolean {
-    return this.options.follow && this.liveChildren < this.options.maxChildren;
+  /**
+   * Takes a place for a child about to be followed, if the limit leaves one (announcements come
+   * in bursts: a place is taken before anything is awaited). {@link add} or {@link unreserve}
+   * gives it back. @returns false when children are not followed, or the tree is full.
+   */
+  reserve(): boolean {
+    if (!this.options.follow || this.liveChildren + this.reserved >= this.options.maxChildren)
+      return false;
+    this.reserved++;
+    return true;
+  }
+
+  /** Gives back a place {@link reserve} took for a child that will not be followed after all. */
+  unreserve(): void {
+    this.reserved = Math.max(0, this.reserved - 1);
   }
 
   /** How many processes ran without the debugger because of the limit. */
@@ -86,8 +100,9 @@ export class ProcessTree {
     return this.ending;
   }
 
-  /** Adds a followed child. */
+  /** Adds a followed child, in the place {@link reserve} took for it. */
   add(child: DebugSession): void {
+    this.unreserve();
     this.children.push(child);
   }
 

@@ -65,6 +65,11 @@ export function sessionHandlers({
     'session.join': (client, { sessionId }) => {
       const joined = session(sessionId);
       joined.join(client);
+      // Joining a program's root joins its live child processes too, so their events come;
+      // each one's own `session.join` gives its catch-up.
+      if (joined.processTree?.root === joined)
+        for (const member of joined.processTree.members)
+          if (member !== joined && !member.isEnded) member.join(client);
       return Promise.resolve({
         session: joined.info,
         capabilities: joined.capabilities,

@@ -93,7 +93,7 @@ async function answer(
     log.warn('a child process was announced, but this tracer cannot reach its adapter');
     return;
   }
-  if (tree.endingAs || !tree.hasRoom) {
+  if (tree.endingAs || !tree.reserve()) {
     await release(child, context, tree.endingAs === 'stop', log);
     if (!tree.endingAs && tree.follows && tree.noteUnfollowed(child.pid))
       tree.root.pushOutput(
@@ -106,6 +106,7 @@ async function answer(
   try {
     tracer = await context.openTracer(child);
   } catch (error) {
+    tree.unreserve();
     log.warn('could not open a connection for a child process', { error: String(error) });
     parent.pushOutput(
       'console',

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger } from '../../src-main/log/logger.js';
+import { createLogger, silentLogger } from '../../src-main/log/logger.js';
 import type { Profile } from '../../src-main/protocol/profile.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { Relay } from '../../src-main/relay/relay.js';
@@ -45,7 +45,7 @@ export async function loopbackRelay(
   const relay = new Relay({
     profileStore: store,
     dataDir,
-    logger: silentLogger,
+    logger: process.env.PERISCOPE_TEST_LOG ? createLogger('test') : silentLogger,
     knownHostsFiles: [knownHosts],
   });
   return { relay, store, profile };

@@ -12,6 +12,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
 import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { Relay } from '../../../src-main/relay/relay.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
@@ -25,11 +26,12 @@ describe('multiprocessing workers are followed', () => {
   let root: string;
   let relay: Relay;
   let profile: Profile;
+  let store: ProfileStore;
 
   beforeAll(async () => {
     sshd = await startSshd();
     root = await mkdtemp(join(tmpdir(), 'periscope-children-'));
-    ({ relay, profile } = await loopbackRelay(root, sshd));
+    ({ relay, profile, store } = await loopbackRelay(root, sshd));
   });
   afterAll(async () => {
     await relay?.close();
@@ -95,4 +97,64 @@ describe('multiprocessing workers are followed', () => {
       expect(ended.sessions.find((s) => s.id === session.id)?.endReason).toBe('exit code 0');
     }, 90_000);
   }
+
+  it('follows no more children than the limit, says so, and lets the others run free', async () => {
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    const limited = await store.save({
+      ...profile,
+      id: undefined,
+      name: 'one child',
+      maxChildProcesses: 1,
+    });
+    const { session } = await client.app('session.launch', {
+      profileId: limited.id,
+      target: { kind: 'file', path: program },
+      args: ['fork'],
+      cwd: '',
+      breakpoints: [],
+    });
+    await expect
+      .poll(() => client.output(session.id), { timeout: 30_000 })
+      .toMatch(/results \[0, 1, 4, 9\] workers [12]/);
+    expect(relay.listSessions().filter((s) => s.parentId === session.id)).toHaveLength(1);
+    expect(client.output(session.id)).toMatch(
+      /Periscope: process \d+ runs without the debugger: 1 child processes of this program are followed already, the profile's limit \(Child processes\)\. Raise it to follow more\./,
+    );
+  }, 90_000);
+
+  it('a second client that joins the program sees every process of it', async () => {
+    const first = new RelayTestClient('first');
+    relay.connectClient(first);
+    const { session } = await first.app('session.launch', {
+      profileId: profile.id,
+      target: { kind: 'file', path: program },
+      args: ['fork'],
+      cwd: '',
+      breakpoints: [{ path: program, breakpoints: [{ line: WORK_LINE }] }],
+    });
+    const stop = await first.anyDapEvent('stopped', 30_000, 0);
+    const second = new RelayTestClient('second');
+    relay.connectClient(second);
+    const { sessions } = await second.app('sessions.list', {});
+    const tree = sessions.filter((s) => s.id === session.id || s.parentId === session.id);
+    expect(tree.length).toBeGreaterThanOrEqual(2);
+    await second.app('session.join', { sessionId: session.id });
+    const child = await second.app('session.join', { sessionId: stop.sessionId });
+    // The joiner catches up with the child's stop, and can act on it.
+    expect(child.stopped?.reason).toBe('breakpoint');
+    const threads = await second.dap(stop.sessionId, 1, 'threads');
+    expect(threads.success).toBe(true);
+    await first.app('session.close', { sessionId: session.id });
+    await expect
+      .poll(
+        () =>
+          relay
+            .listSessions()
+            .filter((s) => s.id === session.id || s.parentId === session.id)
+            .every((s) => s.state === 'ended'),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+  }, 90_000);
 });
