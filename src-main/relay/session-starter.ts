@@ -11,6 +11,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_MAX_CHILD_PROCESSES } from '../profiles/profile-schema.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { LaunchParams, SessionInfo } from '../protocol/client-protocol.js';
 import type { Profile } from '../protocol/profile.js';
@@ -22,7 +23,7 @@ import type { RelayLimits } from './relay-limits.js';
 import type { StartedTracer, TracerStarter } from './remote-tracer.js';
 import { keepSessionAttached } from './session-reconnect.js';
 import type { SessionTable } from './session-table.js';
-import { attachDialledTracer } from './tracer-attach.js';
+import { attachDialledTracer, dialledProcess, type DialledProcess } from './tracer-attach.js';
 import { ProcessTree } from './process-tree.js';
 import { childTracer } from './child-link.js';
 import { followChildren, type ChildProcessContext } from '../tracer/child-processes.js';
@@ -157,6 +158,12 @@ export class SessionStarter {
       await link.dispose();
       return;
     }
+    const process = await dialledProcess(link);
+    const parent = process && this.dialledSessionOf(process.ppid);
+    if (process && parent?.processTree) {
+      await this.acceptDialledChild(parent, link, peer, process);
+      return;
+    }
     const id = this.options.sessions.newId();
     const log = this.options.logger.child(id);
     const profile = peer.profileId ? this.options.profileStore.get(peer.profileId) : undefined;
@@ -175,10 +182,15 @@ export class SessionStarter {
         startedAt: Date.now(),
         origin: 'connect',
         host: peer.host,
+        ...(process ? { pid: process.pid } : {}),
       },
       { link, onOutput: () => undefined, readFile },
       log,
     );
+    session.processTree = new ProcessTree(session, {
+      follow: profile?.subProcess ?? true,
+      maxChildren: profile?.maxChildProcesses ?? DEFAULT_MAX_CHILD_PROCESSES,
+    });
     this.options.onChange();
     await attachDialledTracer(session, link, {
       name: `periscope ${id}`,
@@ -187,6 +199,85 @@ export class SessionStarter {
       timeoutMs: this.options.limits.attachTimeoutMs,
       logger: log,
     });
+  }
+
+  /** The live dialled-in session of process `pid`, if any. */
+  private dialledSessionOf(pid: number): DebugSession | undefined {
+    return this.options.sessions
+      .sessions()
+      .find((s) => !s.isEnded && s.info.origin === 'connect' && s.info.pid === pid);
+  }
+
+  /**
+   * A child process of a dialled-in program dialled in too: a session in its parent's tree, with
+   * the tree's breakpoints, joined by the parent's UI clients; beyond the tree's limit it is
+   * attached with nothing set and let go (a child nobody configures waits for good). Never rejects.
+   */
+  private async acceptDialledChild(
+    parent: DebugSession,
+    link: DialledTracer['link'],
+    peer: DialledTracer['peer'],
+    process: DialledProcess,
+  ): Promise<void> {
+    const tree = parent.processTree!;
+    const profile = peer.profileId ? this.options.profileStore.get(peer.profileId) : undefined;
+    const options = {
+      name: `periscope child ${process.pid}`,
+      justMyCode: profile?.justMyCode ?? true,
+      pathMappings: profile?.pathMappings ?? [],
+      timeoutMs: this.options.limits.attachTimeoutMs,
+      logger: this.options.logger.child(`pid ${process.pid}`),
+    };
+    if (!tree.reserve()) {
+      const released = new DebugSession({
+        info: { ...parent.info, id: `released-${process.pid}`, target: `process ${process.pid}` },
+        tracer: link,
+        logger: options.logger,
+        onChange: () => undefined,
+      });
+      await attachDialledTracer(released, link, options);
+      await released.detach('run without the debugger: the tree is at its limit');
+      if (tree.follows && tree.noteUnfollowed(process.pid))
+        tree.root.pushOutput(
+          'console',
+          `Periscope: process ${process.pid} runs without the debugger: ${tree.maxChildren} child processes of this program are followed already, the profile's limit (Child processes). Raise it to follow more.\n`,
+        );
+      return;
+    }
+    const id = this.options.sessions.newId();
+    const session = this.open(
+      {
+        id,
+        profileId: parent.info.profileId,
+        profileName: parent.info.profileName,
+        target: `process ${process.pid}`,
+        startedAt: Date.now(),
+        origin: 'connect',
+        host: peer.host,
+        parentId: parent.id,
+        pid: process.pid,
+      },
+      { link, onOutput: () => undefined, readFile: this.readerOf(parent) },
+      this.options.logger.child(id),
+    );
+    session.processTree = tree;
+    tree.add(session);
+    session.inheritWatches(tree.root.watches);
+    for (const client of parent.appClients()) session.join(client);
+    this.options.onChange();
+    await attachDialledTracer(session, link, {
+      ...options,
+      breakpoints: tree.startingBreakpoints(),
+      exceptions: {
+        exceptionFilters: tree.exceptionFilters,
+        functionBreakpoints: tree.functionBreakpoints,
+      },
+    });
+  }
+
+  /** What the session's tracer reads files with. */
+  private readerOf(session: DebugSession): StartedTracer['readFile'] {
+    return this.options.sessions.require(session.id).tracer.readFile;
   }
 
   /** What following the children of the tree's root (served by `root`) needs. */
