@@ -60,8 +60,12 @@ export async function dialledProcess(link: TracerLink): Promise<DialledProcess |
     const process = (response.body as { process?: { pid?: unknown; ppid?: unknown } } | undefined)
       ?.process;
     const { pid, ppid } = process ?? {};
-    return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 &&
-      typeof ppid === 'number' && Number.isSafeInteger(ppid) && ppid >= 0
+    return typeof pid === 'number' &&
+      Number.isSafeInteger(pid) &&
+      pid > 0 &&
+      typeof ppid === 'number' &&
+      Number.isSafeInteger(ppid) &&
+      ppid >= 0
       ? { pid, ppid }
       : undefined;
   } catch {
