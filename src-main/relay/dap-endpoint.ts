@@ -7,6 +7,13 @@
  * connection speaks plain DAP: its requests are validated like any client's and go through the
  * session (per-client seq mapping; `initialize`/`attach`/`configurationDone` answered by the relay,
  * `late-join.ts`); the session's events reach it as DAP events.
+ *
+ * The child processes of the session's program (`process-tree.ts`) are offered to a client whose
+ * `initialize` said `supportsStartDebuggingRequest`, as DAP's `startDebugging` reverse request (an
+ * `attach` whose configuration names the child's session, {@link CHILD_SESSION_KEY}): the client
+ * then connects to this endpoint again and attaches with that configuration, and that connection
+ * is a client of the child's session (what VS Code and nvim-dap do for debugpy's children). Other
+ * clients are told in an `output` event that the child is debugged in Periscope.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -17,6 +24,9 @@ import { validateClientMessage } from './client-message-validation.js';
 import type { DebugSession } from './debug-session.js';
 import type { SessionClient } from './session-clients.js';
 import { describeClient } from './session-echo.js';
+
+/** The key of a child's `startDebugging` configuration that names its session. */
+export const CHILD_SESSION_KEY = '__periscopeSession';
 
 /** Unsent bytes a DAP client may fall behind by before it is disconnected (8 MiB). */
 export const MAX_DAP_CLIENT_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -39,14 +49,20 @@ export interface DapEndpointOptions {
 class DapEndpointClient implements SessionClient {
   readonly kind = 'dap';
   private clientName = 'DAP client';
+  /** Its `initialize` said `supportsStartDebuggingRequest`. */
+  startsDebugging = false;
+  /** Children already offered to it, by session id. */
+  readonly offered = new Set<string>();
 
   constructor(
     readonly id: string,
     private readonly where: string,
     private readonly socket: Socket,
-    private readonly connection: DapConnection,
+    readonly connection: DapConnection,
     private readonly maxBacklogBytes: number,
     private readonly logger: Logger,
+    /** The session it is a client of: the endpoint's, or one of its program's children. */
+    public session: DebugSession,
   ) {}
 
   get name(): string {
@@ -57,6 +73,7 @@ class DapEndpointClient implements SessionClient {
   learnName(args: DebugProtocol.InitializeRequestArguments | undefined): void {
     const name = args?.clientName ?? args?.clientID;
     if (typeof name === 'string' && name.trim()) this.clientName = name.trim().slice(0, 60);
+    this.startsDebugging = args?.supportsStartDebuggingRequest === true;
   }
 
   sendDap(_sessionId: string, message: DebugProtocol.Response | DebugProtocol.Event): void {
@@ -98,11 +115,18 @@ export class DapEndpoint {
   private readonly sockets = new Set<Socket>();
   private boundPort = 0;
   private closed = false;
+  private readonly offChild: () => void;
 
   private constructor(
     private readonly server: Server,
     private readonly options: DapEndpointOptions,
-  ) {}
+  ) {
+    this.offChild =
+      options.session.processTree?.onChild((child) => {
+        for (const client of this.clients)
+          if (client.session === options.session) this.offer(client, child);
+      }) ?? (() => undefined);
+  }
 
   /** Binds 127.0.0.1 on a fresh port. */
   static async open(options: DapEndpointOptions): Promise<DapEndpoint> {
@@ -139,6 +163,7 @@ export class DapEndpoint {
   close(reason = 'the DAP endpoint was closed'): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    this.offChild();
     for (const client of [...this.clients]) client.close(reason);
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -171,13 +196,14 @@ export class DapEndpoint {
       connection,
       this.options.maxBacklogBytes ?? MAX_DAP_CLIENT_BACKLOG_BYTES,
       logger,
+      session,
     );
     this.clients.add(client);
     logger.info('DAP client connected', { session: session.id, client: client.id, from: where });
     connection.onRequest((request) => this.onRequest(client, connection, request));
     connection.onClose(() => {
       this.clients.delete(client);
-      session.leave(client);
+      client.session.leave(client);
       logger.info('DAP client disconnected', { session: session.id, client: client.id });
       this.options.onChange();
     });
@@ -189,9 +215,8 @@ export class DapEndpoint {
     connection: DapConnection,
     request: DebugProtocol.Request,
   ): void {
-    const { session } = this.options;
     const validation = validateClientMessage(
-      JSON.stringify({ type: 'dap', sessionId: session.id, message: request }),
+      JSON.stringify({ type: 'dap', sessionId: client.session.id, message: request }),
     );
     if (!validation.ok || validation.message.type !== 'dap') {
       const why = validation.ok ? 'not a DAP request' : validation.error;
@@ -201,8 +226,59 @@ export class DapEndpoint {
     if (request.command === 'initialize') {
       client.learnName(request.arguments as DebugProtocol.InitializeRequestArguments | undefined);
     }
+    if (request.command === 'attach') this.route(client, request);
+    const session = client.session;
     // Events flow from the first request on (DAP clients expect none before `initialize`).
     if (!session.hasClient(client) && request.command !== 'disconnect') session.join(client);
     void session.handleClientRequest(client, validation.message.message);
+    // After its configuration, a client that can start child sessions is offered the program's.
+    if (request.command === 'configurationDone' && session === this.options.session)
+      for (const child of session.processTree?.members ?? [])
+        if (child !== session && !child.isEnded) this.offer(client, child);
+  }
+
+  /**
+   * An `attach` naming a child of the endpoint's program (a `startDebugging` configuration this
+   * endpoint offered) makes this connection a client of that child's session.
+   */
+  private route(client: DapEndpointClient, request: DebugProtocol.Request): void {
+    const wanted = (request.arguments as Record<string, unknown> | undefined)?.[CHILD_SESSION_KEY];
+    if (typeof wanted !== 'string') return;
+    const child = this.options.session.processTree?.member(wanted);
+    if (!child || child === client.session) return;
+    client.session.leave(client);
+    client.session = child;
+  }
+
+  /** Offers `child` to `client` (`startDebugging`), or tells it that it cannot be. */
+  private offer(client: DapEndpointClient, child: DebugSession): void {
+    if (client.offered.has(child.id) || child.isEnded) return;
+    client.offered.add(child.id);
+    const what = `process ${child.info.pid ?? '?'} (${child.info.target})`;
+    if (!client.startsDebugging) {
+      client.sendDap(this.options.session.id, {
+        seq: 0,
+        type: 'event',
+        event: 'output',
+        body: {
+          category: 'console',
+          output: `Periscope: child ${what} is debugged in Periscope; this client does not support DAP's startDebugging, so it is not shown here.\n`,
+        },
+      });
+      return;
+    }
+    const configuration = {
+      name: `Subprocess ${child.info.pid ?? child.id}`,
+      [CHILD_SESSION_KEY]: child.id,
+    };
+    client.connection
+      .sendRequest('startDebugging', { request: 'attach', configuration }, { timeoutMs: 10_000 })
+      .catch((error: unknown) =>
+        this.options.logger.debug('startDebugging not taken up', {
+          client: client.id,
+          child: child.id,
+          error: String(error),
+        }),
+      );
   }
 }

@@ -43,6 +43,7 @@ export class ProcessTree {
   private ending: 'stop' | 'detach' | undefined;
   /** Places taken by children whose session is being made (see {@link reserve}). */
   private reserved = 0;
+  private readonly childListeners = new Set<(child: DebugSession) => void>();
 
   constructor(
     readonly root: DebugSession,
@@ -104,6 +105,18 @@ export class ProcessTree {
   add(child: DebugSession): void {
     this.unreserve();
     this.children.push(child);
+    for (const listener of this.childListeners) listener(child);
+  }
+
+  /** Calls `listener` with each child added from now on. @returns a remover. */
+  onChild(listener: (child: DebugSession) => void): () => void {
+    this.childListeners.add(listener);
+    return () => this.childListeners.delete(listener);
+  }
+
+  /** The member with session id `id`, if it is one of this tree's. */
+  member(id: string): DebugSession | undefined {
+    return this.members.find((m) => m.id === id);
   }
 
   /** Remembers a process that runs without the debugger. @returns true the first time. */
