@@ -268,4 +268,38 @@ describe('servers whose code runs in child processes', () => {
     expect(await after.body).toBe(`served again by ${after.pid}\n`);
     await client.app('session.close', { sessionId: session.id });
   }, 120_000);
+
+  it('gunicorn: the workers come back after an SSH drop, and a request stops in one', async () => {
+    const dir = await project('gunicorn-drop');
+    const port = await freePort();
+    const session = await launch({
+      target: { kind: 'module', module: 'gunicorn' },
+      args: ['-w', '3', '-b', `127.0.0.1:${port}`, 'app:app'],
+      cwd: dir,
+      breakpoints: [{ path: join(dir, 'app.py'), breakpoints: [{ line: VIEW_LINE }] }],
+    });
+    const running = (): SessionInfo[] =>
+      childrenOf(session.id).filter((c) => c.state === 'running' && c.link === undefined);
+    await expect.poll(() => running().length, { timeout: 30_000 }).toBe(3);
+    const before = running().map((c) => c.id);
+
+    await sshd.restart({ dropSessions: true, downMs: 500 });
+    // Root and workers say they reconnect, then are back: the same sessions, not new ones.
+    await expect
+      .poll(
+        () => {
+          const rootInfo = relay.listSessions().find((s) => s.id === session.id);
+          return rootInfo?.link === undefined && rootInfo?.state === 'running' && running().length;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(3);
+    expect(running().map((c) => c.id)).toEqual(before);
+
+    const stop = await requestAndStop(port, session.id);
+    expect(before).toContain(stop.session);
+    await client.dap(stop.session, 3, 'continue', { threadId: 0 });
+    expect(await stop.body).toBe(`served by ${stop.pid}\n`);
+    await client.app('session.close', { sessionId: session.id });
+  }, 150_000);
 });
