@@ -31,6 +31,13 @@ export function renderResults(results: BenchResults): string {
       `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for 1 × 1 → ${f.ratio.toFixed(2)}× (target ≤ 2.00×: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores. Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
     );
   }
+  if (results.children) {
+    const c = results.children;
+    lines.push(
+      '',
+      `**Child processes** (gunicorn with ${c.workers} sync workers launched over SSH, a breakpoint in the view): a worker's breakpoints are in place ${ms(c.fromStart.median)} ms after the worker process starts (slowest of ${c.fromStart.n}: ${ms(c.fromStart.p99)} ms; debugpy blocks it until then), ${ms(c.fromListed.median)} ms after the relay lists it (the attach handshake: debugpy passes each request on to pydevd, ~44 ms each).`,
+    );
+  }
   if (results.start) {
     const s = results.start;
     const total = s.bundle.reduce((sum, b) => sum + b.bytes, 0);

@@ -12,6 +12,7 @@ import { bigCollection } from './figures/big-collection.js';
 import { fanOut, type FanOutFigure } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import { renderResults } from './results-table.js';
+import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
 
 /** Everything a run measured. */
 export interface BenchResults {
@@ -22,6 +23,7 @@ export interface BenchResults {
   start?: StartFigure;
   flood?: FloodFigure;
   fanOut?: FanOutFigure;
+  children?: ChildReadyFigure;
   notMeasured: { figure: string; why: string }[];
 }
 
@@ -33,8 +35,13 @@ export async function runBenchmarks(
   const os = await import('node:os');
   const figures: Figure[] = [];
   let flood: FloodFigure | undefined;
+  let children: ChildReadyFigure | undefined;
   const sshd = await startSshd();
   try {
+    children = await childReady(reps >= 20 ? 5 : 1, sshd);
+    log(
+      `child processes (gunicorn, ${children.workers} workers, over SSH): breakpoints in place ${children.fromStart.median.toFixed(0)} ms after a worker starts (slowest ${children.fromStart.p99.toFixed(0)} ms), ${children.fromListed.median.toFixed(0)} ms after the relay lists it`,
+    );
     flood = await outputFlood(reps >= 20 ? 1_000_000 : 20_000, sshd);
     log(
       `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms`,
@@ -77,6 +84,7 @@ export async function runBenchmarks(
     start,
     flood,
     fanOut: fan,
+    children,
     notMeasured: [],
   };
 }

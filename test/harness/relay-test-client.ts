@@ -33,6 +33,7 @@ export class RelayTestClient implements ClientTransport {
     const parsed = JSON.parse(message) as RelayMessage;
     this.received.push(parsed);
     this.onHostKeyPrompt?.(parsed);
+    for (const observer of this.observers) observer(parsed);
     for (const waiter of [...this.waiters]) {
       if (waiter.match(parsed)) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -49,6 +50,13 @@ export class RelayTestClient implements ClientTransport {
   close(reason: string): void {
     this.closedWith = reason;
     this.closeListener?.();
+  }
+
+  private readonly observers: ((message: RelayMessage) => void)[] = [];
+
+  /** Calls `observer` with every message from now on, as it arrives (for timing). */
+  observe(observer: (message: RelayMessage) => void): void {
+    this.observers.push(observer);
   }
 
   /** Optional hook to answer host-key prompts automatically. */

@@ -30,6 +30,9 @@ describe('benchmark smoke run', () => {
       expect(results.fanOut?.tracers).toBe(5);
       expect(Number.isFinite(results.fanOut?.relayShareMs)).toBe(true);
       expect(Number.isFinite(results.flood?.ratio)).toBe(true);
+      expect(results.children?.fromStart.n).toBe(3);
+      expect(results.children?.fromStart.median).toBeGreaterThan(0);
+      expect(renderResults(results)).toContain('**Child processes**');
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
     },
   );
