@@ -5,7 +5,7 @@
  * connection asked it.
  */
 import { RelayError } from './app-errors.js';
-import { requireProfile, type AppHandlers, type RelayParts } from './app-handlers.js';
+import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 import { runPreflight } from './preflight.js';
 import { listPythonProcesses } from './process-attach.js';
 

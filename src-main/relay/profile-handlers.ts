@@ -3,7 +3,7 @@
  * save, delete, the watch expressions kept with a profile, and import from `~/.ssh/config` and
  * VS Code's `.vscode/launch.json` (`profile-import.ts`), and export to it.
  */
-import type { AppHandlers, RelayParts } from './app-handlers.js';
+import type { AppHandlers, RelayParts } from './handler-types.js';
 import { readLaunchJson, readSshConfigCandidates, writeLaunchJson } from './profile-import.js';
 
 /** The `profiles.*` methods. */

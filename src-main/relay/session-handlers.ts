@@ -7,7 +7,7 @@
  */
 import type { DebugSession } from './debug-session.js';
 import { RelayError } from './app-errors.js';
-import { requireProfile, type AppHandlers, type RelayParts } from './app-handlers.js';
+import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 import { toRemotePath } from './path-mapping.js';
 import { attachStarter } from './process-attach.js';
 import { readSource } from './source-reader.js';

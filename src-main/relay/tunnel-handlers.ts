@@ -4,7 +4,7 @@
  * the forwards of the Tunnels panel (`tunnels.ts`, `-L` / `-R`), and remote log tails
  * (`log-tail.ts`). SSH questions are asked of the client that made the request.
  */
-import { requireProfile, type AppHandlers, type RelayParts } from './app-handlers.js';
+import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 
 /** The tracer port, tunnel and log methods. */
 type TunnelMethod =

@@ -1,0 +1,55 @@
+/**
+ * What an app request handler is (`AppHandler`), the table of them (`AppHandlers`), the relay's
+ * parts they work with (`RelayParts`), and `requireProfile`, which most of them start with. Its
+ * own module so the handler files (`*-handlers.ts`) and the table that gathers them
+ * (`app-handlers.ts`) both import it, not each other.
+ */
+import type { ProfileStore } from '../profiles/profile-store.js';
+import type { AppMethod, AppMethods, TracerPortInfo } from '../protocol/client-protocol.js';
+import type { Profile } from '../protocol/profile.js';
+import { RelayError } from './app-errors.js';
+import type { ClientConnections } from './client-connections.js';
+import type { ClientHandle } from './client-handle.js';
+import type { DapEndpoints } from './dap-endpoints.js';
+import type { LogTails } from './log-tail.js';
+import type { ProfileLinks } from './profile-links.js';
+import type { SessionStarter } from './session-starter.js';
+import type { SessionTable } from './session-table.js';
+import type { TracerTunnels } from './tracer-tunnels.js';
+import type { TunnelRegistry } from './tunnels.js';
+
+/** Answers app method `M` for `client`; what it throws becomes the client's `AppError`. */
+export type AppHandler<M extends AppMethod> = (
+  client: ClientHandle,
+  params: AppMethods[M]['params'],
+) => Promise<AppMethods[M]['result']>;
+
+/** Handlers of the methods `M` (by default all of them). */
+export type AppHandlers<M extends AppMethod = AppMethod> = { [K in M]: AppHandler<K> };
+
+/** What the handlers work with: the relay's parts. */
+export interface RelayParts {
+  profileStore: ProfileStore;
+  sessions: SessionTable;
+  starter: SessionStarter;
+  endpoints: DapEndpoints;
+  connections: ClientConnections;
+  /** Remote forwards to the tracer port (`tracerTunnel.*`). */
+  tracerTunnels: TracerTunnels;
+  /** Every forward, for the Tunnels panel (`tunnels.*`). */
+  tunnelRegistry: TunnelRegistry;
+  /** SSH links of forwards opened by hand and of log tails, one per profile. */
+  profileLinks: ProfileLinks;
+  logTails: LogTails;
+  /** The tracer port, or null when none is open. */
+  tracerPort(): TracerPortInfo | null;
+  /** Opens a loopback tracer port. */
+  openTracerPort(): Promise<TracerPortInfo>;
+}
+
+/** The saved profile `id`. @throws RelayError `not-found` when it no longer exists. */
+export function requireProfile(store: Pick<ProfileStore, 'get'>, id: string): Profile {
+  const profile = store.get(id);
+  if (!profile) throw new RelayError('not-found', 'That profile no longer exists.');
+  return profile;
+}
