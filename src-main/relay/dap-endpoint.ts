@@ -15,8 +15,7 @@ import type { Logger } from '../log/logger.js';
 import type { DapEndpointInfo, SessionClientInfo } from '../protocol/client-protocol.js';
 import { validateClientMessage } from './client-message-validation.js';
 import type { DebugSession } from './debug-session.js';
-import type { SessionClient } from './session-clients.js';
-import { describeClient } from './session-echo.js';
+import { describeClient, type SessionClient } from './session-clients.js';
 
 /** Unsent bytes a DAP client may fall behind by before it is disconnected (8 MiB). */
 export const MAX_DAP_CLIENT_BACKLOG_BYTES = 8 * 1024 * 1024;
