@@ -33,21 +33,8 @@ import { echoEvaluation, shareBreakpointChange } from './session-echo.js';
 import { SessionOutput } from './session-output.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { SharedBreakpoints } from './shared-breakpoints.js';
+import type { SessionLimits } from './session-limits.js';
 import type { TracerLink } from './tracer-link.js';
-
-/** Limits of a session (all optional; defaults in `request-forwarding.ts` and `output-ring.ts`). */
-export interface SessionLimits {
-  /** Timeout of each forwarded request, in ms. */
-  requestTimeoutMs?: number;
-  /** Most requests in flight per client; more are refused with an error response. */
-  maxPendingPerClient?: number;
-  /** Memory bound of the output ring, in characters. */
-  outputRingChars?: number;
-  /** Output batching interval, in ms. */
-  outputBatchMs?: number;
-  /** Most output characters per batch. */
-  outputBatchChars?: number;
-}
 
 /** Options of {@link DebugSession}. */
 export interface DebugSessionOptions {

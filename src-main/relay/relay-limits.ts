@@ -3,7 +3,7 @@
  * time, and what to do with an orphaned tracer). Each limit, when reached, gives the client or the
  * log a sentence that names it.
  */
-import type { SessionLimits } from './debug-session.js';
+import type { SessionLimits } from './session-limits.js';
 
 /** What the sweep does with a session nobody watches: qdb's "soft" (detach) or "hard" disable. */
 export type OrphanAction = 'detach' | 'terminate';
