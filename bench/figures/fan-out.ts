@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../src-main/log/logger.js';
-import type { SessionInfo } from '../../src-main/protocol/client-protocol.js';
+import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../src-main/relay/client-token.js';
 import { DebugSession } from '../../src-main/relay/debug-session.js';

@@ -3,7 +3,7 @@
  * plain sentence. Errors of the SSH layer, the profile store and the handshake carry their own
  * meaning; anything else is `internal`.
  */
-import type { AppError, AppErrorCode } from '../protocol/client-protocol.js';
+import type { AppError, AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
 /** An error the relay raises itself, with the code clients see. */
 export class RelayError extends Error {

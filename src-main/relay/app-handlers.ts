@@ -7,7 +7,7 @@
  * for every method. What a handler is and what it works with: `handler-types.ts`.
  */
 import type { Logger } from '../log/logger.js';
-import type { AppMethod, AppRequest } from '../protocol/client-protocol.js';
+import type { AppMethod, AppRequest } from '../../src-common/protocol/client-protocol.js';
 import { toAppError } from './app-errors.js';
 import type { ClientHandle } from './client-handle.js';
 import { connectionHandlers } from './connection-handlers.js';

@@ -12,8 +12,8 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
-import type { LaunchBreakpoints } from '../protocol/client-protocol.js';
-import type { PathMapping } from '../protocol/profile.js';
+import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
+import type { PathMapping } from '../../src-common/protocol/profile.js';
 
 /** How long each step of the handshake may take, in ms. */
 export const HANDSHAKE_STEP_TIMEOUT_MS = 15_000;

@@ -8,7 +8,7 @@
 import type { Logger } from '../log/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { SecretStore } from '../profiles/secret-store.js';
-import type { Profile } from '../protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import type { HostKeyPolicy, SshConnection } from '../ssh/ssh-connection.js';
 import type { ClientHandle } from './client-handle.js';

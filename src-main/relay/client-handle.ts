@@ -8,7 +8,7 @@ import type {
   AppEventName,
   AppEvents,
   RelayMessage,
-} from '../protocol/client-protocol.js';
+} from '../../src-common/protocol/client-protocol.js';
 import type { SessionClient } from './session-clients.js';
 import type { HostKeyAsker } from './host-key-prompts.js';
 import type { ClientTransport } from './client-transport.js';

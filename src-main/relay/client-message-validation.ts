@@ -1,12 +1,12 @@
 /**
  * Validation of every message a client sends to the relay (see
- * `src-main/protocol/client-protocol.ts`). A message that fails here is answered with an error and
+ * `src-common/protocol/client-protocol.ts`). A message that fails here is answered with an error and
  * changes nothing. DAP requests are checked for the envelope the DAP specification requires
  * ("Base Protocol": `seq`, `type: "request"`, `command`, optional `arguments` object); their
  * arguments are the tracer's to judge.
  */
 import { z } from 'zod';
-import type { AppMethod, ClientMessage } from '../protocol/client-protocol.js';
+import type { AppMethod, ClientMessage } from '../../src-common/protocol/client-protocol.js';
 
 /** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
 export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;

@@ -1,7 +1,7 @@
 /**
  * One client's wire to the relay, whatever carries it: a WebSocket in web mode
  * (`ws-client-transport.ts`) or the Electron preload bridge (`src-main/app/ipc-client-transport.ts`).
- * Messages are client-protocol JSON strings (`src-main/protocol/client-protocol.ts`); the relay
+ * Messages are client-protocol JSON strings (`src-common/protocol/client-protocol.ts`); the relay
  * parses and validates them, so a transport never interprets what it carries.
  */
 export interface ClientTransport {

@@ -12,7 +12,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
-import type { DapEndpointInfo, SessionClientInfo } from '../protocol/client-protocol.js';
+import type {
+  DapEndpointInfo,
+  SessionClientInfo,
+} from '../../src-common/protocol/client-protocol.js';
 import { validateClientMessage } from './client-message-validation.js';
 import type { DebugSession } from './debug-session.js';
 import { describeClient, type SessionClient } from './session-clients.js';

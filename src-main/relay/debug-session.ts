@@ -23,7 +23,7 @@ import type {
   DapEndpointInfo,
   SessionCatchUp,
   SessionInfo,
-} from '../protocol/client-protocol.js';
+} from '../../src-common/protocol/client-protocol.js';
 import { answerLocally, RELAY_ANSWERED } from './late-join.js';
 import type { OutputCategory } from './output-ring.js';
 import { ProgramState, type ProgramChange } from './program-state.js';

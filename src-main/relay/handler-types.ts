@@ -5,8 +5,12 @@
  * (`app-handlers.ts`) both import it, not each other.
  */
 import type { ProfileStore } from '../profiles/profile-store.js';
-import type { AppMethod, AppMethods, TracerPortInfo } from '../protocol/client-protocol.js';
-import type { Profile } from '../protocol/profile.js';
+import type {
+  AppMethod,
+  AppMethods,
+  TracerPortInfo,
+} from '../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import { RelayError } from './app-errors.js';
 import type { ClientConnections } from './client-connections.js';
 import type { ClientHandle } from './client-handle.js';

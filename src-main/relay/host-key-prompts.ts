@@ -6,7 +6,7 @@
  * elapsed) counts as "no": an unverified key is never trusted by default.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppEvents } from '../protocol/client-protocol.js';
+import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 
 /** How long the relay waits for the user's answer, in ms (5 minutes). */
 export const HOST_KEY_PROMPT_TIMEOUT_MS = 5 * 60_000;

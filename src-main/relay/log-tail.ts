@@ -16,8 +16,8 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../log/logger.js';
-import type { AppEventName, AppEvents } from '../protocol/client-protocol.js';
-import type { LogTailState } from '../protocol/connections.js';
+import type { AppEventName, AppEvents } from '../../src-common/protocol/client-protocol.js';
+import type { LogTailState } from '../../src-common/protocol/connections.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import { RemoteFileTail, type TailResume } from '../ssh/remote-file-tail.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
@@ -25,7 +25,7 @@ import { remotePathWord } from '../ssh/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { RelayError } from './app-errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
-import type { Profile } from '../protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 
 /** How many of the file's last lines a new tab starts with. */
 export const INITIAL_LOG_LINES = 200;

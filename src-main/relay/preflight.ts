@@ -12,8 +12,8 @@ import type {
   PreflightCheckId,
   PreflightParams,
   PreflightResult,
-} from '../protocol/connections.js';
-import type { Profile } from '../protocol/profile.js';
+} from '../../src-common/protocol/connections.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { shellQuote } from '../ssh/shell-quote.js';
 import { errorMessage } from '../ssh/ssh-error.js';

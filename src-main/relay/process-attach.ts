@@ -15,7 +15,7 @@ import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
 import { connectLoopback } from './loopback-socket.js';
 import type { Logger } from '../log/logger.js';
-import type { AttachTarget, RemoteProcessInfo } from '../protocol/connections.js';
+import type { AttachTarget, RemoteProcessInfo } from '../../src-common/protocol/connections.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { shellJoin } from '../ssh/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';

@@ -4,7 +4,7 @@
  * through the relay when a hop needs one.
  */
 import type { Logger } from '../log/logger.js';
-import type { Profile } from '../protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import {
   openSshConnection,
   SshError,

@@ -8,7 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { writeLaunchJsonFile } from '../profiles/launch-json-file.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { LaunchJsonAttach, SshConfigCandidates } from '../protocol/connections.js';
+import type {
+  LaunchJsonAttach,
+  SshConfigCandidates,
+} from '../../src-common/protocol/connections.js';
 import { exportToLaunchJson, importLaunchJson } from '../profiles/launch-json.js';
 import { importSshConfig } from '../profiles/ssh-config-import.js';
 import { RelayError } from './app-errors.js';

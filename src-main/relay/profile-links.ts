@@ -7,7 +7,7 @@
  * is one made before the profile's address, login or jump hosts were edited: what is open keeps
  * its link until released, what opens next goes where the profile now says.
  */
-import type { Profile } from '../protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 
 /** What of a profile its link depends on. */

@@ -14,7 +14,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../log/logger.js';
 import { defaultKnownHostsFiles } from '../ssh/known-hosts.js';
-import type { DapClientMessage, SessionInfo, TracerPortInfo } from '../protocol/client-protocol.js';
+import type {
+  DapClientMessage,
+  SessionInfo,
+  TracerPortInfo,
+} from '../../src-common/protocol/client-protocol.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import { appHandlers, handleAppRequest } from './app-handlers.js';
 import type { AppHandlers } from './handler-types.js';

@@ -12,7 +12,7 @@
  * client goes. keyboard-interactive answers (often one-time codes) are never kept.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppEvents } from '../protocol/client-protocol.js';
+import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import { secretKey, type SecretKey, type SecretStore } from '../profiles/secret-store.js';
 import type { SecretRequest, SecretSource } from '../ssh/ssh-auth.js';
 import { SshError, type SshHop } from '../ssh/ssh-error.js';

@@ -5,7 +5,11 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
-import type { AppEventName, AppEvents, SessionClientInfo } from '../protocol/client-protocol.js';
+import type {
+  AppEventName,
+  AppEvents,
+  SessionClientInfo,
+} from '../../src-common/protocol/client-protocol.js';
 
 /** A joined client as the session sees it. The relay's client handle implements it. */
 export interface SessionClient {

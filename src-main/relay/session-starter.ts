@@ -12,8 +12,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
-import type { LaunchParams, SessionInfo } from '../protocol/client-protocol.js';
-import type { Profile } from '../protocol/profile.js';
+import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import { attachToDebugpy } from './attach-handshake.js';
 import type { ClientConnections } from './client-connections.js';
 import type { ClientHandle } from './client-handle.js';

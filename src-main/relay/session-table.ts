@@ -5,7 +5,7 @@
  * sessions and 150 clients, sending the whole list to everyone on every state change cost the
  * relay more than a second of a fan-out.
  */
-import type { SessionInfo } from '../protocol/client-protocol.js';
+import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { RelayError } from './app-errors.js';
 import type { DebugSession } from './debug-session.js';
 import type { StartedTracer } from './remote-tracer.js';

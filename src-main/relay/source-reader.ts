@@ -4,7 +4,7 @@
  * a `source` request; SFTP also covers files debugpy has no sourceReference for).
  */
 import { open } from 'node:fs/promises';
-import type { SourceOrigin } from '../protocol/client-protocol.js';
+import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
 
 /** Largest source file served, in bytes. */
 export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;

@@ -5,7 +5,7 @@
  * program runs on).
  */
 import type { Logger } from '../log/logger.js';
-import type { PathMapping } from '../protocol/profile.js';
+import type { PathMapping } from '../../src-common/protocol/profile.js';
 import { attachToDebugpy, HANDSHAKE_STEP_TIMEOUT_MS } from './attach-handshake.js';
 import type { DebugSession } from './debug-session.js';
 import type { TracerLink } from './tracer-link.js';

@@ -14,9 +14,9 @@
  * released when the last channel that came over it has closed.
  */
 import type { Logger } from '../log/logger.js';
-import type { ForwardState } from '../protocol/connections.js';
-import type { TracerTunnelInfo } from '../protocol/client-protocol.js';
-import type { Profile } from '../protocol/profile.js';
+import type { ForwardState } from '../../src-common/protocol/connections.js';
+import type { TracerTunnelInfo } from '../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import { KeptRemoteForward } from '../ssh/kept-remote-forward.js';
 import { SshError } from '../ssh/ssh-error.js';
 import type { ClientChannel } from 'ssh2';

@@ -10,9 +10,9 @@
  * than once per interval, so a busy forward costs two messages a second, not one per chunk.
  */
 import type { Logger } from '../log/logger.js';
-import type { ForwardInfo, OpenForwardParams } from '../protocol/connections.js';
-import type { TracerPortInfo } from '../protocol/client-protocol.js';
-import type { Profile } from '../protocol/profile.js';
+import type { ForwardInfo, OpenForwardParams } from '../../src-common/protocol/connections.js';
+import type { TracerPortInfo } from '../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import { RemoteTunnel } from '../ssh/remote-tunnel.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';

@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import type { Logger } from '../log/logger.js';
-import type { ProfileAuth } from '../protocol/profile.js';
+import type { ProfileAuth } from '../../src-common/protocol/profile.js';
 import { connectError, serverOfferListener } from './connect-error.js';
 import { bindHostVerifier, hostKeyAlgorithmsFor, type HostKeyPolicy } from './host-key-verifier.js';
 import { bindAuth, type SecretSource } from './ssh-auth.js';

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '../../src-main/log/logger.js';
-import type { Profile } from '../../src-main/protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { Relay } from '../../src-main/relay/relay.js';
 import type { TestSshd } from './sshd.js';

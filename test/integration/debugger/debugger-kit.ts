@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { LaunchParams, SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import type { PathMapping, Profile } from '../../../src-main/protocol/profile.js';
+import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { PathMapping, Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import {

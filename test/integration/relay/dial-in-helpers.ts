@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { Relay } from '../../../src-main/relay/relay.js';
 
 /** The fixture that dials in and counts: `total += step` is on this line. */

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppEventMessage } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Relay } from '../../../src-main/relay/relay.js';

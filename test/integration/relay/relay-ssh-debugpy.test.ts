@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import { generateKeyPair, startSshd, type TestSshd } from '../../harness/sshd.js';

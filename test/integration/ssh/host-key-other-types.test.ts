@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { AppEvents, RelayMessage } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 import { defaultKnownHostsFiles } from '../../../src-main/ssh/known-hosts.js';

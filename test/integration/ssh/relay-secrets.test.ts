@@ -16,7 +16,7 @@ import {
   type SecretCipher,
   type SecretStore,
 } from '../../../src-main/profiles/secret-store.js';
-import type { AppEvents, RelayMessage } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';

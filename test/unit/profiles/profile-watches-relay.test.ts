@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { ProfileDraft } from '../../../src-main/protocol/profile.js';
+import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 

@@ -5,8 +5,8 @@
  * is scripted here; the real probe runs in test/integration/connections/preflight-attach.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { PreflightResult } from '../../../src-main/protocol/connections.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { PreflightResult } from '../../../src-common/protocol/connections.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { runPreflight } from '../../../src-main/relay/preflight.js';
 import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
 

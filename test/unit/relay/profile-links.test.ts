@@ -3,7 +3,7 @@
  * profile's address, login or jump hosts were edited (what is open keeps its link until released).
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileLinks } from '../../../src-main/relay/profile-links.js';
 import type { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
 

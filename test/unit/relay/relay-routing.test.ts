@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Relay } from '../../../src-main/relay/relay.js';
 import type { StartedTracer } from '../../../src-main/relay/remote-tracer.js';

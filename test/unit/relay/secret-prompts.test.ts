@@ -5,7 +5,7 @@
  * store that does not persist.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { AppEvents } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEvents } from '../../../src-common/protocol/client-protocol.js';
 import type { SecretKey, SecretStore } from '../../../src-main/profiles/secret-store.js';
 import {
   RECENT_SECRET_MS,

@@ -9,8 +9,7 @@
  * - `app`: requests that are not DAP (profiles, launch, sessions, sources, host-key answers),
  *   each answered by one `app-response` with the same `id`; and `app-event`s pushed by the relay.
  *
- * This module is imported by the renderer with `import type` only; it has no runtime code that
- * touches Node or Electron.
+ * Both processes import it (`src-common/`): nothing here touches Node, Electron or the DOM.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Profile, ProfileDraft } from './profile.js';
