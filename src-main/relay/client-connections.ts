@@ -11,10 +11,12 @@ import type { SecretStore } from '../profiles/secret-store.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import type { HostKeyPolicy, SshConnection } from '../ssh/ssh-connection.js';
-import type { ClientHandle } from './client-handle.js';
-import { HostKeyPrompts } from './host-key-prompts.js';
+import { HostKeyPrompts, type HostKeyAsker } from './host-key-prompts.js';
 import { connectProfile, connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
-import { SecretPrompts, secretSourceFor } from './secret-prompts.js';
+import { SecretPrompts, secretSourceFor, type SecretAsker } from './secret-prompts.js';
+
+/** The client a connection asks about host keys and secrets (the relay's client handle is one). */
+export type ConnectionAsker = HostKeyAsker & SecretAsker;
 
 /** Options of {@link ClientConnections}. */
 export interface ClientConnectionsOptions {
@@ -44,7 +46,7 @@ export class ClientConnections {
    * the error is rethrown.
    */
   async asking<T>(
-    client: ClientHandle,
+    client: ConnectionAsker,
     connect: (hostKeys: HostKeyPolicy, extras: ConnectExtras) => Promise<T>,
   ): Promise<T> {
     const secrets = secretSourceFor(this.options.secretStore, this.secretPrompts, client);
@@ -60,7 +62,7 @@ export class ClientConnections {
    * A plain SSH connection to `profile`'s machine, asking `client` about host keys and secrets.
    * @throws SshError as `connectProfile`.
    */
-  connect(client: ClientHandle, profile: Profile): Promise<SshConnection> {
+  connect(client: ConnectionAsker, profile: Profile): Promise<SshConnection> {
     // Through `asking`: a password the server refused must not be reused by the next connection.
     return this.asking(client, (hostKeys, extras) =>
       connectProfile(profile, hostKeys, this.options.logger.child('preflight'), extras),
@@ -71,7 +73,7 @@ export class ClientConnections {
    * Makes a kept-up SSH link to `profile`'s machine (reconnects by itself), asking `client` about
    * host keys and secrets; for the shared links of forwards and log tails.
    */
-  keepingUp(client: ClientHandle, profile: Profile): () => Promise<ReconnectingSsh> {
+  keepingUp(client: ConnectionAsker, profile: Profile): () => Promise<ReconnectingSsh> {
     return () =>
       this.asking(client, (hostKeys, extras) =>
         connectProfileKeepingUp(profile, hostKeys, this.options.logger.child('links'), extras),
@@ -82,7 +84,7 @@ export class ClientConnections {
    * Records `client`'s answer to its host key question `promptId`.
    * @returns false when that question is no longer open for this client.
    */
-  answerHostKey(client: ClientHandle, promptId: string, accept: boolean): boolean {
+  answerHostKey(client: ConnectionAsker, promptId: string, accept: boolean): boolean {
     return this.hostKeyPrompts.answer(client, promptId, accept);
   }
 
@@ -91,7 +93,7 @@ export class ClientConnections {
    * @returns false when that question is no longer open for this client.
    */
   answerSecret(
-    client: ClientHandle,
+    client: ConnectionAsker,
     promptId: string,
     answers: string[] | null,
     remember: boolean,
@@ -100,12 +102,12 @@ export class ClientConnections {
   }
 
   /** A client went away: its open questions count as "no" and cancelled. */
-  dropClient(client: ClientHandle): void {
+  dropClient(client: ConnectionAsker): void {
     this.hostKeyPrompts.dropAsker(client);
     this.secretPrompts.dropAsker(client);
   }
 
-  private hostKeysFor(client: ClientHandle): HostKeyPolicy {
+  private hostKeysFor(client: ConnectionAsker): HostKeyPolicy {
     return {
       knownHostsFiles: this.options.knownHostsFiles,
       trustedHostsFile: this.options.trustedHostsFile,
