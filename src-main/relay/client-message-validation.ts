@@ -2,10 +2,10 @@
  * Validation of every message a client sends to the relay (see
  * `src-common/protocol/client-protocol.ts`). A message that fails here is answered with an error and
  * changes nothing. DAP requests are checked for the envelope the DAP specification requires
- * ("Base Protocol": `seq`, `type: "request"`, `command`, optional `arguments` object); their
- * arguments are the tracer's to judge.
+ * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
  */
 import { z } from 'zod';
+import { dapRequestSchema } from '../dap/dap-request-schema.js';
 import type { AppMethod, ClientMessage } from '../../src-common/protocol/client-protocol.js';
 
 /** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
@@ -20,17 +20,6 @@ const hostName = z
   .min(1)
   .max(255)
   .regex(/^[A-Za-z0-9._:[\]-]+$/, 'must be a host name or address');
-
-const dapRequest = z.object({
-  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  type: z.literal('request'),
-  command: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'command must be a DAP command name'),
-  arguments: z.record(z.string(), z.unknown()).optional(),
-});
 
 const sourceBreakpoint = z.object({
   line: z.number().int().positive(),
@@ -185,7 +174,7 @@ const appParams = {
 const appMethodNames = Object.keys(appParams) as AppMethod[];
 
 const clientMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('dap'), sessionId, message: dapRequest }).strict(),
+  z.object({ type: z.literal('dap'), sessionId, message: dapRequestSchema }).strict(),
   z
     .object({
       type: z.literal('app'),

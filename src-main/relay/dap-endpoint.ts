@@ -11,12 +11,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapConnection } from '../dap/dap-connection.js';
+import { validateDapRequest } from '../dap/dap-request-schema.js';
 import type { Logger } from '../log/logger.js';
 import type {
   DapEndpointInfo,
   SessionClientInfo,
 } from '../../src-common/protocol/client-protocol.js';
-import { validateClientMessage } from './client-message-validation.js';
 import type { DebugSession } from './debug-session.js';
 import { describeClient, type SessionClient } from './session-clients.js';
 
@@ -192,12 +192,9 @@ export class DapEndpoint {
     request: DebugProtocol.Request,
   ): void {
     const { session } = this.options;
-    const validation = validateClientMessage(
-      JSON.stringify({ type: 'dap', sessionId: session.id, message: request }),
-    );
-    if (!validation.ok || validation.message.type !== 'dap') {
-      const why = validation.ok ? 'not a DAP request' : validation.error;
-      connection.sendResponse(request, undefined, `Invalid request: ${why}`);
+    const validation = validateDapRequest(request);
+    if (!validation.ok) {
+      connection.sendResponse(request, undefined, `Invalid request: ${validation.error}`);
       return;
     }
     if (request.command === 'initialize') {
@@ -205,6 +202,6 @@ export class DapEndpoint {
     }
     // Events flow from the first request on (DAP clients expect none before `initialize`).
     if (!session.hasClient(client) && request.command !== 'disconnect') session.join(client);
-    void session.handleClientRequest(client, validation.message.message);
+    void session.handleClientRequest(client, validation.request);
   }
 }
