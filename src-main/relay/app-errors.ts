@@ -5,17 +5,6 @@
  */
 import type { AppError, AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
-/** An error the relay raises itself, with the code clients see. */
-export class RelayError extends Error {
-  constructor(
-    readonly code: AppErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RelayError';
-  }
-}
-
 const KNOWN_CODES = new Set<AppErrorCode>([
   'invalid-message',
   'unknown-method',

@@ -4,7 +4,7 @@
  * (`process-attach.ts`), and the client's answers to the host key and password questions a
  * connection asked it.
  */
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 import { runPreflight } from './preflight.js';
 import { listPythonProcesses } from './process-attach.js';

@@ -11,7 +11,7 @@ import type {
   TracerPortInfo,
 } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import type { ClientConnections } from './client-connections.js';
 import type { ClientHandle } from './client-handle.js';
 import type { DapEndpoints } from './dap-endpoints.js';

@@ -23,7 +23,7 @@ import { RemoteFileTail, type TailResume } from '../ssh/remote-file-tail.js';
 import type { SshConnection } from '../ssh/ssh-connection.js';
 import { remotePathWord } from '../ssh/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 

@@ -14,7 +14,7 @@ import type {
 } from '../../src-common/protocol/connections.js';
 import { exportToLaunchJson, importLaunchJson } from '../profiles/launch-json.js';
 import { importSshConfig } from '../profiles/ssh-config-import.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 
 /** Largest config or launch.json read, in bytes. */
 const MAX_FILE_BYTES = 1024 * 1024;

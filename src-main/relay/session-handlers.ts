@@ -6,7 +6,7 @@
  * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
  */
 import type { DebugSession } from './debug-session.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 import { toRemotePath } from './path-mapping.js';
 import { attachStarter } from './process-attach.js';

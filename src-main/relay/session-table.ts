@@ -6,7 +6,7 @@
  * relay more than a second of a fan-out.
  */
 import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import type { DebugSession } from './debug-session.js';
 import type { StartedTracer } from './remote-tracer.js';
 

@@ -23,7 +23,7 @@ import type { ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import type { ProfileLinkLease } from './profile-links.js';
 import type { TracerPeer } from './tracer-listener.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import { countBytes } from './counted-stream.js';
 
 /** The two lines a program pastes to dial `127.0.0.1:<port>` on its own machine. */

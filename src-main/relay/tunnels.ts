@@ -16,7 +16,7 @@ import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import { RemoteTunnel } from '../ssh/remote-tunnel.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
-import { RelayError } from './app-errors.js';
+import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
 import type { TracerTunnelTraffic } from './tracer-tunnels.js';
 
