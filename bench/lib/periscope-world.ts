@@ -16,7 +16,7 @@ import { silentLogger } from '../../src-main/log/logger.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../src-main/relay/client-token.js';
 import { Relay } from '../../src-main/relay/relay.js';
-import type { TracerStarter } from '../../src-main/relay/remote-tracer.js';
+import type { TracerStarter } from '../../src-main/tracer/launch-tracer.js';
 import { startWebServer, type WebServer } from '../../src-main/relay/web-server.js';
 import type { TestSshd } from '../../test/harness/sshd.js';
 import { startLocalDebugpy, type LocalDebugpy } from './local-debugpy.js';

@@ -27,7 +27,7 @@ import { ClientHandle } from './client-handle.js';
 import { validateClientMessage } from './client-message-validation.js';
 import type { ClientTransport } from './client-transport.js';
 import { NoSecretStore, type SecretStore } from '../profiles/secret-store.js';
-import { startRemoteTracer, type TracerStarter } from './remote-tracer.js';
+import { startRemoteTracer, type TracerStarter } from '../tracer/launch-tracer.js';
 import { DapEndpoints } from './dap-endpoints.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { SessionStarter } from './session-starter.js';
@@ -37,7 +37,7 @@ import { TracerTunnels } from './tracer-tunnels.js';
 import { ProfileLinks } from './profile-links.js';
 import { TunnelRegistry } from './tunnels.js';
 import { LogTails } from './log-tail.js';
-import { TracerListener, type TracerListenerOptions } from './tracer-listener.js';
+import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';
 
 /** Options of {@link Relay}. */
 export interface RelayOptions {

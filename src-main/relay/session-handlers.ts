@@ -9,8 +9,8 @@ import type { DebugSession } from './debug-session.js';
 import { RelayError } from '../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 import { toRemotePath } from './path-mapping.js';
-import { attachStarter } from './process-attach.js';
-import { readSource } from './source-reader.js';
+import { attachStarter } from '../tracer/attach-tracer.js';
+import { readSource } from '../tracer/source-reader.js';
 
 /** The session methods. */
 type SessionMethod =

@@ -1,11 +1,11 @@
 /**
  * How a session comes to be (its `origin`):
- * - `launch`: the program is started under debugpy over SSH (`remote-tracer.ts`), the client that
+ * - `launch`: the program is started under debugpy over SSH (`tracer/launch-tracer.ts`), the client that
  *   asked joins, and the relay does the DAP attach handshake (`attach-handshake.ts`) with the
  *   launch's breakpoints; the session then survives SSH drops (`session-reconnect.ts`);
- * - `attach`: the same, to a program already running on the machine (`process-attach.ts`);
+ * - `attach`: the same, to a program already running on the machine (`tracer/attach-tracer.ts`);
  * - `connect`: a tracer dialled the tracer port (`debugpy.connect`); the session is listed at once
- *   (`starting`) and attached within the attach timeout (`tracer-attach.ts`).
+ *   (`starting`) and attached within the attach timeout (`tracer/dialled-tracer.ts`).
  * A session is in the relay's table (and the Sessions list) from before its handshake, so an
  * event right after `configurationDone` is not lost.
  */
@@ -14,16 +14,16 @@ import type { Logger } from '../log/logger.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
 import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
-import { attachToDebugpy } from './attach-handshake.js';
+import { attachToDebugpy } from '../tracer/attach-handshake.js';
 import type { ClientConnections } from './client-connections.js';
 import type { ClientHandle } from './client-handle.js';
 import { DebugSession, type DebugSessionOptions } from './debug-session.js';
 import type { RelayLimits } from './relay-limits.js';
-import type { StartedTracer, TracerStarter } from './remote-tracer.js';
-import { keepSessionAttached } from './session-reconnect.js';
+import type { StartedTracer, TracerStarter } from '../tracer/launch-tracer.js';
+import { keepSessionAttached } from '../tracer/session-reconnect.js';
 import type { SessionTable } from './session-table.js';
-import { attachDialledTracer } from './tracer-attach.js';
-import type { DialledTracer } from './tracer-listener.js';
+import { attachDialledTracer } from '../tracer/dialled-tracer.js';
+import type { DialledTracer } from '../tracer/tracer-listener.js';
 
 /** Options of {@link SessionStarter}. */
 export interface SessionStarterOptions {

@@ -8,7 +8,7 @@
 import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { RelayError } from '../../src-common/errors.js';
 import type { DebugSession } from './debug-session.js';
-import type { StartedTracer } from './remote-tracer.js';
+import type { StartedTracer } from '../tracer/launch-tracer.js';
 
 /** How long session-list changes are gathered into one broadcast, in ms. */
 export const SESSIONS_BROADCAST_MS = 20;

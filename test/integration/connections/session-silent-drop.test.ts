@@ -18,10 +18,10 @@ import { createLogger, silentLogger, type LogLevel } from '../../../src-main/log
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
-import { attachToDebugpy } from '../../../src-main/relay/attach-handshake.js';
-import { connectLoopback } from '../../../src-main/relay/loopback-socket.js';
+import { attachToDebugpy } from '../../../src-main/tracer/attach-handshake.js';
+import { connectLoopback } from '../../../src-main/tracer/loopback-socket.js';
 import { Relay } from '../../../src-main/relay/relay.js';
-import { startRemoteTracer, type StartedTracer } from '../../../src-main/relay/remote-tracer.js';
+import { startRemoteTracer, type StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 

@@ -10,7 +10,7 @@ import { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import type { LaunchBreakpoints } from '../../../src-common/protocol/client-protocol.js';
 import type { PathMapping } from '../../../src-common/protocol/profile.js';
-import { attachToDebugpy, type AttachResult } from '../../../src-main/relay/attach-handshake.js';
+import { attachToDebugpy, type AttachResult } from '../../../src-main/tracer/attach-handshake.js';
 import type { DapRequester } from '../../../src-renderer/lib/debug-session-model.js';
 import { freePort } from '../../harness/free-port.js';
 

@@ -13,8 +13,8 @@ import type { SessionInfo } from '../../../src-common/protocol/client-protocol.j
 import type { LinkStatus } from '../../../src-main/ssh/reconnecting-ssh.js';
 import type { StaleSlotReport } from '../../../src-main/ssh/stale-forward-holder.js';
 import { DebugSession } from '../../../src-main/relay/debug-session.js';
-import type { StartedTracer } from '../../../src-main/relay/remote-tracer.js';
-import { keepSessionAttached, reattachDelay } from '../../../src-main/relay/session-reconnect.js';
+import type { StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
+import { keepSessionAttached, reattachDelay } from '../../../src-main/tracer/session-reconnect.js';
 import { createFakeTracer, NO_RESPONSE, type FakeTracer } from '../../fixtures/fake-tracer.js';
 
 /** A fake debugpy adapter: answers the handshake, or refuses `attach` like debugpy 1.6 does. */

@@ -7,8 +7,8 @@
 import type { Logger } from '../log/logger.js';
 import type { PathMapping } from '../../src-common/protocol/profile.js';
 import { attachToDebugpy, HANDSHAKE_STEP_TIMEOUT_MS } from './attach-handshake.js';
-import type { DebugSession } from './debug-session.js';
-import type { TracerLink } from './tracer-link.js';
+import type { DebugSession } from '../relay/debug-session.js';
+import type { TracerLink } from '../relay/tracer-link.js';
 
 /** Options of {@link attachDialledTracer}. */
 export interface DialledAttachOptions {

@@ -23,9 +23,9 @@ import {
   OwnSshdPids,
   type StaleSlotReport,
 } from '../ssh/stale-forward-holder.js';
-import { connectProfileKeepingUp, type ConnectExtras } from './profile-connect.js';
+import { connectProfileKeepingUp, type ConnectExtras } from '../relay/profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
-import type { TracerLink } from './tracer-link.js';
+import type { TracerLink } from '../relay/tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** A started tracer, as the relay uses it. */

@@ -21,9 +21,9 @@ import { shellJoin } from '../ssh/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { freeStaleClientSlotOver, OwnSshdPids } from '../ssh/stale-forward-holder.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
-import type { TracerLink } from './tracer-link.js';
-import { connectProfileKeepingUp } from './profile-connect.js';
-import type { StartedTracer, TracerStarter } from './remote-tracer.js';
+import type { TracerLink } from '../relay/tracer-link.js';
+import { connectProfileKeepingUp } from '../relay/profile-connect.js';
+import type { StartedTracer, TracerStarter } from './launch-tracer.js';
 
 /** How long the injected debugpy may take to listen, in ms (gdb injection takes ~1–3 s). */
 const LISTEN_TIMEOUT_MS = 30_000;

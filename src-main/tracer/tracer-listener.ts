@@ -1,7 +1,7 @@
 /**
  * The tracer port: where programs that call `debugpy.connect((host, port))` arrive (qdb's tracer
  * server). pydevd dials in and speaks DAP itself, with no adapter in between, so each connection
- * becomes a {@link TracerLink} the relay attaches to as a DAP client (`tracer-attach.ts`).
+ * becomes a {@link TracerLink} the relay attaches to as a DAP client (`dialled-tracer.ts`).
  *
  * Streams can also arrive from elsewhere than the TCP port: an SSH remote forward hands its
  * channels to {@link TracerListener.accept}. The listener binds loopback unless told otherwise,
@@ -13,7 +13,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
-import type { TracerLink } from './tracer-link.js';
+import type { TracerLink } from '../relay/tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** Default most tracers connected at once. */

@@ -26,8 +26,8 @@ import {
   type AttachOptions,
   type DebugpyAttachArguments,
 } from './attach-handshake.js';
-import type { DebugSession } from './debug-session.js';
-import type { StartedTracer } from './remote-tracer.js';
+import type { DebugSession } from '../relay/debug-session.js';
+import type { StartedTracer } from './launch-tracer.js';
 
 /** How long to keep trying to re-attach once the link is back, in ms (default). */
 export const REATTACH_WITHIN_MS = 60_000;
