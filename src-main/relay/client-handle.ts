@@ -10,7 +10,7 @@ import type {
   RelayMessage,
 } from '../../src-common/protocol/client-protocol.js';
 import type { SessionClient } from './session-clients.js';
-import type { HostKeyAsker } from './host-key-prompts.js';
+import type { HostKeyAsker } from '../connect/host-key-prompts.js';
 import type { ClientTransport } from './client-transport.js';
 
 /** See the module comment. */

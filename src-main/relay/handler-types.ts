@@ -12,11 +12,11 @@ import type {
 } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 import { RelayError } from '../../src-common/errors.js';
-import type { ClientConnections } from './client-connections.js';
+import type { ClientConnections } from '../connect/client-connections.js';
 import type { ClientHandle } from './client-handle.js';
 import type { DapEndpoints } from './dap-endpoints.js';
 import type { LogTails } from './log-tail.js';
-import type { ProfileLinks } from './profile-links.js';
+import type { ProfileLinks } from '../connect/profile-links.js';
 import type { SessionStarter } from './session-starter.js';
 import type { SessionTable } from './session-table.js';
 import type { TracerTunnels } from './tracer-tunnels.js';

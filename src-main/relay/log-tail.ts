@@ -24,7 +24,7 @@ import type { SshConnection } from '../ssh/ssh-connection.js';
 import { remotePathWord } from '../ssh/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { RelayError } from '../../src-common/errors.js';
-import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
+import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 
 /** How many of the file's last lines a new tab starts with. */

@@ -22,7 +22,7 @@ import type {
 import type { ProfileStore } from '../profiles/profile-store.js';
 import { appHandlers, handleAppRequest } from './app-handlers.js';
 import type { AppHandlers } from './handler-types.js';
-import { ClientConnections } from './client-connections.js';
+import { ClientConnections } from '../connect/client-connections.js';
 import { ClientHandle } from './client-handle.js';
 import { validateClientMessage } from './client-message-validation.js';
 import type { ClientTransport } from './client-transport.js';
@@ -34,7 +34,7 @@ import { SessionStarter } from './session-starter.js';
 import { SessionSweep } from './session-sweep.js';
 import { SessionTable } from './session-table.js';
 import { TracerTunnels } from './tracer-tunnels.js';
-import { ProfileLinks } from './profile-links.js';
+import { ProfileLinks } from '../connect/profile-links.js';
 import { TunnelRegistry } from './tunnels.js';
 import { LogTails } from './log-tail.js';
 import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';

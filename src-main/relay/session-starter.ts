@@ -15,7 +15,7 @@ import type { ProfileStore } from '../profiles/profile-store.js';
 import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 import { attachToDebugpy } from '../tracer/attach-handshake.js';
-import type { ClientConnections } from './client-connections.js';
+import type { ClientConnections } from '../connect/client-connections.js';
 import type { ClientHandle } from './client-handle.js';
 import { DebugSession, type DebugSessionOptions } from './debug-session.js';
 import type { RelayLimits } from './relay-limits.js';

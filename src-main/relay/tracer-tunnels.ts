@@ -21,7 +21,7 @@ import { KeptRemoteForward } from '../ssh/kept-remote-forward.js';
 import { SshError } from '../ssh/ssh-error.js';
 import type { ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';
-import type { ProfileLinkLease } from './profile-links.js';
+import type { ProfileLinkLease } from '../connect/profile-links.js';
 import type { TracerPeer } from '../tracer/tracer-listener.js';
 import { RelayError } from '../../src-common/errors.js';
 import { countBytes } from './counted-stream.js';

@@ -17,7 +17,7 @@ import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
 import { RemoteTunnel } from '../ssh/remote-tunnel.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import { RelayError } from '../../src-common/errors.js';
-import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from './profile-links.js';
+import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
 import type { TracerTunnelTraffic } from './tracer-tunnels.js';
 
 /** Shortest time between two `tunnels.changed` broadcasts, and the polling period, in ms. */

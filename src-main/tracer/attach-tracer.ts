@@ -22,7 +22,7 @@ import { SshError } from '../ssh/ssh-error.js';
 import { freeStaleClientSlotOver, OwnSshdPids } from '../ssh/stale-forward-holder.js';
 import { LocalTunnel } from '../ssh/tunnel.js';
 import type { TracerLink } from '../relay/tracer-link.js';
-import { connectProfileKeepingUp } from '../relay/profile-connect.js';
+import { connectProfileKeepingUp } from '../connect/profile-connect.js';
 import type { StartedTracer, TracerStarter } from './launch-tracer.js';
 
 /** How long the injected debugpy may take to listen, in ms (gdb injection takes ~1–3 s). */

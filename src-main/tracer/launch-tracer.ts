@@ -23,7 +23,7 @@ import {
   OwnSshdPids,
   type StaleSlotReport,
 } from '../ssh/stale-forward-holder.js';
-import { connectProfileKeepingUp, type ConnectExtras } from '../relay/profile-connect.js';
+import { connectProfileKeepingUp, type ConnectExtras } from '../connect/profile-connect.js';
 import { launchUnderDebugpy } from '../ssh/remote-launch.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';

@@ -12,7 +12,7 @@ import {
   SecretPrompts,
   secretSourceFor,
   type SecretAsker,
-} from '../../../src-main/relay/secret-prompts.js';
+} from '../../../src-main/connect/secret-prompts.js';
 import type { SecretRequest } from '../../../src-main/ssh/ssh-auth.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 
