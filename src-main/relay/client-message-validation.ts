@@ -1,7 +1,7 @@
 /**
  * Validation of every message a client sends to the relay (see
- * `src-common/protocol/client-protocol.ts`). A message that fails here is answered with an error and
- * changes nothing. DAP requests are checked for the envelope the DAP specification requires
+ * `src-common/protocol/client-protocol.ts`). A message that fails here is answered with an error
+ * and changes nothing. DAP requests are checked for the envelope the DAP specification requires
  * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
  */
 import { z } from 'zod';

@@ -15,12 +15,12 @@ import { RelayError } from '../../src-common/errors.js';
 import type { ClientConnections } from '../connect/client-connections.js';
 import type { ClientHandle } from './client-handle.js';
 import type { DapEndpoints } from './dap-endpoints.js';
-import type { LogTails } from './log-tail.js';
+import type { LogTails } from '../logs/log-tails.js';
 import type { ProfileLinks } from '../connect/profile-links.js';
 import type { SessionStarter } from './session-starter.js';
 import type { SessionTable } from './session-table.js';
-import type { TracerTunnels } from './tracer-tunnels.js';
-import type { TunnelRegistry } from './tunnels.js';
+import type { TracerTunnels } from '../forwards/dial-in-forwards.js';
+import type { TunnelRegistry } from '../forwards/forward-registry.js';
 
 /** Answers app method `M` for `client`; what it throws becomes the client's `AppError`. */
 export type AppHandler<M extends AppMethod> = (

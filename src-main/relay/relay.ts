@@ -33,10 +33,10 @@ import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { SessionStarter } from './session-starter.js';
 import { SessionSweep } from './session-sweep.js';
 import { SessionTable } from './session-table.js';
-import { TracerTunnels } from './tracer-tunnels.js';
+import { TracerTunnels } from '../forwards/dial-in-forwards.js';
 import { ProfileLinks } from '../connect/profile-links.js';
-import { TunnelRegistry } from './tunnels.js';
-import { LogTails } from './log-tail.js';
+import { TunnelRegistry } from '../forwards/forward-registry.js';
+import { LogTails } from '../logs/log-tails.js';
 import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';
 
 /** Options of {@link Relay}. */

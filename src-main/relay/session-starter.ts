@@ -1,8 +1,9 @@
 /**
  * How a session comes to be (its `origin`):
- * - `launch`: the program is started under debugpy over SSH (`tracer/launch-tracer.ts`), the client that
- *   asked joins, and the relay does the DAP attach handshake (`attach-handshake.ts`) with the
- *   launch's breakpoints; the session then survives SSH drops (`session-reconnect.ts`);
+ * - `launch`: the program is started under debugpy over SSH (`tracer/launch-tracer.ts`), the
+ *   client that asked joins, and the relay does the DAP attach handshake
+ *   (`tracer/attach-handshake.ts`) with the launch's breakpoints; the session then survives SSH
+ *   drops (`tracer/session-reconnect.ts`);
  * - `attach`: the same, to a program already running on the machine (`tracer/attach-tracer.ts`);
  * - `connect`: a tracer dialled the tracer port (`debugpy.connect`); the session is listed at once
  *   (`starting`) and attached within the attach timeout (`tracer/dialled-tracer.ts`).

@@ -1,8 +1,9 @@
 /**
  * App requests about what rides a profile's kept-up SSH link: the tracer port and the remote
- * forwards that bring a machine's `debugpy.connect` to it (`tracer-tunnels.ts`, OpenSSH `-R`),
- * the forwards of the Tunnels panel (`tunnels.ts`, `-L` / `-R`), and remote log tails
- * (`log-tail.ts`). SSH questions are asked of the client that made the request.
+ * forwards that bring a machine's `debugpy.connect` to it (`forwards/dial-in-forwards.ts`,
+ * OpenSSH `-R`), the forwards of the Tunnels panel (`forwards/forward-registry.ts`, `-L` / `-R`),
+ * and remote log tails (`logs/log-tails.ts`). SSH questions are asked of the client that made the
+ * request.
  */
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 

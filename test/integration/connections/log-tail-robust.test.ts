@@ -16,7 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { Relay } from '../../../src-main/relay/relay.js';
-import { RESUME_MESSAGES } from '../../../src-main/relay/log-tail.js';
+import { RESUME_MESSAGES } from '../../../src-main/logs/log-tails.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';

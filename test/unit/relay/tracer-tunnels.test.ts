@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileLinkLease } from '../../../src-main/connect/profile-links.js';
-import { TracerTunnels } from '../../../src-main/relay/tracer-tunnels.js';
+import { TracerTunnels } from '../../../src-main/forwards/dial-in-forwards.js';
 import type { LinkStatus, ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
 import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
 

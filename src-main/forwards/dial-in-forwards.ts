@@ -42,7 +42,7 @@ interface Tunnel {
   released: boolean;
 }
 
-/** A dial-in forward with its state and traffic, for the Tunnels panel (`tunnels.ts`). */
+/** A dial-in forward with its state and traffic, for the Tunnels panel (`forward-registry.ts`). */
 export interface TracerTunnelTraffic extends TracerTunnelInfo {
   /** `up`, `reconnecting` (link down, or the port not listening again yet) or `failed`. */
   state: ForwardState;

@@ -1,8 +1,8 @@
 /**
  * The Tunnels panel's source of truth: every port forward of every SSH connection the relay holds
  * — the local forward (`-L`) of each launched session, the dial-in remote forward (`-R`) of each
- * profile (`tracer-tunnels.ts`), and local and remote forwards the user opened by hand — with state and byte
- * counters, as {@link ForwardInfo}s.
+ * profile (`dial-in-forwards.ts`), and local and remote forwards the user opened by hand — with
+ * state and byte counters, as {@link ForwardInfo}s.
  *
  * Clients learn of changes through `tunnels.changed`: the list is compared with the last one sent
  * every {@link DEFAULT_TUNNELS_INTERVAL_MS} (byte counters move without an event of their own) and
@@ -18,7 +18,7 @@ import { RemoteTunnel } from '../ssh/remote-tunnel.js';
 import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
 import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
-import type { TracerTunnelTraffic } from './tracer-tunnels.js';
+import type { TracerTunnelTraffic } from './dial-in-forwards.js';
 
 /** Shortest time between two `tunnels.changed` broadcasts, and the polling period, in ms. */
 export const DEFAULT_TUNNELS_INTERVAL_MS = 500;
