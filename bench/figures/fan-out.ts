@@ -15,7 +15,7 @@ import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../src-main/relay/client-token.js';
 import { DebugSession } from '../../src-main/relay/debug-session.js';
-import { Relay } from '../../src-main/relay/relay.js';
+import { Relay } from '../../src-main/backend/backend.js';
 import { startWebServer } from '../../src-main/relay/web-server.js';
 import { WsRelayClient } from '../lib/ws-relay-client.js';
 

@@ -15,7 +15,7 @@ import { DapConnection } from '../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../src-main/log/logger.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../src-main/relay/client-token.js';
-import { Relay } from '../../src-main/relay/relay.js';
+import { Relay } from '../../src-main/backend/backend.js';
 import type { TracerStarter } from '../../src-main/tracer/launch-tracer.js';
 import { startWebServer, type WebServer } from '../../src-main/relay/web-server.js';
 import type { TestSshd } from '../../test/harness/sshd.js';

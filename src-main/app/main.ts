@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../log/logger.js';
 import { ProfileStore } from '../profiles/profile-store.js';
-import { Relay } from '../relay/relay.js';
+import { Relay } from '../backend/backend.js';
 import { createAppRequestHandler } from './app-protocol.js';
 import { APP_SCHEME } from './app-url.js';
 import { connectPageClients } from './page-clients.js';

@@ -13,7 +13,7 @@ import { createLogger, stderrSink, type LogLevel, type LogSink } from '../log/lo
 import { webDataDir } from '../profiles/data-dir.js';
 import { ProfileStore } from '../profiles/profile-store.js';
 import { createClientToken } from './client-token.js';
-import { Relay } from './relay.js';
+import { Relay } from '../backend/backend.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { defaultStaticDir, startWebServer } from './web-server.js';
 import { runUntilSignal } from './run-until-signal.js';

@@ -4,7 +4,7 @@
  * A second signal while closing is ignored (a terminal's Ctrl-C may reach both a parent script
  * and this process).
  */
-import type { Relay } from './relay.js';
+import type { Relay } from '../backend/backend.js';
 import type { WebServer } from './web-server.js';
 
 /** How long closing may take before the process exits anyway, in ms. */

@@ -5,7 +5,7 @@
  * disconnected with a reason instead of growing the relay's memory without bound.
  */
 import type { WebSocket } from 'ws';
-import type { ClientTransport } from './client-transport.js';
+import type { ClientTransport } from '../backend/clients/client-transport.js';
 
 /** WebSocket close code for a policy violation (RFC 6455 §7.4.1). */
 const POLICY_VIOLATION = 1008;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src-main/log/logger.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
-import { Relay } from '../../src-main/relay/relay.js';
+import { Relay } from '../../src-main/backend/backend.js';
 import type { TestSshd } from './sshd.js';
 
 /** What {@link loopbackRelay} made. Close `relay` when done; `dir` is left to the caller. */

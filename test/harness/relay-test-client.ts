@@ -13,7 +13,7 @@ import type {
   DapRelayMessage,
   RelayMessage,
 } from '../../src-common/protocol/client-protocol.js';
-import type { ClientTransport } from '../../src-main/relay/client-transport.js';
+import type { ClientTransport } from '../../src-main/backend/clients/client-transport.js';
 
 type Waiter = { match: (m: RelayMessage) => boolean; resolve: (m: RelayMessage) => void };
 

@@ -15,7 +15,7 @@ import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { PreflightCheck } from '../../../src-common/protocol/connections.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { freePort } from '../../harness/free-port.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';

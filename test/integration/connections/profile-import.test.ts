@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 describe('profile import and launch.json exchange through the relay', () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 

@@ -20,7 +20,7 @@ import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import { attachToDebugpy } from '../../../src-main/tracer/attach-handshake.js';
 import { connectLoopback } from '../../../src-main/tracer/loopback-socket.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { startRemoteTracer, type StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';

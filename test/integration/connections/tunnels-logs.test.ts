@@ -14,7 +14,7 @@ import { silentLogger } from '../../../src-main/log/logger.js';
 import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { freePort } from '../../harness/free-port.js';

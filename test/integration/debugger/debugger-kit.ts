@@ -11,7 +11,7 @@ import { silentLogger } from '../../../src-main/log/logger.js';
 import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { PathMapping, Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import {
   DebugSessionModel,
   type ConsoleKind,

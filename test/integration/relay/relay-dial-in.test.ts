@@ -11,7 +11,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import type { RelayLimits } from '../../../src-main/relay/relay-limits.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import {

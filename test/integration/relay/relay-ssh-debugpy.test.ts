@@ -13,7 +13,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { generateKeyPair, startSshd, type TestSshd } from '../../harness/sshd.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 

@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { createLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../../src-main/relay/client-token.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { startWebServer, type WebServer } from '../../../src-main/relay/web-server.js';
 
 interface HttpResult {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 import { defaultKnownHostsFiles } from '../../../src-main/ssh/known-hosts.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';

@@ -17,7 +17,7 @@ import {
   type SecretStore,
 } from '../../../src-main/profiles/secret-store.js';
 import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
 

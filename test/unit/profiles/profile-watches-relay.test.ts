@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Relay } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const draft: ProfileDraft = {

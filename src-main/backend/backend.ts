@@ -1,13 +1,14 @@
 /**
  * The relay: owns debug sessions and the clients that watch them (DESIGN.md "Relay").
- * Every client message is validated (`client-message-validation.ts`); an invalid one is answered
- * with an error and changes nothing. DAP requests go to their session (which maps seq numbers);
- * app requests (profiles, launch, sessions, sources, host-key answers) go to their handler
- * (`app-handlers.ts`). Sessions start as a launch or attach over SSH, or as a tracer that dials the
- * tracer port (`openTracerPort`, `tracer-listener.ts`): `session-starter.ts`. The sessions and
- * their `sessions.changed` broadcast: `session-table.ts`. SSH connections made for a client, with
- * its host key and password questions: `client-connections.ts`. Limits and the orphan sweep:
- * `relay-limits.ts`.
+ * Every client message is validated (`clients/client-message-validation.ts`); an invalid one is
+ * answered with an error and changes nothing. DAP requests go to their session (which maps seq
+ * numbers); app requests (profiles, launch, sessions, sources, host-key answers) go to their
+ * handler (`handlers/app-handlers.ts`). Sessions start as a launch or attach over SSH, or as a
+ * tracer that dials the tracer port (`openTracerPort`, `tracer/tracer-listener.ts`):
+ * `sessions/session-starter.ts`. The sessions and their `sessions.changed` broadcast:
+ * `sessions/session-table.ts`. SSH connections made for a client, with its host key and password
+ * questions: `connect/client-connections.ts`. Limits and the orphan sweep:
+ * `relay/relay-limits.ts`.
  * Plain Node: runs inside the Electron app and headless (`periscope web`, `periscope relay`).
  */
 import { homedir } from 'node:os';
@@ -20,19 +21,19 @@ import type {
   TracerPortInfo,
 } from '../../src-common/protocol/client-protocol.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
-import { appHandlers, handleAppRequest } from './app-handlers.js';
-import type { AppHandlers } from './handler-types.js';
+import { appHandlers, handleAppRequest } from './handlers/app-handlers.js';
+import type { AppHandlers } from './handlers/handler-types.js';
 import { ClientConnections } from '../connect/client-connections.js';
-import { ClientHandle } from './client-handle.js';
-import { validateClientMessage } from './client-message-validation.js';
-import type { ClientTransport } from './client-transport.js';
+import { ClientHandle } from './clients/client-handle.js';
+import { validateClientMessage } from './clients/client-message-validation.js';
+import type { ClientTransport } from './clients/client-transport.js';
 import { NoSecretStore, type SecretStore } from '../profiles/secret-store.js';
 import { startRemoteTracer, type TracerStarter } from '../tracer/launch-tracer.js';
-import { DapEndpoints } from './dap-endpoints.js';
-import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
-import { SessionStarter } from './session-starter.js';
-import { SessionSweep } from './session-sweep.js';
-import { SessionTable } from './session-table.js';
+import { DapEndpoints } from '../relay/dap-endpoints.js';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
+import { SessionStarter } from './sessions/session-starter.js';
+import { SessionSweep } from '../relay/session-sweep.js';
+import { SessionTable } from './sessions/session-table.js';
 import { TracerTunnels } from '../forwards/dial-in-forwards.js';
 import { ProfileLinks } from '../connect/profile-links.js';
 import { TunnelRegistry } from '../forwards/forward-registry.js';

@@ -5,8 +5,8 @@
  * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
  */
 import { z } from 'zod';
-import { dapRequestSchema } from '../dap/dap-request-schema.js';
-import type { AppMethod, ClientMessage } from '../../src-common/protocol/client-protocol.js';
+import { dapRequestSchema } from '../../dap/dap-request-schema.js';
+import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
 
 /** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
 export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;

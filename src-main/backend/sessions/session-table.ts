@@ -5,10 +5,10 @@
  * sessions and 150 clients, sending the whole list to everyone on every state change cost the
  * relay more than a second of a fan-out.
  */
-import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
-import { RelayError } from '../../src-common/errors.js';
-import type { DebugSession } from './debug-session.js';
-import type { StartedTracer } from '../tracer/launch-tracer.js';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import { RelayError } from '../../../src-common/errors.js';
+import type { DebugSession } from '../../relay/debug-session.js';
+import type { StartedTracer } from '../../tracer/launch-tracer.js';
 
 /** How long session-list changes are gathered into one broadcast, in ms. */
 export const SESSIONS_BROADCAST_MS = 20;

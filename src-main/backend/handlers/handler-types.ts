@@ -1,26 +1,26 @@
 /**
  * What an app request handler is (`AppHandler`), the table of them (`AppHandlers`), the relay's
  * parts they work with (`RelayParts`), and `requireProfile`, which most of them start with. Its
- * own module so the handler files (`*-handlers.ts`) and the table that gathers them
+ * own module so the handler files (one per area) and the table that gathers them
  * (`app-handlers.ts`) both import it, not each other.
  */
-import type { ProfileStore } from '../profiles/profile-store.js';
+import type { ProfileStore } from '../../profiles/profile-store.js';
 import type {
   AppMethod,
   AppMethods,
   TracerPortInfo,
-} from '../../src-common/protocol/client-protocol.js';
-import type { Profile } from '../../src-common/protocol/profile.js';
-import { RelayError } from '../../src-common/errors.js';
-import type { ClientConnections } from '../connect/client-connections.js';
-import type { ClientHandle } from './client-handle.js';
-import type { DapEndpoints } from './dap-endpoints.js';
-import type { LogTails } from '../logs/log-tails.js';
-import type { ProfileLinks } from '../connect/profile-links.js';
-import type { SessionStarter } from './session-starter.js';
-import type { SessionTable } from './session-table.js';
-import type { TracerTunnels } from '../forwards/dial-in-forwards.js';
-import type { TunnelRegistry } from '../forwards/forward-registry.js';
+} from '../../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import { RelayError } from '../../../src-common/errors.js';
+import type { ClientConnections } from '../../connect/client-connections.js';
+import type { ClientHandle } from '../clients/client-handle.js';
+import type { DapEndpoints } from '../../relay/dap-endpoints.js';
+import type { LogTails } from '../../logs/log-tails.js';
+import type { ProfileLinks } from '../../connect/profile-links.js';
+import type { SessionStarter } from '../sessions/session-starter.js';
+import type { SessionTable } from '../sessions/session-table.js';
+import type { TracerTunnels } from '../../forwards/dial-in-forwards.js';
+import type { TunnelRegistry } from '../../forwards/forward-registry.js';
 
 /** Answers app method `M` for `client`; what it throws becomes the client's `AppError`. */
 export type AppHandler<M extends AppMethod> = (

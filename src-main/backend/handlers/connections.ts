@@ -4,10 +4,10 @@
  * (`tracer/attach-tracer.ts`), and the client's answers to the host key and password questions a
  * connection asked it.
  */
-import { RelayError } from '../../src-common/errors.js';
+import { RelayError } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
-import { runPreflight } from './preflight.js';
-import { listPythonProcesses } from '../tracer/attach-tracer.js';
+import { runPreflight } from '../../relay/preflight.js';
+import { listPythonProcesses } from '../../tracer/attach-tracer.js';
 
 /** The connection methods. */
 type ConnectionMethod = 'session.preflight' | 'processes.list' | 'hostKey.answer' | 'secret.answer';

@@ -8,9 +8,9 @@ import type {
   AppEventName,
   AppEvents,
   RelayMessage,
-} from '../../src-common/protocol/client-protocol.js';
-import type { SessionClient } from './session-clients.js';
-import type { HostKeyAsker } from '../connect/host-key-prompts.js';
+} from '../../../src-common/protocol/client-protocol.js';
+import type { SessionClient } from '../../relay/session-clients.js';
+import type { HostKeyAsker } from '../../connect/host-key-prompts.js';
 import type { ClientTransport } from './client-transport.js';
 
 /** See the module comment. */

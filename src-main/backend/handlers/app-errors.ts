@@ -3,7 +3,7 @@
  * plain sentence. Errors of the SSH layer, the profile store and the handshake carry their own
  * meaning; anything else is `internal`.
  */
-import type { AppError, AppErrorCode } from '../../src-common/protocol/client-protocol.js';
+import type { AppError, AppErrorCode } from '../../../src-common/protocol/client-protocol.js';
 
 const KNOWN_CODES = new Set<AppErrorCode>([
   'invalid-message',

@@ -1,20 +1,20 @@
 /**
  * The relay's app requests (`AppMethods` of `client-protocol.ts`): one handler per method, grouped
- * by area — profiles (`profile-handlers.ts`), sessions (`session-handlers.ts`), connecting to a
- * profile's machine (`connection-handlers.ts`), and tracer tunnels, forwards and log tails
- * (`tunnel-handlers.ts`) — and {@link handleAppRequest}, which answers one request with its
- * handler's result or with the `AppError` of what it threw. The table is checked to have a handler
- * for every method. What a handler is and what it works with: `handler-types.ts`.
+ * by area — profiles (`profiles.ts`), sessions (`sessions.ts`), connecting to a profile's machine
+ * (`connections.ts`), and tracer tunnels, forwards and log tails (`forwards.ts`) — and
+ * {@link handleAppRequest}, which answers one request with its handler's result or with the
+ * `AppError` of what it threw. The table is checked to have a handler for every method. What a
+ * handler is and what it works with: `handler-types.ts`.
  */
-import type { Logger } from '../log/logger.js';
-import type { AppMethod, AppRequest } from '../../src-common/protocol/client-protocol.js';
+import type { Logger } from '../../log/logger.js';
+import type { AppMethod, AppRequest } from '../../../src-common/protocol/client-protocol.js';
 import { toAppError } from './app-errors.js';
-import type { ClientHandle } from './client-handle.js';
-import { connectionHandlers } from './connection-handlers.js';
+import type { ClientHandle } from '../clients/client-handle.js';
+import { connectionHandlers } from './connections.js';
 import type { AppHandler, AppHandlers, RelayParts } from './handler-types.js';
-import { profileHandlers } from './profile-handlers.js';
-import { sessionHandlers } from './session-handlers.js';
-import { tunnelHandlers } from './tunnel-handlers.js';
+import { profileHandlers } from './profiles.js';
+import { sessionHandlers } from './sessions.js';
+import { tunnelHandlers } from './forwards.js';
 
 /** The handler of every app method. */
 export function appHandlers(parts: RelayParts): AppHandlers {

@@ -5,12 +5,12 @@
  * (`session.reconnectNow`), open its DAP endpoint, share watch
  * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
  */
-import type { DebugSession } from './debug-session.js';
-import { RelayError } from '../../src-common/errors.js';
+import type { DebugSession } from '../../relay/debug-session.js';
+import { RelayError } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
-import { toRemotePath } from './path-mapping.js';
-import { attachStarter } from '../tracer/attach-tracer.js';
-import { readSource } from '../tracer/source-reader.js';
+import { toRemotePath } from '../../relay/path-mapping.js';
+import { attachStarter } from '../../tracer/attach-tracer.js';
+import { readSource } from '../../tracer/source-reader.js';
 
 /** The session methods. */
 type SessionMethod =

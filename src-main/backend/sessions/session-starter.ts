@@ -11,20 +11,20 @@
  * event right after `configurationDone` is not lost.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Logger } from '../log/logger.js';
-import type { ProfileStore } from '../profiles/profile-store.js';
-import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
-import type { Profile } from '../../src-common/protocol/profile.js';
-import { attachToDebugpy } from '../tracer/attach-handshake.js';
-import type { ClientConnections } from '../connect/client-connections.js';
-import type { ClientHandle } from './client-handle.js';
-import { DebugSession, type DebugSessionOptions } from './debug-session.js';
-import type { RelayLimits } from './relay-limits.js';
-import type { StartedTracer, TracerStarter } from '../tracer/launch-tracer.js';
-import { keepSessionAttached } from '../tracer/session-reconnect.js';
+import type { Logger } from '../../log/logger.js';
+import type { ProfileStore } from '../../profiles/profile-store.js';
+import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import { attachToDebugpy } from '../../tracer/attach-handshake.js';
+import type { ClientConnections } from '../../connect/client-connections.js';
+import type { ClientHandle } from '../clients/client-handle.js';
+import { DebugSession, type DebugSessionOptions } from '../../relay/debug-session.js';
+import type { RelayLimits } from '../../relay/relay-limits.js';
+import type { StartedTracer, TracerStarter } from '../../tracer/launch-tracer.js';
+import { keepSessionAttached } from '../../tracer/session-reconnect.js';
 import type { SessionTable } from './session-table.js';
-import { attachDialledTracer } from '../tracer/dialled-tracer.js';
-import type { DialledTracer } from '../tracer/tracer-listener.js';
+import { attachDialledTracer } from '../../tracer/dialled-tracer.js';
+import type { DialledTracer } from '../../tracer/tracer-listener.js';
 
 /** Options of {@link SessionStarter}. */
 export interface SessionStarterOptions {

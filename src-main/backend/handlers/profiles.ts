@@ -4,7 +4,11 @@
  * VS Code's `.vscode/launch.json` (`profile-import.ts`), and export to it.
  */
 import type { AppHandlers, RelayParts } from './handler-types.js';
-import { readLaunchJson, readSshConfigCandidates, writeLaunchJson } from './profile-import.js';
+import {
+  readLaunchJson,
+  readSshConfigCandidates,
+  writeLaunchJson,
+} from '../../relay/profile-import.js';
 
 /** The `profiles.*` methods. */
 type ProfileMethod =
