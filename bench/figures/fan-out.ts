@@ -13,10 +13,10 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../src-main/log/logger.js';
 import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
-import { createClientToken } from '../../src-main/relay/client-token.js';
+import { createClientToken } from '../../src-main/web/client-token.js';
 import { DebugSession } from '../../src-main/relay/debug-session.js';
 import { Relay } from '../../src-main/backend/backend.js';
-import { startWebServer } from '../../src-main/relay/web-server.js';
+import { startWebServer } from '../../src-main/web/web-server.js';
 import { WsRelayClient } from '../lib/ws-relay-client.js';
 
 const FAN_OUT = resolve('bench/programs/fan_out.py');

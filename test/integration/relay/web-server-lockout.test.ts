@@ -10,9 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { createClientToken } from '../../../src-main/relay/client-token.js';
+import { createClientToken } from '../../../src-main/web/client-token.js';
 import { Relay } from '../../../src-main/backend/backend.js';
-import { startWebServer, type WebServer } from '../../../src-main/relay/web-server.js';
+import { startWebServer, type WebServer } from '../../../src-main/web/web-server.js';
 
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,7 @@
  * and this process).
  */
 import type { Relay } from '../backend/backend.js';
-import type { WebServer } from './web-server.js';
+import type { WebServer } from '../web/web-server.js';
 
 /** How long closing may take before the process exits anyway, in ms. */
 const CLOSE_TIMEOUT_MS = 5000;

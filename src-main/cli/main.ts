@@ -13,10 +13,10 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../log/logger.js';
 import { webDataDir } from '../profiles/data-dir.js';
 import { ProfileStore } from '../profiles/profile-store.js';
-import { createClientToken } from './client-token.js';
+import { createClientToken } from '../web/client-token.js';
 import { Relay } from '../backend/backend.js';
 import { runRelayCommand } from './relay-command.js';
-import { defaultStaticDir, startWebServer } from './web-server.js';
+import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 const USAGE = `Usage: periscope web [options]

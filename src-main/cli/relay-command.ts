@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 import { createLogger, stderrSink, type LogLevel, type LogSink } from '../log/logger.js';
 import { webDataDir } from '../profiles/data-dir.js';
 import { ProfileStore } from '../profiles/profile-store.js';
-import { createClientToken } from './client-token.js';
+import { createClientToken } from '../web/client-token.js';
 import { Relay } from '../backend/backend.js';
-import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
-import { defaultStaticDir, startWebServer } from './web-server.js';
+import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
+import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 /** `periscope relay --help`. */
