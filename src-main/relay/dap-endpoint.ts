@@ -6,7 +6,7 @@
  * loopback only on a fresh port, and closes when the user closes it or the session ends. Each
  * connection speaks plain DAP: its requests are validated like any client's and go through the
  * session (per-client seq mapping; `initialize`/`attach`/`configurationDone` answered by the relay,
- * `late-join.ts`); the session's events reach it as DAP events.
+ * `relay-answered.ts`); the session's events reach it as DAP events.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';

@@ -8,7 +8,7 @@
  *   batched and kept in a bounded ring for late joiners (`session-output.ts`);
  * - answers the requests that belong to the relay's own tracer connection (`initialize`, `attach`,
  *   `launch`, `configurationDone`, `disconnect`) itself, so a client can join a running session the
- *   way it would start one (`late-join.ts`);
+ *   way it would start one (`relay-answered.ts`);
  * - keeps breakpoints, watch expressions and the stopped state as shared session state
  *   (`shared-breakpoints.ts`, `program-state.ts`), and tells the other clients what one client
  *   changed or typed in the console (`session-echo.ts`);
@@ -24,7 +24,7 @@ import type {
   SessionCatchUp,
   SessionInfo,
 } from '../../src-common/protocol/client-protocol.js';
-import { answerLocally, RELAY_ANSWERED } from './late-join.js';
+import { answerLocally, RELAY_ANSWERED } from './relay-answered.js';
 import type { OutputCategory } from './output-ring.js';
 import { ProgramState, type ProgramChange } from './program-state.js';
 import { replyTo, RequestForwarding } from './request-forwarding.js';

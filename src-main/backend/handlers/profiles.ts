@@ -1,14 +1,14 @@
 /**
  * App requests about saved profiles: list (with what the store recovered from a damaged file),
  * save, delete, the watch expressions kept with a profile, and import from `~/.ssh/config` and
- * VS Code's `.vscode/launch.json` (`profile-import.ts`), and export to it.
+ * VS Code's `.vscode/launch.json` (`profiles/profile-files.ts`), and export to it.
  */
 import type { AppHandlers, RelayParts } from './handler-types.js';
 import {
   readLaunchJson,
   readSshConfigCandidates,
   writeLaunchJson,
-} from '../../relay/profile-import.js';
+} from '../../profiles/profile-files.js';
 
 /** The `profiles.*` methods. */
 type ProfileMethod =

@@ -8,7 +8,7 @@
 import type { DebugSession } from '../../relay/debug-session.js';
 import { RelayError } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
-import { toRemotePath } from '../../relay/path-mapping.js';
+import { toRemotePath } from '../../../src-common/path-mapping.js';
 import { attachStarter } from '../../tracer/attach-tracer.js';
 import { readSource } from '../../tracer/source-reader.js';
 

@@ -12,11 +12,11 @@ import type {
   PreflightCheckId,
   PreflightParams,
   PreflightResult,
-} from '../../src-common/protocol/connections.js';
-import type { Profile } from '../../src-common/protocol/profile.js';
-import type { SshConnection } from '../ssh/ssh-connection.js';
-import { shellQuote } from '../ssh/shell-quote.js';
-import { errorMessage } from '../ssh/ssh-error.js';
+} from '../../../src-common/protocol/connections.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { SshConnection } from '../../ssh/ssh-connection.js';
+import { shellQuote } from '../../ssh/shell-quote.js';
+import { errorMessage } from '../../ssh/ssh-error.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
   ssh: 'SSH server reachable',

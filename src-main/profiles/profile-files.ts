@@ -1,19 +1,19 @@
 /**
- * The relay side of importing profiles and exchanging debug settings with VS Code: reads the
+ * The files behind importing profiles and exchanging debug settings with VS Code: reads the
  * laptop's `~/.ssh/config` (or a given file) into profile drafts, and reads or edits a project's
- * `.vscode/launch.json`. Reading and parsing are `src-main/profiles/`'s; this adds the files.
- * Nothing here runs a command: see `ssh-config-import.ts`.
+ * `.vscode/launch.json`. Parsing is `ssh-config-import.ts`'s and `launch-json.ts`'s; this adds
+ * the files. Nothing here runs a command: see `ssh-config-import.ts`.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { writeLaunchJsonFile } from '../profiles/launch-json-file.js';
+import { writeLaunchJsonFile } from './launch-json-file.js';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type {
   LaunchJsonAttach,
   SshConfigCandidates,
 } from '../../src-common/protocol/connections.js';
-import { exportToLaunchJson, importLaunchJson } from '../profiles/launch-json.js';
-import { importSshConfig } from '../profiles/ssh-config-import.js';
+import { exportToLaunchJson, importLaunchJson } from './launch-json.js';
+import { importSshConfig } from './ssh-config-import.js';
 import { RelayError } from '../../src-common/errors.js';
 
 /** Largest config or launch.json read, in bytes. */

@@ -3,7 +3,7 @@
  * stack frames): a laptop path under a mapping's `localRoot` is the remote path under its
  * `remoteRoot`, and back. Used to read a mapped source over SFTP when the laptop has no copy.
  */
-import type { PathMapping } from '../../src-common/protocol/profile.js';
+import type { PathMapping } from './protocol/profile.js';
 
 /**
  * The remote path of a laptop path: the first mapping whose `localRoot` contains `path` (the root
