@@ -28,10 +28,10 @@ export interface LaunchJsonAttach {
 }
 
 /**
- * The state of an SSH link that reconnects by itself (`src-main/ssh/reconnecting-ssh.ts`):
- * `connecting` (first connection), `up`, `reconnecting` (dropped; waiting for attempt
- * `attempt` at `retryAt`, ms since the epoch), `failed` (gave up: auth or host key problem —
- * `reason`), `closed` (by the user).
+ * The state of an SSH link that reconnects by itself
+ * (`src-main/ssh/connection/reconnecting-ssh.ts`): `connecting` (first connection), `up`,
+ * `reconnecting` (dropped; waiting for attempt `attempt` at `retryAt`, ms since the epoch),
+ * `failed` (gave up: auth or host key problem — `reason`), `closed` (by the user).
  */
 export interface LinkStatusInfo {
   state: 'connecting' | 'up' | 'reconnecting' | 'failed' | 'closed';

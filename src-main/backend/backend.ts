@@ -14,7 +14,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../log/logger.js';
-import { defaultKnownHostsFiles } from '../ssh/known-hosts.js';
+import { defaultKnownHostsFiles } from '../ssh/host-keys/known-hosts.js';
 import type {
   DapClientMessage,
   SessionInfo,

@@ -12,12 +12,12 @@ import {
   type SecretSource,
   type SshConnection,
   type SshTarget,
-} from '../ssh/ssh-connection.js';
+} from '../ssh/connection/ssh-connection.js';
 import {
   ReconnectingSsh,
   rememberForReconnects,
   type ReconnectOptions,
-} from '../ssh/reconnecting-ssh.js';
+} from '../ssh/connection/reconnecting-ssh.js';
 
 /** What a connection needs beyond the profile and the host key policy. */
 export interface ConnectExtras {

@@ -8,7 +8,7 @@
  * its link until released, what opens next goes where the profile now says.
  */
 import type { Profile } from '../../src-common/protocol/profile.js';
-import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
+import type { ReconnectingSsh } from '../ssh/connection/reconnecting-ssh.js';
 
 /** What of a profile its link depends on. */
 export type LinkedProfile = Pick<Profile, 'id' | 'host' | 'port' | 'user' | 'auth' | 'jumpHosts'>;

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import { secretKey, type SecretKey, type SecretStore } from '../profiles/secret-store.js';
-import type { SecretRequest, SecretSource } from '../ssh/ssh-auth.js';
+import type { SecretRequest, SecretSource } from '../ssh/connection/ssh-auth.js';
 import { SshError, type SshHop } from '../ssh/ssh-error.js';
 
 function sameHop(a: SshHop, b: SshHop): boolean {

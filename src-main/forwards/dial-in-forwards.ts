@@ -17,7 +17,7 @@ import type { Logger } from '../log/logger.js';
 import type { ForwardState } from '../../src-common/protocol/connections.js';
 import type { TracerTunnelInfo } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
-import { KeptRemoteForward } from '../ssh/kept-remote-forward.js';
+import { KeptRemoteForward } from '../ssh/forwards/kept-remote-forward.js';
 import { SshError } from '../ssh/ssh-error.js';
 import type { ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';

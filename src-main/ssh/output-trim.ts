@@ -8,8 +8,8 @@
  * stops trying after the first refusal and the file grows as before.
  */
 import type { Logger } from '../log/logger.js';
-import type { ReconnectingSsh } from './reconnecting-ssh.js';
-import { shellQuote } from './shell-quote.js';
+import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
+import { shellQuote } from './exec/shell-quote.js';
 import { errorMessage } from './ssh-error.js';
 
 /** Bytes read between two trims (8 MiB). */

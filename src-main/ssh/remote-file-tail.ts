@@ -19,11 +19,11 @@
  */
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import type { ReconnectingSsh } from './reconnecting-ssh.js';
-import type { RemoteProcess } from './remote-process.js';
-import { remotePathWord } from './remote-path.js';
-import { shellQuote } from './shell-quote.js';
-import type { SshConnection } from './ssh-connection.js';
+import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
+import type { RemoteProcess } from './exec/remote-process.js';
+import { remotePathWord } from './exec/remote-path.js';
+import { shellQuote } from './exec/shell-quote.js';
+import type { SshConnection } from './connection/ssh-connection.js';
 import { errorMessage } from './ssh-error.js';
 import {
   parseTailMarker,

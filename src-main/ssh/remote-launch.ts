@@ -22,15 +22,15 @@
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
-import type { RemoteExit, RemoteProcess } from './remote-process.js';
+import type { RemoteExit, RemoteProcess } from './exec/remote-process.js';
 import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
 import { OutputDeframer } from './output-frames.js';
 import { OUTPUT_MUX, muxStdin } from './output-mux.js';
 import { outputTrimmer } from './output-trim.js';
-import type { ReconnectingSsh } from './reconnecting-ssh.js';
+import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
 import { RemoteFileTail } from './remote-file-tail.js';
-import { shellJoin, shellQuote } from './shell-quote.js';
-import type { SshConnection } from './ssh-connection.js';
+import { shellJoin, shellQuote } from './exec/shell-quote.js';
+import type { SshConnection } from './connection/ssh-connection.js';
 import { SshError, errorMessage } from './ssh-error.js';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';

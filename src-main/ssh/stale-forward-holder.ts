@@ -23,9 +23,9 @@
  * reported.
  */
 import type { Logger } from '../log/logger.js';
-import type { ReconnectingSsh } from './reconnecting-ssh.js';
-import { shellJoin } from './shell-quote.js';
-import type { SshConnection } from './ssh-connection.js';
+import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
+import { shellJoin } from './exec/shell-quote.js';
+import type { SshConnection } from './connection/ssh-connection.js';
 import { SshError, errorMessage } from './ssh-error.js';
 
 /** A process found holding a connection to the adapter's port. */

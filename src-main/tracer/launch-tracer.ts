@@ -3,11 +3,12 @@
  * SSH link from the profile (host key verified; it reconnects by itself, `reconnecting-ssh.ts`)
  * → the program under `python -m debugpy --listen 127.0.0.1:<port> --wait-for-client`, its output
  * in remote files followed with `tail -F` so it survives a drop (`remote-launch.ts`) → a local
- * forward to that port that keeps its local port across reconnects (`tunnel.ts`) → a DAP
- * connection over the forward. After a reconnect, {@link StartedTracer.reattach} opens a new DAP
- * connection through the same forward (debugpy's adapter accepts a new client once the old one
- * is gone; after a silent drop {@link StartedTracer.freeStaleClients} ends the old connection's
- * sshd that still holds it). Everything opened is closed again on failure.
+ * forward to that port that keeps its local port across reconnects
+ * (`ssh/forwards/kept-local-forward.ts`) → a DAP connection over the forward. After a reconnect,
+ * {@link StartedTracer.reattach} opens a new DAP connection through the same forward (debugpy's
+ * adapter accepts a new client once the old one is gone; after a silent drop
+ * {@link StartedTracer.freeStaleClients} ends the old connection's sshd that still holds it).
+ * Everything opened is closed again on failure.
  */
 import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
@@ -15,9 +16,9 @@ import { connectLoopback } from './loopback-socket.js';
 import type { Logger } from '../log/logger.js';
 import type { LaunchParams } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
-import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
-import type { HostKeyPolicy } from '../ssh/ssh-connection.js';
-import { LocalTunnel, type TunnelInfo } from '../ssh/tunnel.js';
+import type { LinkStatus } from '../ssh/connection/reconnecting-ssh.js';
+import type { HostKeyPolicy } from '../ssh/connection/ssh-connection.js';
+import { LocalTunnel, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
 import {
   freeStaleClientSlotOver,
   OwnSshdPids,

@@ -2,7 +2,7 @@
  * Reads remote files (SFTP) over a connection that may be reconnecting: while the link is down
  * the read fails at once with a clear `ssh-failed` error instead of waiting.
  */
-import type { ReconnectingSsh } from '../ssh/reconnecting-ssh.js';
+import type { ReconnectingSsh } from '../ssh/connection/reconnecting-ssh.js';
 import { SshError } from '../ssh/ssh-error.js';
 import type { RemoteFileReader } from './source-reader.js';
 

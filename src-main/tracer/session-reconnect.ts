@@ -19,7 +19,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
 import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
-import type { LinkStatus } from '../ssh/reconnecting-ssh.js';
+import type { LinkStatus } from '../ssh/connection/reconnecting-ssh.js';
 import { errorMessage } from '../ssh/ssh-error.js';
 import {
   attachToDebugpy,

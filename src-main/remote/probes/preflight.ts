@@ -14,8 +14,8 @@ import type {
   PreflightResult,
 } from '../../../src-common/protocol/connections.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import type { SshConnection } from '../../ssh/ssh-connection.js';
-import { shellQuote } from '../../ssh/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { shellQuote } from '../../ssh/exec/shell-quote.js';
 import { errorMessage } from '../../ssh/ssh-error.js';
 
 const LABELS: Record<PreflightCheckId, string> = {

@@ -15,7 +15,7 @@ import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
 import { Relay } from '../../../src-main/backend/backend.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
-import { defaultKnownHostsFiles } from '../../../src-main/ssh/known-hosts.js';
+import { defaultKnownHostsFiles } from '../../../src-main/ssh/host-keys/known-hosts.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { generateKeyPair, startSshd, type TestKeyPair, type TestSshd } from '../../harness/sshd.js';
 import { connectTo, policyIn, tempDir } from './ssh-test-kit.js';

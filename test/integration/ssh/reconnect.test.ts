@@ -5,8 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ReconnectingSsh, type LinkStatus } from '../../../src-main/ssh/reconnecting-ssh.js';
-import { LocalTunnel } from '../../../src-main/ssh/tunnel.js';
+import {
+  ReconnectingSsh,
+  type LinkStatus,
+} from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import { LocalTunnel } from '../../../src-main/ssh/forwards/kept-local-forward.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { echoServer, roundTrip } from '../../harness/tcp-echo.js';
 import { connectTo, policyIn, tempDir } from './ssh-test-kit.js';

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { LogTails, type LogTailClient } from '../../../src-main/logs/log-tails.js';
 import type { ProfileLinks } from '../../../src-main/connect/profile-links.js';
-import type { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
+import type { ReconnectingSsh } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
 
 describe('LogTails', () => {
   it('undoes an open whose client went away before it finished', async () => {

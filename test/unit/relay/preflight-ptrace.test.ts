@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreflightResult } from '../../../src-common/protocol/connections.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import { runPreflight } from '../../../src-main/remote/probes/preflight.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 
 const profile = {
   id: 'p',

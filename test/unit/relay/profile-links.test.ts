@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileLinks } from '../../../src-main/connect/profile-links.js';
-import type { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
+import type { ReconnectingSsh } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
 
 const profile = {
   id: 'p1',

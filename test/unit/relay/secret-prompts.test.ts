@@ -13,7 +13,7 @@ import {
   secretSourceFor,
   type SecretAsker,
 } from '../../../src-main/connect/secret-prompts.js';
-import type { SecretRequest } from '../../../src-main/ssh/ssh-auth.js';
+import type { SecretRequest } from '../../../src-main/ssh/connection/ssh-auth.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 
 function memoryStore(): SecretStore & { data: Map<SecretKey, string> } {

@@ -10,7 +10,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
-import type { LinkStatus } from '../../../src-main/ssh/reconnecting-ssh.js';
+import type { LinkStatus } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
 import type { StaleSlotReport } from '../../../src-main/ssh/stale-forward-holder.js';
 import { DebugSession } from '../../../src-main/relay/debug-session.js';
 import type { StartedTracer } from '../../../src-main/tracer/launch-tracer.js';

@@ -10,8 +10,11 @@ import { silentLogger } from '../../../src-main/log/logger.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileLinkLease } from '../../../src-main/connect/profile-links.js';
 import { TracerTunnels } from '../../../src-main/forwards/dial-in-forwards.js';
-import type { LinkStatus, ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import type {
+  LinkStatus,
+  ReconnectingSsh,
+} from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 
 type OnChannel = (channel: PassThrough, peer: { host: string; port: number }) => void;
 

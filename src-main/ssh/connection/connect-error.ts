@@ -2,7 +2,7 @@
  * Turns ssh2's connect errors (their `level`: `client-socket`, `client-dns`, `client-timeout`,
  * `client-authentication`, `agent`, `handshake`, `protocol`) into one-sentence {@link SshError}s.
  */
-import { SshError, errorMessage } from './ssh-error.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 
 const SOCKET_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

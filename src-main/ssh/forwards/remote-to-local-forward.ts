@@ -7,12 +7,12 @@
  */
 import net from 'node:net';
 import type { ClientChannel } from 'ssh2';
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
 import { KeptRemoteForward } from './kept-remote-forward.js';
-import type { ReconnectingSsh } from './reconnecting-ssh.js';
-import type { TunnelInfo } from './tunnel.js';
-import { errorMessage } from './ssh-error.js';
+import type { ReconnectingSsh } from '../connection/reconnecting-ssh.js';
+import type { TunnelInfo } from './kept-local-forward.js';
+import { errorMessage } from '../ssh-error.js';
 
 /** What {@link RemoteTunnel.open} forwards. */
 export interface RemoteTunnelTarget {

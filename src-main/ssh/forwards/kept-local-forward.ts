@@ -6,10 +6,10 @@
  * link is down are refused at once, so clients see a clean failure and can retry.
  */
 import net from 'node:net';
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
-import type { LinkStatus, ReconnectingSsh } from './reconnecting-ssh.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import type { LinkStatus, ReconnectingSsh } from '../connection/reconnecting-ssh.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 
 /** Tunnel states: the link's (see {@link LinkStatus}) plus `opening` before the listener is up. */
 export type TunnelState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed';
@@ -18,7 +18,7 @@ export type TunnelState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed
 export interface TunnelInfo {
   /** `L<localPort>` / `R<remotePort>` style id, unique per process. */
   id: string;
-  /** `local` (`-L`, {@link LocalTunnel}) or `remote` (`-R`, `remote-tunnel.ts`). */
+  /** `local` (`-L`, {@link LocalTunnel}) or `remote` (`-R`, `remote-to-local-forward.ts`). */
   direction: 'local' | 'remote';
   /** Laptop side: the listening port (`-L`) or the port connections go to (`-R`). */
   localPort: number;

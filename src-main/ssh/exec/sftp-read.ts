@@ -3,7 +3,7 @@
  * it), with a size cap so a huge file cannot fill memory.
  */
 import type { SFTPWrapper } from 'ssh2';
-import { SshError, errorMessage } from './ssh-error.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 
 /** SFTP status codes (filexfer §7). */
 const SSH_FX_NO_SUCH_FILE = 2;

@@ -4,12 +4,16 @@
  */
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import type { Logger } from '../log/logger.js';
-import type { ProfileAuth } from '../../src-common/protocol/profile.js';
+import type { Logger } from '../../log/logger.js';
+import type { ProfileAuth } from '../../../src-common/protocol/profile.js';
 import { connectError, serverOfferListener } from './connect-error.js';
-import { bindHostVerifier, hostKeyAlgorithmsFor, type HostKeyPolicy } from './host-key-verifier.js';
+import {
+  bindHostVerifier,
+  hostKeyAlgorithmsFor,
+  type HostKeyPolicy,
+} from '../host-keys/host-key-verifier.js';
 import { bindAuth, type SecretSource } from './ssh-auth.js';
-import { SshError } from './ssh-error.js';
+import { SshError } from '../ssh-error.js';
 
 /** Where to connect and as whom. */
 export interface SshTarget {

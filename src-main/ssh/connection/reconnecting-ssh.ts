@@ -6,11 +6,11 @@
  * problem (changed, revoked, rejected) or a close by the user: those end in state `failed` or
  * `closed`, with the reason.
  */
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
 import type { SecretRequest, SecretSource } from './ssh-auth.js';
 import type { SshConnection } from './ssh-connection.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 
 /**
  * - `connecting`: the first connection is being made.

@@ -11,11 +11,15 @@
  * is up. Channels open when the link dropped went with it.
  */
 import type { ClientChannel } from 'ssh2';
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
-import { backoffDelay, type LinkStatus, type ReconnectingSsh } from './reconnecting-ssh.js';
-import type { RemoteForward, SshConnection } from './ssh-connection.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import {
+  backoffDelay,
+  type LinkStatus,
+  type ReconnectingSsh,
+} from '../connection/reconnecting-ssh.js';
+import type { RemoteForward, SshConnection } from '../connection/ssh-connection.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 
 /** Re-bind attempts (30–60 s with the default backoff) blamed on the old connection. */
 const OLD_HOLDER_ATTEMPTS = 6;

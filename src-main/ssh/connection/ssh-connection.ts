@@ -4,20 +4,20 @@
  * local forwards and SFTP reads.
  */
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
-import type { HostKeyPolicy } from './host-key-verifier.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import type { HostKeyPolicy } from '../host-keys/host-key-verifier.js';
 import { openLocalForward, type LocalForward } from './local-forward.js';
-import { RemoteProcess, type RemoteExit } from './remote-process.js';
-import { readRemoteFile } from './sftp-read.js';
+import { RemoteProcess, type RemoteExit } from '../exec/remote-process.js';
+import { readRemoteFile } from '../exec/sftp-read.js';
 import type { SecretSource } from './ssh-auth.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 import { channelOpenFailure, connectHop, forwardThrough, type SshTarget } from './ssh-hop.js';
 
-export type { HostKeyPolicy, HostKeyQuestion } from './host-key-verifier.js';
+export type { HostKeyPolicy, HostKeyQuestion } from '../host-keys/host-key-verifier.js';
 export type { LocalForward } from './local-forward.js';
-export { RemoteProcess, type RemoteExit } from './remote-process.js';
-export { SshError, type SshErrorCode } from './ssh-error.js';
+export { RemoteProcess, type RemoteExit } from '../exec/remote-process.js';
+export { SshError, type SshErrorCode } from '../ssh-error.js';
 export type { SecretRequest, SecretSource } from './ssh-auth.js';
 export type { SshTarget } from './ssh-hop.js';
 

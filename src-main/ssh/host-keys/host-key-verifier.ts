@@ -7,7 +7,7 @@
  * already known for this host") so the user is warned of a possible man-in-the-middle.
  */
 import type { HostVerifier, ServerHostKeyAlgorithm } from 'ssh2';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
 import {
   addKnownHost,
   fingerprintSha256,
@@ -18,7 +18,7 @@ import {
   verdictFor,
   type RecordedHostKey,
 } from './known-hosts.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import { SshError, errorMessage } from '../ssh-error.js';
 
 /** What the user is asked about an unknown host key. */
 export interface HostKeyQuestion {
