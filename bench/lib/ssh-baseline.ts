@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../../src-main/dap/dap-connection.js';
-import { launchUnderDebugpy } from '../../src-main/ssh/remote-launch.js';
+import { launchUnderDebugpy } from '../../src-main/remote/launch/remote-launch.js';
 import { openSshConnection } from '../../src-main/ssh/connection/ssh-connection.js';
 import type { TestSshd } from '../../test/harness/sshd.js';
 import { writeFile } from 'node:fs/promises';

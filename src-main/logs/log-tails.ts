@@ -19,7 +19,7 @@ import type { Logger } from '../log/logger.js';
 import type { AppEventName, AppEvents } from '../../src-common/protocol/client-protocol.js';
 import type { LogTailState } from '../../src-common/protocol/connections.js';
 import type { ReconnectingSsh } from '../ssh/connection/reconnecting-ssh.js';
-import { RemoteFileTail, type TailResume } from '../ssh/remote-file-tail.js';
+import { RemoteFileTail, type TailResume } from '../remote/tail/remote-file-tail.js';
 import type { SshConnection } from '../ssh/connection/ssh-connection.js';
 import { remotePathWord } from '../ssh/exec/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';

@@ -111,7 +111,8 @@ export async function attachToDebugpy(
     ? options.exceptionFilters.filter((id) => offered.some((f) => f.filter === id))
     : offered.filter((f) => f.default).map((f) => f.filter);
   if (options.functionBreakpoints?.length && capabilities.supportsFunctionBreakpoints) {
-    // Not a step: a refused function breakpoint shows as unverified later, it does not stop the launch.
+    // Not a step: a refused function breakpoint shows as unverified later, it does not stop the
+    // launch.
     await connection
       .sendRequest(
         'setFunctionBreakpoints',

@@ -7,9 +7,9 @@
  *   exits once injected;
  * - by port: a debugpy someone started with `python -m debugpy --listen <port>`.
  * Either way a local forward (`ssh/forwards/kept-local-forward.ts`) to the remote loopback port
- * carries DAP. Neither has Periscope's TCP_NODELAY hook (`nodelay-sitecustomize.ts`): expect stock
- * debugpy's ~40 ms per message. The program is not ours: closing the session never terminates it
- * through SSH. Also lists the remote user's Python processes (`ps`), for the picker.
+ * carries DAP. Neither has Periscope's TCP_NODELAY hook (`remote/launch/nodelay-sitecustomize.ts`):
+ * expect stock debugpy's ~40 ms per message. The program is not ours: closing the session never
+ * terminates it through SSH. Also lists the remote user's Python processes (`ps`), for the picker.
  */
 import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
@@ -19,7 +19,7 @@ import type { AttachTarget, RemoteProcessInfo } from '../../src-common/protocol/
 import type { SshConnection } from '../ssh/connection/ssh-connection.js';
 import { shellJoin } from '../ssh/exec/shell-quote.js';
 import { SshError } from '../ssh/ssh-error.js';
-import { freeStaleClientSlotOver, OwnSshdPids } from '../ssh/stale-forward-holder.js';
+import { freeStaleClientSlotOver, OwnSshdPids } from '../remote/probes/stale-slot.js';
 import { LocalTunnel } from '../ssh/forwards/kept-local-forward.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import { connectProfileKeepingUp } from '../connect/profile-connect.js';

@@ -1,8 +1,8 @@
 /**
  * Attaching to a tracer that dialled in (`debugpy.connect`): the DAP handshake with pydevd itself
- * (`attach-handshake.ts`, with `redirectOutput` so the program's output reaches the clients), bounded
- * by the attach timeout. On failure the session ends with the reason and the relay detaches (the
- * program runs on).
+ * (`attach-handshake.ts`, with `redirectOutput` so the program's output reaches the clients),
+ * bounded by the attach timeout. On failure the session ends with the reason and the relay detaches
+ * (the program runs on).
  */
 import type { Logger } from '../log/logger.js';
 import type { PathMapping } from '../../src-common/protocol/profile.js';

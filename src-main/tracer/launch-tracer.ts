@@ -1,13 +1,13 @@
 /**
  * Starts a tracer on a remote machine for a session (DESIGN.md "launch over SSH"):
- * SSH link from the profile (host key verified; it reconnects by itself, `reconnecting-ssh.ts`)
- * → the program under `python -m debugpy --listen 127.0.0.1:<port> --wait-for-client`, its output
- * in remote files followed with `tail -F` so it survives a drop (`remote-launch.ts`) → a local
- * forward to that port that keeps its local port across reconnects
- * (`ssh/forwards/kept-local-forward.ts`) → a DAP connection over the forward. After a reconnect,
- * {@link StartedTracer.reattach} opens a new DAP connection through the same forward (debugpy's
- * adapter accepts a new client once the old one is gone; after a silent drop
- * {@link StartedTracer.freeStaleClients} ends the old connection's sshd that still holds it).
+ * SSH link from the profile (host key verified; it reconnects by itself,
+ * `ssh/connection/reconnecting-ssh.ts`) → the program under `python -m debugpy --listen
+ * 127.0.0.1:<port> --wait-for-client`, its output in remote files followed with `tail -F` so it
+ * survives a drop (`remote/launch/remote-launch.ts`) → a local forward to that port that keeps its
+ * local port across reconnects (`ssh/forwards/kept-local-forward.ts`) → a DAP connection over the
+ * forward. After a reconnect, {@link StartedTracer.reattach} opens a new DAP connection through the
+ * same forward (debugpy's adapter accepts a new client once the old one is gone; after a silent
+ * drop {@link StartedTracer.freeStaleClients} ends the old connection's sshd that still holds it).
  * Everything opened is closed again on failure.
  */
 import { DapConnection } from '../dap/dap-connection.js';
@@ -23,9 +23,9 @@ import {
   freeStaleClientSlotOver,
   OwnSshdPids,
   type StaleSlotReport,
-} from '../ssh/stale-forward-holder.js';
+} from '../remote/probes/stale-slot.js';
 import { connectProfileKeepingUp, type ConnectExtras } from '../connect/profile-connect.js';
-import { launchUnderDebugpy } from '../ssh/remote-launch.js';
+import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
@@ -52,7 +52,7 @@ export interface StartedTracer {
   /**
    * Over the link's current connection, ends this link's earlier server-side sshd processes that
    * still hold a connection to debugpy's adapter after a silent drop, so the adapter lets the
-   * re-attach in (`stale-forward-holder.ts`). Also says whether the adapter still listens.
+   * re-attach in (`remote/probes/stale-slot.ts`). Also says whether the adapter still listens.
    * @throws SshError `ssh-failed` when the link is down or the remote script cannot run.
    */
   freeStaleClients?(): Promise<StaleSlotReport>;

@@ -7,7 +7,7 @@
  * A silent drop (VPN gone, no FIN/RST) leaves the OLD connection's sshd alive on the server,
  * holding debugpy's only client slot, so the adapter refuses the new `attach` ("… is already being
  * debugged"). Before each attempt the tracer ends such stale sshd processes of its own link
- * (`StartedTracer.freeStaleClients`, `stale-forward-holder.ts`), and attempts are retried with
+ * (`StartedTracer.freeStaleClients`, `remote/probes/stale-slot.ts`), and attempts are retried with
  * backoff (0.5 s doubling up to 8 s) for up to {@link REATTACH_WITHIN_MS}, the session's `link`
  * saying what is happening meanwhile.
  *

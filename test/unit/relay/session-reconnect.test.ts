@@ -11,7 +11,7 @@ import type { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { LinkStatus } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
-import type { StaleSlotReport } from '../../../src-main/ssh/stale-forward-holder.js';
+import type { StaleSlotReport } from '../../../src-main/remote/probes/stale-slot.js';
 import { DebugSession } from '../../../src-main/relay/debug-session.js';
 import type { StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
 import { keepSessionAttached, reattachDelay } from '../../../src-main/tracer/session-reconnect.js';

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OutputDeframer } from '../../../src-main/ssh/output-frames.js';
-import { OUTPUT_MUX } from '../../../src-main/ssh/output-mux.js';
+import { OutputDeframer } from '../../../src-main/remote/launch/output-frames.js';
+import { OUTPUT_MUX } from '../../../src-main/remote/launch/output-mux.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'periscope-mux-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

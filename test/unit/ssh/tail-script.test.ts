@@ -15,7 +15,7 @@ import {
   reapScript,
   tailScript,
   tailSwitchOf,
-} from '../../../src-main/ssh/tail-script.js';
+} from '../../../src-main/remote/tail/tail-script.js';
 
 let home: string;
 const children: ChildProcess[] = [];

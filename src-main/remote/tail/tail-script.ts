@@ -11,7 +11,7 @@
  * `exec`s `tail`, so the marker's pid is `tail`'s. Without GNU `stat` (the line is empty) but with
  * the file present, it starts at the next unread byte, as before the identity check existed.
  */
-import { remotePathWord } from './exec/remote-path.js';
+import { remotePathWord } from '../../ssh/exec/remote-path.js';
 
 /** The first stdout line of every tail script (followed by a space and the fields). */
 export const TAIL_MARKER = '__periscope_tail__';

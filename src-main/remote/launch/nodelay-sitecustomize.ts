@@ -17,7 +17,7 @@
  * written also carries `ordered-output-hook.ts` (stdout and stderr in the order written).
  */
 import { ORDERED_OUTPUT_HOOK } from './ordered-output-hook.js';
-import { shellQuote } from './exec/shell-quote.js';
+import { shellQuote } from '../../ssh/exec/shell-quote.js';
 
 /** The Python source of the hook. */
 export const NODELAY_SITECUSTOMIZE = `# Periscope: TCP_NODELAY for debugpy's loopback sockets (see nodelay-sitecustomize.ts).

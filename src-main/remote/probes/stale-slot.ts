@@ -22,11 +22,11 @@
  * Anything else holding the slot (another debugger, someone's own `ssh -L`) is left alone and
  * reported.
  */
-import type { Logger } from '../log/logger.js';
-import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
-import { shellJoin } from './exec/shell-quote.js';
-import type { SshConnection } from './connection/ssh-connection.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import type { Logger } from '../../log/logger.js';
+import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
+import { shellJoin } from '../../ssh/exec/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { SshError, errorMessage } from '../../ssh/ssh-error.js';
 
 /** A process found holding a connection to the adapter's port. */
 export interface SlotHolder {

@@ -19,19 +19,19 @@
  * announced pid is then the mux's: it is still the group leader, so the group kill covers the mux,
  * the program and debugpy, and the mux exits with the program's exit status.
  */
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
 import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
-import type { RemoteExit, RemoteProcess } from './exec/remote-process.js';
+import type { RemoteExit, RemoteProcess } from '../../ssh/exec/remote-process.js';
 import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
 import { OutputDeframer } from './output-frames.js';
 import { OUTPUT_MUX, muxStdin } from './output-mux.js';
 import { outputTrimmer } from './output-trim.js';
-import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
-import { RemoteFileTail } from './remote-file-tail.js';
-import { shellJoin, shellQuote } from './exec/shell-quote.js';
-import type { SshConnection } from './connection/ssh-connection.js';
-import { SshError, errorMessage } from './ssh-error.js';
+import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
+import { RemoteFileTail } from '../tail/remote-file-tail.js';
+import { shellJoin, shellQuote } from '../../ssh/exec/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { SshError, errorMessage } from '../../ssh/ssh-error.js';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
 

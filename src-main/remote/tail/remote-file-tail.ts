@@ -17,14 +17,14 @@
  * With `untilPid`, tail's own `--pid` option ends it once that process has gone and the file is
  * read to the end: that is how a launched program's output file is drained.
  */
-import type { Logger } from '../log/logger.js';
-import { silentLogger } from '../log/logger.js';
-import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
-import type { RemoteProcess } from './exec/remote-process.js';
-import { remotePathWord } from './exec/remote-path.js';
-import { shellQuote } from './exec/shell-quote.js';
-import type { SshConnection } from './connection/ssh-connection.js';
-import { errorMessage } from './ssh-error.js';
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
+import type { RemoteProcess } from '../../ssh/exec/remote-process.js';
+import { remotePathWord } from '../../ssh/exec/remote-path.js';
+import { shellQuote } from '../../ssh/exec/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { errorMessage } from '../../ssh/ssh-error.js';
 import {
   parseTailMarker,
   reapScript,

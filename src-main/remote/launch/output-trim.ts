@@ -7,10 +7,10 @@
  * unread byte are not disturbed. Where the command or the file system cannot punch holes, it
  * stops trying after the first refusal and the file grows as before.
  */
-import type { Logger } from '../log/logger.js';
-import type { ReconnectingSsh } from './connection/reconnecting-ssh.js';
-import { shellQuote } from './exec/shell-quote.js';
-import { errorMessage } from './ssh-error.js';
+import type { Logger } from '../../log/logger.js';
+import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
+import { shellQuote } from '../../ssh/exec/shell-quote.js';
+import { errorMessage } from '../../ssh/ssh-error.js';
 
 /** Bytes read between two trims (8 MiB). */
 export const TRIM_STEP_BYTES = 8 * 1024 * 1024;
