@@ -2,13 +2,13 @@
  * App requests about connecting to a profile's machine for a client
  * (`connect/client-connections.ts`): the pre-flight check before a launch
  * (`remote/probes/preflight.ts`), the Python processes one could attach to
- * (`tracer/attach-tracer.ts`), and the client's answers to the host key and password questions a
+ * (`remote/probes/processes.ts`), and the client's answers to the host key and password questions a
  * connection asked it.
  */
 import { RelayError } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 import { runPreflight } from '../../remote/probes/preflight.js';
-import { listPythonProcesses } from '../../tracer/attach-tracer.js';
+import { listPythonProcesses } from '../../remote/probes/processes.js';
 
 /** The connection methods. */
 type ConnectionMethod = 'session.preflight' | 'processes.list' | 'hostKey.answer' | 'secret.answer';
