@@ -1,27 +1,23 @@
 /**
- * App requests about what rides a profile's kept-up SSH link: the tracer port and the remote
- * forwards that bring a machine's `debugpy.connect` to it (`forwards/dial-in-forwards.ts`,
- * OpenSSH `-R`), the forwards of the Tunnels panel (`forwards/forward-registry.ts`, `-L` / `-R`),
- * and remote log tails (`logs/log-tails.ts`). SSH questions are asked of the client that made the
- * request.
+ * App requests about the forwards that ride a profile's kept-up SSH link: the tracer port and the
+ * remote forwards that bring a machine's `debugpy.connect` to it (`forwards/dial-in-forwards.ts`,
+ * OpenSSH `-R`), and the forwards of the Tunnels panel (`forwards/forward-registry.ts`, `-L` /
+ * `-R`). SSH questions are asked of the client that made the request.
  */
 import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
 
-/** The tracer port, tunnel and log methods. */
-type TunnelMethod =
+/** The tracer port and tunnel methods. */
+type ForwardMethod =
   | 'tracerPort.info'
   | 'tracerTunnel.open'
   | 'tracerTunnel.close'
   | 'tunnels.list'
   | 'tunnels.open'
-  | 'tunnels.close'
-  | 'logs.open'
-  | 'logs.close';
+  | 'tunnels.close';
 
-/** Handlers of the tracer port, tunnel and log methods. */
-export function tunnelHandlers(parts: RelayParts): AppHandlers<TunnelMethod> {
-  const { profileStore, connections, tracerTunnels, tunnelRegistry, profileLinks, logTails } =
-    parts;
+/** Handlers of the tracer port and tunnel methods. */
+export function forwardHandlers(parts: RelayParts): AppHandlers<ForwardMethod> {
+  const { profileStore, connections, tracerTunnels, tunnelRegistry, profileLinks } = parts;
   return {
     'tracerPort.info': () =>
       Promise.resolve({ tracerPort: parts.tracerPort(), tunnels: tracerTunnels.list() }),
@@ -47,14 +43,6 @@ export function tunnelHandlers(parts: RelayParts): AppHandlers<TunnelMethod> {
     },
     'tunnels.close': async (_client, { id }) => {
       await tunnelRegistry.close(id);
-      return {};
-    },
-    'logs.open': (client, { profileId, path }) => {
-      const profile = requireProfile(profileStore, profileId);
-      return logTails.open(client, profile, path, connections.keepingUp(client, profile));
-    },
-    'logs.close': async (client, { logId }) => {
-      await logTails.close(client, logId);
       return {};
     },
   };
