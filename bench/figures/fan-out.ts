@@ -15,7 +15,7 @@ import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../src-main/web/client-token.js';
 import { DebugSession } from '../../src-main/relay/debug-session.js';
-import { Relay } from '../../src-main/backend/backend.js';
+import { Backend } from '../../src-main/backend/backend.js';
 import { startWebServer } from '../../src-main/web/web-server.js';
 import { WsRelayClient } from '../lib/ws-relay-client.js';
 
@@ -68,7 +68,7 @@ async function measure(
   relayStops.length = 0;
   const dir = await mkdtemp(join(tmpdir(), 'periscope-fanout-'));
   const store = await ProfileStore.open(join(dir, 'data'), { logger: silentLogger });
-  const relay = new Relay({
+  const relay = new Backend({
     profileStore: store,
     dataDir: join(dir, 'data'),
     logger: silentLogger,

@@ -1,14 +1,15 @@
 /**
- * The relay: owns debug sessions and the clients that watch them (DESIGN.md "Relay").
- * Every client message is validated (`clients/client-message-validation.ts`); an invalid one is
- * answered with an error and changes nothing. DAP requests go to their session (which maps seq
- * numbers); app requests (profiles, launch, sessions, sources, host-key answers) go to their
- * handler (`handlers/app-handlers.ts`). Sessions start as a launch or attach over SSH, or as a
- * tracer that dials the tracer port (`openTracerPort`, `tracer/tracer-listener.ts`):
- * `sessions/session-starter.ts`. The sessions and their `sessions.changed` broadcast:
- * `sessions/session-table.ts`. SSH connections made for a client, with its host key and password
- * questions: `connect/client-connections.ts`. Limits and the orphan sweep:
- * `relay/relay-limits.ts`.
+ * The app backend, the composition root of the main process: the relay's debug sessions and the
+ * clients that watch them (DESIGN.md "Relay"), and the profiles, SSH links, forwards and log tabs
+ * those clients work with through the app API. Every client message is validated
+ * (`clients/client-message-validation.ts`); an invalid one is answered with an error and changes
+ * nothing. DAP requests go to their session (which maps seq numbers); app requests (profiles,
+ * launch, sessions, sources, host-key answers) go to their handler (`handlers/app-handlers.ts`).
+ * Sessions start as a launch or attach over SSH, or as a tracer that dials the tracer port
+ * (`openTracerPort`, `tracer/tracer-listener.ts`): `sessions/session-starter.ts`. The sessions and
+ * their `sessions.changed` broadcast: `sessions/session-table.ts`. SSH connections made for a
+ * client, with its host key and password questions: `connect/client-connections.ts`. Limits and the
+ * orphan sweep: `relay/relay-limits.ts`.
  * Plain Node: runs inside the Electron app and headless (`periscope web`, `periscope relay`).
  */
 import { homedir } from 'node:os';
@@ -40,8 +41,8 @@ import { TunnelRegistry } from '../forwards/forward-registry.js';
 import { LogTails } from '../logs/log-tails.js';
 import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';
 
-/** Options of {@link Relay}. */
-export interface RelayOptions {
+/** Options of {@link Backend}. */
+export interface BackendOptions {
   profileStore: ProfileStore;
   /** The app's data directory; Periscope's own known_hosts lives there. */
   dataDir: string;
@@ -62,8 +63,11 @@ export interface RelayOptions {
   limits?: Partial<RelayLimits>;
 }
 
-/** See the module comment. */
-export class Relay {
+/**
+ * The backend one process runs: clients connect to it (`connectClient`), it answers their
+ * messages, and it closes everything it opened on {@link Backend.close}. See the module comment.
+ */
+export class Backend {
   private readonly logger: Logger;
   private readonly clients = new Set<ClientHandle>();
   private readonly sessions: SessionTable;
@@ -86,7 +90,7 @@ export class Relay {
   private readonly tunnelRegistry: TunnelRegistry;
   private readonly logTails: LogTails;
 
-  constructor(options: RelayOptions) {
+  constructor(options: BackendOptions) {
     this.logger = options.logger ?? createLogger('relay');
     this.profileLinks = new ProfileLinks((id) => options.profileStore.get(id));
     const trustedHostsFile = join(options.dataDir, 'known_hosts');

@@ -14,7 +14,7 @@ import { createLogger } from '../log/logger.js';
 import { webDataDir } from '../profiles/data-dir.js';
 import { ProfileStore } from '../profiles/profile-store.js';
 import { createClientToken } from '../web/client-token.js';
-import { Relay } from '../backend/backend.js';
+import { Backend } from '../backend/backend.js';
 import { runRelayCommand } from './relay-command.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       `the profile file was unreadable and was moved aside to ${profileStore.recoveredFrom}`,
     );
   }
-  const relay = new Relay({ profileStore, dataDir, logger: logger.child('relay') });
+  const relay = new Backend({ profileStore, dataDir, logger: logger.child('relay') });
   const bundleDir = dirname(fileURLToPath(import.meta.url));
   const token = createClientToken();
   const serve = (onPort: number): ReturnType<typeof startWebServer> =>

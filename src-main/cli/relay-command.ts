@@ -13,7 +13,7 @@ import { createLogger, stderrSink, type LogLevel, type LogSink } from '../log/lo
 import { webDataDir } from '../profiles/data-dir.js';
 import { ProfileStore } from '../profiles/profile-store.js';
 import { createClientToken } from '../web/client-token.js';
-import { Relay } from '../backend/backend.js';
+import { Backend } from '../backend/backend.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -179,7 +179,7 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
   }
   const dataDir = values['data-dir'] ?? webDataDir();
   const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
-  const relay = new Relay({ profileStore, dataDir, logger: logger.child('relay'), limits });
+  const relay = new Backend({ profileStore, dataDir, logger: logger.child('relay'), limits });
   const tracer = await relay.openTracerPort({ host: tracerHost, port: tracerPort });
   const server = await startWebServer({
     relay,

@@ -4,14 +4,14 @@
  * A second signal while closing is ignored (a terminal's Ctrl-C may reach both a parent script
  * and this process).
  */
-import type { Relay } from '../backend/backend.js';
+import type { Backend } from '../backend/backend.js';
 import type { WebServer } from '../web/web-server.js';
 
 /** How long closing may take before the process exits anyway, in ms. */
 const CLOSE_TIMEOUT_MS = 5000;
 
 /** Never resolves: the process exits from the signal handler. */
-export function runUntilSignal(relay: Relay, server: WebServer): Promise<number> {
+export function runUntilSignal(relay: Backend, server: WebServer): Promise<number> {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

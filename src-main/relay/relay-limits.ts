@@ -8,7 +8,7 @@ import type { SessionLimits } from './session-limits.js';
 /** What the sweep does with a session nobody watches: qdb's "soft" (detach) or "hard" disable. */
 export type OrphanAction = 'detach' | 'terminate';
 
-/** All limits of a relay; every field optional in {@link RelayOptions}. */
+/** All limits of a relay; every field optional in `BackendOptions`. */
 export interface RelayLimits extends SessionLimits {
   /**
    * How long a new session may wait for its first client, and the DAP handshake with a dialled-in

@@ -20,14 +20,14 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../log/logger.js';
 import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-validation.js';
 import { createClientToken, tokenMatches } from './client-token.js';
-import type { Relay } from '../backend/backend.js';
+import type { Backend } from '../backend/backend.js';
 import { isAllowedHost, isOwnOrigin, readCookie, tokenCookieName } from './request-guards.js';
 import { TokenLockout } from './token-lockout.js';
 import { WsClientTransport } from './ws-client-transport.js';
 
 /** Options of {@link startWebServer}. */
 export interface WebServerOptions {
-  relay: Relay;
+  relay: Backend;
   /** Directory with the built renderer (`dist/renderer`). */
   staticDir: string;
   token: string;

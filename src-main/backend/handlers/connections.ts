@@ -6,7 +6,7 @@
  * connection asked it.
  */
 import { RelayError } from '../../../src-common/errors.js';
-import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
+import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
 import { runPreflight } from '../../remote/probes/preflight.js';
 import { listPythonProcesses } from '../../remote/probes/processes.js';
 
@@ -17,7 +17,7 @@ type ConnectionMethod = 'session.preflight' | 'processes.list' | 'hostKey.answer
 export function connectionHandlers({
   profileStore,
   connections,
-}: RelayParts): AppHandlers<ConnectionMethod> {
+}: BackendParts): AppHandlers<ConnectionMethod> {
   return {
     'session.preflight': (client, params) => {
       const profile = requireProfile(profileStore, params.profileId);

@@ -4,7 +4,7 @@
  * OpenSSH `-R`), and the forwards of the Tunnels panel (`forwards/forward-registry.ts`, `-L` /
  * `-R`). SSH questions are asked of the client that made the request.
  */
-import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
+import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
 
 /** The tracer port and tunnel methods. */
 type ForwardMethod =
@@ -16,7 +16,7 @@ type ForwardMethod =
   | 'tunnels.close';
 
 /** Handlers of the tracer port and tunnel methods. */
-export function forwardHandlers(parts: RelayParts): AppHandlers<ForwardMethod> {
+export function forwardHandlers(parts: BackendParts): AppHandlers<ForwardMethod> {
   const { profileStore, connections, tracerTunnels, tunnelRegistry, profileLinks } = parts;
   return {
     'tracerPort.info': () =>

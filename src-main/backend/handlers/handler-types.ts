@@ -1,6 +1,6 @@
 /**
- * What an app request handler is (`AppHandler`), the table of them (`AppHandlers`), the relay's
- * parts they work with (`RelayParts`), and `requireProfile`, which most of them start with. Its
+ * What an app request handler is (`AppHandler`), the table of them (`AppHandlers`), the backend's
+ * parts they work with (`BackendParts`), and `requireProfile`, which most of them start with. Its
  * own module so the handler files (one per area) and the table that gathers them
  * (`app-handlers.ts`) both import it, not each other.
  */
@@ -31,8 +31,8 @@ export type AppHandler<M extends AppMethod> = (
 /** Handlers of the methods `M` (by default all of them). */
 export type AppHandlers<M extends AppMethod = AppMethod> = { [K in M]: AppHandler<K> };
 
-/** What the handlers work with: the relay's parts. */
-export interface RelayParts {
+/** What the handlers work with: the backend's parts. */
+export interface BackendParts {
   profileStore: ProfileStore;
   sessions: SessionTable;
   starter: SessionStarter;

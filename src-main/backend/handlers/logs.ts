@@ -2,7 +2,7 @@
  * App requests about log tabs: open one (`tail -F` of a remote file, streamed to the client that
  * asked, `logs/log-tails.ts`) and close it. SSH questions are asked of that client.
  */
-import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
+import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
 
 /** The `logs.*` methods. */
 type LogMethod = 'logs.open' | 'logs.close';
@@ -12,7 +12,7 @@ export function logHandlers({
   profileStore,
   connections,
   logTails,
-}: RelayParts): AppHandlers<LogMethod> {
+}: BackendParts): AppHandlers<LogMethod> {
   return {
     'logs.open': (client, { profileId, path }) => {
       const profile = requireProfile(profileStore, profileId);

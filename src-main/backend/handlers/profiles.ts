@@ -3,7 +3,7 @@
  * save, delete, the watch expressions kept with a profile, and import from `~/.ssh/config` and
  * VS Code's `.vscode/launch.json` (`profiles/profile-files.ts`), and export to it.
  */
-import type { AppHandlers, RelayParts } from './handler-types.js';
+import type { AppHandlers, BackendParts } from './handler-types.js';
 import {
   readLaunchJson,
   readSshConfigCandidates,
@@ -21,7 +21,7 @@ type ProfileMethod =
   | 'profiles.exportLaunchJson';
 
 /** Handlers of the `profiles.*` methods. */
-export function profileHandlers({ profileStore: store }: RelayParts): AppHandlers<ProfileMethod> {
+export function profileHandlers({ profileStore: store }: BackendParts): AppHandlers<ProfileMethod> {
   return {
     'profiles.list': () =>
       Promise.resolve({

@@ -7,7 +7,7 @@
  */
 import type { DebugSession } from '../../relay/debug-session.js';
 import { RelayError } from '../../../src-common/errors.js';
-import { requireProfile, type AppHandlers, type RelayParts } from './handler-types.js';
+import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
 import { toRemotePath } from '../../../src-common/path-mapping.js';
 import { attachStarter } from '../../tracer/attach-tracer.js';
 import { readSource } from '../../tracer/source-reader.js';
@@ -32,7 +32,7 @@ export function sessionHandlers({
   sessions,
   starter,
   endpoints,
-}: RelayParts): AppHandlers<SessionMethod> {
+}: BackendParts): AppHandlers<SessionMethod> {
   const session = (id: string): DebugSession => sessions.require(id).session;
   /**
    * For an attach session: debugpy, once in a process, cannot be taken out again; its port stays
