@@ -15,7 +15,7 @@ import type { TracerPortInfo } from '../../src-common/protocol/client-protocol.j
 import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/connection/reconnecting-ssh.js';
 import { RemoteTunnel } from '../ssh/forwards/remote-to-local-forward.js';
-import { LocalTunnel, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
+import { KeptLocalForward, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
 import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
 import type { TracerTunnelTraffic } from './dial-in-forwards.js';
@@ -57,7 +57,7 @@ interface ManualForward {
   profile: LinkedProfile & Pick<Profile, 'name'>;
   params: OpenForwardParams;
   lease?: ProfileLinkLease;
-  tunnel?: LocalTunnel | RemoteTunnel;
+  tunnel?: KeptLocalForward | RemoteTunnel;
   /** Closed by the user (possibly while still opening). */
   closed: boolean;
 }
@@ -148,7 +148,7 @@ export class TunnelRegistry {
               },
               logger,
             )
-          : await LocalTunnel.open(entry.lease.link, params.remoteHost, params.remotePort, {
+          : await KeptLocalForward.open(entry.lease.link, params.remoteHost, params.remotePort, {
               ...(params.localPort ? { localPort: params.localPort } : {}),
               logger,
             });

@@ -16,7 +16,7 @@ import type { AttachTarget } from '../../src-common/protocol/connections.js';
 import { injectDebugpy } from '../remote/probes/processes.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { freeStaleClientSlotOver, OwnSshdPids } from '../remote/probes/stale-slot.js';
-import { LocalTunnel } from '../ssh/forwards/kept-local-forward.js';
+import { KeptLocalForward } from '../ssh/forwards/kept-local-forward.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import { connectProfileKeepingUp } from '../connect/profile-connect.js';
 import type { StartedTracer, TracerStarter } from './launch-tracer.js';
@@ -30,7 +30,7 @@ export function attachStarter(to: AttachTarget): TracerStarter {
     ssh.onStatus((status) => {
       if (status.state === 'closed' || status.state === 'failed') ownSshd.stop();
     });
-    let forward: LocalTunnel | undefined;
+    let forward: KeptLocalForward | undefined;
     try {
       const connection = ssh.current!;
       let remotePort: number;
@@ -40,7 +40,7 @@ export function attachStarter(to: AttachTarget): TracerStarter {
       } else {
         remotePort = to.port;
       }
-      forward = await LocalTunnel.open(ssh, '127.0.0.1', remotePort, { logger });
+      forward = await KeptLocalForward.open(ssh, '127.0.0.1', remotePort, { logger });
       const tunnel = forward;
       const open = async (): Promise<DapConnection> => {
         const socket = await connectLoopback(tunnel.localPort);

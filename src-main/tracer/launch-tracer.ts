@@ -18,7 +18,7 @@ import type { LaunchParams } from '../../src-common/protocol/client-protocol.js'
 import type { Profile } from '../../src-common/protocol/profile.js';
 import type { LinkStatus } from '../ssh/connection/reconnecting-ssh.js';
 import type { HostKeyPolicy } from '../ssh/connection/ssh-connection.js';
-import { LocalTunnel, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
+import { KeptLocalForward, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
 import {
   freeStaleClientSlotOver,
   OwnSshdPids,
@@ -116,7 +116,7 @@ export async function startRemoteTracer(
     let released = false;
     cleanups.push(() => (released ? Promise.resolve() : debuggee.terminate()));
     progress('Opening the tunnel…');
-    const forward = await LocalTunnel.open(ssh, '127.0.0.1', debuggee.remotePort, { logger });
+    const forward = await KeptLocalForward.open(ssh, '127.0.0.1', debuggee.remotePort, { logger });
     cleanups.push(() => forward.close());
     const open = async (): Promise<DapConnection> => {
       const socket = await connectLoopback(forward.localPort);

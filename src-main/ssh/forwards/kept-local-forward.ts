@@ -18,7 +18,7 @@ export type TunnelState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed
 export interface TunnelInfo {
   /** `L<localPort>` / `R<remotePort>` style id, unique per process. */
   id: string;
-  /** `local` (`-L`, {@link LocalTunnel}) or `remote` (`-R`, `remote-to-local-forward.ts`). */
+  /** `local` (`-L`, {@link KeptLocalForward}) or `remote` (`-R`, `remote-to-local-forward.ts`). */
   direction: 'local' | 'remote';
   /** Laptop side: the listening port (`-L`) or the port connections go to (`-R`). */
   localPort: number;
@@ -38,15 +38,18 @@ export interface TunnelInfo {
   connections: number;
 }
 
-/** Options of {@link LocalTunnel.open}. */
-export interface TunnelOptions {
+/** Options of {@link KeptLocalForward.open}. */
+export interface KeptLocalForwardOptions {
   /** Local port to listen on; 0 (default) picks a free one. */
   localPort?: number;
   logger?: Logger;
 }
 
-/** See the module comment. */
-export class LocalTunnel {
+/**
+ * A `-L` forward kept across reconnects: {@link KeptLocalForward.open} listens on the laptop,
+ * `info()` is its Tunnels panel row, `close()` ends it. See the module comment.
+ */
+export class KeptLocalForward {
   private readonly sockets = new Set<net.Socket>();
   private bytesOut = 0;
   private bytesIn = 0;
@@ -82,8 +85,8 @@ export class LocalTunnel {
     ssh: ReconnectingSsh,
     remoteHost: string,
     remotePort: number,
-    options: TunnelOptions = {},
-  ): Promise<LocalTunnel> {
+    options: KeptLocalForwardOptions = {},
+  ): Promise<KeptLocalForward> {
     const server = net.createServer();
     const localPort = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -101,7 +104,7 @@ export class LocalTunnel {
       );
     });
     server.on('error', () => undefined);
-    return new LocalTunnel(
+    return new KeptLocalForward(
       ssh,
       server,
       localPort,
