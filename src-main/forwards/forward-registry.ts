@@ -14,7 +14,7 @@ import type { ForwardInfo, OpenForwardParams } from '../../src-common/protocol/c
 import type { TracerPortInfo } from '../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 import type { ReconnectingSsh } from '../ssh/connection/reconnecting-ssh.js';
-import { RemoteTunnel } from '../ssh/forwards/remote-to-local-forward.js';
+import { RemoteToLocalForward } from '../ssh/forwards/remote-to-local-forward.js';
 import { KeptLocalForward, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
 import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
@@ -57,7 +57,7 @@ interface ManualForward {
   profile: LinkedProfile & Pick<Profile, 'name'>;
   params: OpenForwardParams;
   lease?: ProfileLinkLease;
-  tunnel?: KeptLocalForward | RemoteTunnel;
+  tunnel?: KeptLocalForward | RemoteToLocalForward;
   /** Closed by the user (possibly while still opening). */
   closed: boolean;
 }
@@ -138,7 +138,7 @@ export class TunnelRegistry {
       const logger = this.options.logger;
       entry.tunnel =
         params.direction === 'remote'
-          ? await RemoteTunnel.open(
+          ? await RemoteToLocalForward.open(
               entry.lease.link,
               {
                 bindHost: params.remoteHost,

@@ -14,8 +14,8 @@ import type { ReconnectingSsh } from '../connection/reconnecting-ssh.js';
 import type { TunnelInfo } from './kept-local-forward.js';
 import { errorMessage } from '../ssh-error.js';
 
-/** What {@link RemoteTunnel.open} forwards. */
-export interface RemoteTunnelTarget {
+/** What {@link RemoteToLocalForward.open} forwards. */
+export interface RemoteToLocalTarget {
   /** Address the SSH server listens on, e.g. `127.0.0.1` (others need sshd's `GatewayPorts`). */
   bindHost: string;
   /** Port on the remote machine; 0 = one the server picks. */
@@ -25,8 +25,11 @@ export interface RemoteTunnelTarget {
   localPort: number;
 }
 
-/** See the module comment. */
-export class RemoteTunnel {
+/**
+ * A `-R` forward whose connections reach `localHost:localPort` on the laptop, kept across
+ * reconnects, with its Tunnels panel row (`info()`). See the module comment.
+ */
+export class RemoteToLocalForward {
   private readonly sockets = new Set<net.Socket>();
   private bytesOut = 0;
   private bytesIn = 0;
@@ -36,7 +39,7 @@ export class RemoteTunnel {
   private forward!: KeptRemoteForward;
 
   private constructor(
-    private readonly target: RemoteTunnelTarget,
+    private readonly target: RemoteToLocalTarget,
     private readonly logger: Logger,
   ) {}
 
@@ -47,10 +50,10 @@ export class RemoteTunnel {
    */
   static async open(
     link: ReconnectingSsh,
-    target: RemoteTunnelTarget,
+    target: RemoteToLocalTarget,
     logger: Logger = silentLogger,
-  ): Promise<RemoteTunnel> {
-    const tunnel = new RemoteTunnel(target, logger);
+  ): Promise<RemoteToLocalForward> {
+    const tunnel = new RemoteToLocalForward(target, logger);
     tunnel.forward = await KeptRemoteForward.open(link, {
       bindHost: target.bindHost,
       bindPort: target.bindPort,
