@@ -37,7 +37,7 @@ import { SessionSweep } from '../relay/session-sweep.js';
 import { SessionTable } from './sessions/session-table.js';
 import { TracerTunnels } from '../forwards/dial-in-forwards.js';
 import { ProfileLinks } from '../connect/profile-links.js';
-import { TunnelRegistry } from '../forwards/forward-registry.js';
+import { ForwardRegistry } from '../forwards/forward-registry.js';
 import { LogTails } from '../logs/log-tails.js';
 import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';
 
@@ -87,7 +87,7 @@ export class Backend {
   /** SSH links of forwards opened by hand and of log tails, one per profile. */
   private readonly profileLinks: ProfileLinks;
   /** Every forward of every connection, for the Tunnels panel (`tunnels.*`). */
-  private readonly tunnelRegistry: TunnelRegistry;
+  private readonly forwardRegistry: ForwardRegistry;
   private readonly logTails: LogTails;
 
   constructor(options: BackendOptions) {
@@ -130,9 +130,9 @@ export class Backend {
     this.tunnels = new TracerTunnels({
       accept: (stream, peer) => this.tracerListener?.accept(stream, peer) ?? false,
       logger: this.logger.child('tunnels'),
-      onChange: () => this.tunnelRegistry.changed(),
+      onChange: () => this.forwardRegistry.changed(),
     });
-    this.tunnelRegistry = new TunnelRegistry({
+    this.forwardRegistry = new ForwardRegistry({
       sessionForwards: () =>
         this.sessions
           .all()
@@ -166,7 +166,7 @@ export class Backend {
       endpoints: this.endpoints,
       connections: this.connections,
       tracerTunnels: this.tunnels,
-      tunnelRegistry: this.tunnelRegistry,
+      forwardRegistry: this.forwardRegistry,
       profileLinks: this.profileLinks,
       logTails: this.logTails,
       tracerPort: () => this.tracerPort(),
@@ -253,7 +253,7 @@ export class Backend {
     await this.tracerListener?.close();
     this.sessions.cancelBroadcast();
     await this.logTails.closeAll();
-    await this.tunnelRegistry.closeAll();
+    await this.forwardRegistry.closeAll();
     await this.tunnels.closeAll();
     await this.profileLinks.closeAll();
     for (const client of this.clients) client.transport.close('the relay is shutting down');
@@ -317,7 +317,7 @@ export class Backend {
    * message), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
    */
   private broadcastSessions(): void {
-    this.tunnelRegistry.changed();
+    this.forwardRegistry.changed();
     for (const session of this.sessions.sessions()) {
       if (session.isEnded) void this.endpoints.close(session, 'the session ended');
     }

@@ -31,8 +31,8 @@ export interface SessionForwards {
   tunnels: TunnelInfo[];
 }
 
-/** Options of {@link TunnelRegistry}. */
-export interface TunnelRegistryOptions {
+/** Options of {@link ForwardRegistry}. */
+export interface ForwardRegistryOptions {
   /** The forwards of the live sessions. */
   sessionForwards: () => SessionForwards[];
   /** The dial-in remote forwards with their traffic. */
@@ -62,8 +62,11 @@ interface ManualForward {
   closed: boolean;
 }
 
-/** See the module comment. */
-export class TunnelRegistry {
+/**
+ * Every forward of every SSH link, for the Tunnels panel: {@link ForwardRegistry.list} the rows,
+ * `open` / `close` the ones opened by hand, `changed` to tell clients. See the module comment.
+ */
+export class ForwardRegistry {
   private readonly manual = new Map<string, ManualForward>();
   private nextId = 1;
   private lastJson = '';
@@ -72,7 +75,7 @@ export class TunnelRegistry {
   private readonly poll: NodeJS.Timeout;
   private readonly intervalMs: number;
 
-  constructor(private readonly options: TunnelRegistryOptions) {
+  constructor(private readonly options: ForwardRegistryOptions) {
     this.intervalMs = options.intervalMs ?? DEFAULT_TUNNELS_INTERVAL_MS;
     this.lastJson = this.serialise(this.list());
     this.poll = setInterval(() => this.changed(), this.intervalMs);

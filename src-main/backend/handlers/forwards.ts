@@ -17,7 +17,7 @@ type ForwardMethod =
 
 /** Handlers of the tracer port and tunnel methods. */
 export function forwardHandlers(parts: BackendParts): AppHandlers<ForwardMethod> {
-  const { profileStore, connections, tracerTunnels, tunnelRegistry, profileLinks } = parts;
+  const { profileStore, connections, tracerTunnels, forwardRegistry, profileLinks } = parts;
   return {
     'tracerPort.info': () =>
       Promise.resolve({ tracerPort: parts.tracerPort(), tunnels: tracerTunnels.list() }),
@@ -34,15 +34,15 @@ export function forwardHandlers(parts: BackendParts): AppHandlers<ForwardMethod>
       await tracerTunnels.close(profileId);
       return {};
     },
-    'tunnels.list': () => Promise.resolve({ tunnels: tunnelRegistry.list() }),
+    'tunnels.list': () => Promise.resolve({ tunnels: forwardRegistry.list() }),
     'tunnels.open': async (client, params) => {
       const profile = requireProfile(profileStore, params.profileId);
       return {
-        tunnel: await tunnelRegistry.open(profile, params, connections.keepingUp(client, profile)),
+        tunnel: await forwardRegistry.open(profile, params, connections.keepingUp(client, profile)),
       };
     },
     'tunnels.close': async (_client, { id }) => {
-      await tunnelRegistry.close(id);
+      await forwardRegistry.close(id);
       return {};
     },
   };

@@ -20,7 +20,7 @@ import type { ProfileLinks } from '../../connect/profile-links.js';
 import type { SessionStarter } from '../sessions/session-starter.js';
 import type { SessionTable } from '../sessions/session-table.js';
 import type { TracerTunnels } from '../../forwards/dial-in-forwards.js';
-import type { TunnelRegistry } from '../../forwards/forward-registry.js';
+import type { ForwardRegistry } from '../../forwards/forward-registry.js';
 
 /** Answers app method `M` for `client`; what it throws becomes the client's `AppError`. */
 export type AppHandler<M extends AppMethod> = (
@@ -41,7 +41,7 @@ export interface BackendParts {
   /** Remote forwards to the tracer port (`tracerTunnel.*`). */
   tracerTunnels: TracerTunnels;
   /** Every forward, for the Tunnels panel (`tunnels.*`). */
-  tunnelRegistry: TunnelRegistry;
+  forwardRegistry: ForwardRegistry;
   /** SSH links of forwards opened by hand and of log tails, one per profile. */
   profileLinks: ProfileLinks;
   logTails: LogTails;
