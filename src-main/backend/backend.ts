@@ -35,7 +35,7 @@ import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js
 import { SessionStarter } from './sessions/session-starter.js';
 import { SessionSweep } from '../relay/session-sweep.js';
 import { SessionTable } from './sessions/session-table.js';
-import { TracerTunnels } from '../forwards/dial-in-forwards.js';
+import { DialInForwards } from '../forwards/dial-in-forwards.js';
 import { ProfileLinks } from '../connect/profile-links.js';
 import { ForwardRegistry } from '../forwards/forward-registry.js';
 import { LogTails } from '../logs/log-tails.js';
@@ -83,7 +83,7 @@ export class Backend {
   private readonly sweep: SessionSweep;
   private tracerListener: TracerListener | undefined;
   private readonly endpoints: DapEndpoints;
-  private readonly tunnels: TracerTunnels;
+  private readonly tunnels: DialInForwards;
   /** SSH links of forwards opened by hand and of log tails, one per profile. */
   private readonly profileLinks: ProfileLinks;
   /** Every forward of every connection, for the Tunnels panel (`tunnels.*`). */
@@ -127,7 +127,7 @@ export class Backend {
       admit: () => this.clientLimitReached(),
       onChange: () => this.broadcastSessions(),
     });
-    this.tunnels = new TracerTunnels({
+    this.tunnels = new DialInForwards({
       accept: (stream, peer) => this.tracerListener?.accept(stream, peer) ?? false,
       logger: this.logger.child('tunnels'),
       onChange: () => this.forwardRegistry.changed(),
@@ -165,7 +165,7 @@ export class Backend {
       starter: this.starter,
       endpoints: this.endpoints,
       connections: this.connections,
-      tracerTunnels: this.tunnels,
+      dialInForwards: this.tunnels,
       forwardRegistry: this.forwardRegistry,
       profileLinks: this.profileLinks,
       logTails: this.logTails,

@@ -3,10 +3,10 @@
  * on the profile's machine call `debugpy.connect(("127.0.0.1", <port>))` and arrive over the SSH
  * connection as tracers of that profile (its path mappings and justMyCode apply).
  *
- * Each forward rides the profile's shared, reconnecting link (`profile-links.ts`, the same one
- * forwards opened by hand and log tails use) as a {@link KeptRemoteForward}: `reconnecting` while
- * the link is down, asked for again on the same remote port when it is back (programs have that
- * port pasted in), `failed` with the reason when the link gives up; it stays listed until the
+ * Each forward rides the profile's shared, reconnecting link (`connect/profile-links.ts`, the same
+ * one forwards opened by hand and log tails use) as a {@link KeptRemoteForward}: `reconnecting`
+ * while the link is down, asked for again on the same remote port when it is back (programs have
+ * that port pasted in), `failed` with the reason when the link gives up; it stays listed until the
  * user closes it or opens it again.
  *
  * Sessions that arrived over a forward live in its SSH channels: a drop ends them (pydevd does not
@@ -43,7 +43,7 @@ interface Tunnel {
 }
 
 /** A dial-in forward with its state and traffic, for the Tunnels panel (`forward-registry.ts`). */
-export interface TracerTunnelTraffic extends TracerTunnelInfo {
+export interface DialInForwardTraffic extends TracerTunnelInfo {
   /** `up`, `reconnecting` (link down, or the port not listening again yet) or `failed`. */
   state: ForwardState;
   /** Why it is reconnecting or failed. */
@@ -53,8 +53,8 @@ export interface TracerTunnelTraffic extends TracerTunnelInfo {
   connections: number;
 }
 
-/** Options of {@link TracerTunnels}. */
-export interface TracerTunnelsOptions {
+/** Options of {@link DialInForwards}. */
+export interface DialInForwardsOptions {
   /** Hands an arriving channel to the tracer listener (which applies the tracer cap). */
   accept: (stream: Duplex, peer: TracerPeer) => boolean;
   logger: Logger;
@@ -62,8 +62,11 @@ export interface TracerTunnelsOptions {
   onChange: () => void;
 }
 
-/** See the module comment. */
-export class TracerTunnels {
+/**
+ * The dial-in remote forwards, at most one per profile (`open`, `close`, `list`); the app API
+ * calls them tracer tunnels (`tracerTunnel.*`). See the module comment.
+ */
+export class DialInForwards {
   private readonly byProfile = new Map<string, Tunnel>();
   /** Opens under way (they may wait on a host key or password answer), by profile id. */
   private readonly opening = new Map<
@@ -71,7 +74,7 @@ export class TracerTunnels {
     { promise: Promise<TracerTunnelInfo>; closed: boolean }
   >();
 
-  constructor(private readonly options: TracerTunnelsOptions) {}
+  constructor(private readonly options: DialInForwardsOptions) {}
 
   /** The listed tunnels (up, reconnecting or failed). */
   list(): TracerTunnelInfo[] {
@@ -79,7 +82,7 @@ export class TracerTunnels {
   }
 
   /** The listed tunnels with state, byte counters and open channels. */
-  traffic(): TracerTunnelTraffic[] {
+  traffic(): DialInForwardTraffic[] {
     return [...this.byProfile.values()].map((t) => {
       const reason = t.forward.reason;
       return {

@@ -18,7 +18,7 @@ import { RemoteToLocalForward } from '../ssh/forwards/remote-to-local-forward.js
 import { KeptLocalForward, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
 import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
-import type { TracerTunnelTraffic } from './dial-in-forwards.js';
+import type { DialInForwardTraffic } from './dial-in-forwards.js';
 
 /** Shortest time between two `tunnels.changed` broadcasts, and the polling period, in ms. */
 export const DEFAULT_TUNNELS_INTERVAL_MS = 500;
@@ -36,7 +36,7 @@ export interface ForwardRegistryOptions {
   /** The forwards of the live sessions. */
   sessionForwards: () => SessionForwards[];
   /** The dial-in remote forwards with their traffic. */
-  dialIn: () => TracerTunnelTraffic[];
+  dialIn: () => DialInForwardTraffic[];
   /** Where dial-in forwards lead on the laptop. */
   tracerPort: () => TracerPortInfo | null;
   /** Links for forwards opened by hand (shared with log tails). */

@@ -17,21 +17,21 @@ type ForwardMethod =
 
 /** Handlers of the tracer port and tunnel methods. */
 export function forwardHandlers(parts: BackendParts): AppHandlers<ForwardMethod> {
-  const { profileStore, connections, tracerTunnels, forwardRegistry, profileLinks } = parts;
+  const { profileStore, connections, dialInForwards, forwardRegistry, profileLinks } = parts;
   return {
     'tracerPort.info': () =>
-      Promise.resolve({ tracerPort: parts.tracerPort(), tunnels: tracerTunnels.list() }),
+      Promise.resolve({ tracerPort: parts.tracerPort(), tunnels: dialInForwards.list() }),
     // A remote forward to the tracer port, opening a loopback tracer port first if there is none.
     'tracerTunnel.open': async (client, { profileId }) => {
       const profile = requireProfile(profileStore, profileId);
       if (!parts.tracerPort()) await parts.openTracerPort();
-      const tunnel = await tracerTunnels.open(profile, () =>
+      const tunnel = await dialInForwards.open(profile, () =>
         profileLinks.acquire(profile, connections.keepingUp(client, profile)),
       );
       return { tunnel };
     },
     'tracerTunnel.close': async (_client, { profileId }) => {
-      await tracerTunnels.close(profileId);
+      await dialInForwards.close(profileId);
       return {};
     },
     'tunnels.list': () => Promise.resolve({ tunnels: forwardRegistry.list() }),

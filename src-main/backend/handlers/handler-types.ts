@@ -19,7 +19,7 @@ import type { LogTails } from '../../logs/log-tails.js';
 import type { ProfileLinks } from '../../connect/profile-links.js';
 import type { SessionStarter } from '../sessions/session-starter.js';
 import type { SessionTable } from '../sessions/session-table.js';
-import type { TracerTunnels } from '../../forwards/dial-in-forwards.js';
+import type { DialInForwards } from '../../forwards/dial-in-forwards.js';
 import type { ForwardRegistry } from '../../forwards/forward-registry.js';
 
 /** Answers app method `M` for `client`; what it throws becomes the client's `AppError`. */
@@ -39,7 +39,7 @@ export interface BackendParts {
   endpoints: DapEndpoints;
   connections: ClientConnections;
   /** Remote forwards to the tracer port (`tracerTunnel.*`). */
-  tracerTunnels: TracerTunnels;
+  dialInForwards: DialInForwards;
   /** Every forward, for the Tunnels panel (`tunnels.*`). */
   forwardRegistry: ForwardRegistry;
   /** SSH links of forwards opened by hand and of log tails, one per profile. */

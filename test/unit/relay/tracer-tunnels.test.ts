@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileLinkLease } from '../../../src-main/connect/profile-links.js';
-import { TracerTunnels } from '../../../src-main/forwards/dial-in-forwards.js';
+import { DialInForwards } from '../../../src-main/forwards/dial-in-forwards.js';
 import type {
   LinkStatus,
   ReconnectingSsh,
@@ -72,7 +72,7 @@ const profile = { id: 'p1', name: 'box', host: 'box.example' } as Profile;
 function tunnels() {
   const accepted: PassThrough[] = [];
   const onChange = vi.fn();
-  const registry = new TracerTunnels({
+  const registry = new DialInForwards({
     accept: (stream) => {
       accepted.push(stream as PassThrough);
       return true;
