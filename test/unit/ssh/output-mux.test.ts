@@ -34,15 +34,20 @@ function runMux(python: string): [string, string][] {
   return out;
 }
 
-/** Python helpers: `w(bytes)` writes raw to the third pipe, `r(tag, bytes)` writes one record. */
+/**
+ * Python helpers: `w(bytes)` writes raw to the third pipe, `f(tag, bytes)` frames one record,
+ * `r(tag, bytes)` writes one record.
+ */
 const WRITE =
   "import os; fd = int(os.environ['PERISCOPE_OUTPUT_FD']); w = lambda b: os.write(fd, b); " +
-  "r = lambda t, b: w(t + len(b).to_bytes(4, 'big') + b)";
+  "f = lambda t, b: t + len(b).to_bytes(4, 'big') + b; r = lambda t, b: w(f(t, b))";
 
 describe('output mux: records tagged at the source', () => {
   it('keeps their order across the streams and merges runs of one stream', () => {
+    // One write, so the mux reads all four records at once (runs merge within what one read
+    // got; separate writes may be read apart on a busy machine).
     const records = runMux(
-      `${WRITE}; r(b'o', b'a\\n'); r(b'o', b'b\\n'); r(b'e', b'c\\n'); r(b'o', b'd\\n')`,
+      `${WRITE}; w(f(b'o', b'a\\n') + f(b'o', b'b\\n') + f(b'e', b'c\\n') + f(b'o', b'd\\n'))`,
     );
     expect(records).toEqual([
       ['stdout', 'a\nb\n'],
