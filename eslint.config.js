@@ -3,8 +3,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 
-/** Layering (see ../shared/STYLE.md): only src-main/app imports electron; the renderer imports only types from src-main/protocol. */
+/**
+ * Layering (see ../shared/STYLE.md; the folder rules are in .dependency-cruiser.cjs): only
+ * src-main/app imports electron; the renderer imports src-common (values too), never src-main;
+ * src-common imports neither Node nor electron.
+ */
 const noElectron = {
   paths: [{ name: 'electron', message: 'Only src-main/app/ may import electron.' }],
 };
@@ -60,18 +65,9 @@ export default tseslint.config(
           paths: noElectron.paths,
           patterns: [
             {
-              group: [
-                '**/src-main/*',
-                '!**/src-main/protocol',
-                '**/src-main/*/**',
-                '!**/src-main/protocol/**',
-              ],
-              message: 'The renderer may import only from src-main/protocol/.',
-            },
-            {
-              group: ['**/src-main/protocol/**', '**/src-main/protocol'],
-              allowTypeImports: true,
-              message: 'The renderer imports only types from src-main/protocol/ (use import type).',
+              group: ['**/src-main', '**/src-main/**'],
+              message:
+                'The renderer never imports src-main/; what both sides need is in src-common/.',
             },
           ],
         },
@@ -83,7 +79,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src-main/protocol/**'],
+    files: ['src-common/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -91,8 +87,13 @@ export default tseslint.config(
           paths: noElectron.paths,
           patterns: [
             {
-              group: ['node:*', 'fs', 'net', 'path', 'os'],
-              message: 'src-main/protocol/ imports neither electron nor Node.',
+              group: ['node:*', ...builtinModules],
+              message:
+                'src-common/ runs in both processes: no Node modules (nor electron, nor the DOM).',
+            },
+            {
+              group: ['**/src-main', '**/src-main/**', '**/src-renderer', '**/src-renderer/**'],
+              message: 'src-common/ is the bottom layer: it imports neither process.',
             },
           ],
         },

@@ -1,5 +1,5 @@
 /** Renders benchmark results as the Markdown table in bench/RESULTS.md. */
-import type { BenchResults } from './run.js';
+import type { BenchResults } from './bench-results.js';
 
 const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
 

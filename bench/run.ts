@@ -6,26 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSshd } from '../test/harness/sshd.js';
 import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
-import { startFigure, type StartFigure } from './figures/start-figure.js';
+import { startFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
 import { bigCollection } from './figures/big-collection.js';
-import { fanOut, type FanOutFigure } from './figures/fan-out.js';
+import { fanOut } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
+import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
-
-/** Everything a run measured. */
-export interface BenchResults {
-  date: string;
-  machine: { cpus: number; node: string };
-  repetitions: number;
-  figures: Figure[];
-  start?: StartFigure;
-  flood?: FloodFigure;
-  fanOut?: FanOutFigure;
-  children?: ChildReadyFigure;
-  notMeasured: { figure: string; why: string }[];
-}
 
 /** Runs every figure with `reps` repetitions each. */
 export async function runBenchmarks(

@@ -2,7 +2,7 @@
 //
 //   src-main/app/main.ts     → dist/app/main.js      Electron main process, ESM
 //   src-main/app/preload.ts  → dist/app/preload.cjs  sandboxed preload: one CommonJS file
-//   src-main/relay/cli.ts    → dist/periscope.js     `periscope` command (web mode, headless relay)
+//   src-main/cli/main.ts     → dist/periscope.js     `periscope` command (web mode, headless relay)
 //
 // npm packages stay external (`packages: 'external'`): they are installed beside the app and
 // electron-builder packs them. Usage: node scripts/build-main.mjs [--watch]
@@ -47,7 +47,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: ['src-main/relay/cli.ts'],
+    entryPoints: ['src-main/cli/main.ts'],
     outfile: 'dist/periscope.js',
     format: 'esm',
     platform: 'node',

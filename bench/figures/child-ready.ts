@@ -9,7 +9,7 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { SessionInfo } from '../../src-main/protocol/client-protocol.js';
+import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { freePort } from '../../test/harness/free-port.js';
 import { loopbackRelay } from '../../test/harness/loopback-relay.js';
 import { RelayTestClient } from '../../test/harness/relay-test-client.js';

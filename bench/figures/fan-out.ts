@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../src-main/log/logger.js';
-import type { SessionInfo } from '../../src-main/protocol/client-protocol.js';
+import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
-import { createClientToken } from '../../src-main/relay/client-token.js';
+import { createClientToken } from '../../src-main/web/client-token.js';
 import { DebugSession } from '../../src-main/relay/debug-session.js';
-import { Relay } from '../../src-main/relay/relay.js';
-import { startWebServer } from '../../src-main/relay/web-server.js';
+import { Backend } from '../../src-main/backend/backend.js';
+import { startWebServer } from '../../src-main/web/web-server.js';
 import { WsRelayClient } from '../lib/ws-relay-client.js';
 
 const FAN_OUT = resolve('bench/programs/fan_out.py');
@@ -68,7 +68,7 @@ async function measure(
   relayStops.length = 0;
   const dir = await mkdtemp(join(tmpdir(), 'periscope-fanout-'));
   const store = await ProfileStore.open(join(dir, 'data'), { logger: silentLogger });
-  const relay = new Relay({
+  const relay = new Backend({
     profileStore: store,
     dataDir: join(dir, 'data'),
     logger: silentLogger,

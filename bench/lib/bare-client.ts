@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapConnection } from '../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../src-main/log/logger.js';
-import { attachToDebugpy } from '../../src-main/relay/attach-handshake.js';
+import { attachToDebugpy } from '../../src-main/tracer/attach-handshake.js';
 
 /** Connects to a debugpy adapter (TCP_NODELAY on the client side too, for a fair baseline). */
 export async function connectBareClient(port: number): Promise<DapConnection> {

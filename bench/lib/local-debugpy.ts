@@ -1,13 +1,14 @@
 /**
  * Starts a program under a local `python -m debugpy --listen 127.0.0.1:<port> --wait-for-client`,
- * either stock or with Periscope's TCP_NODELAY hook (`src-main/ssh/nodelay-sitecustomize.ts`).
+ * either stock or with Periscope's TCP_NODELAY hook
+ * (`src-main/remote/launch/nodelay-sitecustomize.ts`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODELAY_SITECUSTOMIZE } from '../../src-main/ssh/nodelay-sitecustomize.js';
+import { NODELAY_SITECUSTOMIZE } from '../../src-main/remote/launch/nodelay-sitecustomize.js';
 import { freePort } from '../../test/harness/free-port.js';
 
 /** A program waiting for its DAP client. */

@@ -14,10 +14,10 @@ import type { Browser, Page } from 'playwright-core';
 import { DapConnection } from '../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../src-main/log/logger.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
-import { createClientToken } from '../../src-main/relay/client-token.js';
-import { Relay } from '../../src-main/relay/relay.js';
-import type { TracerStarter } from '../../src-main/relay/remote-tracer.js';
-import { startWebServer, type WebServer } from '../../src-main/relay/web-server.js';
+import { createClientToken } from '../../src-main/web/client-token.js';
+import { Backend } from '../../src-main/backend/backend.js';
+import type { TracerStarter } from '../../src-main/tracer/launch-tracer.js';
+import { startWebServer, type WebServer } from '../../src-main/web/web-server.js';
 import type { TestSshd } from '../../test/harness/sshd.js';
 import { startLocalDebugpy, type LocalDebugpy } from './local-debugpy.js';
 import { WsRelayClient } from './ws-relay-client.js';
@@ -27,7 +27,7 @@ export interface PeriscopeWorld {
   client: WsRelayClient;
   sessionId: string;
   threadId: number;
-  relay: Relay;
+  relay: Backend;
   server: WebServer;
   token: string;
   close(): Promise<void>;
@@ -59,7 +59,7 @@ export async function startPeriscope(
   };
   const knownHosts = join(dir, 'known_hosts');
   if (sshd) await writeFile(knownHosts, sshd.knownHostsLine() + '\n');
-  const relay = new Relay({
+  const relay = new Backend({
     profileStore: store,
     dataDir: join(dir, 'data'),
     logger: silentLogger,

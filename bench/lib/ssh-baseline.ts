@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../../src-main/dap/dap-connection.js';
-import { launchUnderDebugpy } from '../../src-main/ssh/remote-launch.js';
-import { openSshConnection } from '../../src-main/ssh/ssh-connection.js';
+import { launchUnderDebugpy } from '../../src-main/remote/launch/remote-launch.js';
+import { openSshConnection } from '../../src-main/ssh/connection/ssh-connection.js';
 import type { TestSshd } from '../../test/harness/sshd.js';
 import { writeFile } from 'node:fs/promises';
 import { attachBareClient, call, loadTopFrame, nextEvent } from './bare-client.js';

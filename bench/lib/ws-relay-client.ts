@@ -8,7 +8,7 @@ import type {
   AppMethod,
   AppMethods,
   RelayMessage,
-} from '../../src-main/protocol/client-protocol.js';
+} from '../../src-common/protocol/client-protocol.js';
 
 /** See the module comment. */
 export class WsRelayClient {

@@ -8,7 +8,7 @@
  */
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
 import type { Logger } from '../log/logger.js';
-import type { ClientTransport } from '../relay/client-transport.js';
+import type { ClientTransport } from '../backend/clients/client-transport.js';
 import { isAppUrl } from './app-url.js';
 import { CLIENT_CHANNEL, RELAY_CHANNEL } from './ipc-channels.js';
 

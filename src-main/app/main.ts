@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../log/logger.js';
 import { ProfileStore } from '../profiles/profile-store.js';
-import { Relay } from '../relay/relay.js';
+import { Backend } from '../backend/backend.js';
 import { createAppRequestHandler } from './app-protocol.js';
 import { APP_SCHEME } from './app-url.js';
 import { connectPageClients } from './page-clients.js';
@@ -30,11 +30,11 @@ const logger = createLogger('app');
 const appDir = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(appDir, '..', 'renderer');
 
-let relay: Relay | undefined;
+let relay: Backend | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitState: 'running' | 'closing' | 'closed' = 'running';
 
-function openMainWindow(current: Relay): void {
+function openMainWindow(current: Backend): void {
   const window = createMainWindow(windowPathsFrom(appDir));
   mainWindow = window;
   window.on('closed', () => {
@@ -52,7 +52,7 @@ async function start(): Promise<void> {
 
   const dataDir = app.getPath('userData');
   const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
-  relay = new Relay({
+  relay = new Backend({
     profileStore,
     dataDir,
     logger: logger.child('relay'),
@@ -80,7 +80,7 @@ async function start(): Promise<void> {
   }
 }
 
-function closeRelayThenQuit(current: Relay): void {
+function closeRelayThenQuit(current: Backend): void {
   quitState = 'closing';
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, QUIT_TIMEOUT_MS).unref());
   Promise.race([current.close(), timeout])

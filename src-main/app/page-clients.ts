@@ -6,10 +6,10 @@
  */
 import type { IpcMain, WebContents } from 'electron';
 import type { Logger } from '../log/logger.js';
-import type { ClientTransport } from '../relay/client-transport.js';
+import type { ClientTransport } from '../backend/clients/client-transport.js';
 import { IpcClientTransport } from './ipc-client-transport.js';
 
-/** The part of the relay this needs (`Relay.connectClient`). */
+/** The part of the relay this needs (`Backend.connectClient`). */
 export interface ClientAcceptor {
   connectClient(transport: ClientTransport): void;
 }

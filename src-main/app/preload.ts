@@ -8,7 +8,7 @@
  * preloads require.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { PeriscopeBridge } from '../protocol/bridge.js';
+import type { PeriscopeBridge } from '../../src-common/protocol/bridge.js';
 import { CLIENT_CHANNEL, RELAY_CHANNEL } from './ipc-channels.js';
 
 let relayListener: ((message: string) => void) | undefined;

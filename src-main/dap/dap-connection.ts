@@ -7,7 +7,11 @@
 import type { Duplex } from 'node:stream';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { createLogger, type Logger } from '../log/logger.js';
-import type { DapCommand, DapCommandArgs, DapCommandResponse } from './dap-commands.js';
+import type {
+  DapCommand,
+  DapCommandArgs,
+  DapCommandResponse,
+} from '../../src-common/dap-commands.js';
 import { DapConnectionClosedError, DapRequestError, DapTimeoutError } from './dap-errors.js';
 import { classifyDapMessage } from './dap-message-shape.js';
 import { DapFrameDecoder, DapFramingError, encodeDapMessage } from './framing.js';

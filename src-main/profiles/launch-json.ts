@@ -20,8 +20,8 @@ import {
   printParseErrorCode,
   type ParseError,
 } from 'jsonc-parser';
-import type { LaunchJsonAttach } from '../protocol/connections.js';
-import type { PathMapping } from '../protocol/profile.js';
+import type { LaunchJsonAttach } from '../../src-common/protocol/connections.js';
+import type { PathMapping } from '../../src-common/protocol/profile.js';
 
 /** One attach configuration as Periscope uses it (the client protocol's type). */
 export type AttachConfiguration = LaunchJsonAttach;

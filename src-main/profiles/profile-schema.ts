@@ -1,12 +1,12 @@
 /**
  * Validation of connection profiles and of the profiles file, with zod.
  *
- * The schemas mirror `src-main/protocol/profile.ts`; the exported `ProfileSchemaMatchesProtocol`
+ * The schemas mirror `src-common/protocol/profile.ts`; the exported `ProfileSchemaMatchesProtocol`
  * type fails to compile when the two drift apart. Unknown keys (for example a `password` a client
  * should never send) are stripped, never stored: a profile holds no secret.
  */
 import { z } from 'zod';
-import type { Profile, ProfileDraft } from '../protocol/profile.js';
+import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 
 /**
  * The profiles file format version this code writes. History:
@@ -245,7 +245,7 @@ type Assert<T extends true> = T;
 
 /**
  * Compile-time check: the zod schemas describe exactly `Profile` and `ProfileDraft` of
- * `src-main/protocol/profile.ts`. If this type errors, update the schemas above.
+ * `src-common/protocol/profile.ts`. If this type errors, update the schemas above.
  */
 export type ProfileSchemaMatchesProtocol = Assert<
   Equals<z.infer<typeof profileSchema>, Profile> extends true

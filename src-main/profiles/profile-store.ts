@@ -16,7 +16,7 @@ import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { createLogger, type Logger } from '../log/logger.js';
-import type { Profile, ProfileDraft } from '../protocol/profile.js';
+import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 import { withFileLock } from './file-lock.js';
 import {
   DEFAULT_ATTACH_PORT,

@@ -24,7 +24,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
-import type { JumpHost, ProfileAuth, ProfileDraft } from '../protocol/profile.js';
+import type { JumpHost, ProfileAuth, ProfileDraft } from '../../src-common/protocol/profile.js';
 import { MAX_JUMP_HOSTS } from './profile-schema.js';
 
 /** The result of {@link importSshConfig}. */

@@ -6,7 +6,7 @@
  * loopback only on a fresh port, and closes when the user closes it or the session ends. Each
  * connection speaks plain DAP: its requests are validated like any client's and go through the
  * session (per-client seq mapping; `initialize`/`attach`/`configurationDone` answered by the relay,
- * `late-join.ts`); the session's events reach it as DAP events.
+ * `relay-answered.ts`); the session's events reach it as DAP events.
  *
  * The child processes of the session's program (`process-tree.ts`) are offered to a client whose
  * `initialize` said `supportsStartDebuggingRequest`, as DAP's `startDebugging` reverse request (an
@@ -18,12 +18,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapConnection } from '../dap/dap-connection.js';
+import { validateDapRequest } from '../dap/dap-request-schema.js';
 import type { Logger } from '../log/logger.js';
-import type { DapEndpointInfo, SessionClientInfo } from '../protocol/client-protocol.js';
-import { validateClientMessage } from './client-message-validation.js';
+import type {
+  DapEndpointInfo,
+  SessionClientInfo,
+} from '../../src-common/protocol/client-protocol.js';
 import type { DebugSession } from './debug-session.js';
-import type { SessionClient } from './session-clients.js';
-import { describeClient } from './session-echo.js';
+import { describeClient, type SessionClient } from './session-clients.js';
 
 /** The key of a child's `startDebugging` configuration that names its session. */
 export const CHILD_SESSION_KEY = '__periscopeSession';
@@ -215,12 +217,9 @@ export class DapEndpoint {
     connection: DapConnection,
     request: DebugProtocol.Request,
   ): void {
-    const validation = validateClientMessage(
-      JSON.stringify({ type: 'dap', sessionId: client.session.id, message: request }),
-    );
-    if (!validation.ok || validation.message.type !== 'dap') {
-      const why = validation.ok ? 'not a DAP request' : validation.error;
-      connection.sendResponse(request, undefined, `Invalid request: ${why}`);
+    const validation = validateDapRequest(request);
+    if (!validation.ok) {
+      connection.sendResponse(request, undefined, `Invalid request: ${validation.error}`);
       return;
     }
     if (request.command === 'initialize') {
@@ -230,7 +229,7 @@ export class DapEndpoint {
     const session = client.session;
     // Events flow from the first request on (DAP clients expect none before `initialize`).
     if (!session.hasClient(client) && request.command !== 'disconnect') session.join(client);
-    void session.handleClientRequest(client, validation.message.message);
+    void session.handleClientRequest(client, validation.request);
     // After its configuration, a client that can start child sessions is offered the program's.
     if (request.command === 'configurationDone' && session === this.options.session)
       for (const child of session.processTree?.members ?? [])

@@ -3,7 +3,7 @@
  * for one session, closed by the user or when the session ends.
  */
 import type { Logger } from '../log/logger.js';
-import type { DapEndpointInfo } from '../protocol/client-protocol.js';
+import type { DapEndpointInfo } from '../../src-common/protocol/client-protocol.js';
 import { DapEndpoint } from './dap-endpoint.js';
 import type { DebugSession } from './debug-session.js';
 

@@ -8,7 +8,7 @@
  *   batched and kept in a bounded ring for late joiners (`session-output.ts`);
  * - answers the requests that belong to the relay's own tracer connection (`initialize`, `attach`,
  *   `launch`, `configurationDone`, `disconnect`) itself, so a client can join a running session the
- *   way it would start one (`late-join.ts`);
+ *   way it would start one (`relay-answered.ts`);
  * - keeps breakpoints, watch expressions and the stopped state as shared session state
  *   (`shared-breakpoints.ts`, `program-state.ts`), and tells the other clients what one client
  *   changed or typed in the console (`session-echo.ts`);
@@ -27,17 +27,18 @@ import type {
   DapEndpointInfo,
   SessionCatchUp,
   SessionInfo,
-} from '../protocol/client-protocol.js';
-import { answerLocally, RELAY_ANSWERED } from './late-join.js';
+} from '../../src-common/protocol/client-protocol.js';
+import { answerLocally, RELAY_ANSWERED } from './relay-answered.js';
 import type { OutputCategory } from './output-ring.js';
 import { ProgramState, type ProgramChange } from './program-state.js';
 import { replyTo, RequestForwarding } from './request-forwarding.js';
-import { SessionClients, type SessionClient } from './session-clients.js';
-import { describeClient, echoEvaluation, shareBreakpointChange } from './session-echo.js';
+import { describeClient, SessionClients, type SessionClient } from './session-clients.js';
+import { echoEvaluation, shareBreakpointChange } from './session-echo.js';
 import { SessionOutput } from './session-output.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import type { ProcessTree } from './process-tree.js';
 import { SharedBreakpoints } from './shared-breakpoints.js';
+import type { SessionLimits } from './session-limits.js';
 import type { TracerLink } from './tracer-link.js';
 
 /** Tracer events the relay handles itself and never relays (debugpy's child announcements). */
@@ -52,20 +53,6 @@ const TREE = {
   name: 'Periscope (another process of this program)',
   kind: 'app',
 } as const;
-
-/** Limits of a session (all optional; defaults in `request-forwarding.ts` and `output-ring.ts`). */
-export interface SessionLimits {
-  /** Timeout of each forwarded request, in ms. */
-  requestTimeoutMs?: number;
-  /** Most requests in flight per client; more are refused with an error response. */
-  maxPendingPerClient?: number;
-  /** Memory bound of the output ring, in characters. */
-  outputRingChars?: number;
-  /** Output batching interval, in ms. */
-  outputBatchMs?: number;
-  /** Most output characters per batch. */
-  outputBatchChars?: number;
-}
 
 /** Options of {@link DebugSession}. */
 export interface DebugSessionOptions {
@@ -85,7 +72,7 @@ export class DebugSession {
   /** Describes the session's open DAP endpoint; set by the relay while one is open. */
   dapEndpoint: (() => DapEndpointInfo) | undefined;
   /** The process tree the session belongs to; set by whoever made the session. */
-  processTree: ProcessTree | undefined;
+  processTree: ProcessTree<DebugSession> | undefined;
   private readonly clients: SessionClients;
   private readonly requests: RequestForwarding;
   private readonly tracer: TracerLink;

@@ -1,7 +1,7 @@
 /**
  * The sessions of one debugged program's processes: the root (the process that was launched,
  * attached to or dialled in) and every child process the tracer announced and the relay followed
- * (`tracer/child-processes.ts`), each a {@link DebugSession} of its own with its own DAP
+ * (`tracer/child-processes.ts`), each a `DebugSession` of its own with its own DAP
  * connection, as VS Code makes a child session per process.
  *
  * What the tree shares: breakpoints, function breakpoints and exception filters (a successful
@@ -11,8 +11,22 @@
  * are followed at once is bounded ({@link ProcessTreeOptions.maxChildren}).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { LaunchBreakpoints } from '../protocol/client-protocol.js';
-import type { DebugSession } from './debug-session.js';
+import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
+
+/**
+ * What the tree needs of a member session (`M` is one; declared here so the tree
+ * and the session do not import each other).
+ */
+export interface TreeMember {
+  readonly id: string;
+  readonly isEnded: boolean;
+  /** The session's shared breakpoints: the last `setBreakpoints` arguments of each source. */
+  readonly breakpoints: DebugProtocol.SetBreakpointsArguments[];
+  /** Sends a change that succeeded on another member to this one's tracer. Never rejects. */
+  applyFromTree(command: string, args: unknown): Promise<void>;
+  close(reason?: string): Promise<void>;
+  detach(reason?: string): Promise<void>;
+}
 
 /** Requests whose effect is the same on every process of a tree. */
 export const TREE_SHARED_REQUESTS = new Set([
@@ -34,8 +48,8 @@ export interface ProcessTreeOptions {
 }
 
 /** See the module comment. */
-export class ProcessTree {
-  private readonly children: DebugSession[] = [];
+export class ProcessTree<M extends TreeMember = TreeMember> {
+  private readonly children: M[] = [];
   private exceptionArgs: DebugProtocol.SetExceptionBreakpointsArguments | undefined;
   private functionArgs: DebugProtocol.SetFunctionBreakpointsArguments | undefined;
   /** Processes that ran without the debugger because of the limit, by pid. */
@@ -43,10 +57,10 @@ export class ProcessTree {
   private ending: 'stop' | 'detach' | undefined;
   /** Places taken by children whose session is being made (see {@link reserve}). */
   private reserved = 0;
-  private readonly childListeners = new Set<(child: DebugSession) => void>();
+  private readonly childListeners = new Set<(child: M) => void>();
 
   constructor(
-    readonly root: DebugSession,
+    readonly root: M,
     private readonly options: ProcessTreeOptions,
   ) {
     if (options.exceptionFilters) this.exceptionArgs = { filters: options.exceptionFilters };
@@ -65,7 +79,7 @@ export class ProcessTree {
   }
 
   /** Every session of the tree, root first, then children in the order they came. */
-  get members(): DebugSession[] {
+  get members(): M[] {
     return [this.root, ...this.children];
   }
 
@@ -102,20 +116,20 @@ export class ProcessTree {
   }
 
   /** Adds a followed child, in the place {@link reserve} took for it. */
-  add(child: DebugSession): void {
+  add(child: M): void {
     this.unreserve();
     this.children.push(child);
     for (const listener of this.childListeners) listener(child);
   }
 
   /** Calls `listener` with each child added from now on. @returns a remover. */
-  onChild(listener: (child: DebugSession) => void): () => void {
+  onChild(listener: (child: M) => void): () => void {
     this.childListeners.add(listener);
     return () => this.childListeners.delete(listener);
   }
 
   /** The member with session id `id`, if it is one of this tree's. */
-  member(id: string): DebugSession | undefined {
+  member(id: string): M | undefined {
     return this.members.find((m) => m.id === id);
   }
 
@@ -154,7 +168,7 @@ export class ProcessTree {
    * A breakpoint-type request succeeded on `from` ({@link TREE_SHARED_REQUESTS}): records it as
    * the tree's state and sends it to every other live member. Never rejects.
    */
-  propagate(from: DebugSession, request: DebugProtocol.Request): void {
+  propagate(from: M, request: DebugProtocol.Request): void {
     if (!TREE_SHARED_REQUESTS.has(request.command)) return;
     if (request.command === 'setExceptionBreakpoints')
       this.exceptionArgs = request.arguments as DebugProtocol.SetExceptionBreakpointsArguments;

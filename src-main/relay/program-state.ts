@@ -6,7 +6,7 @@
  * semantics: after their success the program runs again.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { SessionInfo } from '../protocol/client-protocol.js';
+import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 
 /** Requests after whose success the program runs again (DAP "continued" semantics). */
 const RESUMING = new Set([

@@ -3,12 +3,12 @@
  * time, and what to do with an orphaned tracer). Each limit, when reached, gives the client or the
  * log a sentence that names it.
  */
-import type { SessionLimits } from './debug-session.js';
+import type { SessionLimits } from './session-limits.js';
 
 /** What the sweep does with a session nobody watches: qdb's "soft" (detach) or "hard" disable. */
 export type OrphanAction = 'detach' | 'terminate';
 
-/** All limits of a relay; every field optional in {@link RelayOptions}. */
+/** All limits of a relay; every field optional in `BackendOptions`. */
 export interface RelayLimits extends SessionLimits {
   /**
    * How long a new session may wait for its first client, and the DAP handshake with a dialled-in

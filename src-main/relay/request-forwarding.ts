@@ -7,8 +7,8 @@
  * prefetched (`stop-cache.ts`).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { SessionLimits } from './debug-session.js';
-import type { LocalAnswer } from './late-join.js';
+import type { SessionLimits } from './session-limits.js';
+import type { LocalAnswer } from './relay-answered.js';
 import type { SessionClient } from './session-clients.js';
 import { StopCache } from './stop-cache.js';
 import type { TracerLink } from './tracer-link.js';

@@ -5,8 +5,11 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
-import type { AppEventName, AppEvents, SessionClientInfo } from '../protocol/client-protocol.js';
-import { describeClient } from './session-echo.js';
+import type {
+  AppEventName,
+  AppEvents,
+  SessionClientInfo,
+} from '../../src-common/protocol/client-protocol.js';
 
 /** A joined client as the session sees it. The relay's client handle implements it. */
 export interface SessionClient {
@@ -20,6 +23,11 @@ export interface SessionClient {
   sendDap(sessionId: string, message: DebugProtocol.Response | DebugProtocol.Event): void;
   /** Delivers an app event (e.g. the program's output) to this client (ignored by DAP clients). */
   sendEvent<E extends AppEventName>(event: E, body: AppEvents[E]): void;
+}
+
+/** A client as other clients see it. */
+export function describeClient(client: SessionClient): SessionClientInfo {
+  return { id: client.id, name: client.name, kind: client.kind };
 }
 
 /** See the module comment. */

@@ -6,14 +6,9 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describeErrorResponse } from '../dap/dap-errors.js';
-import type { SessionClientInfo } from '../protocol/client-protocol.js';
-import type { SessionClient } from './session-clients.js';
+import { describeClient, type SessionClient } from './session-clients.js';
+import type { SessionClientInfo } from '../../src-common/protocol/client-protocol.js';
 import type { BreakpointChange } from './shared-breakpoints.js';
-
-/** A client as other clients see it. */
-export function describeClient(client: SessionClient): SessionClientInfo {
-  return { id: client.id, name: client.name, kind: client.kind };
-}
 
 /** Tells `others` that `by` evaluated `expression` in the console and got `response`. */
 export function echoEvaluation(

@@ -13,7 +13,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
-import type { SessionState } from '../protocol/client-protocol.js';
+import type { SessionState } from '../../src-common/protocol/client-protocol.js';
 import { waitForProgramExit, type TracerLink } from './tracer-link.js';
 
 /** What the lifecycle does to the rest of its session. */

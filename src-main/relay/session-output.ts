@@ -3,7 +3,7 @@
  * in a bounded ring for late joiners (`output-ring.ts`). App clients get `session.output` app
  * events (with the chunk's stream offsets); DAP clients get DAP `output` events.
  */
-import type { SessionLimits } from './debug-session.js';
+import type { SessionLimits } from './session-limits.js';
 import { OutputBatcher, OutputRing, type OutputCategory, type OutputChunk } from './output-ring.js';
 import type { SessionClient } from './session-clients.js';
 

@@ -22,7 +22,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
-import { attachToDebugpy } from '../relay/attach-handshake.js';
+import { attachToDebugpy } from './attach-handshake.js';
 import {
   announcedByEvent,
   announcedByRequest,
@@ -30,11 +30,11 @@ import {
 } from '../relay/child-announcement.js';
 import type { DebugSession } from '../relay/debug-session.js';
 import type { ProcessTree } from '../relay/process-tree.js';
-import type { StartedTracer } from '../relay/remote-tracer.js';
+import type { StartedTracer } from './launch-tracer.js';
 
 /** What following children needs from the root's tracer and from whoever makes sessions. */
 export interface ChildProcessContext {
-  tree: ProcessTree;
+  tree: ProcessTree<DebugSession>;
   /**
    * The tracer side of a child: a DAP connection to the adapter that announced it (`connect`,
    * as the tracer's machine sees it), through the root's SSH link, that can re-attach after a

@@ -4,7 +4,7 @@
  * stacks and frames, variables and paging, watches, execution actions.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { SessionInfo } from '../../src-main/protocol/client-protocol.js';
+import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import {
   applyBreakpointEvent,
   requestLineBreakpoints,

@@ -1,5 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { SessionState } from '../../src-main/protocol/client-protocol.js';
+import type { SessionState } from '../../src-common/protocol/client-protocol.js';
 
 /** Why and where the program is paused (DAP `stopped` event body). */
 export interface StopInfo {

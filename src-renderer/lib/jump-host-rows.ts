@@ -4,7 +4,7 @@
  * (agent, key file, password or keyboard-interactive), converted to and from the profile's
  * `jumpHosts`. Secrets are never part of a row: they are asked for when connecting.
  */
-import type { JumpHost, ProfileAuth } from '../../src-main/protocol/profile.js';
+import type { JumpHost, ProfileAuth } from '../../src-common/protocol/profile.js';
 
 /** One hop as the form edits it; fields of the kind not chosen are kept so switching back loses nothing. */
 export interface JumpHostRow {

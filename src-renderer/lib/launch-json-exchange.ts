@@ -9,7 +9,7 @@
  * itself over the profile's SSH connection and reaches debugpy on the remote loopback, so of
  * `connect` it keeps only the port (the profile's `attachPort`).
  */
-import type { LaunchJsonAttach } from '../../src-main/protocol/connections.js';
+import type { LaunchJsonAttach } from '../../src-common/protocol/connections.js';
 
 /**
  * Whether `host` names this computer's loopback interface: `localhost` (and `*.localhost`,

@@ -10,8 +10,8 @@ import type {
   PreflightCheck,
   PreflightMode,
   PreflightResult,
-} from '../../src-main/protocol/connections.js';
-import type { Profile } from '../../src-main/protocol/profile.js';
+} from '../../src-common/protocol/connections.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 
 /** How long passed checks are trusted for the same profile and target, in ms (10 minutes). */
 export const PREFLIGHT_FRESH_MS = 10 * 60_000;

@@ -1,10 +1,10 @@
-import type { LaunchTarget } from '../../src-main/protocol/client-protocol.js';
+import type { LaunchTarget } from '../../src-common/protocol/client-protocol.js';
 import type {
   PreflightMode,
   PreflightResult,
   RemoteProcessInfo,
-} from '../../src-main/protocol/connections.js';
-import type { Profile } from '../../src-main/protocol/profile.js';
+} from '../../src-common/protocol/connections.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';

@@ -5,8 +5,8 @@
  * while it is hidden, is not lost. When the link to the relay drops, the relay stops the tails of
  * this window; once it is back, each open tab is reopened (from the file's last lines again).
  */
-import type { Profile } from '../../src-main/protocol/profile.js';
-import type { LogTailState } from '../../src-main/protocol/connections.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
+import type { LogTailState } from '../../src-common/protocol/connections.js';
 import { ConsoleChannel } from './console/console-channel.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';

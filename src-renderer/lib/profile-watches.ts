@@ -8,7 +8,7 @@
  * - Writing: debounced per profile ({@link WATCH_SAVE_DELAY_MS}); the last list wins. After a
  *   successful write the old `localStorage` key is removed, so it is never read again.
  */
-import type { Profile } from '../../src-main/protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import type { KeyValueStorage } from './breakpoint-book.js';
 import { loadWatches, watchStorageKey } from './watch-storage.js';
 

@@ -1,5 +1,8 @@
-import type { LaunchJsonAttach, SshConfigCandidates } from '../../src-main/protocol/connections.js';
-import type { Profile, ProfileDraft } from '../../src-main/protocol/profile.js';
+import type {
+  LaunchJsonAttach,
+  SshConfigCandidates,
+} from '../../src-common/protocol/connections.js';
+import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 

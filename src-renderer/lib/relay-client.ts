@@ -7,7 +7,7 @@ import type {
   AppMethods,
   ClientMessage,
   RelayMessage,
-} from '../../src-main/protocol/client-protocol.js';
+} from '../../src-common/protocol/client-protocol.js';
 import type { RelayTransport } from './relay-transport.js';
 
 /** Connection to the relay, as the UI shows it. */

@@ -3,7 +3,10 @@
  * lines to paste into them), and each session's DAP endpoint (open / close; who is connected comes
  * with the session list, `SessionInfo.dapEndpoint`).
  */
-import type { TracerPortInfo, TracerTunnelInfo } from '../../src-main/protocol/client-protocol.js';
+import type {
+  TracerPortInfo,
+  TracerTunnelInfo,
+} from '../../src-common/protocol/client-protocol.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 

@@ -1,4 +1,4 @@
-import type { PeriscopeBridge } from '../../src-main/protocol/bridge.js';
+import type { PeriscopeBridge } from '../../src-common/protocol/bridge.js';
 
 /** Callbacks a {@link RelayTransport} reports to. */
 export interface RelayTransportHandlers {

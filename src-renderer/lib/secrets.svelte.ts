@@ -1,4 +1,4 @@
-import type { AppEvents } from '../../src-main/protocol/client-protocol.js';
+import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 

@@ -1,6 +1,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { untrack } from 'svelte';
-import type { LaunchParams, SessionInfo } from '../../src-main/protocol/client-protocol.js';
+import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { breakpoints } from './breakpoints.svelte.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';

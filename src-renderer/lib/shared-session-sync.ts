@@ -5,7 +5,7 @@
  * marked with who typed them.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { AppEvents } from '../../src-main/protocol/client-protocol.js';
+import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import type { BreakpointBook } from './breakpoint-book.js';
 import type { ConsoleChannel } from './console/console-channel.js';
 

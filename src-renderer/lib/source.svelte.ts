@@ -1,5 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { SourceOrigin } from '../../src-main/protocol/client-protocol.js';
+import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
 import { connection } from './connection.svelte.js';
 import { expectSuccess, errorMessage } from './dap-response.js';
 

@@ -2,7 +2,7 @@
  * How the Tunnels panel words a forward (`ForwardInfo`): byte counts, the route, the OpenSSH
  * option that would make the same forward, who holds it and its state.
  */
-import type { ForwardInfo, ForwardState } from '../../src-main/protocol/connections.js';
+import type { ForwardInfo, ForwardState } from '../../src-common/protocol/connections.js';
 
 /** `0 B`, `812 B`, `1.2 kB`, `35 kB`, `4.1 MB`, `2.0 GB` (SI units, as `ls --si`). */
 export function formatBytes(bytes: number): string {

@@ -3,7 +3,7 @@
  * `tunnels.list`, kept current by the `tunnels.changed` event), and opening / closing forwards by
  * hand (`tunnels.open`, `tunnels.close`).
  */
-import type { ForwardInfo, OpenForwardParams } from '../../src-main/protocol/connections.js';
+import type { ForwardInfo, OpenForwardParams } from '../../src-common/protocol/connections.js';
 import { connection } from './connection.svelte.js';
 import { errorMessage } from './dap-response.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Profile } from '../../src-main/protocol/profile.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
 import { expect, snap, test } from './fixtures.js';
 
 async function storedProfiles(dataDir: string): Promise<Profile[]> {

@@ -12,8 +12,8 @@ import type {
   AppResponse,
   DapRelayMessage,
   RelayMessage,
-} from '../../src-main/protocol/client-protocol.js';
-import type { ClientTransport } from '../../src-main/relay/client-transport.js';
+} from '../../src-common/protocol/client-protocol.js';
+import type { ClientTransport } from '../../src-main/backend/clients/client-transport.js';
 
 type Waiter = { match: (m: RelayMessage) => boolean; resolve: (m: RelayMessage) => void };
 

@@ -12,20 +12,51 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "src-main
 import inject_debugpy as inject  # noqa: E402
 
 
-def test_injected_code_has_no_quotes_or_newlines_and_round_trips():
-    code = inject.listen_code("/usr/lib/python3/dist-packages/debugpy/server", 41234)
+def _fake_debugpy_server(tmp_path, body):
+    server = tmp_path / "server"
+    server.mkdir()
+    (server / "attach_pid_injected.py").write_text(
+        "import json\ndef attach(setup):\n" + body + "\n"
+    )
+    return server
+
+
+def _run_injected(code, timeout=5):
+    """Runs `code` as DoAttach would, in a fresh interpreter; waits for the attach thread."""
+    wrapper = code + ";import threading, time\n" \
+        "for t in threading.enumerate():\n" \
+        "    if t.name == 'periscope-attach': t.join(%d)\n" % timeout
+    subprocess.run([sys.executable, "-c", wrapper], check=True, timeout=timeout + 5)
+
+
+def test_injected_code_has_no_quotes_or_newlines(tmp_path):
+    code = inject.listen_code("/usr/lib/python3/dist-packages/debugpy/server", 41234, "/tmp/s")
     assert not set("\"'\r\n") & set(code)
-    # The byte lists decode back to the folder and the setup debugpy's attach() expects.
-    scope = {}
-    exec(code.split("sys.path.insert")[0], scope)
-    assert scope["script_dir"] == "/usr/lib/python3/dist-packages/debugpy/server"
-    assert scope["setup"] == {
+
+
+def test_injected_code_calls_attach_with_the_setup_and_says_ok(tmp_path):
+    out = tmp_path / "setup.json"
+    server = _fake_debugpy_server(tmp_path, "    open(%r, 'w').write(json.dumps(setup))" % str(out))
+    status = tmp_path / "status"
+    status.write_text("")  # the helper makes it (status_file); the target only writes into it
+    _run_injected(inject.listen_code(str(server), 41234, str(status)))
+    assert json.loads(out.read_text()) == {
         "mode": "listen",
         "address": ["127.0.0.1", 41234],
         "wait_for_client": False,
         "log_to": None,
         "adapter_access_token": None,
     }
+    assert inject.read_status(str(status)) == (True, None)
+
+
+def test_a_failing_attach_is_reported_with_its_last_traceback_line(tmp_path):
+    server = _fake_debugpy_server(tmp_path, "    raise RuntimeError('timed out waiting for adapter')")
+    status = tmp_path / "status"
+    status.write_text("")  # the helper makes it (status_file); the target only writes into it
+    _run_injected(inject.listen_code(str(server), 41234, str(status)))
+    assert inject.read_status(str(status)) == (True, "RuntimeError: timed out waiting for adapter")
+    assert inject.read_status(str(tmp_path / "absent")) == (False, None)
 
 
 def test_byte_list_keeps_non_ascii():
@@ -99,3 +130,26 @@ def test_bad_request_still_answers_one_line():
     ).stdout.decode()
     answer = json.loads(out.strip()[len(inject.MARKER):])
     assert answer["error"]["code"] == "internal"
+
+
+def test_a_process_left_stopped_by_the_injector_is_resumed_and_one_its_user_stopped_is_not():
+    import signal
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "import time\nwhile True: time.sleep(0.02)"])
+    try:
+        time.sleep(0.2)
+        was = inject.process_state(child.pid)
+        os.kill(child.pid, signal.SIGSTOP)
+        time.sleep(0.1)
+        assert inject.process_state(child.pid) == "T"
+        # Stopped by its own user before we came: left alone.
+        assert inject.resume_if_left_stopped(child.pid, "T", settle=0) is False
+        assert inject.process_state(child.pid) == "T"
+        # Stopped by the injector's leftover SIGSTOP: resumed.
+        assert inject.resume_if_left_stopped(child.pid, was, settle=0) is True
+        time.sleep(0.1)
+        assert inject.process_state(child.pid) in ("S", "R")
+    finally:
+        child.kill()
+        child.wait()

@@ -11,40 +11,22 @@
  * output goes to the log only.
  */
 import type { Logger } from '../../log/logger.js';
-import type { SshConnection } from '../../ssh/ssh-connection.js';
-import { shellJoin } from '../../ssh/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { shellJoin } from '../../ssh/exec/shell-quote.js';
 import { SshError } from '../../ssh/ssh-error.js';
 import INJECT_DEBUGPY from '../python/inject_debugpy.py';
-import type { InjectorVerdicts } from './injector-verdicts.js';
-
-/** The injectors, in the order they are tried: debugpy's own choice on Linux first. */
-export const INJECTORS = ['gdb', 'lldb'] as const;
-
-/** An injector's name. */
-export type InjectorName = (typeof INJECTORS)[number];
+import {
+  INJECTORS,
+  type InjectorName,
+  type InjectorVerdict,
+  type InjectorVerdicts,
+} from './injector-verdicts.js';
 
 /** The marker before the helper's one JSON answer line (`inject_debugpy.py`: `MARKER`). */
 export const INJECT_MARKER = '__periscope_inject__ ';
 
 /** How long the injected debugpy may take to listen, in ms. */
 const LISTEN_TIMEOUT_MS = 30_000;
-
-/** One injector's verdict on one interpreter of one machine. */
-export interface InjectorVerdict {
-  injector: InjectorName;
-  /** Where it was found on the remote PATH; null = not installed. */
-  path: string | null;
-  /** It injected into a throwaway process, which ran the code and lived on. */
-  ok: boolean;
-  /** Why not, in the injector's own words (e.g. "Couldn't write extended state status: …"). */
-  cause: string;
-  /** The verdict was kept from an earlier probe rather than probed now. */
-  kept: boolean;
-  /** Not on the remote PATH. */
-  missing?: boolean;
-  /** `<interpreter>|<injector path>`: what the verdict is about. */
-  key?: string;
-}
 
 /** What a probe found: the interpreter judged and each injector's verdict, in order. */
 export interface InjectorProbe {
@@ -73,6 +55,7 @@ export type InjectFailure =
   | 'inject-failed'
   | 'target-died'
   | 'listen-timeout'
+  | 'listen-failed'
   | 'internal';
 
 /** An attach by PID that failed, as the app's `attach-failed` error. */
@@ -254,6 +237,7 @@ function failure(
       );
     case 'target-died':
       return say(`Attach failed: ${error.message}${cause}.`);
+    case 'listen-failed':
     case 'listen-timeout':
       return say(
         `Cannot attach: ${error.message}${cause}. Process ${pid} keeps running; try again, ${instead}.`,

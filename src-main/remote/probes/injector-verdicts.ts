@@ -4,7 +4,29 @@
  * runs once rather than before every attach. In memory only, for {@link VERDICT_TTL_MS}: a
  * package upgrade or a reboot may change a verdict, and the preflight always probes afresh.
  */
-import type { InjectorVerdict } from './debugpy-injector.js';
+
+/** The injectors, in the order they are tried: debugpy's own choice on Linux first. */
+export const INJECTORS = ['gdb', 'lldb'] as const;
+
+/** An injector's name. */
+export type InjectorName = (typeof INJECTORS)[number];
+
+/** One injector's verdict on one interpreter of one machine. */
+export interface InjectorVerdict {
+  injector: InjectorName;
+  /** Where it was found on the remote PATH; null = not installed. */
+  path: string | null;
+  /** It injected into a throwaway process, which ran the code and lived on. */
+  ok: boolean;
+  /** Why not, in the injector's own words (e.g. "Couldn't write extended state status: …"). */
+  cause: string;
+  /** The verdict was kept from an earlier probe rather than probed now. */
+  kept: boolean;
+  /** Not on the remote PATH. */
+  missing?: boolean;
+  /** `<interpreter>|<injector path>`: what the verdict is about. */
+  key?: string;
+}
 
 /** How long a verdict is trusted, in ms (one hour). */
 export const VERDICT_TTL_MS = 60 * 60_000;

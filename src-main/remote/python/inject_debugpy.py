@@ -36,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 MARKER = "__periscope_inject__ "
@@ -95,13 +96,51 @@ def byte_list(text):
     return "[%s]" % ",".join(str(b) for b in bytearray(text.encode("utf-8")))
 
 
-def listen_code(server_dir, port):
-    """The code debugpy's CLI injects for ``--listen 127.0.0.1:<port> --pid``, except that
-    ``attach`` runs on a thread of its own. ``debugpy.listen`` starts the adapter as a child
-    process, and a fork inside the debugger's call stops lldb ("Execution was interrupted,
-    reason: vfork"), which then unwinds the call half done. On its own thread it runs after the
-    injector has detached; ``threading`` is imported first on the interrupted (main) thread, so
-    it names the right main thread (what ``attach_script.fix_main_thread_id`` is there for)."""
+#: What runs inside the target (as ``exec``'d source, in a namespace of its own, so nothing lands
+#: in the program's ``__main__``). ``debugpy.listen`` starts the adapter as a child process, and a
+#: fork inside the debugger's call stops lldb ("Execution was interrupted, reason: vfork"), which
+#: then unwinds the call half done: so ``attach`` runs on a thread of its own, after the injector
+#: has detached. ``threading`` is imported first, on the interrupted (main) thread, so it names
+#: the right main thread (what ``attach_script.fix_main_thread_id`` is there for). How it went is
+#: written to ``STATUS``: ``ok``, or ``error`` and the traceback, which the helper reports.
+IN_TARGET = """
+import sys, threading, traceback
+
+
+def _periscope_attach(script_dir, setup, status_path):
+    try:
+        sys.path.insert(0, script_dir)
+        try:
+            import attach_pid_injected
+        finally:
+            if sys.path and sys.path[0] == script_dir:
+                del sys.path[0]
+        attach_pid_injected.attach(setup)
+        result = "ok\\n"
+    except BaseException:
+        result = "error\\n" + traceback.format_exc()
+    try:
+        # "r+": only into the file the helper made; once it has gone, nothing is left behind.
+        with open(status_path, "r+") as f:
+            f.write(result)
+            f.truncate()
+    except Exception:
+        pass
+
+
+threading.Thread(
+    target=_periscope_attach,
+    args=(SCRIPT_DIR, SETUP, STATUS),
+    name="periscope-attach",
+    daemon=True,
+).start()
+"""
+
+
+def listen_code(server_dir, port, status_path):
+    """The code to inject for what debugpy's CLI does with ``--listen 127.0.0.1:<port> --pid``
+    (``attach_pid_injected.attach(setup)``), run as IN_TARGET describes: one line without
+    quotes, the program itself travelling as a list of UTF-8 byte values."""
     setup = {
         "mode": "listen",
         "address": ["127.0.0.1", port],
@@ -109,17 +148,30 @@ def listen_code(server_dir, port):
         "log_to": None,
         "adapter_access_token": None,
     }
+    program = (
+        IN_TARGET.replace("SCRIPT_DIR", repr(server_dir))
+        .replace("SETUP", repr(setup))
+        .replace("STATUS", repr(status_path))
+    )
     return (
-        "import codecs;import json;import sys;"
-        "decode = lambda s: codecs.utf_8_decode(bytearray(s))[0];"
-        "script_dir = decode(%s);"
-        "setup = json.loads(decode(%s));"
-        "sys.path.insert(0, script_dir);"
-        "import attach_pid_injected;"
-        "del sys.path[0];"
-        "import threading;"
-        "threading.Thread(target=attach_pid_injected.attach, args=(setup,), daemon=True).start();"
-    ) % (byte_list(server_dir), byte_list(json.dumps(setup)))
+        "import codecs;"
+        "exec(codecs.utf_8_decode(bytearray(%s))[0], {})"
+    ) % byte_list(program)
+
+
+def read_status(path):
+    """(done, error) from the status file the injected code writes: (False, None) until it has."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except (IOError, OSError):
+        return False, None
+    if text.startswith("ok"):
+        return True, None
+    if text.startswith("error"):
+        lines = [line.strip() for line in text.splitlines()[1:] if line.strip()]
+        return True, (lines[-1] if lines else "the injected code failed")[:300]
+    return False, None
 
 
 def marker_code(text):
@@ -281,8 +333,47 @@ def injector_env():
     return env
 
 
+def process_state(pid):
+    """The state letter of ``pid`` (``/proc/<pid>/stat``: R, S, D, T for stopped, …), or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            stat = f.read()
+    except (IOError, OSError):
+        return None
+    return stat[stat.rfind(")") + 2 : stat.rfind(")") + 3] or None
+
+
+def resume_if_left_stopped(pid, was, settle=0.3):
+    """A debugger that detaches may leave its attach's SIGSTOP behind (seen with lldb-14 when a
+    thread was created during the call): the process then sits stopped (state T) for good. If
+    it was not stopped before the injection and is now, or becomes so within ``settle`` s,
+    SIGCONT resumes it. A process its user had stopped is left as it was."""
+    if was == "T":
+        return False
+    deadline = time.time() + settle
+    while True:
+        if process_state(pid) in ("T", "t"):
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except OSError:
+                return False
+            return True
+        if time.time() >= deadline:
+            return False
+        time.sleep(0.02)
+
+
 def run_injector(argv, pid):
-    """Runs an injector; returns (exit code, output). On a timeout the target is resumed."""
+    """Runs an injector; returns (exit code, output). The target is resumed if the injector left
+    it stopped (see resume_if_left_stopped), or was killed at its timeout."""
+    was = process_state(pid)
+    try:
+        return _run_injector(argv, pid)
+    finally:
+        resume_if_left_stopped(pid, was)
+
+
+def _run_injector(argv, pid):
     try:
         proc = subprocess.Popen(
             argv,
@@ -415,11 +506,20 @@ def pick_port():
     return port
 
 
-def wait_listening(port, timeout, pid):
+def wait_listening(port, timeout, pid, status_path=None, was=None):
     """True once something listens on ``port``, found by binding (a connect would take the
-    adapter's only client slot); False at the timeout or when ``pid`` has exited."""
+    adapter's only client slot); False at the timeout or when ``pid`` has exited. Raises
+    InjectError ``listen-failed`` when the injected code says it failed (``status_path``). A
+    process the injector left stopped meanwhile is resumed (``was``: its state before)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
+        resume_if_left_stopped(pid, was, settle=0)
+        if status_path:
+            done, error = read_status(status_path)
+            if error:
+                raise InjectError(
+                    "listen-failed", "debugpy.listen failed inside process %d" % pid, error
+                )
         t = socket.socket()
         try:
             t.bind(("127.0.0.1", port))
@@ -476,8 +576,34 @@ def attach(request, answer):
         )
     port = pick_port()
     answer["injector"] = chosen["injector"]
+    status_path = status_file()
+    try:
+        inject_and_listen(request, answer, chosen, pid, library, server_dir, port, status_path)
+    finally:
+        try:
+            os.unlink(status_path)
+        except OSError:
+            pass
+
+
+def status_file():
+    """A fresh file the injected code may write its status to, whichever user it runs as."""
+    fd, path = tempfile.mkstemp(prefix="periscope-inject-", suffix=".status")
+    os.close(fd)
+    os.chmod(path, 0o666)
+    return path
+
+
+def inject_and_listen(request, answer, chosen, pid, library, server_dir, port, status_path):
+    was = process_state(pid)
     code, output = run_injector(
-        injector_argv(chosen["injector"], chosen["path"], pid, library, listen_code(server_dir, port)),
+        injector_argv(
+            chosen["injector"],
+            chosen["path"],
+            pid,
+            library,
+            listen_code(server_dir, port, status_path),
+        ),
         pid,
     )
     answer["injectorExit"] = code
@@ -497,14 +623,17 @@ def attach(request, answer):
             or ("%s exited with code %d" % (chosen["injector"], code) if code else
                 "DoAttach returned %s" % result),
         )
-    if not wait_listening(port, float(request.get("listenTimeout", 30)), pid):
+    if not wait_listening(port, float(request.get("listenTimeout", 30)), pid, status_path, was):
         if not _alive(pid):
             raise InjectError("target-died", "process %d exited after debugpy was injected" % pid)
+        done, _ = read_status(status_path)
         raise InjectError(
             "listen-timeout",
             "debugpy was injected into process %d but did not listen within %d s"
             % (pid, int(request.get("listenTimeout", 30))),
-            "the process may hold the GIL in native code, or be stopped",
+            "debugpy.listen returned, but nothing listens on the port"
+            if done
+            else "the injected code has not run yet: the process may hold the GIL in native code, or be stopped",
         )
     answer["port"] = port
     answer["ok"] = True

@@ -5,7 +5,7 @@
  * Mappings and justMyCode are attach settings, so they apply from the next launch: after a saved
  * fix, {@link fixes.notice} offers to relaunch.
  */
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { breakpoints } from '../breakpoints.svelte.js';
 import { launcher } from '../launch.svelte.js';
 import { profiles } from '../profiles.svelte.js';

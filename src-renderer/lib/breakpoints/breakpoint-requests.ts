@@ -5,7 +5,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, expectSuccess } from '../dap-response.js';
-import type { DapRequester } from '../debug-session-model.js';
+import type { DapRequester } from '../debug-model/model-types.js';
 
 /** Verification of one function breakpoint (DAP `Breakpoint`, reduced). */
 export interface FunctionBreakpointStatus {

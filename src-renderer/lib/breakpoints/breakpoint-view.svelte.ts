@@ -4,7 +4,7 @@
  * profile), the profile's path mappings, the launched program's path and the open document's text.
  * Call from a reactive context (`$derived`) to follow changes.
  */
-import type { PathMapping } from '../../../src-main/protocol/profile.js';
+import type { PathMapping } from '../../../src-common/protocol/profile.js';
 import type { LineBreakpoint } from '../breakpoint-book.js';
 import { breakpoints } from '../breakpoints.svelte.js';
 import { profiles } from '../profiles.svelte.js';

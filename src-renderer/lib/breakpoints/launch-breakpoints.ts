@@ -1,5 +1,5 @@
 /** The breakpoint part of `session.launch` parameters, from a profile's book. */
-import type { LaunchParams } from '../../../src-main/protocol/client-protocol.js';
+import type { LaunchParams } from '../../../src-common/protocol/client-protocol.js';
 import { breakpoints } from '../breakpoints.svelte.js';
 
 /**

@@ -4,7 +4,7 @@
  * prefix with `remoteRoot`. Plus a guess at the mapping that would make a laptop file match the
  * program running on the remote machine.
  */
-import type { PathMapping } from '../../../src-main/protocol/profile.js';
+import type { PathMapping } from '../../../src-common/protocol/profile.js';
 
 /** A mapping that covers a path, with its index in the profile's list. */
 export interface MatchedMapping {

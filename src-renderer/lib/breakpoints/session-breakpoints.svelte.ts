@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { breakpoints } from '../breakpoints.svelte.js';
 import { connection } from '../connection.svelte.js';
 import { errorMessage } from '../dap-response.js';
-import type { DapRequester } from '../debug-session-model.js';
+import type { DapRequester } from '../debug-model/model-types.js';
 import type { StopInfo } from '../debug-session-view.js';
 import {
   requestExceptionBreakpoints,

@@ -11,7 +11,7 @@
  * This module turns that, the profile's path mappings and the launched program's path into an
  * explanation with fixes. Pure: no I/O.
  */
-import type { PathMapping } from '../../../src-main/protocol/profile.js';
+import type { PathMapping } from '../../../src-common/protocol/profile.js';
 import type { BreakpointStatus } from '../debug-session-view.js';
 import { dirName, matchMapping, suggestMapping } from './path-mapping.js';
 

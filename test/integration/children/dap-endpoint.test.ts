@@ -12,8 +12,8 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
-import type { Relay } from '../../../src-main/relay/relay.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
@@ -34,7 +34,7 @@ async function dapClient(port: number, name: string) {
 describe('child processes through the DAP endpoint', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let profile: Profile;
 
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import {
   killAll,
@@ -25,13 +25,13 @@ const WORK_LINE = 15;
 
 describe('children of a dialled-in program', () => {
   let dir: string;
-  let relay: Relay;
+  let relay: Backend;
   let port: number;
   const processes: DialInProcess[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'periscope-dial-children-'));
-    relay = new Relay({
+    relay = new Backend({
       profileStore: await ProfileStore.open(dir, { logger: silentLogger }),
       dataDir: dir,
       logger: silentLogger,

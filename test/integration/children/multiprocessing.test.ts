@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { Relay } from '../../../src-main/relay/relay.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
@@ -24,7 +24,7 @@ const WORK_LINE = 8;
 describe('multiprocessing workers are followed', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let profile: Profile;
   let store: ProfileStore;
 

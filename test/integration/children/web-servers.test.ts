@@ -14,10 +14,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LaunchParams, SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { Relay } from '../../../src-main/relay/relay.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 import { freePort } from '../../harness/free-port.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
@@ -72,7 +72,7 @@ async function listening(port: number, output: () => string): Promise<void> {
 describe('servers whose code runs in child processes', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let profile: Profile;
   let store: ProfileStore;
   let client: RelayTestClient;

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { Relay } from '../../../src-main/relay/relay.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
@@ -34,7 +34,7 @@ while True:
 describe('attach by pid, never harming the program', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let store: ProfileStore;
   let good: Profile;
   let client: RelayTestClient;

@@ -10,9 +10,12 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
-import { launchUnderDebugpy, type RemoteDebuggee } from '../../../src-main/ssh/remote-launch.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import { ReconnectingSsh } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import {
+  launchUnderDebugpy,
+  type RemoteDebuggee,
+} from '../../../src-main/remote/launch/remote-launch.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { until } from '../../harness/tcp-echo.js';
 import { RawDapClient } from '../ssh/raw-dap-client.js';

@@ -13,10 +13,10 @@ import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AppEventMessage } from '../../../src-main/protocol/client-protocol.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
-import type { Relay } from '../../../src-main/relay/relay.js';
-import { RESUME_MESSAGES } from '../../../src-main/relay/log-tail.js';
+import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
+import { RESUME_MESSAGES } from '../../../src-main/logs/log-tails.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
@@ -38,7 +38,7 @@ const lines = (from: number, to: number, word: string): string =>
 describe('log tails on real machines', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let profile: Profile;
 
   beforeAll(async () => {

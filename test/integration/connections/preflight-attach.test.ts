@@ -13,9 +13,9 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { PreflightCheck } from '../../../src-main/protocol/connections.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import type { PreflightCheck } from '../../../src-common/protocol/connections.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { freePort } from '../../harness/free-port.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
@@ -34,7 +34,7 @@ const NO_DEBUGPY = '/root/.pyenv/versions/3.11.7/bin/python3';
 describe('preflight and attach', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let store: ProfileStore;
   let client: RelayTestClient;
   let program: string;
@@ -91,7 +91,7 @@ describe('preflight and attach', () => {
     await writeFile(program, LOOP);
     await writeFile(join(root, 'known_hosts'), `${sshd.knownHostsLine()}\n`);
     store = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Relay({
+    relay = new Backend({
       profileStore: store,
       dataDir: join(root, 'data'),
       logger: silentLogger,

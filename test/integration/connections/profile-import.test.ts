@@ -9,19 +9,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 describe('profile import and launch.json exchange through the relay', () => {
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let client: RelayTestClient;
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'periscope-import-'));
     await mkdir(join(root, 'data'));
     const store = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Relay({ profileStore: store, dataDir: join(root, 'data'), logger: silentLogger });
+    relay = new Backend({ profileStore: store, dataDir: join(root, 'data'), logger: silentLogger });
     client = new RelayTestClient();
     relay.connectClient(client);
   });

@@ -8,10 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSshConnection } from '../../../src-main/ssh/ssh-connection.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
-import { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
-import { RemoteFileTail } from '../../../src-main/ssh/remote-file-tail.js';
+import { openSshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
+import { ReconnectingSsh } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import { RemoteFileTail } from '../../../src-main/remote/tail/remote-file-tail.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { until } from '../../harness/tcp-echo.js';
 import { policyIn, tempDir } from '../ssh/ssh-test-kit.js';

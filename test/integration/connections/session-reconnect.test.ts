@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
@@ -22,7 +22,7 @@ const SLEEP_LINE = 10; // `time.sleep(0.2)` in ticker.py
 describe('session across an sshd restart', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let store: ProfileStore;
 
   beforeAll(async () => {
@@ -31,7 +31,7 @@ describe('session across an sshd restart', () => {
     await mkdir(join(root, 'data'));
     await writeFile(join(root, 'known_hosts'), `${sshd.knownHostsLine()}\n`);
     store = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Relay({
+    relay = new Backend({
       profileStore: store,
       dataDir: join(root, 'data'),
       logger: silentLogger,

@@ -16,12 +16,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { createLogger, silentLogger, type LogLevel } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
-import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import { attachToDebugpy } from '../../../src-main/relay/attach-handshake.js';
-import { connectLoopback } from '../../../src-main/relay/loopback-socket.js';
-import { Relay } from '../../../src-main/relay/relay.js';
-import { startRemoteTracer, type StartedTracer } from '../../../src-main/relay/remote-tracer.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import { attachToDebugpy } from '../../../src-main/tracer/attach-handshake.js';
+import { connectLoopback } from '../../../src-main/tracer/loopback-socket.js';
+import { Backend } from '../../../src-main/backend/backend.js';
+import { startRemoteTracer, type StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
@@ -42,7 +42,7 @@ async function alive(pid: number): Promise<boolean> {
 describe('session across a silent connection drop', () => {
   let sshd: TestSshd;
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let store: ProfileStore;
   let profile: Profile;
   const logs: { level: LogLevel; message: string; fields?: Record<string, unknown> }[] = [];
@@ -56,7 +56,7 @@ describe('session across a silent connection drop', () => {
     await mkdir(join(root, 'data'));
     await writeFile(join(root, 'known_hosts'), `${sshd.knownHostsLine()}\n`);
     store = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Relay({
+    relay = new Backend({
       profileStore: store,
       dataDir: join(root, 'data'),
       logger: createLogger('it', (level, _scope, message, fields) =>

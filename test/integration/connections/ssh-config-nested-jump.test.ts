@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSshConfig } from '../../../src-main/profiles/ssh-config-import.js';
-import { openSshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import { openSshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { policyIn, tempDir } from '../ssh/ssh-test-kit.js';
 

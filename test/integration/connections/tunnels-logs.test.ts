@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { AppEventMessage } from '../../../src-main/protocol/client-protocol.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { freePort } from '../../harness/free-port.js';
@@ -37,7 +37,7 @@ describe('tunnels and log tails over a real sshd', () => {
   let root: string;
   let store: ProfileStore;
   let profile: Profile;
-  let relay: Relay;
+  let relay: Backend;
 
   beforeAll(async () => {
     sshd = await startSshd();
@@ -64,7 +64,7 @@ describe('tunnels and log tails over a real sshd', () => {
       pathMappings: [],
       justMyCode: true,
     });
-    relay = new Relay({
+    relay = new Backend({
       profileStore: store,
       dataDir,
       logger: silentLogger,

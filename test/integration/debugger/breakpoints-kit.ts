@@ -8,9 +8,9 @@ import net from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { LaunchBreakpoints } from '../../../src-main/protocol/client-protocol.js';
-import type { PathMapping } from '../../../src-main/protocol/profile.js';
-import { attachToDebugpy, type AttachResult } from '../../../src-main/relay/attach-handshake.js';
+import type { LaunchBreakpoints } from '../../../src-common/protocol/client-protocol.js';
+import type { PathMapping } from '../../../src-common/protocol/profile.js';
+import { attachToDebugpy, type AttachResult } from '../../../src-main/tracer/attach-handshake.js';
 import type { DapRequester } from '../../../src-renderer/lib/debug-session-model.js';
 import { freePort } from '../../harness/free-port.js';
 

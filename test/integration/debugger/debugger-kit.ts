@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { LaunchParams, SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import type { PathMapping, Profile } from '../../../src-main/protocol/profile.js';
+import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { PathMapping, Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import {
   DebugSessionModel,
   type ConsoleKind,
@@ -22,7 +22,7 @@ import type { TestSshd } from '../../harness/sshd.js';
 
 /** One launched program and the model that debugs it. */
 export interface DebuggerWorld {
-  relay: Relay;
+  relay: Backend;
   client: RelayTestClient;
   profile: Profile;
   session: SessionInfo;
@@ -67,7 +67,7 @@ export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promis
     pathMappings: options.pathMappings ?? [],
     justMyCode: options.justMyCode ?? true,
   });
-  const relay = new Relay({
+  const relay = new Backend({
     profileStore: store,
     dataDir,
     logger: silentLogger,

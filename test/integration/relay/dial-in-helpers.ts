@@ -4,8 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import type { Relay } from '../../../src-main/relay/relay.js';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 
 /** The fixture that dials in and counts: `total += step` is on this line. */
 export const DIAL_IN_PROGRAM = resolve('test/fixtures/programs/dial_in.py');
@@ -40,7 +40,7 @@ export function startDialIn(program: string, port: number, args: string[] = []):
 
 /** Polls the relay until `predicate` holds for its sessions (default 15 s). */
 export async function waitForSessions(
-  relay: Relay,
+  relay: Backend,
   predicate: (sessions: SessionInfo[]) => boolean,
   timeoutMs = 15_000,
 ): Promise<SessionInfo[]> {

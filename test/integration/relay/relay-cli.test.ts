@@ -26,7 +26,7 @@ beforeAll(async () => {
   bundleDir = await mkdtemp(resolve('node_modules/.cache/periscope-relay-cli-'));
   cli = join(bundleDir, 'periscope.js');
   await esbuild.build({
-    entryPoints: [resolve('src-main/relay/cli.ts')],
+    entryPoints: [resolve('src-main/cli/main.ts')],
     outfile: cli,
     bundle: true,
     format: 'esm',

@@ -11,7 +11,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import type { RelayLimits } from '../../../src-main/relay/relay-limits.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import {
@@ -25,13 +25,13 @@ import {
 
 describe('tracers that dial in (debugpy.connect)', () => {
   let dir: string;
-  let relay: Relay;
+  let relay: Backend;
   let port: number;
   let processes: DialInProcess[];
   const debugClients: DebugClient[] = [];
 
   async function startRelay(limits: Partial<RelayLimits> = {}): Promise<void> {
-    relay = new Relay({
+    relay = new Backend({
       profileStore: await ProfileStore.open(dir, { logger: silentLogger }),
       dataDir: dir,
       logger: silentLogger,

@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppEventMessage } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import type { RelayLimits } from '../../../src-main/relay/relay-limits.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import {
@@ -24,12 +24,12 @@ import {
 
 describe('relay lifecycle and limits', () => {
   let dir: string;
-  let relay: Relay;
+  let relay: Backend;
   let port: number;
   let processes: DialInProcess[];
 
   async function startRelay(limits: Partial<RelayLimits>): Promise<void> {
-    relay = new Relay({
+    relay = new Backend({
       profileStore: await ProfileStore.open(dir, { logger: silentLogger }),
       dataDir: dir,
       logger: silentLogger,

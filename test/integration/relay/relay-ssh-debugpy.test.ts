@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { generateKeyPair, startSshd, type TestSshd } from '../../harness/sshd.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
@@ -27,7 +27,7 @@ describe('relay over a real sshd and a real debugpy', () => {
   let knownHosts: string;
   let store: ProfileStore;
   let profile: Profile;
-  let relay: Relay;
+  let relay: Backend;
 
   beforeAll(async () => {
     sshd = await startSshd();
@@ -53,7 +53,7 @@ describe('relay over a real sshd and a real debugpy', () => {
       pathMappings: [],
       justMyCode: true,
     });
-    relay = new Relay({
+    relay = new Backend({
       profileStore: store,
       dataDir,
       logger: silentLogger,

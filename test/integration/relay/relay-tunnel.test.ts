@@ -10,7 +10,7 @@ import { appendFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import {
@@ -57,7 +57,7 @@ describe('tracer tunnels (remote forwards)', () => {
       pathMappings: [],
       justMyCode: true,
     });
-    const relay = new Relay({
+    const relay = new Backend({
       profileStore: store,
       dataDir,
       logger: silentLogger,

@@ -10,9 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { createClientToken } from '../../../src-main/relay/client-token.js';
-import { Relay } from '../../../src-main/relay/relay.js';
-import { startWebServer, type WebServer } from '../../../src-main/relay/web-server.js';
+import { createClientToken } from '../../../src-main/web/client-token.js';
+import { Backend } from '../../../src-main/backend/backend.js';
+import { startWebServer, type WebServer } from '../../../src-main/web/web-server.js';
 
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,7 +44,7 @@ function upgrade(port: number, cookie: string): Promise<'open' | number> {
 
 describe('web server token lockout', () => {
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let server: WebServer | undefined;
   let staticDir: string;
 
@@ -54,7 +54,7 @@ describe('web server token lockout', () => {
     await mkdir(staticDir);
     await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>Periscope</title>');
     const profileStore = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Relay({ profileStore, dataDir: join(root, 'data'), logger: silentLogger });
+    relay = new Backend({ profileStore, dataDir: join(root, 'data'), logger: silentLogger });
   });
 
   afterEach(async () => {

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { createClientToken } from '../../../src-main/relay/client-token.js';
-import { Relay } from '../../../src-main/relay/relay.js';
-import { startWebServer, type WebServer } from '../../../src-main/relay/web-server.js';
+import { createClientToken } from '../../../src-main/web/client-token.js';
+import { Backend } from '../../../src-main/backend/backend.js';
+import { startWebServer, type WebServer } from '../../../src-main/web/web-server.js';
 
 interface HttpResult {
   status: number;
@@ -55,7 +55,7 @@ function upgrade(
 describe('web mode server', () => {
   let root: string;
   let server: WebServer;
-  let relay: Relay;
+  let relay: Backend;
   let token: string;
   const logLines: string[] = [];
 
@@ -72,7 +72,7 @@ describe('web mode server', () => {
       'debug',
     );
     const profileStore = await ProfileStore.open(join(root, 'data'), { logger });
-    relay = new Relay({ profileStore, dataDir: join(root, 'data'), logger });
+    relay = new Backend({ profileStore, dataDir: join(root, 'data'), logger });
     token = createClientToken();
     server = await startWebServer({ relay, staticDir, token, logger });
   });

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { WsClientTransport } from '../../../src-main/relay/ws-client-transport.js';
+import { WsClientTransport } from '../../../src-main/web/ws-client-transport.js';
 
 describe('slow WebSocket clients', () => {
   let server: Server | undefined;

@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { AppEvents, RelayMessage } from '../../../src-main/protocol/client-protocol.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
-import { defaultKnownHostsFiles } from '../../../src-main/ssh/known-hosts.js';
+import { defaultKnownHostsFiles } from '../../../src-main/ssh/host-keys/known-hosts.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { generateKeyPair, startSshd, type TestKeyPair, type TestSshd } from '../../harness/sshd.js';
 import { connectTo, policyIn, tempDir } from './ssh-test-kit.js';
@@ -143,7 +143,7 @@ describe('a host known by keys of other types', () => {
         justMyCode: true,
       });
       const trusted = path.join(dataDir, 'known_hosts');
-      const relay = new Relay({
+      const relay = new Backend({
         profileStore: store,
         dataDir,
         logger: silentLogger,
@@ -153,7 +153,7 @@ describe('a host known by keys of other types', () => {
     }
 
     /** A client answering every host key question with `accept`, recording the questions. */
-    function answering(relay: Relay, accept: boolean) {
+    function answering(relay: Backend, accept: boolean) {
       const client = new RelayTestClient();
       relay.connectClient(client);
       const prompts: AppEvents['hostKey.prompt'][] = [];

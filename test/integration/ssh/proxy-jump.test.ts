@@ -2,7 +2,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSshConnection, type SshTarget } from '../../../src-main/ssh/ssh-connection.js';
+import {
+  openSshConnection,
+  type SshTarget,
+} from '../../../src-main/ssh/connection/ssh-connection.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { policyIn, tempDir } from './ssh-test-kit.js';

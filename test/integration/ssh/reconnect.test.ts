@@ -5,8 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ReconnectingSsh, type LinkStatus } from '../../../src-main/ssh/reconnecting-ssh.js';
-import { LocalTunnel } from '../../../src-main/ssh/tunnel.js';
+import {
+  ReconnectingSsh,
+  type LinkStatus,
+} from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import { KeptLocalForward } from '../../../src-main/ssh/forwards/kept-local-forward.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { echoServer, roundTrip } from '../../harness/tcp-echo.js';
 import { connectTo, policyIn, tempDir } from './ssh-test-kit.js';
@@ -69,7 +72,7 @@ describe('reconnecting SSH link and tunnel', () => {
     const sshd = await startSshd();
     cleanup.push(() => sshd.stop());
     const link = await linkTo(sshd);
-    const tunnel = await LocalTunnel.open(link, '127.0.0.1', echoPort);
+    const tunnel = await KeptLocalForward.open(link, '127.0.0.1', echoPort);
     cleanup.push(() => tunnel.close());
     expect(await roundTrip(tunnel.localPort, 'before')).toBe('before');
 
@@ -112,7 +115,7 @@ describe('reconnecting SSH link and tunnel', () => {
     const sshd = await startSshd();
     cleanup.push(() => sshd.stop());
     const link = await linkTo(sshd);
-    const tunnel = await LocalTunnel.open(link, '127.0.0.1', echoPort);
+    const tunnel = await KeptLocalForward.open(link, '127.0.0.1', echoPort);
     cleanup.push(() => tunnel.close());
     const down = waitForState(link, 'reconnecting');
     await sshd.dropSessions();

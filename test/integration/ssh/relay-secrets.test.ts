@@ -16,8 +16,8 @@ import {
   type SecretCipher,
   type SecretStore,
 } from '../../../src-main/profiles/secret-store.js';
-import type { AppEvents, RelayMessage } from '../../../src-main/protocol/client-protocol.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import type { AppEvents, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { readableCopy } from '../../harness/readable-copy.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
@@ -95,7 +95,7 @@ describe('passwords through the relay never reach the disk or the logs', () => {
       pathMappings: [],
       justMyCode: true,
     });
-    const relay = new Relay({
+    const relay = new Backend({
       profileStore: store,
       dataDir,
       logger,
@@ -106,7 +106,7 @@ describe('passwords through the relay never reach the disk or the logs', () => {
   }
 
   /** A client that trusts the host key and answers password prompts with `password`. */
-  function client(relay: Relay, password: string, remember = false) {
+  function client(relay: Backend, password: string, remember = false) {
     const c = new RelayTestClient();
     relay.connectClient(c);
     const prompts: AppEvents['secret.prompt'][] = [];

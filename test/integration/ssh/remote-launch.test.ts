@@ -3,8 +3,11 @@ import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchUnderDebugpy, type RemoteDebuggee } from '../../../src-main/ssh/remote-launch.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import {
+  launchUnderDebugpy,
+  type RemoteDebuggee,
+} from '../../../src-main/remote/launch/remote-launch.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { RawDapClient } from './raw-dap-client.js';

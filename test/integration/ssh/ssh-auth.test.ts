@@ -5,8 +5,11 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { SecretRequest } from '../../../src-main/ssh/ssh-auth.js';
-import { openSshConnection, type SshTarget } from '../../../src-main/ssh/ssh-connection.js';
+import type { SecretRequest } from '../../../src-main/ssh/connection/ssh-auth.js';
+import {
+  openSshConnection,
+  type SshTarget,
+} from '../../../src-main/ssh/connection/ssh-connection.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 import {
   createTestUser,

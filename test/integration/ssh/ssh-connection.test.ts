@@ -3,7 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSshConnection, type SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import {
+  openSshConnection,
+  type SshConnection,
+} from '../../../src-main/ssh/connection/ssh-connection.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 import { freePort } from '../../harness/free-port.js';
 import { generateKeyPair, startSshd, type TestSshd } from '../../harness/sshd.js';

@@ -3,8 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
-import type { HostKeyPolicy, HostKeyQuestion } from '../../../src-main/ssh/host-key-verifier.js';
-import { openSshConnection, type SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import type {
+  HostKeyPolicy,
+  HostKeyQuestion,
+} from '../../../src-main/ssh/host-keys/host-key-verifier.js';
+import {
+  openSshConnection,
+  type SshConnection,
+} from '../../../src-main/ssh/connection/ssh-connection.js';
 import type { TestSshd } from '../../harness/sshd.js';
 
 /** A temp directory removed by the returned `remove`. */

@@ -4,7 +4,7 @@ import { CLIENT_CHANNEL, RELAY_CHANNEL } from '../../../src-main/app/ipc-channel
 import { IpcClientTransport } from '../../../src-main/app/ipc-client-transport.js';
 import { connectPageClients } from '../../../src-main/app/page-clients.js';
 import { createLogger, type LogLevel } from '../../../src-main/log/logger.js';
-import type { ClientTransport } from '../../../src-main/relay/client-transport.js';
+import type { ClientTransport } from '../../../src-main/backend/clients/client-transport.js';
 
 // Electron's types, named through the code under test (tests do not import electron).
 type WebContents = ConstructorParameters<typeof IpcClientTransport>[0];

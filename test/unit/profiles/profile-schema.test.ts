@@ -6,7 +6,7 @@ import {
   ProfileFileVersionError,
   ProfileValidationError,
 } from '../../../src-main/profiles/profile-schema.js';
-import type { ProfileDraft } from '../../../src-main/protocol/profile.js';
+import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
 
 const good: ProfileDraft = {
   name: 'box',

@@ -9,7 +9,7 @@ import {
   ProfileStore,
   ProfileValidationError,
 } from '../../../src-main/profiles/profile-store.js';
-import type { ProfileDraft } from '../../../src-main/protocol/profile.js';
+import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
 
 function draft(overrides: Partial<ProfileDraft> = {}): ProfileDraft {
   return {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import type { ProfileDraft } from '../../../src-main/protocol/profile.js';
-import { Relay } from '../../../src-main/relay/relay.js';
+import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
+import { Backend } from '../../../src-main/backend/backend.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const draft: ProfileDraft = {
@@ -26,12 +26,12 @@ const draft: ProfileDraft = {
 
 describe('profiles.setWatches through the relay', () => {
   let root: string;
-  let relay: Relay;
+  let relay: Backend;
   let client: RelayTestClient;
 
   async function start(): Promise<void> {
     const store = await ProfileStore.open(root, { logger: silentLogger });
-    relay = new Relay({ profileStore: store, dataDir: root, logger: silentLogger });
+    relay = new Backend({ profileStore: store, dataDir: root, logger: silentLogger });
     client = new RelayTestClient();
     relay.connectClient(client);
   }

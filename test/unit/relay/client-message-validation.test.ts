@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateClientMessage } from '../../../src-main/relay/client-message-validation.js';
+import { validateClientMessage } from '../../../src-main/backend/clients/client-message-validation.js';
 
 const dap = (message: unknown, sessionId: unknown = 's1'): string =>
   JSON.stringify({ type: 'dap', sessionId, message });

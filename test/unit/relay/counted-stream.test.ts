@@ -1,7 +1,7 @@
 /** The byte-counting wrapper of remote-forward channels: passes data both ways, counts, ends. */
 import { Duplex, PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { countBytes } from '../../../src-main/relay/counted-stream.js';
+import { countBytes } from '../../../src-main/forwards/counted-stream.js';
 
 /** A duplex whose two directions are separate pipes, like a socket seen from one end. */
 function pair(): { inner: Duplex; fromPeer: PassThrough; toPeer: PassThrough } {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { AppEventName, AppEvents } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEventName, AppEvents } from '../../../src-common/protocol/client-protocol.js';
 import { DebugSession } from '../../../src-main/relay/debug-session.js';
 import type { SessionClient } from '../../../src-main/relay/session-clients.js';
 import { createFakeTracer, NO_RESPONSE } from '../../fixtures/fake-tracer.js';

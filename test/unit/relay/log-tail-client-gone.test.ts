@@ -5,9 +5,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import { LogTails, type LogTailClient } from '../../../src-main/relay/log-tail.js';
-import type { ProfileLinks } from '../../../src-main/relay/profile-links.js';
-import type { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
+import { LogTails, type LogTailClient } from '../../../src-main/logs/log-tails.js';
+import type { ProfileLinks } from '../../../src-main/connect/profile-links.js';
+import type { ReconnectingSsh } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
 
 describe('LogTails', () => {
   it('undoes an open whose client went away before it finished', async () => {

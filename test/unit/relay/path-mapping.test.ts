@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toLocalPath, toRemotePath } from '../../../src-main/relay/path-mapping.js';
+import { toLocalPath, toRemotePath } from '../../../src-common/path-mapping.js';
 
 describe('path mappings', () => {
   const mappings = [{ localRoot: '/home/me/app/', remoteRoot: '/srv/app' }];

@@ -6,12 +6,12 @@
  * test/integration/connections/preflight-attach.test.ts and attach-by-pid.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { PreflightResult } from '../../../src-main/protocol/connections.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { PreflightResult } from '../../../src-common/protocol/connections.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import { runPreflight } from '../../../src-main/remote/probes/preflight.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import { runPreflight } from '../../../src-main/relay/preflight.js';
 import { InjectorVerdicts } from '../../../src-main/remote/probes/injector-verdicts.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
 
 const profile = {
   id: 'p',

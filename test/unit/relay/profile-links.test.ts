@@ -3,9 +3,9 @@
  * profile's address, login or jump hosts were edited (what is open keeps its link until released).
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { Profile } from '../../../src-main/protocol/profile.js';
-import { ProfileLinks } from '../../../src-main/relay/profile-links.js';
-import type { ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import { ProfileLinks } from '../../../src-main/connect/profile-links.js';
+import type { ReconnectingSsh } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
 
 const profile = {
   id: 'p1',

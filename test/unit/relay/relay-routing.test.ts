@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Relay } from '../../../src-main/relay/relay.js';
-import type { StartedTracer } from '../../../src-main/relay/remote-tracer.js';
+import { Backend } from '../../../src-main/backend/backend.js';
+import type { StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
 import { createFakeTracer, NO_RESPONSE, type FakeTracer } from '../../fixtures/fake-tracer.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
@@ -65,7 +65,7 @@ describe('Relay routing', () => {
   let store: ProfileStore;
   let profile: Profile;
   let fake: ReturnType<typeof debugpyLikeTracer>;
-  let relay: Relay;
+  let relay: Backend;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'periscope-relay-'));
@@ -82,7 +82,7 @@ describe('Relay routing', () => {
       justMyCode: true,
     });
     fake = debugpyLikeTracer();
-    relay = new Relay({
+    relay = new Backend({
       profileStore: store,
       dataDir: dir,
       logger: silentLogger,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedHost, isOwnOrigin } from '../../../src-main/relay/request-guards.js';
-import { createClientToken, tokenMatches } from '../../../src-main/relay/client-token.js';
+import { isAllowedHost, isOwnOrigin } from '../../../src-main/web/request-guards.js';
+import { createClientToken, tokenMatches } from '../../../src-main/web/client-token.js';
 
 describe('Host and Origin checks', () => {
   it.each(['127.0.0.1:8002', 'localhost:8002', '[::1]:8002', 'LOCALHOST:8002'])(

@@ -5,15 +5,15 @@
  * store that does not persist.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { AppEvents } from '../../../src-main/protocol/client-protocol.js';
+import type { AppEvents } from '../../../src-common/protocol/client-protocol.js';
 import type { SecretKey, SecretStore } from '../../../src-main/profiles/secret-store.js';
 import {
   RECENT_SECRET_MS,
   SecretPrompts,
   secretSourceFor,
   type SecretAsker,
-} from '../../../src-main/relay/secret-prompts.js';
-import type { SecretRequest } from '../../../src-main/ssh/ssh-auth.js';
+} from '../../../src-main/connect/secret-prompts.js';
+import type { SecretRequest } from '../../../src-main/ssh/connection/ssh-auth.js';
 import { SshError } from '../../../src-main/ssh/ssh-error.js';
 
 function memoryStore(): SecretStore & { data: Map<SecretKey, string> } {

@@ -9,12 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { SessionInfo } from '../../../src-main/protocol/client-protocol.js';
-import type { LinkStatus } from '../../../src-main/ssh/reconnecting-ssh.js';
-import type { StaleSlotReport } from '../../../src-main/ssh/stale-forward-holder.js';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type { LinkStatus } from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import type { StaleSlotReport } from '../../../src-main/remote/probes/stale-slot.js';
 import { DebugSession } from '../../../src-main/relay/debug-session.js';
-import type { StartedTracer } from '../../../src-main/relay/remote-tracer.js';
-import { keepSessionAttached, reattachDelay } from '../../../src-main/relay/session-reconnect.js';
+import type { StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
+import { keepSessionAttached, reattachDelay } from '../../../src-main/tracer/session-reconnect.js';
 import { createFakeTracer, NO_RESPONSE, type FakeTracer } from '../../fixtures/fake-tracer.js';
 
 /** A fake debugpy adapter: answers the handshake, or refuses `attach` like debugpy 1.6 does. */

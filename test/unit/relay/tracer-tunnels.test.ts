@@ -7,11 +7,14 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
-import type { ProfileLinkLease } from '../../../src-main/relay/profile-links.js';
-import { TracerTunnels } from '../../../src-main/relay/tracer-tunnels.js';
-import type { LinkStatus, ReconnectingSsh } from '../../../src-main/ssh/reconnecting-ssh.js';
-import type { SshConnection } from '../../../src-main/ssh/ssh-connection.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { ProfileLinkLease } from '../../../src-main/connect/profile-links.js';
+import { DialInForwards } from '../../../src-main/forwards/dial-in-forwards.js';
+import type {
+  LinkStatus,
+  ReconnectingSsh,
+} from '../../../src-main/ssh/connection/reconnecting-ssh.js';
+import type { SshConnection } from '../../../src-main/ssh/connection/ssh-connection.js';
 
 type OnChannel = (channel: PassThrough, peer: { host: string; port: number }) => void;
 
@@ -69,7 +72,7 @@ const profile = { id: 'p1', name: 'box', host: 'box.example' } as Profile;
 function tunnels() {
   const accepted: PassThrough[] = [];
   const onChange = vi.fn();
-  const registry = new TracerTunnels({
+  const registry = new DialInForwards({
     accept: (stream) => {
       accepted.push(stream as PassThrough);
       return true;

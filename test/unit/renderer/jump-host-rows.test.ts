@@ -1,6 +1,6 @@
 /** The profile form's jump host rows: to and from a profile's `jumpHosts`, and what is refused. */
 import { describe, expect, it } from 'vitest';
-import type { JumpHost } from '../../../src-main/protocol/profile.js';
+import type { JumpHost } from '../../../src-common/protocol/profile.js';
 import {
   DEFAULT_JUMP_KEY,
   blankJumpRow,

@@ -1,6 +1,6 @@
 /** What the profile form says after a launch.json import or export. */
 import { describe, expect, it } from 'vitest';
-import type { LaunchJsonAttach } from '../../../src-main/protocol/connections.js';
+import type { LaunchJsonAttach } from '../../../src-common/protocol/connections.js';
 import {
   exportedStatus,
   importedStatus,

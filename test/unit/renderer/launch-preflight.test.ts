@@ -1,7 +1,7 @@
 /** When the launch dialog runs the preflight checks by itself (`launch-preflight.ts`). */
 import { describe, expect, it } from 'vitest';
-import type { PreflightResult } from '../../../src-main/protocol/connections.js';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { PreflightResult } from '../../../src-common/protocol/connections.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import {
   PREFLIGHT_FRESH_MS,
   PassedPreflights,

@@ -3,7 +3,7 @@
  * `profiles.setWatches`, and an older Periscope's `localStorage` list moved into the profile once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Profile } from '../../../src-main/protocol/profile.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileWatches, WATCH_SAVE_DELAY_MS } from '../../../src-renderer/lib/profile-watches.js';
 import { watchStorageKey } from '../../../src-renderer/lib/watch-storage.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ClientMessage, RelayMessage } from '../../../src-main/protocol/client-protocol.js';
+import type { ClientMessage, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
 import { RelayClient, RelayRequestError } from '../../../src-renderer/lib/relay-client.js';
 import type {
   RelayTransport,

@@ -1,6 +1,6 @@
 /** How the Tunnels panel words a forward: bytes, route, ssh option, owner, what closing does. */
 import { describe, expect, it } from 'vitest';
-import type { ForwardInfo } from '../../../src-main/protocol/connections.js';
+import type { ForwardInfo } from '../../../src-common/protocol/connections.js';
 import {
   closeEffect,
   formatBytes,

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostFieldMatches, wildcardMatches } from '../../../src-main/ssh/host-pattern.js';
+import { hostFieldMatches, wildcardMatches } from '../../../src-main/ssh/host-keys/host-pattern.js';
 import {
   addKnownHost,
   checkHostKey,
@@ -15,7 +15,7 @@ import {
   knownKeyTypes,
   parseKnownHosts,
   verdictFor,
-} from '../../../src-main/ssh/known-hosts.js';
+} from '../../../src-main/ssh/host-keys/known-hosts.js';
 
 /** A fake but well-formed key blob: string type, string payload. */
 function keyBlob(type: string, seed: string): Buffer {

@@ -8,10 +8,10 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PID_MARKER } from '../../../src-main/ssh/launch-output.js';
-import { OutputDeframer } from '../../../src-main/ssh/output-frames.js';
-import { muxStdin } from '../../../src-main/ssh/output-mux.js';
-import { MUX_OUTPUT_FILE, launchCommand } from '../../../src-main/ssh/remote-launch.js';
+import { PID_MARKER } from '../../../src-main/remote/launch/launch-output.js';
+import { OutputDeframer } from '../../../src-main/remote/launch/output-frames.js';
+import { muxStdin } from '../../../src-main/remote/launch/output-mux.js';
+import { MUX_OUTPUT_FILE, launchCommand } from '../../../src-main/remote/launch/remote-launch.js';
 
 interface Run {
   stdout: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LaunchOutput } from '../../../src-main/ssh/launch-output.js';
+import { LaunchOutput } from '../../../src-main/remote/launch/launch-output.js';
 
 describe('LaunchOutput', () => {
   it('takes the pid line out of stdout and passes the rest on', async () => {

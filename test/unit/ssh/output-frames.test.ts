@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputCategory } from '../../../src-main/ssh/launch-output.js';
-import { OutputDeframer } from '../../../src-main/ssh/output-frames.js';
+import type { OutputCategory } from '../../../src-main/remote/launch/launch-output.js';
+import { OutputDeframer } from '../../../src-main/remote/launch/output-frames.js';
 
 type Piece = [OutputCategory, string];
 

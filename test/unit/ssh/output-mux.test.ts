@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OutputDeframer } from '../../../src-main/ssh/output-frames.js';
-import { OUTPUT_MUX } from '../../../src-main/ssh/output-mux.js';
+import { OutputDeframer } from '../../../src-main/remote/launch/output-frames.js';
+import { OUTPUT_MUX } from '../../../src-main/remote/launch/output-mux.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'periscope-mux-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,30 +34,22 @@ function runMux(python: string): [string, string][] {
   return out;
 }
 
-/** `records` with adjacent records of one stream joined into one. */
-function joinRuns(records: [string, string][]): [string, string][] {
-  const joined: [string, string][] = [];
-  for (const [category, text] of records) {
-    const last = joined[joined.length - 1];
-    if (last && last[0] === category) last[1] += text;
-    else joined.push([category, text]);
-  }
-  return joined;
-}
-
-/** Python helpers: `w(bytes)` writes raw to the third pipe, `r(tag, bytes)` writes one record. */
+/**
+ * Python helpers: `w(bytes)` writes raw to the third pipe, `f(tag, bytes)` frames one record,
+ * `r(tag, bytes)` writes one record.
+ */
 const WRITE =
   "import os; fd = int(os.environ['PERISCOPE_OUTPUT_FD']); w = lambda b: os.write(fd, b); " +
-  "r = lambda t, b: w(t + len(b).to_bytes(4, 'big') + b)";
+  "f = lambda t, b: t + len(b).to_bytes(4, 'big') + b; r = lambda t, b: w(f(t, b))";
 
 describe('output mux: records tagged at the source', () => {
-  it('keeps their order across the streams', () => {
+  it('keeps their order across the streams and merges runs of one stream', () => {
+    // One write, so the mux reads all four records at once (runs merge within what one read
+    // got; separate writes may be read apart on a busy machine).
     const records = runMux(
-      `${WRITE}; r(b'o', b'a\\n'); r(b'o', b'b\\n'); r(b'e', b'c\\n'); r(b'o', b'd\\n')`,
+      `${WRITE}; w(f(b'o', b'a\\n') + f(b'o', b'b\\n') + f(b'e', b'c\\n') + f(b'o', b'd\\n'))`,
     );
-    // Runs of one stream are merged when they come in one read, which depends on timing: the
-    // contract is the order, so compare with runs joined.
-    expect(joinRuns(records)).toEqual([
+    expect(records).toEqual([
       ['stdout', 'a\nb\n'],
       ['stderr', 'c\n'],
       ['stdout', 'd\n'],

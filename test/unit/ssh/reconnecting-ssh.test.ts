@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { SecretRequest } from '../../../src-main/ssh/ssh-auth.js';
-import { backoffDelay, rememberForReconnects } from '../../../src-main/ssh/reconnecting-ssh.js';
+import type { SecretRequest } from '../../../src-main/ssh/connection/ssh-auth.js';
+import {
+  backoffDelay,
+  rememberForReconnects,
+} from '../../../src-main/ssh/connection/reconnecting-ssh.js';
 
 describe('backoffDelay', () => {
   it('doubles from 1 s up to 60 s, with jitter between half and all of each step', () => {

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchCommand } from '../../../src-main/ssh/remote-launch.js';
+import { launchCommand } from '../../../src-main/remote/launch/remote-launch.js';
 
 describe('launchCommand', () => {
   let home: string;

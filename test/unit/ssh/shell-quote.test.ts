@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { shellJoin, shellQuote } from '../../../src-main/ssh/shell-quote.js';
+import { shellJoin, shellQuote } from '../../../src-main/ssh/exec/shell-quote.js';
 
 /** Runs the quoted words through a real /bin/sh and returns the arguments it saw. */
 function throughShell(words: string[]): string[] {

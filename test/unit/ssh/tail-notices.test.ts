@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { gnuQuote, HOLD_MS, TailNoticeSplitter } from '../../../src-main/ssh/tail-notices.js';
+import {
+  gnuQuote,
+  HOLD_MS,
+  TailNoticeSplitter,
+} from '../../../src-main/remote/tail/tail-notices.js';
 
 const run = promisify(execFile);
 

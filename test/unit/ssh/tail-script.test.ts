@@ -9,13 +9,13 @@ import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remotePathWord } from '../../../src-main/ssh/remote-path.js';
+import { remotePathWord } from '../../../src-main/ssh/exec/remote-path.js';
 import {
   parseTailMarker,
   reapScript,
   tailScript,
   tailSwitchOf,
-} from '../../../src-main/ssh/tail-script.js';
+} from '../../../src-main/remote/tail/tail-script.js';
 
 let home: string;
 const children: ChildProcess[] = [];

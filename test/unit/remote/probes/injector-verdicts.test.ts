@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { InjectorVerdict } from '../../../../src-main/remote/probes/debugpy-injector.js';
 import {
   InjectorVerdicts,
   VERDICT_TTL_MS,
+  type InjectorVerdict,
 } from '../../../../src-main/remote/probes/injector-verdicts.js';
 
 const gdb = (ok: boolean, kept = false): InjectorVerdict => ({

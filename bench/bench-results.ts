@@ -1,0 +1,19 @@
+/** What one `npm run bench` measured: written by `run.ts`, rendered by `results-table.ts`. */
+import type { ChildReadyFigure } from './figures/child-ready.js';
+import type { FanOutFigure } from './figures/fan-out.js';
+import type { FloodFigure } from './figures/output-flood.js';
+import type { Figure } from './figures/relay-figures.js';
+import type { StartFigure } from './figures/start-figure.js';
+
+/** Everything a run measured. */
+export interface BenchResults {
+  date: string;
+  machine: { cpus: number; node: string };
+  repetitions: number;
+  figures: Figure[];
+  start?: StartFigure;
+  flood?: FloodFigure;
+  fanOut?: FanOutFigure;
+  children?: ChildReadyFigure;
+  notMeasured: { figure: string; why: string }[];
+}

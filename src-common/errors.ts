@@ -1,0 +1,17 @@
+/**
+ * Errors both processes share: {@link RelayError}, which any layer of the main process throws
+ * when the client should see a stable `AppErrorCode` (the app backend's `app-errors.ts` turns
+ * every thrown value into the `AppError` a client gets).
+ */
+import type { AppErrorCode } from './protocol/client-protocol.js';
+
+/** An error the relay raises itself, with the code clients see. */
+export class RelayError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RelayError';
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * Validation of every message a client sends to the relay (see
+ * `src-common/protocol/client-protocol.ts`). A message that fails here is answered with an error
+ * and changes nothing. DAP requests are checked for the envelope the DAP specification requires
+ * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
+ */
+import { z } from 'zod';
+import { dapRequestSchema } from '../../dap/dap-request-schema.js';
+import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
+
+/** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
+export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;
+
+const sessionId = z.string().min(1).max(64);
+const nonEmpty = z.string().min(1).max(4096);
+
+/** A host name or address as ssh(1) takes it (no spaces, no shell characters). */
+const hostName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._:[\]-]+$/, 'must be a host name or address');
+
+const sourceBreakpoint = z.object({
+  line: z.number().int().positive(),
+  column: z.number().int().positive().optional(),
+  condition: z.string().max(10_000).optional(),
+  hitCondition: z.string().max(1000).optional(),
+  logMessage: z.string().max(10_000).optional(),
+});
+
+const empty = z.object({}).strict();
+
+/** What `session.launch` and `session.attach` both carry: justMyCode and the breakpoints to set first. */
+const debugSettings = {
+  justMyCode: z.boolean().optional(),
+  breakpoints: z
+    .array(z.object({ path: nonEmpty, breakpoints: z.array(sourceBreakpoint).max(10_000) }))
+    .max(10_000),
+  exceptionFilters: z.array(z.string().min(1).max(200)).max(100).optional(),
+  functionBreakpoints: z
+    .array(
+      z.object({
+        name: nonEmpty,
+        condition: z.string().max(10_000).optional(),
+        hitCondition: z.string().max(1000).optional(),
+      }),
+    )
+    .max(10_000)
+    .optional(),
+};
+
+/** zod schemas of each app method's params; keys must cover every `AppMethod`. */
+const appParams = {
+  'profiles.list': empty,
+  // The profile itself is validated by the profile store's schema, which knows every field.
+  'profiles.save': z.object({ profile: z.record(z.string(), z.unknown()) }).strict(),
+  'profiles.delete': z.object({ id: nonEmpty }).strict(),
+  // Each expression is checked by the profile store's schema (length, count, blank).
+  'profiles.setWatches': z
+    .object({ id: nonEmpty, watchExpressions: z.array(z.string()).max(10_000) })
+    .strict(),
+  'session.launch': z
+    .object({
+      profileId: nonEmpty,
+      target: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('file'), path: nonEmpty }).strict(),
+        z
+          .object({
+            kind: z.literal('module'),
+            module: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'not a Python module name'),
+          })
+          .strict(),
+      ]),
+      args: z.array(z.string().max(100_000)).max(1000),
+      cwd: z.string().max(4096),
+      ...debugSettings,
+    })
+    .strict(),
+  'sessions.list': empty,
+  'session.join': z.object({ sessionId }).strict(),
+  'session.close': z.object({ sessionId }).strict(),
+  'source.read': z.object({ path: nonEmpty, sessionId: sessionId.optional() }).strict(),
+  'hostKey.answer': z.object({ promptId: nonEmpty, accept: z.boolean() }).strict(),
+  'secret.answer': z
+    .object({
+      promptId: nonEmpty,
+      answers: z.array(z.string().max(10_000)).max(32).nullable(),
+      remember: z.boolean().optional(),
+    })
+    .strict(),
+  'session.detach': z.object({ sessionId }).strict(),
+  'session.reconnectNow': z.object({ sessionId }).strict(),
+  'session.dapEndpoint.open': z.object({ sessionId }).strict(),
+  'session.dapEndpoint.close': z.object({ sessionId }).strict(),
+  'session.watches.set': z
+    .object({ sessionId, expressions: z.array(z.string().max(10_000)).max(1000) })
+    .strict(),
+  'tracerPort.info': empty,
+  'session.preflight': z
+    .object({
+      profileId: nonEmpty,
+      mode: z.enum(['launch', 'attach-pid', 'attach-port']),
+      port: z.number().int().min(1).max(65535).optional(),
+      pid: z.number().int().positive().max(4_194_304).optional(),
+    })
+    .strict(),
+  'processes.list': z.object({ profileId: nonEmpty }).strict(),
+  'session.attach': z
+    .object({
+      profileId: nonEmpty,
+      to: z.discriminatedUnion('kind', [
+        z
+          .object({ kind: z.literal('pid'), pid: z.number().int().positive().max(4_194_304) })
+          .strict(),
+        z.object({ kind: z.literal('port'), port: z.number().int().min(1).max(65535) }).strict(),
+      ]),
+      ...debugSettings,
+    })
+    .strict(),
+  'tracerTunnel.open': z.object({ profileId: nonEmpty }).strict(),
+  'tracerTunnel.close': z.object({ profileId: nonEmpty }).strict(),
+  'profiles.importSshConfig': z.object({ path: nonEmpty.optional() }).strict(),
+  'profiles.importLaunchJson': z.object({ projectPath: nonEmpty }).strict(),
+  'profiles.exportLaunchJson': z
+    .object({
+      projectPath: nonEmpty,
+      configuration: z
+        .object({
+          name: z.string().min(1).max(200),
+          connect: z
+            .object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) })
+            .strict(),
+          pathMappings: z
+            .array(z.object({ localRoot: nonEmpty, remoteRoot: nonEmpty }).strict())
+            .max(100),
+          justMyCode: z.boolean(),
+        })
+        .strict(),
+    })
+    .strict(),
+  'tunnels.list': empty,
+  'tunnels.open': z
+    .object({
+      profileId: nonEmpty,
+      direction: z.enum(['local', 'remote']).optional(),
+      remoteHost: hostName,
+      remotePort: z.number().int().min(0).max(65535),
+      localPort: z.number().int().min(0).max(65535).optional(),
+      localHost: hostName.optional(),
+    })
+    .strict()
+    .superRefine((p, ctx) => {
+      if (p.direction === 'remote') {
+        if (p.localPort === undefined || p.localPort === 0)
+          ctx.addIssue({ code: 'custom', path: ['localPort'], message: 'is required for -R' });
+      } else {
+        if (p.remotePort === 0)
+          ctx.addIssue({ code: 'custom', path: ['remotePort'], message: 'must be 1–65535' });
+        if (p.localHost !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['localHost'], message: 'is only for -R' });
+      }
+    }),
+  'tunnels.close': z.object({ id: nonEmpty }).strict(),
+  'logs.open': z
+    .object({
+      profileId: nonEmpty,
+      path: nonEmpty.refine((p) => !p.includes('\0'), 'must not contain NUL'),
+    })
+    .strict(),
+  'logs.close': z.object({ logId: nonEmpty }).strict(),
+} satisfies Record<AppMethod, z.ZodType>;
+
+const appMethodNames = Object.keys(appParams) as AppMethod[];
+
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('dap'), sessionId, message: dapRequestSchema }).strict(),
+  z
+    .object({
+      type: z.literal('app'),
+      id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+      method: z.string(),
+      params: z.unknown(),
+    })
+    .strict(),
+]);
+
+/** The outcome of validating one raw client message. */
+export type ClientMessageValidation =
+  | { ok: true; message: ClientMessage }
+  /**
+   * `replyTo` says how to answer when the message was well-formed enough to be answered in kind:
+   * a DAP request's session, seq and command, or an app request's id.
+   */
+  | {
+      ok: false;
+      error: string;
+      replyTo?:
+        | { type: 'dap'; sessionId: string; seq: number; command: string }
+        | { type: 'app'; id: number };
+    };
+
+/**
+ * Parses and validates a raw client message (a JSON string).
+ * Never throws; every failure comes back as `{ ok: false, error }` with a one-line reason.
+ */
+export function validateClientMessage(raw: string): ClientMessageValidation {
+  if (raw.length > MAX_CLIENT_MESSAGE_CHARS) {
+    return { ok: false, error: `message of ${raw.length} characters exceeds the 16 MiB limit` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'message is not valid JSON' };
+  }
+  const envelope = clientMessage.safeParse(json);
+  if (!envelope.success) {
+    return { ok: false, error: describe(envelope.error), replyTo: guessReplyTo(json) };
+  }
+  const message = envelope.data;
+  if (message.type === 'dap') return { ok: true, message: message as ClientMessage };
+  const replyTo = { type: 'app' as const, id: message.id };
+  if (!appMethodNames.includes(message.method as AppMethod)) {
+    return { ok: false, error: `unknown method "${message.method.slice(0, 100)}"`, replyTo };
+  }
+  const method = message.method as AppMethod;
+  const params = appParams[method].safeParse(message.params ?? {});
+  if (!params.success) {
+    return { ok: false, error: `invalid params for ${method}: ${describe(params.error)}`, replyTo };
+  }
+  return {
+    ok: true,
+    message: { type: 'app', id: message.id, method, params: params.data } as ClientMessage,
+  };
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid message';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'message';
+  return `${where}: ${issue.message}`;
+}
+
+/** Finds enough of a rejected message to answer it in kind (DAP error response or app error). */
+function guessReplyTo(json: unknown): Extract<ClientMessageValidation, { ok: false }>['replyTo'] {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const m = json as Record<string, unknown>;
+  if (m.type === 'app' && typeof m.id === 'number' && Number.isSafeInteger(m.id) && m.id > 0) {
+    return { type: 'app', id: m.id };
+  }
+  if (
+    m.type === 'dap' &&
+    typeof m.sessionId === 'string' &&
+    typeof m.message === 'object' &&
+    m.message
+  ) {
+    const req = m.message as Record<string, unknown>;
+    if (
+      typeof req.seq === 'number' &&
+      Number.isSafeInteger(req.seq) &&
+      typeof req.command === 'string'
+    ) {
+      return {
+        type: 'dap',
+        sessionId: m.sessionId.slice(0, 64),
+        seq: req.seq,
+        command: req.command.slice(0, 100),
+      };
+    }
+  }
+  return undefined;
+}

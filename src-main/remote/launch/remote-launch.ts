@@ -1,0 +1,472 @@
+/**
+ * Launch over SSH: start a Python program under `python -m debugpy --listen 127.0.0.1:<port>
+ * --wait-for-client` on the remote machine, stream its stdout/stderr, and kill its whole process
+ * group when asked (sshd runs each session's shell with setsid(2), so the shell is a group leader;
+ * `exec` keeps that pid for Python, and debugpy's adapter subprocess stays in the group).
+ *
+ * Output over the exec channel's pipes dies with the SSH connection, and so does the program: it
+ * gets EPIPE (Python raises BrokenPipeError) on its next print once sshd is gone
+ * (`test/integration/connections/launch-survives-drop.test.ts` shows it). With a
+ * {@link ReconnectingSsh} (`options.link`) the shell `exec`s the output mux instead
+ * (`output-mux.ts`, run by the same interpreter), which starts the program with stdout and stderr
+ * on two pipes, reads both as data comes and appends framed records to ONE file, `output`, in a
+ * fresh remote directory. One `tail -F` (`remote-file-tail.ts`) follows that file, picking up at
+ * the next unread byte after a reconnect, and `output-frames.ts` splits it back into stdout and
+ * stderr: the program never notices the drop, and the console gets stdout and stderr in the order
+ * they were written — exactly for the program's Python-level writes, which the launch's
+ * sitecustomize tags at the source (`ordered-output-hook.ts`), and as far as one reader of both
+ * pipes can tell for writes to the descriptors themselves (as `ssh host cmd` gives them). The
+ * announced pid is then the mux's: it is still the group leader, so the group kill covers the mux,
+ * the program and debugpy, and the mux exits with the program's exit status.
+ */
+import type { Logger } from '../../log/logger.js';
+import { silentLogger } from '../../log/logger.js';
+import { LaunchOutput, PID_MARKER, type OutputListener } from './launch-output.js';
+import type { RemoteExit, RemoteProcess } from '../../ssh/exec/remote-process.js';
+import { nodelayPythonPath, writeNodelayHook } from './nodelay-sitecustomize.js';
+import { OutputDeframer } from './output-frames.js';
+import { OUTPUT_MUX, muxStdin } from './output-mux.js';
+import { outputTrimmer } from './output-trim.js';
+import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
+import { RemoteFileTail } from '../tail/remote-file-tail.js';
+import { shellJoin, shellQuote } from '../../ssh/exec/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { SshError, errorMessage } from '../../ssh/ssh-error.js';
+
+export type { OutputCategory, OutputListener } from './launch-output.js';
+
+/** What to run: a script file (`python prog.py`) or a module (`python -m pkg.mod`). */
+export type LaunchTarget = { kind: 'file'; path: string } | { kind: 'module'; module: string };
+
+/** Options of {@link launchUnderDebugpy}. */
+export interface LaunchOptions {
+  /** Remote interpreter that has debugpy, e.g. `/usr/bin/python3`. */
+  python: string;
+  target: LaunchTarget;
+  args: string[];
+  /** Remote working directory (`~/…` allowed); empty = the login directory. */
+  cwd: string;
+  /**
+   * Start debugpy with Periscope's TCP_NODELAY hook (`nodelay-sitecustomize.ts`). Default true;
+   * false runs stock debugpy (benchmarks' baseline).
+   */
+  tcpNoDelay?: boolean;
+  /** How long to wait for debugpy to listen, in ms. Default 15000. */
+  listenTimeoutMs?: number;
+  /**
+   * The reconnecting link `connection` belongs to: output then goes through the output mux, a
+   * remote file and `tail -F` (see the module comment), and `terminate` uses whichever connection
+   * is up.
+   */
+  link?: ReconnectingSsh;
+  /** Environment variables for the program (`NAME=value`; names must be POSIX names). */
+  env?: { name: string; value: string }[];
+  logger?: Logger;
+}
+
+/** A program running under debugpy on the remote machine, waiting for a DAP client on `remotePort`. */
+export interface RemoteDebuggee {
+  /** The port debugpy's adapter listens on, on the remote 127.0.0.1 (open a local forward to it). */
+  remotePort: number;
+  /**
+   * Remote pid of the process group leader (= the process group id): Python's own pid, or over a
+   * `link` the output mux's, whose child is Python.
+   */
+  pid: number;
+  /** Over a link: the remote file the output mux writes the program's output to. */
+  outputFile?: string;
+  /**
+   * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for the
+   * program's Python-level writes over a `link` with the TCP_NODELAY hook (tagged at the source,
+   * `ordered-output-hook.ts`); otherwise in the order one remote reader of both pipes saw them
+   * (sshd on the exec channel, the output mux), where data waiting in both pipes at once comes
+   * stdout first. The first listener also gets what came before.
+   */
+  onOutput(listener: OutputListener): () => void;
+  /**
+   * Settles when the remote process has exited (signal e.g. `SIGTERM`); never rejects. Over a
+   * `link`, this is the output mux's status, which repeats the program's (same code, or killed by
+   * the same signal), and it settles only with a real exit status: after a reconnect the status is
+   * not known (use {@link ended}).
+   */
+  exit: Promise<RemoteExit>;
+  /** Settles once the program is gone and all its output was delivered; never rejects. */
+  ended: Promise<void>;
+  /**
+   * Kills the process group (TERM, then KILL after ~2 s), makes sure debugpy's adapter (which
+   * daemonizes into its own session) is gone too, and waits up to 3 s for the exit. Never rejects.
+   */
+  terminate(): Promise<void>;
+}
+
+const PREFLIGHT = `import socket, sys
+try:
+    import debugpy
+except Exception as e:
+    print("__periscope_no_debugpy__ %r" % (e,))
+    sys.exit(0)
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print("__periscope_port__ %d" % s.getsockname()[1])
+s.close()
+`;
+
+// Binding (not connecting) tells whether debugpy listens: a probe connection would take the
+// adapter's single client slot.
+const WAIT_LISTENING = `import errno, socket, sys, time
+port = int(sys.argv[1])
+deadline = time.time() + float(sys.argv[2])
+while True:
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except socket.error as e:
+        if e.errno == errno.EADDRINUSE:
+            print("listening")
+            sys.exit(0)
+        raise
+    finally:
+        s.close()
+    if time.time() > deadline:
+        print("timeout")
+        sys.exit(2)
+    time.sleep(0.05)
+`;
+
+/**
+ * Starts the program under debugpy and resolves once debugpy listens.
+ * @throws SshError `launch-failed` when the interpreter is missing, debugpy is not importable, the
+ *   program exits before debugpy listens (message carries its stderr) or debugpy does not listen in
+ *   time; `ssh-failed` when the connection fails.
+ */
+export async function launchUnderDebugpy(
+  connection: SshConnection,
+  options: LaunchOptions,
+): Promise<RemoteDebuggee> {
+  const logger = options.logger ?? silentLogger;
+  const host = connection.target.host;
+  const remotePort = await pickRemotePort(connection, options.python, host);
+
+  const link = options.link;
+  const outputToFiles = link !== undefined;
+  const command = launchCommand({ ...options, outputToFiles }, remotePort);
+  // Never the program's environment values in the log (they may be tokens or passwords).
+  const logged = launchCommand(
+    {
+      ...options,
+      outputToFiles,
+      env: (options.env ?? []).map(({ name }) => ({ name, value: '…' })),
+    },
+    remotePort,
+  );
+  logger.info('launching under debugpy', { where: connection.where, remotePort, command: logged });
+  const remote = await connection.exec(command);
+  // Over a link the output mux reads the program's environment from stdin, not from argv.
+  if (outputToFiles) remote.stdin.end(muxStdin(options.env ?? []));
+  const output = new LaunchOutput();
+  remote.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
+  remote.stderr.on('data', (chunk: Buffer) => output.push('stderr', chunk));
+  const channelExit = remote.exit.then((result) => {
+    if (!link) output.end();
+    logger.info('remote program exited', { where: connection.where, ...result });
+    return result;
+  });
+  // Over a link, a channel closed without a status is a dropped connection, not an exit.
+  const exit = link
+    ? channelExit.then((result) =>
+        result.code === null && result.signal === null
+          ? new Promise<RemoteExit>(() => undefined)
+          : result,
+      )
+    : channelExit;
+  let tails: Promise<void> | undefined;
+  // Over a link: one tail of the mux's framed file (it ends once the mux has exited and the file
+  // is read), split back into stdout and stderr in file order.
+  const startTails = (pid: number): void => {
+    const dir = output.outputDir;
+    if (!link || dir === undefined || tails) return;
+    const deframer = new OutputDeframer({
+      onData: (category, chunk) => output.push(category, chunk),
+      onError: (message) =>
+        logger.error("the launched program's output file is damaged", {
+          where: connection.where,
+          error: message,
+        }),
+    });
+    const file = `${dir}/${MUX_OUTPUT_FILE}`;
+    const trim = outputTrimmer(link, file, logger);
+    const tail: RemoteFileTail = RemoteFileTail.start(link, {
+      path: file,
+      fromByte: 0,
+      untilPid: pid,
+      onData: (chunk) => {
+        deframer.push(chunk);
+        trim(tail.position);
+      },
+      logger,
+    });
+    tails = tail.done.then(async () => {
+      deframer.end();
+      output.end();
+      await link.current?.run(`rm -rf ${shellQuote(dir)}`).catch(() => undefined);
+    });
+  };
+
+  const exitedEarly = (result: RemoteExit): SshError =>
+    new SshError(
+      'launch-failed',
+      `the program exited before debugpy was listening (${describeExit(result)})${tail(output.stderrTail())}`,
+    );
+  const timeoutMs = options.listenTimeoutMs ?? 15_000;
+  const notListening = (): SshError =>
+    new SshError(
+      'launch-failed',
+      `debugpy did not start listening on port ${remotePort} of ${host} within ${timeoutMs} ms${tail(output.stderrTail())}`,
+    );
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(notListening()), timeoutMs + 2000);
+  });
+  timedOut.catch(() => undefined);
+  const exitedFirst = exit.then((result) => Promise.reject(exitedEarly(result)));
+  exitedFirst.catch(() => undefined);
+
+  let pid: number | undefined;
+  let wait: RemoteProcess | undefined;
+  try {
+    pid = await Promise.race([output.pid, exitedFirst, timedOut]);
+    startTails(pid);
+    wait = await connection.exec(
+      shellJoin([
+        options.python,
+        '-c',
+        WAIT_LISTENING,
+        String(remotePort),
+        String(timeoutMs / 1000),
+      ]),
+    );
+    wait.stderr.resume();
+    const outcome = await Promise.race([collectStdout(wait.stdout), exitedFirst, timedOut]);
+    if (outcome.trim() !== 'listening') throw notListening();
+  } catch (error) {
+    wait?.close();
+    if (pid !== undefined) await terminator(() => connection, pid, remotePort, exit, logger)();
+    else remote.close();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const current = (): SshConnection | undefined => (link ? link.current : connection);
+  const ended = tails ?? channelExit.then(() => undefined);
+  let programEnded = false;
+  void ended.then(() => (programEnded = true));
+  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger);
+  // Give the tail a moment to drain and remove the output directory, then remove it anyway.
+  const terminate = async (): Promise<void> => {
+    // Stop pressed while the link is down: wait for it (trying at once) rather than leave the
+    // program running on the server with the user told it ended.
+    if (link && !link.current && !programEnded) {
+      const back = await link.whenUp(STOP_WAITS_FOR_LINK_MS);
+      if (!back) {
+        const note = `Periscope could not stop process ${pid} on ${host}: the SSH connection did not come back within ${STOP_WAITS_FOR_LINK_MS / 1000} s; it may still be running there.\n`;
+        logger.warn('could not stop the remote program: link down', { pid, host });
+        output.push('stderr', Buffer.from(note));
+        return;
+      }
+    }
+    await kill();
+    const dir = output.outputDir;
+    if (!tails || dir === undefined) return;
+    await Promise.race([tails, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    await current()
+      ?.run(`rm -rf ${shellQuote(dir)}`)
+      .catch(() => undefined);
+  };
+  logger.info('debugpy listening', { where: connection.where, remotePort, pid });
+  const outputDir = output.outputDir;
+  return {
+    remotePort,
+    pid,
+    ...(link && outputDir !== undefined ? { outputFile: `${outputDir}/${MUX_OUTPUT_FILE}` } : {}),
+    onOutput: (listener) => output.onOutput(listener),
+    exit,
+    ended,
+    terminate,
+  };
+}
+
+/** How long a stop waits for a dropped SSH link to come back to kill the program, in ms. */
+export const STOP_WAITS_FOR_LINK_MS = 30_000;
+
+/** The file of the output directory that the output mux writes its framed records to. */
+export const MUX_OUTPUT_FILE = 'output';
+
+/**
+ * The shell command that starts the program, as run by `sh -c` so any login shell works. It
+ * prints `<PID_MARKER> <pid>` (with `outputToFiles`: `<PID_MARKER> <pid> <directory>`) on stdout,
+ * then `exec`s Python, or with `outputToFiles` the output mux (`output-mux.ts`, `-I -S`, stdout
+ * `/dev/null`, stdin left on the channel for the environment line of `muxStdin` — `env` is then
+ * not in the command line —, stderr left on the channel for its own failures) that runs the same
+ * Python command line and writes framed records to `<directory>/`{@link MUX_OUTPUT_FILE}.
+ */
+export function launchCommand(
+  options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env'> & {
+    /**
+     * Run the program under the output mux, writing its stdout/stderr as framed records to a file
+     * of a fresh temp directory (named on the marker line).
+     */
+    outputToFiles?: boolean;
+  },
+  port: number,
+): string {
+  const target =
+    options.target.kind === 'file' ? [options.target.path] : ['-m', options.target.module];
+  const python = shellJoin([
+    'env',
+    'PYDEVD_DISABLE_FILE_VALIDATION=1',
+    // Over a pipe Python buffers stdout in 8 KiB blocks; the console must show output as it comes.
+    'PYTHONUNBUFFERED=1',
+    // Over the mux the environment goes through stdin instead (`muxStdin`): argv is public.
+    ...(options.outputToFiles === true
+      ? []
+      : (options.env ?? []).map((v) => `${v.name}=${v.value}`)),
+    options.python,
+    '-Xfrozen_modules=off',
+    '-m',
+    'debugpy',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--wait-for-client',
+    ...target,
+    ...options.args,
+  ]);
+  const cd = options.cwd === '' ? '' : `cd ${quoteDirectory(options.cwd)} && `;
+  const files = options.outputToFiles === true;
+  // The output file exists before the tail starts: `tail -F` need not wait for it to appear.
+  const makeOut = files
+    ? `periscope_out=$(mktemp -d "\${TMPDIR:-/tmp}/periscope-out.XXXXXX") && : > "$periscope_out/${MUX_OUTPUT_FILE}" && `
+    : '';
+  const marker = files ? `echo "${PID_MARKER} $$ $periscope_out"` : `echo "${PID_MARKER} $$"`;
+  // The mux itself never loads the hook (-I -S). It is told where the hook is (PERISCOPE_SITE)
+  // and puts it in front of the PYTHONPATH of the environment it builds for the program, which
+  // includes the profile's own variables (they come through stdin).
+  const site = options.tcpNoDelay === false ? '' : 'env PERISCOPE_SITE="$periscope_site" ';
+  const mux = files
+    ? `${site}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
+    : '';
+  // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
+  const redirect = files ? ' > /dev/null' : '';
+  // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
+  const script =
+    options.tcpNoDelay === false
+      ? `${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
+      : files
+        ? `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
+        : `${writeNodelayHook()} && ${cd}${marker} && exec env ${nodelayPythonPath()} ${python}`;
+  return `exec sh -c ${shellQuote(script)}`;
+}
+
+/** Quotes a directory, keeping a leading `~/` unquoted so the shell expands it. */
+function quoteDirectory(dir: string): string {
+  if (dir === '~') return '~';
+  if (dir.startsWith('~/')) return `~/${shellQuote(dir.slice(2))}`;
+  return shellQuote(dir);
+}
+
+async function pickRemotePort(
+  connection: SshConnection,
+  python: string,
+  host: string,
+): Promise<number> {
+  const result = await connection.run(shellJoin([python, '-c', PREFLIGHT]));
+  const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
+  if (noDebugpy) {
+    throw new SshError(
+      'launch-failed',
+      `debugpy is not importable by ${python} on ${host}: install it with \`${python} -m pip install debugpy\` (or your distribution's python3-debugpy package)`,
+    );
+  }
+  const port = /__periscope_port__ (\d+)/.exec(result.stdout);
+  if (port?.[1] !== undefined) return Number(port[1]);
+  if (result.code === 127) {
+    throw new SshError(
+      'launch-failed',
+      `the Python interpreter ${python} was not found on ${host}${tail(result.stderr.trim())}`,
+    );
+  }
+  throw new SshError(
+    'launch-failed',
+    `could not run ${python} on ${host} (${describeExit(result)})${tail(result.stderr.trim())}`,
+  );
+}
+
+function terminator(
+  currentConnection: () => SshConnection | undefined,
+  pid: number,
+  remotePort: number,
+  /** Settles once the program is gone (its exit status, or its output drained after it ended). */
+  exit: Promise<unknown>,
+  logger: Logger,
+): () => Promise<void> {
+  // Once the program is gone its group id and port may be reused: never kill then.
+  let done = false;
+  exit.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  // dash's kill rejects `--`, so the group is written `-<pid>` right after the signal.
+  // debugpy's adapter daemonizes into its own session and leaves once the program is gone; wait
+  // for that, and kill it if it lingers (matched by its `--port <remotePort>` argument; the `[r]`
+  // keeps the pattern from matching this script's own command line).
+  const adapter = `debugpy/adapte[r] .*--port ${remotePort} `;
+  // A leader pid that now belongs to another program (ours ended during a drop, the number was
+  // reused) is left alone: only our mux or debugpy's command line is killed.
+  const script = [
+    `if [ -r /proc/${pid}/cmdline ] && ! tr '\\0' ' ' < /proc/${pid}/cmdline | grep -q -e debugpy -e 'periscope output mux'; then exit 0; fi`,
+    `kill -TERM -${pid} 2>/dev/null`,
+    'i=0',
+    `while [ $i -lt 20 ] && kill -0 -${pid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,
+    `kill -KILL -${pid} 2>/dev/null`,
+    'command -v pgrep >/dev/null 2>&1 || exit 0',
+    'i=0',
+    `while [ $i -lt 20 ] && pgrep -f ${shellQuote(adapter)} >/dev/null 2>&1; do sleep 0.1; i=$((i+1)); done`,
+    `pkill -KILL -f ${shellQuote(adapter)} 2>/dev/null`,
+    'exit 0',
+  ].join('\n');
+  let terminating: Promise<void> | undefined;
+  return () => {
+    terminating ??= (async () => {
+      const connection = currentConnection();
+      if (done || connection === undefined || connection.isClosed) return;
+      try {
+        await connection.run(`exec sh -c ${shellQuote(script)}`);
+      } catch (error) {
+        logger.warn('could not kill the remote process group', { pid, error: errorMessage(error) });
+        return;
+      }
+      await Promise.race([exit, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    })();
+    return terminating;
+  };
+}
+
+function collectStdout(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    stream.once('end', () => resolve(text));
+    stream.once('close', () => resolve(text));
+  });
+}
+
+function describeExit(result: RemoteExit): string {
+  if (result.signal !== null) return `killed by signal ${result.signal}`;
+  if (result.code !== null) return `exit code ${result.code}`;
+  return 'the connection closed';
+}
+
+function tail(stderr: string): string {
+  if (stderr === '') return '';
+  const last = stderr.length > 1500 ? `…${stderr.slice(-1500)}` : stderr;
+  return `: ${last}`;
+}

@@ -1,0 +1,243 @@
+/**
+ * Web mode's server: the renderer's static files and the client endpoint (WebSocket at
+ * `/client`) on a loopback address, behind a per-run token.
+ *
+ * - Opening `/?token=<token>` (the URL printed at start) exchanges the token for an HttpOnly,
+ *   SameSite=Strict cookie and redirects to `/`, so the token leaves the address bar and history.
+ * - Every other request without the cookie gets 401; a `Host` that is not a loopback name at our
+ *   port gets 403 (DNS rebinding); a WebSocket upgrade whose `Origin` is not our own gets 403.
+ *   Refusals happen before any message flows.
+ * - Repeated wrong tokens lock the endpoint for a while (429 to everyone) and rotate the token
+ *   (`token-lockout.ts`); the new URL goes to `onTokenRotated`, for the user.
+ * - Binding a non-loopback address needs `allowRemote`; then `Host` may also be that address (or
+ *   the names in `allowedHosts`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../log/logger.js';
+import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-validation.js';
+import { createClientToken, tokenMatches } from './client-token.js';
+import type { Backend } from '../backend/backend.js';
+import { isAllowedHost, isOwnOrigin, readCookie, tokenCookieName } from './request-guards.js';
+import { TokenLockout } from './token-lockout.js';
+import { WsClientTransport } from './ws-client-transport.js';
+
+/** Options of {@link startWebServer}. */
+export interface WebServerOptions {
+  relay: Backend;
+  /** Directory with the built renderer (`dist/renderer`). */
+  staticDir: string;
+  token: string;
+  /** Loopback address to bind; default 127.0.0.1. */
+  host?: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  logger: Logger;
+  /** Allows a non-loopback `host` (headless relay, `--allow-remote`). */
+  allowRemote?: boolean;
+  /** More names accepted in `Host`/`Origin` besides loopback (e.g. the server's DNS name). */
+  allowedHosts?: string[];
+  /** Wrong tokens before the lock (default 10) and the lock's length in ms (default 60 000). */
+  lockout?: { maxBadTokens?: number; lockMs?: number };
+  /** Called with the new URL when a lockout rotated the token. Print it for the user. */
+  onTokenRotated?: (url: string) => void;
+}
+
+/** A running web server. */
+export interface WebServer {
+  readonly port: number;
+  /** The URL to open, carrying the (current) token. Print it for the user; never log it. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+};
+
+/** Same policy as the renderer's meta tag; sent as a header too. */
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Starts the server. Rejects when the address is taken or not loopback. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1';
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
+  if (!loopback && !options.allowRemote) {
+    throw new Error(`Web mode listens on loopback only; refusing to bind ${host}.`);
+  }
+  const { logger, relay } = options;
+  let token = options.token;
+  const lockout = new TokenLockout(options.lockout?.maxBadTokens, options.lockout?.lockMs);
+  const extraHosts = [...(loopback ? [] : [host]), ...(options.allowedHosts ?? [])];
+  const hostAllowed = (header: string | undefined): boolean =>
+    isAllowedHost(header, port, extraHosts);
+  const urlHost = host === '::1' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  const currentUrl = (): string => `http://${urlHost}:${port}/?token=${token}`;
+  /** Checks an offered token (query or cookie); counts wrong ones toward the lockout. */
+  const checkToken = (offered: string | undefined | null): 'ok' | 'missing' | 'wrong' => {
+    if (offered === undefined || offered === null || offered === '') return 'missing';
+    if (tokenMatches(token, offered)) {
+      lockout.recordSuccess();
+      return 'ok';
+    }
+    if (lockout.recordFailure()) {
+      token = createClientToken();
+      logger.warn('too many wrong tokens: client endpoint locked and token rotated', {
+        lockedForMs: lockout.remainingMs(),
+      });
+      options.onTokenRotated?.(currentUrl());
+    }
+    return 'wrong';
+  };
+  const lockedFor = (): number => Math.ceil(lockout.remainingMs() / 1000);
+  const staticRoot = resolve(options.staticDir);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_CHARS * 4 });
+  let port = 0;
+
+  const server: Server = createServer((request, response) => {
+    handleHttp(request, response).catch((error: unknown) => {
+      logger.error('HTTP request failed', { error: String(error) });
+      if (!response.headersSent) respond(response, 500, 'Internal error');
+      else response.destroy();
+    });
+  });
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!hostAllowed(request.headers.host))
+      return respond(response, 403, 'Forbidden: unexpected Host header.');
+    if (lockedFor() > 0)
+      return respond(
+        response,
+        429,
+        `Too many wrong tokens: locked for ${lockedFor()} s more. Use the new URL Periscope printed.`,
+      );
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return respond(response, 405, 'Method not allowed');
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    const offered = url.searchParams.get('token');
+    if (offered !== null) {
+      if (checkToken(offered) !== 'ok')
+        return respond(response, 401, 'Unauthorized: that token is not valid for this Periscope.');
+      response.writeHead(302, {
+        'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+      });
+      response.end();
+      return;
+    }
+    if (checkToken(readCookie(request, tokenCookieName(port))) !== 'ok') {
+      return respond(
+        response,
+        401,
+        'Unauthorized: open the URL Periscope printed when it started (it carries the access token).',
+      );
+    }
+    await serveStatic(url.pathname, response);
+  }
+
+  async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    } catch {
+      return respond(response, 400, 'Bad request');
+    }
+    const file = resolve(staticRoot, normalize('.' + relative));
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep))
+      return respond(response, 404, 'Not found');
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return respond(response, 404, 'Not found');
+    const body = await readFile(file);
+    response.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': body.length,
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=300',
+    });
+    response.end(body);
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: 401 | 403 | 404 | 429, why: string): void => {
+      logger.warn('client endpoint refused an upgrade', {
+        status,
+        why,
+        from: request.socket.remoteAddress,
+      });
+      const text = {
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        429: 'Too Many Requests',
+      }[status];
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/client') return refuse(404, 'unknown path');
+    if (!hostAllowed(request.headers.host))
+      return refuse(403, 'Host is not a loopback name at this port');
+    if (!isOwnOrigin(request.headers.origin, request.headers.host, port, extraHosts))
+      return refuse(403, 'Origin is not this app');
+    if (lockedFor() > 0) return refuse(429, 'locked after too many wrong tokens');
+    if (checkToken(readCookie(request, tokenCookieName(port))) !== 'ok')
+      return refuse(401, 'missing or wrong token');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+      relay.connectClient(new WsClientTransport(ws, label));
+    });
+  });
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    get url() {
+      return currentUrl();
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+function respond(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  response.end(text + '\n');
+}
+
+/** The default static directory: `renderer/` beside the bundled CLI (`dist/periscope.js`). */
+export function defaultStaticDir(bundleDir: string): string {
+  return join(bundleDir, 'renderer');
+}
