@@ -5,7 +5,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import { connection } from './lib/connection.svelte.js';
+import { connection } from './backend/connection.svelte.js';
 import { hostKeys } from './lib/host-keys.svelte.js';
 import { secrets } from './lib/secrets.svelte.js';
 import { profiles } from './lib/profiles.svelte.js';

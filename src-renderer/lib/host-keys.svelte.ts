@@ -1,6 +1,6 @@
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
-import { connection } from './connection.svelte.js';
-import { errorMessage } from './dap-response.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
 
 /** A host-key question from the relay (`hostKey.prompt` app event). */
 export type HostKeyPrompt = AppEvents['hostKey.prompt'];

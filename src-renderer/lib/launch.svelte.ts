@@ -6,8 +6,8 @@ import type {
 } from '../../src-common/protocol/connections.js';
 import type { Profile } from '../../src-common/protocol/profile.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
-import { connection } from './connection.svelte.js';
-import { errorMessage } from './dap-response.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
 import {
   asksEveryTime,
   checkedFields,
@@ -16,7 +16,7 @@ import {
   type PreflightTarget,
 } from './launch-preflight.js';
 import { profileAddress, profiles } from './profiles.svelte.js';
-import { RelayRequestError } from './relay-client.js';
+import { RelayRequestError } from '../backend/relay-client.js';
 import { sessions } from './sessions.svelte.js';
 import { sourceEditor } from './source.svelte.js';
 import { splitArgs } from './shell-args.js';

@@ -3,8 +3,8 @@ import type {
   SshConfigCandidates,
 } from '../../src-common/protocol/connections.js';
 import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
-import { connection } from './connection.svelte.js';
-import { errorMessage } from './dap-response.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
 
 /** A new, empty profile with OpenSSH's and debugpy's defaults. */
 export function blankProfile(): ProfileDraft {

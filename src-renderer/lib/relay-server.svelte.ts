@@ -7,8 +7,8 @@ import type {
   TracerPortInfo,
   TracerTunnelInfo,
 } from '../../src-common/protocol/client-protocol.js';
-import { connection } from './connection.svelte.js';
-import { errorMessage } from './dap-response.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
 
 /** The two lines a program needs to dial a tracer port at `host:port`. */
 export function dialInSnippet(host: string, port: number): string {

@@ -4,12 +4,12 @@ import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client
 import { breakpoints } from './breakpoints.svelte.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';
-import { ConsoleChannel } from './console/console-channel.js';
-import { connection } from './connection.svelte.js';
-import { errorMessage } from './dap-response.js';
-import { DebugSessionModel, type ResumeCommand } from './debug-session-model.js';
-import type { DebugSessionView } from './debug-session-view.js';
-import { setHoverEvaluator } from './source-view/hover-value.js';
+import { ConsoleChannel } from '../console/console-channel.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
+import { DebugSessionModel, type ResumeCommand } from '../debug/session-model.js';
+import type { DebugSessionView } from '../debug/session-view.js';
+import { setHoverEvaluator } from '../editor/hover-value.js';
 import { sourceEditor } from './source.svelte.js';
 import { ProfileWatches } from './profile-watches.js';
 import { profiles } from './profiles.svelte.js';

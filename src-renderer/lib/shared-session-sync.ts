@@ -7,7 +7,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import type { BreakpointBook } from './breakpoint-book.js';
-import type { ConsoleChannel } from './console/console-channel.js';
+import type { ConsoleChannel } from '../console/console-channel.js';
 
 /**
  * Makes the enabled breakpoints of `path` in `book` equal to `wanted` (another client's

@@ -1,7 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
-import { connection } from './connection.svelte.js';
-import { expectSuccess, errorMessage } from './dap-response.js';
+import { connection } from '../backend/connection.svelte.js';
+import { expectSuccess, errorMessage } from '../debug/dap-response.js';
 
 /** A source text shown in the editor. */
 export interface SourceDocument {

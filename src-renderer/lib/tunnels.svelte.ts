@@ -4,8 +4,8 @@
  * hand (`tunnels.open`, `tunnels.close`).
  */
 import type { ForwardInfo, OpenForwardParams } from '../../src-common/protocol/connections.js';
-import { connection } from './connection.svelte.js';
-import { errorMessage } from './dap-response.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
 
 class TunnelsStore {
   list = $state.raw<ForwardInfo[]>([]);

@@ -3,7 +3,7 @@
  * simple. The app implements it with the active session's model.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { VariableTarget } from './debug-session-model.js';
+import type { VariableTarget } from '../debug/session-model.js';
 
 /** Actions of the variables tree. */
 export interface VariableActions {

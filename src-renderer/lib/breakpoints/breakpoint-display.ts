@@ -4,8 +4,8 @@
  * a problem. Pure: the inputs are plain values (see `breakpoint-view.svelte.ts` for the wiring).
  */
 import type { LineBreakpoint } from '../breakpoint-book.js';
-import type { BreakpointStatus } from '../debug-session-view.js';
-import type { SourceBreakpoint } from '../source-view/debug-markers.js';
+import type { BreakpointStatus } from '../../debug/session-view.js';
+import type { SourceBreakpoint } from '../../editor/debug-markers.js';
 import { describeHitCondition } from './hit-condition.js';
 import {
   explainBreakpoint,

@@ -10,7 +10,7 @@ import { breakpoints } from '../breakpoints.svelte.js';
 import { profiles } from '../profiles.svelte.js';
 import { sessions } from '../sessions.svelte.js';
 import { sourceEditor } from '../source.svelte.js';
-import type { SourceBreakpoint } from '../source-view/debug-markers.js';
+import type { SourceBreakpoint } from '../../editor/debug-markers.js';
 import {
   displayBreakpoint,
   toSourceBreakpoint,

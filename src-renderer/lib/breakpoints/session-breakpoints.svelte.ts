@@ -6,17 +6,17 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { breakpoints } from '../breakpoints.svelte.js';
-import { connection } from '../connection.svelte.js';
-import { errorMessage } from '../dap-response.js';
-import type { DapRequester } from '../debug-model/model-types.js';
-import type { StopInfo } from '../debug-session-view.js';
+import { connection } from '../../backend/connection.svelte.js';
+import { errorMessage } from '../../debug/dap-response.js';
+import type { DapRequester } from '../../debug/model-types.js';
+import type { StopInfo } from '../../debug/session-view.js';
 import {
   requestExceptionBreakpoints,
   requestExceptionInfo,
   requestFunctionBreakpoints,
   type ExceptionDetails,
   type FunctionBreakpointStatus,
-} from './breakpoint-requests.js';
+} from '../../debug/breakpoint-requests.js';
 import { activeExceptionFilters, DEBUGPY_EXCEPTION_FILTERS } from './exception-filters.js';
 
 /** The exception view's state for one stop. */

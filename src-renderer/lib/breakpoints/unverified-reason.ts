@@ -12,7 +12,7 @@
  * explanation with fixes. Pure: no I/O.
  */
 import type { PathMapping } from '../../../src-common/protocol/profile.js';
-import type { BreakpointStatus } from '../debug-session-view.js';
+import type { BreakpointStatus } from '../../debug/session-view.js';
 import { dirName, matchMapping, suggestMapping } from './path-mapping.js';
 
 /** A fix the UI offers for an explanation. */

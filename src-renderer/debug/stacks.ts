@@ -4,8 +4,8 @@
  * threads, and selecting a frame (its source, scopes and watch values).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from '../dap-response.js';
-import type { DebugSessionView, ThreadStack } from '../debug-session-view.js';
+import { errorMessage, expectSuccess } from './dap-response.js';
+import type { DebugSessionView, ThreadStack } from './session-view.js';
 import type { ModelCore } from './model-core.js';
 import { emptyVariables, loadScopes } from './variables.js';
 import { evaluateWatches } from './watches.js';

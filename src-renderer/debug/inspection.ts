@@ -5,7 +5,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dapErrorText, errorMessage, lastLine } from './dap-response.js';
-import type { DapRequester } from './debug-model/model-types.js';
+import type { DapRequester } from './model-types.js';
 
 /**
  * The whole text of a variable's value. debugpy shortens container reprs (`[0, 1, 2, ...]`, in

@@ -4,10 +4,10 @@
  * run-to-cursor breakpoint. The parts (stop handling, variables, watches, execution actions) are
  * functions over one `ModelCore`.
  */
-import type { DebugSessionView } from '../debug-session-view.js';
-import { errorMessage } from '../dap-response.js';
-import { TemporaryBreakpoint, type RestoreBreakpoints } from '../temporary-breakpoint.js';
-import type { PagedContainer } from '../variable-paging.js';
+import type { DebugSessionView } from './session-view.js';
+import { errorMessage } from './dap-response.js';
+import { TemporaryBreakpoint, type RestoreBreakpoints } from './temporary-breakpoint.js';
+import type { PagedContainer } from './variable-paging.js';
 import type { DebugSessionModelDeps } from './model-types.js';
 
 /** See the module comment. */

@@ -9,7 +9,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dapErrorText } from './dap-response.js';
-import type { DapRequester } from './debug-model/model-types.js';
+import type { DapRequester } from './model-types.js';
 
 /** Items shown per page. */
 export const PAGE_SIZE = 100;

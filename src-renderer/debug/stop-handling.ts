@@ -7,7 +7,7 @@
  * keeps a thread's stale call stack and delays its views' refresh for the same reason).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from '../dap-response.js';
+import { errorMessage, expectSuccess } from './dap-response.js';
 import type { ModelCore } from './model-core.js';
 import { RESUME_GRACE_MS } from './model-types.js';
 import { clearedFrames, loadStack, loadThreadStack } from './stacks.js';

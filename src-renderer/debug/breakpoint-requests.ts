@@ -1,11 +1,11 @@
 /**
- * The DAP requests of the Breakpoints panel besides `setBreakpoints` (see `../breakpoint-status.ts`):
+ * The DAP requests of the Breakpoints panel besides `setBreakpoints` (see `./breakpoint-status.ts`):
  * function breakpoints, exception breakpoint filters, and `exceptionInfo` for the exception view.
  * Each takes a {@link DapRequester} (one session) and never throws: failures come back as text.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from '../dap-response.js';
-import type { DapRequester } from '../debug-model/model-types.js';
+import { errorMessage, expectSuccess } from './dap-response.js';
+import type { DapRequester } from './model-types.js';
 
 /** Verification of one function breakpoint (DAP `Breakpoint`, reduced). */
 export interface FunctionBreakpointStatus {

@@ -1,7 +1,7 @@
 /**
  * The debug model of one session (after VS Code's `debugSession.ts`/`debugModel.ts`). The class
- * is the public face; its parts live in `debug-model/`: stop handling and the resume grace,
- * stacks and frames, variables and paging, watches, execution actions.
+ * is the public face; its parts are the other files of `debug/`: stop handling and the resume
+ * grace, stacks and frames, variables and paging, watches, execution actions.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { SessionInfo } from '../../src-common/protocol/client-protocol.js';
@@ -11,19 +11,19 @@ import {
   statusesFromAnswer,
 } from './breakpoint-status.js';
 import { dapErrorText, errorMessage } from './dap-response.js';
-import * as actions from './debug-model/execution-actions.js';
-import { ModelCore } from './debug-model/model-core.js';
+import * as actions from './execution-actions.js';
+import { ModelCore } from './model-core.js';
 import type {
   ConsoleKind,
   DebugSessionModelDeps,
   ResumeCommand,
   VariableTarget,
-} from './debug-model/model-types.js';
-import { refreshThreads, selectFrame, selectThread, toggleThread } from './debug-model/stacks.js';
-import { handleStopped, markEnded, markRunning } from './debug-model/stop-handling.js';
-import { setVariable, showPage, toggleExpanded } from './debug-model/variables.js';
-import * as watches from './debug-model/watches.js';
-import { initialSessionView, type DebugSessionView } from './debug-session-view.js';
+} from './model-types.js';
+import { refreshThreads, selectFrame, selectThread, toggleThread } from './stacks.js';
+import { handleStopped, markEnded, markRunning } from './stop-handling.js';
+import { setVariable, showPage, toggleExpanded } from './variables.js';
+import * as watches from './watches.js';
+import { initialSessionView, type DebugSessionView } from './session-view.js';
 import {
   evaluateHover,
   fullValue,
@@ -39,8 +39,8 @@ export type {
   DebugSessionModelDeps,
   ResumeCommand,
   VariableTarget,
-} from './debug-model/model-types.js';
-export { RESUME_GRACE_MS } from './debug-model/model-types.js';
+} from './model-types.js';
+export { RESUME_GRACE_MS } from './model-types.js';
 
 /**
  * The debug model of one session: state, threads, the selected thread's stack, scopes and lazily
@@ -140,7 +140,7 @@ export class DebugSessionModel {
     }
   }
 
-  // ---- execution (see `debug-model/execution-actions.ts`) ----
+  // ---- execution (see `execution-actions.ts`) ----
 
   /** Resumes the stopped thread with `continue`, `next` (step over), `stepIn` or `stepOut`. */
   resume(command: ResumeCommand): Promise<void> {
@@ -175,7 +175,7 @@ export class DebugSessionModel {
     return actions.stepIntoTarget(this.core, targetId);
   }
 
-  // ---- threads and frames (see `debug-model/stacks.ts`) ----
+  // ---- threads and frames (see `stacks.ts`) ----
 
   /** Selects a thread and loads its stack (only while paused). */
   selectThread(threadId: number): Promise<void> {
@@ -198,7 +198,7 @@ export class DebugSessionModel {
     return selectFrame(this.core, frameId);
   }
 
-  // ---- variables (see `debug-model/variables.ts`) ----
+  // ---- variables (see `variables.ts`) ----
 
   /** Expands or collapses a scope or variable; big containers (given as `variable`) page. */
   toggleExpanded(variablesReference: number, variable?: DebugProtocol.Variable): Promise<void> {
@@ -243,7 +243,7 @@ export class DebugSessionModel {
     return requestCompletions(this.core.deps.dapRequest, line, cursor, view.selectedFrameId);
   }
 
-  // ---- watches (see `debug-model/watches.ts`) ----
+  // ---- watches (see `watches.ts`) ----
 
   /** Adds a watch expression and evaluates it when paused. Blank input is ignored. */
   addWatch(expression: string): Promise<void> {

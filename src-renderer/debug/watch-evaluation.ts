@@ -1,7 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { dapErrorText, errorMessage, lastLine } from './dap-response.js';
-import type { WatchItem } from './debug-session-view.js';
-import type { DapRequester } from './debug-model/model-types.js';
+import type { WatchItem } from './session-view.js';
+import type { DapRequester } from './model-types.js';
 
 /** The result of one watch evaluation. */
 export type WatchResult = Pick<WatchItem, 'value' | 'type' | 'error'>;

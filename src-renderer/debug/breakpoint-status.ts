@@ -1,7 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { errorMessage, expectSuccess } from './dap-response.js';
-import type { BreakpointStatus } from './debug-session-view.js';
-import type { DapRequester } from './debug-model/model-types.js';
+import type { BreakpointStatus } from './session-view.js';
+import type { DapRequester } from './model-types.js';
 
 /**
  * Sends DAP `setBreakpoints` for one file with all its breakpoints (the request replaces the

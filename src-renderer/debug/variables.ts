@@ -4,9 +4,9 @@
  * slices evaluated in the frame, see `variable-paging.ts`) and setting a value in place.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from '../dap-response.js';
-import type { ContainerPage, VariableChildren } from '../debug-session-view.js';
-import { setValue } from '../inspection.js';
+import { errorMessage, expectSuccess } from './dap-response.js';
+import type { ContainerPage, VariableChildren } from './session-view.js';
+import { setValue } from './inspection.js';
 import {
   PAGE_SIZE,
   firstPageItems,
@@ -14,7 +14,7 @@ import {
   indexName,
   loadPage,
   pagedContainer,
-} from '../variable-paging.js';
+} from './variable-paging.js';
 import type { ModelCore } from './model-core.js';
 import type { VariableTarget } from './model-types.js';
 import { reevaluateWatches } from './watches.js';

@@ -3,8 +3,8 @@
  * (DAP `evaluate`, context `watch`) on every stop and after anything that may change values.
  * Results for an earlier stop or frame are dropped.
  */
-import type { WatchItem } from '../debug-session-view.js';
-import { evaluateWatchExpression, newWatchItem, withWatchResult } from '../watch-evaluation.js';
+import type { WatchItem } from './session-view.js';
+import { evaluateWatchExpression, newWatchItem, withWatchResult } from './watch-evaluation.js';
 import type { ModelCore } from './model-core.js';
 
 /** A new, not yet evaluated watch with the model's next id. */

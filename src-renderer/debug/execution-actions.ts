@@ -5,7 +5,7 @@
  * the console; none throws except {@link stepInTargets}.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { expectSuccess } from '../dap-response.js';
+import { expectSuccess } from './dap-response.js';
 import type { ModelCore } from './model-core.js';
 import type { ResumeCommand } from './model-types.js';
 import { refreshThreads } from './stacks.js';

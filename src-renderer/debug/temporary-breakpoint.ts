@@ -6,7 +6,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { expectSuccess } from './dap-response.js';
-import type { DapRequester } from './debug-model/model-types.js';
+import type { DapRequester } from './model-types.js';
 
 /** What the model's `setBreakpoints` takes for one file: lines or DAP source breakpoints. */
 export type FileBreakpoints = readonly (number | DebugProtocol.SourceBreakpoint)[];
