@@ -13,7 +13,7 @@
  */
 import type { PathMapping } from '../../../src-common/protocol/profile.js';
 import type { BreakpointStatus } from '../../debug/session-view.js';
-import { dirName, matchMapping, suggestMapping } from './path-mapping.js';
+import { dirName, matchMapping, suggestMapping } from '../../../src-common/path-mapping.js';
 
 /** A fix the UI offers for an explanation. */
 export type BreakpointFix =

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  matchMapping,
-  suggestMapping,
-} from '../../../../src-renderer/lib/breakpoints/path-mapping.js';
+import { matchMapping, suggestMapping } from '../../../../src-common/path-mapping.js';
 import {
   explainBreakpoint,
   isLibraryPath,
