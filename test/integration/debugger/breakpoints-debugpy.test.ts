@@ -16,7 +16,7 @@ import {
   requestExceptionInfo,
   requestFunctionBreakpoints,
 } from '../../../src-renderer/debug/breakpoint-requests.js';
-import { explainBreakpoint } from '../../../src-renderer/lib/breakpoints/unverified-reason.js';
+import { explainBreakpoint } from '../../../src-renderer/stores/breakpoints/unverified-reason.js';
 import { expectSuccess } from '../../../src-renderer/debug/dap-response.js';
 import { lineOf, runUnderDebugpy, type DebugpyRun } from './breakpoints-kit.js';
 

@@ -16,7 +16,7 @@ import {
   pageExpression,
   pagedContainer,
 } from '../../../src-renderer/debug/variable-paging.js';
-import { loadWatches, saveWatches } from '../../../src-renderer/lib/watch-storage.js';
+import { loadWatches, saveWatches } from '../../../src-renderer/stores/watch-storage.js';
 
 const v = (
   name: string,

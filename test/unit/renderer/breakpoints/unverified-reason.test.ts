@@ -3,7 +3,7 @@ import { matchMapping, suggestMapping } from '../../../../src-common/path-mappin
 import {
   explainBreakpoint,
   isLibraryPath,
-} from '../../../../src-renderer/lib/breakpoints/unverified-reason.js';
+} from '../../../../src-renderer/stores/breakpoints/unverified-reason.js';
 
 const NOT_FOUND = 'Breakpoint in file that does not exist.';
 const EXCLUDED =

@@ -5,8 +5,8 @@
  * Call from a reactive context (`$derived`) to follow changes.
  */
 import type { PathMapping } from '../../../src-common/protocol/profile.js';
-import type { LineBreakpoint } from '../breakpoint-book.js';
-import { breakpoints } from '../breakpoints.svelte.js';
+import type { LineBreakpoint } from './breakpoint-book.js';
+import { breakpoints } from './breakpoints.svelte.js';
 import { profiles } from '../profiles.svelte.js';
 import { sessions } from '../sessions.svelte.js';
 import { sourceEditor } from '../source.svelte.js';

@@ -3,7 +3,7 @@
  * `periscope.watches.<profileId>`, the way breakpoints are saved. Unreadable stored data reads
  * as an empty list rather than throwing.
  */
-import type { KeyValueStorage } from './breakpoint-book.js';
+import type { KeyValueStorage } from './breakpoints/breakpoint-book.js';
 
 /** Most expressions kept per profile. */
 export const MAX_SAVED_WATCHES = 200;

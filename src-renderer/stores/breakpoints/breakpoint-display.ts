@@ -3,7 +3,7 @@
  * verified, not verified, no session), a one-line summary of its options, and the explanation of
  * a problem. Pure: the inputs are plain values (see `breakpoint-view.svelte.ts` for the wiring).
  */
-import type { LineBreakpoint } from '../breakpoint-book.js';
+import type { LineBreakpoint } from './breakpoint-book.js';
 import type { BreakpointStatus } from '../../debug/session-view.js';
 import type { SourceBreakpoint } from '../../editor/debug-markers.js';
 import { describeHitCondition } from './hit-condition.js';

@@ -1,6 +1,6 @@
 /** The breakpoint part of `session.launch` parameters, from a profile's book. */
 import type { LaunchParams } from '../../../src-common/protocol/client-protocol.js';
-import { breakpoints } from '../breakpoints.svelte.js';
+import { breakpoints } from './breakpoints.svelte.js';
 
 /**
  * The enabled line breakpoints, the enabled function breakpoints and the chosen exception filters

@@ -1,7 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { untrack } from 'svelte';
 import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
-import { breakpoints } from './breakpoints.svelte.js';
+import { breakpoints } from './breakpoints/breakpoints.svelte.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';
 import { ConsoleChannel } from '../console/console-channel.js';

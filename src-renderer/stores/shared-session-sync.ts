@@ -6,7 +6,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
-import type { BreakpointBook } from './breakpoint-book.js';
+import type { BreakpointBook } from './breakpoints/breakpoint-book.js';
 import type { ConsoleChannel } from '../console/console-channel.js';
 
 /**

@@ -6,7 +6,7 @@
  * fix, {@link fixes.notice} offers to relaunch.
  */
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import { breakpoints } from '../breakpoints.svelte.js';
+import { breakpoints } from './breakpoints.svelte.js';
 import { launcher } from '../launch.svelte.js';
 import { profiles } from '../profiles.svelte.js';
 import { sessions } from '../sessions.svelte.js';

@@ -5,7 +5,7 @@
  * (DAP `exceptionInfo`). Line breakpoints stay in the model (`view.breakpoints`).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { breakpoints } from '../breakpoints.svelte.js';
+import { breakpoints } from './breakpoints.svelte.js';
 import { connection } from '../../backend/connection.svelte.js';
 import { errorMessage } from '../../debug/dap-response.js';
 import type { DapRequester } from '../../debug/model-types.js';

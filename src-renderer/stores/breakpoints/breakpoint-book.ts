@@ -1,5 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
+import type { LaunchBreakpoints } from '../../../src-common/protocol/client-protocol.js';
 
 /** The part of the Web Storage API (`localStorage`) the book uses. */
 export interface KeyValueStorage {

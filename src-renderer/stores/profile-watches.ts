@@ -9,7 +9,7 @@
  *   successful write the old `localStorage` key is removed, so it is never read again.
  */
 import type { Profile } from '../../src-common/protocol/profile.js';
-import type { KeyValueStorage } from './breakpoint-book.js';
+import type { KeyValueStorage } from './breakpoints/breakpoint-book.js';
 import { loadWatches, watchStorageKey } from './watch-storage.js';
 
 /** Quiet time after the last change before a profile's watch list is written, in milliseconds. */
