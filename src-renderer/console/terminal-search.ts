@@ -1,6 +1,6 @@
 /**
  * The pure parts of searching an xterm.js terminal (the log tabs and the debug console share them
- * through `components/TerminalFind.svelte`): the match colours, the "N of M" text, and the key
+ * through `panels/console/TerminalFind.svelte`): the match colours, the "N of M" text, and the key
  * handler a terminal gets so that Ctrl+F opens the find bar and function keys reach the
  * debugger's shortcuts.
  */

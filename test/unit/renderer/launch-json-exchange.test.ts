@@ -5,7 +5,7 @@ import {
   exportedStatus,
   importedStatus,
   isLoopbackHost,
-} from '../../../src-renderer/lib/launch-json-exchange.js';
+} from '../../../src-renderer/panels/profiles/launch-json-exchange.js';
 
 const attach = (host: string, port = 5679): LaunchJsonAttach => ({
   name: 'Attach to staging',
