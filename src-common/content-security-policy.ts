@@ -1,6 +1,7 @@
 /**
- * The renderer's Content Security Policy (CSP Level 3), starting from `default-src 'none'`.
- * No Electron import: shared by the Electron protocol handler and documented for web mode.
+ * The renderer's Content Security Policy (CSP Level 3), starting from `default-src 'none'`: the
+ * one source of the header Electron's `app://` handler and web mode's server send, and of the
+ * `<meta>` tag in `src-renderer/index.html` (a test checks the tag against it).
  */
 
 /** Sources allowed for `connect-src`, besides `'self'`. */
@@ -33,10 +34,12 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
 }
 
 /**
- * The policy Electron sends with every `app://periscope/` response. The renderer talks to the
- * relay through the preload bridge there, so it needs no WebSocket.
+ * The policy sent as a header with every file of the renderer: by Electron with every
+ * `app://periscope/` response (the renderer talks to the backend through the preload bridge there,
+ * so it needs no WebSocket) and by web mode's server (its WebSocket is the page's own origin,
+ * `'self'`).
  */
-export const ELECTRON_CSP = contentSecurityPolicy();
+export const HEADER_CSP = contentSecurityPolicy();
 
 /**
  * The policy for the renderer's `index.html` `<meta http-equiv="Content-Security-Policy">`, which
