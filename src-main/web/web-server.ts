@@ -18,6 +18,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { HEADER_CSP } from '../../src-common/content-security-policy.js';
+import { isLoopbackName } from '../../src-common/net.js';
 import type { Logger } from '../log/logger.js';
 import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-validation.js';
 import { createClientToken, tokenMatches } from './client-token.js';
@@ -71,7 +72,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Starts the server. Rejects when the address is taken or not loopback. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
-  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
+  const loopback = isLoopbackName(host);
   if (!loopback && !options.allowRemote) {
     throw new Error(`Web mode listens on loopback only; refusing to bind ${host}.`);
   }

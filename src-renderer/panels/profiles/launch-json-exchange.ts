@@ -10,24 +10,7 @@
  * `connect` it keeps only the port (the profile's `attachPort`).
  */
 import type { LaunchJsonAttach } from '../../../src-common/protocol/connections.js';
-
-/**
- * Whether `host` names this computer's loopback interface: `localhost` (and `*.localhost`,
- * RFC 6761 §6.3), `127.0.0.0/8`, `::1`. Case-insensitive; brackets around IPv6 allowed.
- */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1');
-  return (
-    h === 'localhost' ||
-    h.endsWith('.localhost') ||
-    /^127(\.\d{1,3}){3}$/.test(h) ||
-    h === '::1' ||
-    h === '0:0:0:0:0:0:0:1'
-  );
-}
+import { isLoopbackHost } from '../../../src-common/net.js';
 
 /**
  * The status line after taking `configuration`'s settings into a profile whose SSH server is

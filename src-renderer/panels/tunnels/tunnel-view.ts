@@ -3,6 +3,7 @@
  * option that would make the same forward, who holds it and its state.
  */
 import type { ForwardInfo, ForwardState } from '../../../src-common/protocol/connections.js';
+import { isLoopbackName } from '../../../src-common/net.js';
 
 /** `0 B`, `812 B`, `1.2 kB`, `35 kB`, `4.1 MB`, `2.0 GB` (SI units, as `ls --si`). */
 export function formatBytes(bytes: number): string {
@@ -23,7 +24,7 @@ export function formatBytes(bytes: number): string {
  * not loopback (`127.0.0.1:38211 → db.lan:5432`). A local port of 0 (not yet known) shows as `:…`.
  */
 export function forwardRoute(forward: ForwardInfo): string {
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(forward.localHost);
+  const loopback = isLoopbackName(forward.localHost);
   const local = `${loopback ? '' : forward.localHost}:${forward.localPort || '…'}`;
   const remote = `${forward.remoteHost}:${forward.remotePort}`;
   return forward.direction === 'local' ? `${local} → ${remote}` : `${remote} → ${local}`;
