@@ -31,6 +31,15 @@ const layers = {
   'src-main/web': ['backend', 'log'],
   'src-main/cli': ['web', 'backend', 'relay', 'profiles', 'log'],
   'src-main/app': ['backend', 'profiles', 'log'],
+  // The renderer: engines, stores on them, panels on the stores. App.svelte and main.ts, at the
+  // top, put it together.
+  'src-renderer/ui': [],
+  'src-renderer/backend': [],
+  'src-renderer/debug': [],
+  'src-renderer/console': [],
+  'src-renderer/editor': [],
+  'src-renderer/stores': ['backend', 'debug', 'console', 'editor'],
+  'src-renderer/panels': ['stores', 'ui', 'backend', 'debug', 'console', 'editor'],
 };
 
 /** Imports that may only be type-only: from a folder to another it sees only the types of. */
@@ -85,6 +94,13 @@ const forbidden = [
     severity: 'error',
     from: { path: '^src-renderer/' },
     to: { path: '^src-main/' },
+  },
+  {
+    name: 'panels-apart',
+    comment: 'A panel does not import another panel; what two panels share goes to ui/ or stores/.',
+    severity: 'error',
+    from: { path: '^src-renderer/panels/([^/]+)/' },
+    to: { path: '^src-renderer/panels/', pathNot: '^src-renderer/panels/$1/' },
   },
   ...Object.entries(layers).map(([folder, allowed]) => ({
     name: `layer:${folder}`,

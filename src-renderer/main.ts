@@ -5,11 +5,11 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import { connection } from './lib/connection.svelte.js';
-import { hostKeys } from './lib/host-keys.svelte.js';
-import { secrets } from './lib/secrets.svelte.js';
-import { profiles } from './lib/profiles.svelte.js';
-import { sessions } from './lib/sessions.svelte.js';
+import { connection } from './backend/connection.svelte.js';
+import { hostKeys } from './stores/host-keys.svelte.js';
+import { secrets } from './stores/secrets.svelte.js';
+import { profiles } from './stores/profiles.svelte.js';
+import { sessions } from './stores/sessions.svelte.js';
 
 connection.start();
 sessions.init();

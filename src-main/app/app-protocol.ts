@@ -6,13 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../log/logger.js';
 import { contentTypeFor, resolveAppFile } from './app-url.js';
-import { ELECTRON_CSP } from './content-security-policy.js';
+import { HEADER_CSP } from '../../src-common/content-security-policy.js';
 
 /**
  * Creates the handler for `protocol.handle('app', …)`.
  *
  * Answers: 200 with the file, `Content-Type` by extension, `Content-Security-Policy`
- * ({@link ELECTRON_CSP}) and `X-Content-Type-Options: nosniff`; 405 for methods other than
+ * ({@link HEADER_CSP}) and `X-Content-Type-Options: nosniff`; 405 for methods other than
  * GET/HEAD; 404 for paths outside `rootDir` or files that cannot be read. Never throws.
  *
  * @param rootDir the built renderer, `dist/renderer/`.
@@ -44,7 +44,7 @@ export function createAppRequestHandler(
       status: 200,
       headers: {
         'content-type': contentTypeFor(file),
-        'content-security-policy': ELECTRON_CSP,
+        'content-security-policy': HEADER_CSP,
         'x-content-type-options': 'nosniff',
       },
     });

@@ -18,6 +18,7 @@ import { Backend } from '../backend/backend.js';
 import { runRelayCommand } from './relay-command.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
+import { parsePort } from '../../src-common/net.js';
 
 const USAGE = `Usage: periscope web [options]
        periscope relay [options]   (headless relay; see periscope relay --help)
@@ -61,8 +62,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`periscope: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+  const port = values.port === undefined ? undefined : parsePort(values.port);
+  if (values.port !== undefined && port === undefined) {
     process.stderr.write(`periscope: --port must be a number from 0 to 65535\n`);
     return 2;
   }
@@ -88,8 +89,8 @@ async function main(argv: string[]): Promise<number> {
     });
   const server = port !== undefined ? await serve(port) : await serveOnStablePort(serve);
   if (values['tracer-port'] !== undefined) {
-    const tracerPort = Number(values['tracer-port']);
-    if (!Number.isInteger(tracerPort) || tracerPort < 0 || tracerPort > 65535) {
+    const tracerPort = parsePort(values['tracer-port']);
+    if (tracerPort === undefined) {
       process.stderr.write(`periscope: --tracer-port must be a number from 0 to 65535\n`);
       return 2;
     }

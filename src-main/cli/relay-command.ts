@@ -17,6 +17,7 @@ import { Backend } from '../backend/backend.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
+import { isLoopbackName, parsePort } from '../../src-common/net.js';
 
 /** `periscope relay --help`. */
 export const RELAY_USAGE = `Usage: periscope relay [options]
@@ -47,16 +48,13 @@ Options:
   -h, --help                  show this help
 `;
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /** A usage error: printed with the usage, exit status 2. */
 class UsageError extends Error {}
 
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new UsageError(`--${name} must be a number from 0 to 65535`);
+  const n = parsePort(value);
+  if (n === undefined) throw new UsageError(`--${name} must be a number from 0 to 65535`);
   return n;
 }
 
@@ -149,7 +147,7 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
       ['tracer-host', tracerHost],
       ['client-host', clientHost],
     ] as const) {
-      if (!LOOPBACK.has(host) && !values['allow-remote'])
+      if (!isLoopbackName(host) && !values['allow-remote'])
         throw new UsageError(
           `--${flag} ${host} is not a loopback address; add --allow-remote to bind it anyway`,
         );
@@ -170,7 +168,7 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
   }
   const logger = createLogger('periscope', sink, (values['log-level'] ?? 'info') as LogLevel);
   for (const host of [tracerHost, clientHost]) {
-    if (!LOOPBACK.has(host)) {
+    if (!isLoopbackName(host)) {
       process.stderr.write(
         `periscope relay: WARNING: listening on ${host}, not loopback. Anyone who can reach the ` +
           `tracer port can attach a program, and the web UI is protected only by its token.\n`,

@@ -6,10 +6,11 @@
  * - the token must come in the `periscope-token-<port>` cookie (HttpOnly, SameSite=Strict).
  */
 import type { IncomingMessage } from 'node:http';
+import { LOOPBACK_HOSTS } from '../../src-common/net.js';
 import { tokenMatches } from './client-token.js';
 
-/** Host names accepted in `Host` and `Origin`: loopback names only, spelled canonically. */
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Host names accepted in `Host` and `Origin`: loopback names only, as a URL spells them. */
+const LOOPBACK_URL_HOSTS = new Set(LOOPBACK_HOSTS.map((h) => (h.includes(':') ? `[${h}]` : h)));
 
 /** Name of the cookie that carries the token; per port, so two relays don't clobber each other. */
 export function tokenCookieName(port: number): string {
@@ -30,7 +31,7 @@ export function isAllowedHost(
   if (!match) return false;
   const name = match[1] ?? '';
   const allowed =
-    LOOPBACK_HOSTS.has(name) ||
+    LOOPBACK_URL_HOSTS.has(name) ||
     extraHosts.some((h) => {
       const extra = h.toLowerCase();
       return name === extra || name === `[${extra}]`;

@@ -17,6 +17,8 @@ import type { Duplex } from 'node:stream';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
+import { HEADER_CSP } from '../../src-common/content-security-policy.js';
+import { isLoopbackName } from '../../src-common/net.js';
 import type { Logger } from '../log/logger.js';
 import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-validation.js';
 import { createClientToken, tokenMatches } from './client-token.js';
@@ -67,15 +69,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-/** Same policy as the renderer's meta tag; sent as a header too. */
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /** Starts the server. Rejects when the address is taken or not loopback. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
-  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(host);
+  const loopback = isLoopbackName(host);
   if (!loopback && !options.allowRemote) {
     throw new Error(`Web mode listens on loopback only; refusing to bind ${host}.`);
   }
@@ -167,7 +164,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     response.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': body.length,
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': HEADER_CSP,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=300',

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { requestLineBreakpoints } from '../../../src-renderer/lib/breakpoint-status.js';
+import { requestLineBreakpoints } from '../../../src-renderer/debug/breakpoint-status.js';
 import {
   requestExceptionBreakpoints,
   requestExceptionInfo,
   requestFunctionBreakpoints,
-} from '../../../src-renderer/lib/breakpoints/breakpoint-requests.js';
-import { explainBreakpoint } from '../../../src-renderer/lib/breakpoints/unverified-reason.js';
-import { expectSuccess } from '../../../src-renderer/lib/dap-response.js';
+} from '../../../src-renderer/debug/breakpoint-requests.js';
+import { explainBreakpoint } from '../../../src-renderer/stores/breakpoints/unverified-reason.js';
+import { expectSuccess } from '../../../src-renderer/debug/dap-response.js';
 import { lineOf, runUnderDebugpy, type DebugpyRun } from './breakpoints-kit.js';
 
 const PROGRAM = resolve('test/fixtures/programs/breakpoint_demo.py');

@@ -11,7 +11,7 @@ import { silentLogger } from '../../../src-main/log/logger.js';
 import type { LaunchBreakpoints } from '../../../src-common/protocol/client-protocol.js';
 import type { PathMapping } from '../../../src-common/protocol/profile.js';
 import { attachToDebugpy, type AttachResult } from '../../../src-main/tracer/attach-handshake.js';
-import type { DapRequester } from '../../../src-renderer/lib/debug-session-model.js';
+import type { DapRequester } from '../../../src-renderer/debug/session-model.js';
 import { freePort } from '../../harness/free-port.js';
 
 /** Options of {@link runUnderDebugpy}. */

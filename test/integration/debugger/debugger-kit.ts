@@ -12,11 +12,8 @@ import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/cli
 import type { PathMapping, Profile } from '../../../src-common/protocol/profile.js';
 import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { Backend } from '../../../src-main/backend/backend.js';
-import {
-  DebugSessionModel,
-  type ConsoleKind,
-} from '../../../src-renderer/lib/debug-session-model.js';
-import type { DebugSessionView } from '../../../src-renderer/lib/debug-session-view.js';
+import { DebugSessionModel, type ConsoleKind } from '../../../src-renderer/debug/session-model.js';
+import type { DebugSessionView } from '../../../src-renderer/debug/session-view.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import type { TestSshd } from '../../harness/sshd.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppRequestHandler } from '../../../src-main/app/app-protocol.js';
-import { ELECTRON_CSP } from '../../../src-main/app/content-security-policy.js';
+import { HEADER_CSP } from '../../../src-common/content-security-policy.js';
 import { silentLogger } from '../../../src-main/log/logger.js';
 
 let base: string;
@@ -29,7 +29,7 @@ describe('createAppRequestHandler', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<title>Periscope</title>');
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toBe(ELECTRON_CSP);
+    expect(response.headers.get('content-security-policy')).toBe(HEADER_CSP);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 

@@ -40,6 +40,12 @@ const lawful: Record<string, string> = {
     "import type { Listener } from '../tracer/listener.js';",
     'export type Accept = (to: Listener) => void;',
   ].join('\n'),
+  'src-renderer/stores/sessions.ts': 'export const sessions: string[] = [];',
+  'src-renderer/panels/sessions/view.ts': [
+    "import { sessions } from '../../stores/sessions.js';",
+    'export const rows = sessions.length;',
+  ].join('\n'),
+  'src-renderer/panels/watch/view.ts': 'export const rows = 0;',
   'src-renderer/panel.ts': [
     "import { LOOPBACK } from '../src-common/net.js';",
     'export const host = LOOPBACK;',
@@ -162,5 +168,17 @@ describe('the layer rules (.dependency-cruiser.cjs)', () => {
       to: 'src-main/log/logger.ts',
     });
     expect(found.map((v) => v.rule)).toContain('common-has-no-node');
+  });
+
+  it('fail a renderer panel importing another panel', () => {
+    expect(
+      violations({
+        'src-renderer/panels/watch/view.ts': "export { rows } from '../sessions/view.js';",
+      }),
+    ).toContainEqual({
+      rule: 'panels-apart',
+      from: 'src-renderer/panels/watch/view.ts',
+      to: 'src-renderer/panels/sessions/view.ts',
+    });
   });
 });

@@ -4,7 +4,7 @@ import {
   OutputRing,
   type OutputChunk,
 } from '../../../src-main/relay/output-ring.js';
-import { OutputCursor } from '../../../src-renderer/lib/shared-session-sync.js';
+import { OutputCursor } from '../../../src-renderer/stores/shared-session-sync.js';
 
 describe('OutputRing', () => {
   it('keeps everything under its bound, merging runs of one category', () => {

@@ -7,16 +7,16 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EditorState } from '@codemirror/state';
 import { python } from '@codemirror/lang-python';
 import { describe, expect, it } from 'vitest';
-import { parsePythonString } from '../../../src-renderer/lib/inspection.js';
-import { expressionAt } from '../../../src-renderer/lib/source-view/hover-value.js';
-import { TemporaryBreakpoint } from '../../../src-renderer/lib/temporary-breakpoint.js';
+import { parsePythonString } from '../../../src-renderer/debug/inspection.js';
+import { expressionAt } from '../../../src-renderer/editor/hover-value.js';
+import { TemporaryBreakpoint } from '../../../src-renderer/debug/temporary-breakpoint.js';
 import {
   firstPageItems,
   indexName,
   pageExpression,
   pagedContainer,
-} from '../../../src-renderer/lib/variable-paging.js';
-import { loadWatches, saveWatches } from '../../../src-renderer/lib/watch-storage.js';
+} from '../../../src-renderer/debug/variable-paging.js';
+import { loadWatches, saveWatches } from '../../../src-renderer/stores/watch-storage.js';
 
 const v = (
   name: string,

@@ -1,7 +1,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describe, expect, it } from 'vitest';
-import { DebugSessionModel } from '../../../src-renderer/lib/debug-session-model.js';
-import type { DebugSessionView } from '../../../src-renderer/lib/debug-session-view.js';
+import { DebugSessionModel } from '../../../src-renderer/debug/session-model.js';
+import type { DebugSessionView } from '../../../src-renderer/debug/session-view.js';
 
 /** `variablesReference` of the big list `big` in the locals of frame 11. */
 const BIG_REF = 7;

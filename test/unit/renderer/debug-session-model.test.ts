@@ -4,8 +4,8 @@ import {
   DebugSessionModel,
   RESUME_GRACE_MS,
   type ConsoleKind,
-} from '../../../src-renderer/lib/debug-session-model.js';
-import { describeSessionState } from '../../../src-renderer/lib/debug-session-view.js';
+} from '../../../src-renderer/debug/session-model.js';
+import { describeSessionState } from '../../../src-renderer/debug/session-view.js';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 

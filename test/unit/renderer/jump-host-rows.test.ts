@@ -6,7 +6,7 @@ import {
   blankJumpRow,
   fromJumpRows,
   toJumpRows,
-} from '../../../src-renderer/lib/jump-host-rows.js';
+} from '../../../src-renderer/panels/profiles/jump-host-rows.js';
 
 describe('jump host rows', () => {
   it('round-trips profile hops and address hops, with agent, key and kept auth kinds', () => {

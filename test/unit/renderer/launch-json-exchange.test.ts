@@ -4,8 +4,7 @@ import type { LaunchJsonAttach } from '../../../src-common/protocol/connections.
 import {
   exportedStatus,
   importedStatus,
-  isLoopbackHost,
-} from '../../../src-renderer/lib/launch-json-exchange.js';
+} from '../../../src-renderer/panels/profiles/launch-json-exchange.js';
 
 const attach = (host: string, port = 5679): LaunchJsonAttach => ({
   name: 'Attach to staging',
@@ -15,27 +14,6 @@ const attach = (host: string, port = 5679): LaunchJsonAttach => ({
 });
 
 describe('launch.json exchange wording', () => {
-  it('knows the loopback names VS Code users write', () => {
-    for (const host of [
-      'localhost',
-      'LOCALHOST',
-      'app.localhost',
-      '127.0.0.1',
-      '127.1.2.3',
-      '::1',
-      '[::1]',
-    ])
-      expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of [
-      '10.0.0.5',
-      'staging.example.com',
-      '0.0.0.0',
-      'localhost.example.com',
-      '::2',
-    ])
-      expect(isLoopbackHost(host), host).toBe(false);
-  });
-
   it('names what was taken, port included, and nothing more for a tunnel to localhost', () => {
     expect(importedStatus(attach('localhost'), 'web1')).toBe(
       'Took path mappings, justMyCode and attach port 5679 from "Attach to staging".',

@@ -8,7 +8,7 @@ import {
   asksEveryTime,
   checkedFields,
   firstFailure,
-} from '../../../src-renderer/lib/launch-preflight.js';
+} from '../../../src-renderer/stores/launch-preflight.js';
 
 const base = { id: 'p1', auth: { kind: 'key', keyPath: '~/.ssh/id' }, jumpHosts: [] };
 const profile = (over: Partial<Profile>): Profile => ({ ...base, ...over }) as Profile;

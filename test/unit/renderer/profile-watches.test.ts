@@ -4,8 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import { ProfileWatches, WATCH_SAVE_DELAY_MS } from '../../../src-renderer/lib/profile-watches.js';
-import { watchStorageKey } from '../../../src-renderer/lib/watch-storage.js';
+import {
+  ProfileWatches,
+  WATCH_SAVE_DELAY_MS,
+} from '../../../src-renderer/stores/profile-watches.js';
+import { watchStorageKey } from '../../../src-renderer/stores/watch-storage.js';
 
 function profile(id: string, watchExpressions: string[]): Profile {
   return {

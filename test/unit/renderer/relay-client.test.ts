@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, RelayMessage } from '../../../src-common/protocol/client-protocol.js';
-import { RelayClient, RelayRequestError } from '../../../src-renderer/lib/relay-client.js';
+import { RelayClient, RelayRequestError } from '../../../src-renderer/backend/relay-client.js';
 import type {
   RelayTransport,
   RelayTransportHandlers,
-} from '../../../src-renderer/lib/relay-transport.js';
+} from '../../../src-renderer/backend/relay-transport.js';
 
 class FakeTransport implements RelayTransport {
   handlers: RelayTransportHandlers | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitArgs } from '../../../src-renderer/lib/shell-args.js';
+import { splitArgs } from '../../../src-renderer/stores/shell-args.js';
 
 describe('splitArgs', () => {
   it('splits on runs of whitespace', () => {

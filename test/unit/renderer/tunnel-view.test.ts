@@ -7,7 +7,7 @@ import {
   forwardRoute,
   ownerLabel,
   sshOption,
-} from '../../../src-renderer/lib/tunnel-view.js';
+} from '../../../src-renderer/panels/tunnels/tunnel-view.js';
 
 const local: ForwardInfo = {
   id: 's2/L43121',

@@ -3,7 +3,7 @@ import {
   BreakpointBook,
   type BookChange,
   type KeyValueStorage,
-} from '../../../../src-renderer/lib/breakpoint-book.js';
+} from '../../../../src-renderer/stores/breakpoints/breakpoint-book.js';
 
 function memoryStorage(): KeyValueStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();

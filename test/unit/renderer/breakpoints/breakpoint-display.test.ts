@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   displayBreakpoint,
   toSourceBreakpoint,
-} from '../../../../src-renderer/lib/breakpoints/breakpoint-display.js';
+} from '../../../../src-renderer/stores/breakpoints/breakpoint-display.js';
 import {
   activeExceptionFilters,
   DEBUGPY_EXCEPTION_FILTERS,
-} from '../../../../src-renderer/lib/breakpoints/exception-filters.js';
+} from '../../../../src-renderer/stores/breakpoints/exception-filters.js';
 
 const context = { mappings: [], programPath: '/p/a.py' };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describeHitCondition,
   hitConditionError,
-} from '../../../../src-renderer/lib/breakpoints/hit-condition.js';
+} from '../../../../src-renderer/stores/breakpoints/hit-condition.js';
 
 describe('hit conditions (debugpy 1.6 forms)', () => {
   it('accepts N, ==N, >=N, >N, <N, <=N, %N and blank', () => {

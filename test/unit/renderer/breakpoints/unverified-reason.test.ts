@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  matchMapping,
-  suggestMapping,
-} from '../../../../src-renderer/lib/breakpoints/path-mapping.js';
+import { matchMapping, suggestMapping } from '../../../../src-common/path-mapping.js';
 import {
   explainBreakpoint,
   isLibraryPath,
-} from '../../../../src-renderer/lib/breakpoints/unverified-reason.js';
+} from '../../../../src-renderer/stores/breakpoints/unverified-reason.js';
 
 const NOT_FOUND = 'Breakpoint in file that does not exist.';
 const EXCLUDED =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandHistory } from '../../../../src-renderer/lib/console/command-history.js';
+import { CommandHistory } from '../../../../src-renderer/console/command-history.js';
 
 describe('CommandHistory', () => {
   it('walks older with previous() and back to the draft with next()', () => {

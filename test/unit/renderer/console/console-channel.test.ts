@@ -3,7 +3,7 @@ import {
   CLEAR_TERMINAL,
   ConsoleChannel,
   safeCutIndex,
-} from '../../../../src-renderer/lib/console/console-channel.js';
+} from '../../../../src-renderer/console/console-channel.js';
 
 /** Removes SGR sequences, to assert on the text layout alone. */
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences (ESC, BEL) is the point

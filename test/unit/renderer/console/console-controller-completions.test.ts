@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConsoleChannel } from '../../../../src-renderer/lib/console/console-channel.js';
-import { ConsoleController } from '../../../../src-renderer/lib/console/console-controller.js';
-import { parseInputKeys } from '../../../../src-renderer/lib/console/input-keys.js';
+import { ConsoleChannel } from '../../../../src-renderer/console/console-channel.js';
+import { ConsoleController } from '../../../../src-renderer/console/console-controller.js';
+import { parseInputKeys } from '../../../../src-renderer/console/input-keys.js';
 
 function setup(items: string[], replaceLength: number) {
   const channel = new ConsoleChannel();

@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConsoleChannel } from '../../../../src-renderer/lib/console/console-channel.js';
+import { ConsoleChannel } from '../../../../src-renderer/console/console-channel.js';
 import {
   ConsoleController,
   DISABLED_HINT,
-} from '../../../../src-renderer/lib/console/console-controller.js';
+} from '../../../../src-renderer/console/console-controller.js';
 import type {
   Evaluate,
   EvaluationResult,
-} from '../../../../src-renderer/lib/console/console-controller.js';
+} from '../../../../src-renderer/console/console-controller.js';
 import { ScreenModel } from './screen-model.js';
 
 /** A screen that records what was written, like an xterm Terminal. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInputKeys } from '../../../../src-renderer/lib/console/input-keys.js';
+import { parseInputKeys } from '../../../../src-renderer/console/input-keys.js';
 
 describe('parseInputKeys', () => {
   it('groups printable characters into one text key', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CommandHistory } from '../../../../src-renderer/lib/console/command-history.js';
-import { parseInputKeys } from '../../../../src-renderer/lib/console/input-keys.js';
-import { LineEditor } from '../../../../src-renderer/lib/console/line-editor.js';
-import type { LineEditorResult } from '../../../../src-renderer/lib/console/line-editor.js';
+import { CommandHistory } from '../../../../src-renderer/console/command-history.js';
+import { parseInputKeys } from '../../../../src-renderer/console/input-keys.js';
+import { LineEditor } from '../../../../src-renderer/console/line-editor.js';
+import type { LineEditorResult } from '../../../../src-renderer/console/line-editor.js';
 
 function type(editor: LineEditor, data: string): LineEditorResult[] {
   return parseInputKeys(data).map((key) => editor.handle(key));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutputColumnTracker } from '../../../../src-renderer/lib/console/output-column.js';
+import { OutputColumnTracker } from '../../../../src-renderer/console/output-column.js';
 
 function columnAfter(text: string, cols = 80): number {
   const tracker = new OutputColumnTracker();

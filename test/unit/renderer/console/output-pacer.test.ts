@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepLastLines, OutputPacer } from '../../../../src-renderer/lib/console/output-pacer.js';
+import { keepLastLines, OutputPacer } from '../../../../src-renderer/console/output-pacer.js';
 
 const lines = (from: number, to: number): string =>
   Array.from({ length: to - from }, (_, i) => `line ${from + i}\r\n`).join('');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OutputColumnTracker } from '../../../../src-renderer/lib/console/output-column.js';
-import { renderPromptArea } from '../../../../src-renderer/lib/console/prompt-area.js';
-import type { PromptAreaContent } from '../../../../src-renderer/lib/console/prompt-area.js';
+import { OutputColumnTracker } from '../../../../src-renderer/console/output-column.js';
+import { renderPromptArea } from '../../../../src-renderer/console/prompt-area.js';
+import type { PromptAreaContent } from '../../../../src-renderer/console/prompt-area.js';
 import { ScreenModel } from './screen-model.js';
 
 /** Writes output, draws the area, then (optionally) erases it and writes more output. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStatement } from '../../../../src-renderer/lib/console/python-continuation.js';
+import { classifyStatement } from '../../../../src-renderer/console/python-continuation.js';
 
 describe('classifyStatement', () => {
   it.each([

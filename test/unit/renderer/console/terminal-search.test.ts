@@ -4,7 +4,7 @@ import {
   isFindShortcut,
   isFunctionKey,
   terminalKeyHandler,
-} from '../../../../src-renderer/lib/console/terminal-search.js';
+} from '../../../../src-renderer/console/terminal-search.js';
 
 /** A key event as xterm's custom key handler receives it, recording `preventDefault`. */
 function key(

@@ -4,7 +4,7 @@ import {
   computeLineMarkers,
   sameBreakpoints,
   UNVERIFIED_TOOLTIP,
-} from '../../../../src-renderer/lib/source-view/debug-markers.js';
+} from '../../../../src-renderer/editor/debug-markers.js';
 
 describe('computeLineMarkers', () => {
   it('merges breakpoints and the current line, sorted by line', () => {

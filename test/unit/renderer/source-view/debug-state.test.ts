@@ -1,12 +1,12 @@
 import { EditorState } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
-import type { DebugGutterMarker } from '../../../../src-renderer/lib/source-view/debug-gutter-marker.js';
+import type { DebugGutterMarker } from '../../../../src-renderer/editor/debug-gutter-marker.js';
 import {
   debugMarks,
   readDebugMarks,
   setBreakpointsEffect,
   setCurrentLineEffect,
-} from '../../../../src-renderer/lib/source-view/debug-state.js';
+} from '../../../../src-renderer/editor/debug-state.js';
 
 const doc = Array.from({ length: 10 }, (_, i) => `line_${i + 1} = ${i + 1}`).join('\n');
 

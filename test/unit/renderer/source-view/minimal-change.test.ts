@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minimalChange } from '../../../../src-renderer/lib/source-view/source-editor.js';
+import { minimalChange } from '../../../../src-renderer/editor/source-editor.js';
 
 function apply(before: string, after: string): string {
   const change = minimalChange(before, after);

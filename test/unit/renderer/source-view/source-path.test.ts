@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSourcePath } from '../../../../src-renderer/lib/source-view/source-path.js';
+import { splitSourcePath } from '../../../../src-renderer/editor/source-path.js';
 
 describe('splitSourcePath', () => {
   it.each([

@@ -1,0 +1,293 @@
+import type { LaunchTarget } from '../../src-common/protocol/client-protocol.js';
+import type {
+  PreflightMode,
+  PreflightResult,
+  RemoteProcessInfo,
+} from '../../src-common/protocol/connections.js';
+import type { Profile } from '../../src-common/protocol/profile.js';
+import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
+import {
+  asksEveryTime,
+  checkedFields,
+  firstFailure,
+  PassedPreflights,
+  type PreflightTarget,
+} from './launch-preflight.js';
+import { profileAddress, profiles } from './profiles.svelte.js';
+import { RelayRequestError } from '../backend/relay-client.js';
+import { sessions } from './sessions.svelte.js';
+import { sourceEditor } from './source.svelte.js';
+import { splitArgs } from './shell-args.js';
+
+/** What the launch dialog collects. */
+export interface LaunchForm {
+  /** Start a file or module under debugpy, or attach to a running process (`pid`) or debugpy (`port`). */
+  run: 'file' | 'module' | 'pid' | 'port';
+  /** A file path or a module name, per `run`. */
+  program: string;
+  /** For `pid`: the chosen process, as typed or picked ('' = none yet). */
+  pid: string;
+  /** For `port`: the remote port a user-started debugpy listens on, as typed. */
+  port: string;
+  /** Arguments as typed; split like a shell ({@link splitArgs}). */
+  args: string;
+  cwd: string;
+  justMyCode: boolean;
+}
+
+/**
+ * The "Launch program" dialog: which profile, the form's last values, and the launch in
+ * progress (`session.launch`, which may wait on a host-key prompt and so has no time limit).
+ */
+class LaunchStore {
+  profile = $state.raw<Profile | null>(null);
+  launching = $state(false);
+  progress = $state<string | null>(null);
+  error = $state<string | null>(null);
+  /** Last program per profile id, to prefill the dialog. */
+  private readonly lastForm = new Map<string, LaunchForm>();
+
+  /** The last preflight's answer for the open dialog (null: not run yet). */
+  preflight = $state.raw<PreflightResult | null>(null);
+  checking = $state(false);
+  /** Checks that passed recently: a launch right after them does not run them again. */
+  private readonly passed = new PassedPreflights();
+
+  /** The remote user's Python processes, for "Attach to process" (null: not listed yet). */
+  processes = $state.raw<RemoteProcessInfo[] | null>(null);
+  listing = $state(false);
+
+  /** Opens the dialog for a profile. */
+  open(profile: Profile): void {
+    this.profile = profile;
+    this.error = null;
+    this.progress = null;
+    this.preflight = null;
+    this.processes = null;
+  }
+
+  /**
+   * Runs `session.preflight` for the form (which may ask for a host key or a password). Shows a
+   * failure to run it at all as the dialog's error.
+   */
+  async check(form: LaunchForm): Promise<PreflightResult | null> {
+    const profile = this.profile;
+    if (!profile || this.checking) return null;
+    const target = preflightTarget(profile, form);
+    this.checking = true;
+    try {
+      this.preflight = await connection.client.request('session.preflight', {
+        profileId: profile.id,
+        mode: target.mode,
+        ...(target.pid !== undefined ? { pid: target.pid } : {}),
+        ...(target.port !== undefined ? { port: target.port } : {}),
+      });
+      this.passed.record(target, this.preflight);
+      return this.preflight;
+    } catch (err) {
+      this.error = errorMessage(err);
+      return null;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /**
+   * Before a launch or attach: runs the checks unless they passed a moment ago for the same
+   * target or would ask a second one-time code (`launch-preflight.ts`). @returns false (with the
+   * first failure as the dialog's error and the list shown) when something needs fixing first.
+   */
+  private async checkFirst(profile: Profile, form: LaunchForm): Promise<boolean> {
+    if (asksEveryTime(profile, (id) => profiles.list.find((p) => p.id === id))) return true;
+    if (this.passed.isFresh(preflightTarget(profile, form))) return true;
+    this.progress = `Checking ${profileAddress(profile)}…`;
+    const result = await this.check(form);
+    if (result?.ok) return true;
+    if (result) this.error = firstFailure(result);
+    this.progress = null;
+    return false;
+  }
+
+  /** Lists the remote user's Python processes (`processes.list`). */
+  async listProcesses(): Promise<void> {
+    const profile = this.profile;
+    if (!profile || this.listing) return;
+    this.listing = true;
+    try {
+      const { processes } = await connection.client.request('processes.list', {
+        profileId: profile.id,
+      });
+      this.processes = processes;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.listing = false;
+    }
+  }
+
+  close(): void {
+    if (this.launching) return;
+    this.profile = null;
+  }
+
+  /**
+   * Changes fields of a profile's remembered form (e.g. justMyCode after the Breakpoints panel
+   * turned it off in the profile), so the next launch dialog shows them. No-op without one.
+   */
+  patchLastForm(profileId: string, patch: Partial<LaunchForm>): void {
+    const form = this.lastForm.get(profileId);
+    if (form) this.lastForm.set(profileId, { ...form, ...patch });
+  }
+
+  /** The form's initial values: the last launch of this profile, else the profile's defaults. */
+  initialForm(profile: Profile): LaunchForm {
+    return (
+      this.lastForm.get(profile.id) ?? {
+        run: 'file',
+        program: '',
+        pid: '',
+        // The profile's: a hand-started debugpy's port, e.g. taken from VS Code's launch.json.
+        port: String(profile.attachPort),
+        args: '',
+        cwd: profile.cwd,
+        justMyCode: profile.justMyCode,
+      }
+    );
+  }
+
+  /** Launches; on success closes the dialog and activates the new session. */
+  async launch(form: LaunchForm): Promise<void> {
+    const profile = this.profile;
+    if (!profile || this.launching) return;
+    let args: string[];
+    try {
+      args = splitArgs(form.args);
+    } catch (err) {
+      this.error = errorMessage(err);
+      return;
+    }
+    if (form.run === 'pid' || form.run === 'port') return this.attach(profile, form);
+    const program = form.program.trim();
+    if (!program) {
+      this.error =
+        form.run === 'file'
+          ? 'Enter the path of the Python file to run.'
+          : 'Enter the module to run.';
+      return;
+    }
+    const target: LaunchTarget =
+      form.run === 'file' ? { kind: 'file', path: program } : { kind: 'module', module: program };
+    this.lastForm.set(profile.id, { ...form });
+    this.launching = true;
+    this.error = null;
+    let checked = false;
+    try {
+      checked = await this.checkFirst(profile, form);
+      if (!checked) return;
+      this.progress = `Connecting to ${profileAddress(profile)}…`;
+      const params = {
+        profileId: profile.id,
+        target,
+        args,
+        cwd: form.cwd.trim(),
+        justMyCode: form.justMyCode,
+        ...launchBreakpointParams(profile.id),
+      };
+      const { session } = await connection.client.request('session.launch', params);
+      this.launching = false;
+      this.profile = null;
+      this.progress = null;
+      await sessions.launched(session, params);
+      // Show the program being debugged, unless the user (or a stop) already chose a source.
+      if (target.kind === 'file' && program.startsWith('/') && !sourceEditor.document) {
+        await sourceEditor.open(program, session.id);
+      }
+    } catch (err) {
+      this.error = errorMessage(err);
+      this.progress = null;
+      this.launching = false;
+      if (!checked) await this.diagnose(profile, form, err);
+    } finally {
+      this.launching = false;
+    }
+  }
+
+  /** `session.attach` to a process by pid or a user-started debugpy by port. */
+  private async attach(profile: Profile, form: LaunchForm): Promise<void> {
+    const value = parsePositive(form.run === 'pid' ? form.pid : form.port);
+    if (!value || (form.run === 'port' && value > 65535)) {
+      this.error =
+        form.run === 'pid'
+          ? 'Pick a process from the list (or type its pid).'
+          : 'Enter the port the program’s debugpy listens on (1–65535).';
+      return;
+    }
+    this.lastForm.set(profile.id, { ...form });
+    this.launching = true;
+    this.error = null;
+    let checked = false;
+    try {
+      checked = await this.checkFirst(profile, form);
+      if (!checked) return;
+      this.progress =
+        form.run === 'pid'
+          ? `Attaching to process ${value} on ${profileAddress(profile)}…`
+          : `Attaching to port ${value} on ${profileAddress(profile)}…`;
+      const { session } = await connection.client.request('session.attach', {
+        profileId: profile.id,
+        to: form.run === 'pid' ? { kind: 'pid', pid: value } : { kind: 'port', port: value },
+        justMyCode: form.justMyCode,
+        ...launchBreakpointParams(profile.id),
+      });
+      this.launching = false;
+      this.profile = null;
+      this.progress = null;
+      // No launch parameters: an attached program cannot be restarted from here.
+      await sessions.launched(session);
+    } catch (err) {
+      this.error = errorMessage(err);
+      this.progress = null;
+      this.launching = false;
+      if (!checked) await this.diagnose(profile, form, err);
+    } finally {
+      this.launching = false;
+    }
+  }
+
+  /**
+   * After a launch or attach that failed without checks first (they had passed a moment ago, or
+   * the profile asks one-time codes): runs the preflight so the dialog names the cause — only for
+   * profiles that log in without asking (agent, key), so a failure never asks for a password twice,
+   * and not after the user declined the host key (the preflight would ask about it again).
+   */
+  private async diagnose(profile: Profile, form: LaunchForm, err: unknown): Promise<void> {
+    if (this.profile !== profile) return;
+    if (err instanceof RelayRequestError && err.code === 'host-key-rejected') return;
+    if (profile.auth.kind === 'agent' || profile.auth.kind === 'key') await this.check(form);
+  }
+}
+
+/** The checks a form needs: its mode, and the pid or port it names. */
+function preflightTarget(profile: Profile, form: LaunchForm): PreflightTarget {
+  const mode: PreflightMode =
+    form.run === 'pid' ? 'attach-pid' : form.run === 'port' ? 'attach-port' : 'launch';
+  const pid = parsePositive(form.pid);
+  const port = parsePositive(form.port);
+  return {
+    profileId: profile.id,
+    fields: checkedFields(profile),
+    mode,
+    ...(mode === 'attach-pid' && pid ? { pid } : {}),
+    ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
+  };
+}
+
+function parsePositive(text: string): number | null {
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** The window's launch dialog. */
+export const launcher = new LaunchStore();

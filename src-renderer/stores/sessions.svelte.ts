@@ -1,0 +1,424 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { untrack } from 'svelte';
+import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
+import { breakpoints } from './breakpoints/breakpoints.svelte.js';
+import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
+import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';
+import { ConsoleChannel } from '../console/console-channel.js';
+import { connection } from '../backend/connection.svelte.js';
+import { errorMessage } from '../debug/dap-response.js';
+import { DebugSessionModel, type ResumeCommand } from '../debug/session-model.js';
+import type { DebugSessionView } from '../debug/session-view.js';
+import { setHoverEvaluator } from '../editor/hover-value.js';
+import { sourceEditor } from './source.svelte.js';
+import { ProfileWatches } from './profile-watches.js';
+import { profiles } from './profiles.svelte.js';
+import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
+
+/** One session this window knows: its model and console. */
+interface SessionEntry {
+  model: DebugSessionModel;
+  console: ConsoleChannel;
+  /** Joined (launched here or `session.join` answered). */
+  joined: boolean;
+  /** What was launched, when this window launched it (for Restart). */
+  params?: LaunchParams;
+  /** The profile whose saved watch list this session's watches are written to. */
+  profileId?: string;
+  /** How much of the session's output the console shows (a rejoin's replay skips it). */
+  output: OutputCursor;
+}
+
+/**
+ * The sessions of the relay (`sessions.changed`), the active one, and a
+ * {@link DebugSessionModel} + console per session this window follows. DAP events create a
+ * session's model on first sight, so events that arrive before `session.launch` answers are kept.
+ */
+class SessionsStore {
+  list = $state.raw<SessionInfo[]>([]);
+  activeId = $state<string | null>(null);
+  /** Latest view per session id. */
+  views = $state.raw<Record<string, DebugSessionView>>({});
+  /** Watch expressions while no session is active (the selected profile's saved list). */
+  idleWatches = $state.raw<string[]>([]);
+  /** A restart is under way (the toolbar disables its button). */
+  restarting = $state(false);
+  error = $state<string | null>(null);
+  private readonly entries = new Map<string, SessionEntry>();
+  /** Set while another client's change is applied here, so it is not sent back. */
+  private applyingRemote = false;
+  /** Console shown while no session is active. */
+  readonly idleConsole = new ConsoleChannel();
+  /** Saved watch lists, kept in the profiles (`profiles.setWatches`). */
+  private readonly savedWatches = new ProfileWatches({
+    profiles: () => untrack(() => profiles.list),
+    setWatches: (id, watchExpressions) =>
+      connection.client.request('profiles.setWatches', { id, watchExpressions }),
+    storage,
+    onError: (message) => this.activeConsole().write(message, 'error'),
+  });
+
+  activeInfo = $derived(this.list.find((s) => s.id === this.activeId) ?? null);
+  activeView = $derived(this.activeId ? (this.views[this.activeId] ?? null) : null);
+
+  /** Subscribes to the relay's events. Call once after the connection started. */
+  init(): void {
+    const client = connection.client;
+    window.addEventListener('pagehide', () => this.savedWatches.flush());
+    setHoverEvaluator(
+      (expression) => this.activeModel()?.hoverValue(expression) ?? Promise.resolve(null),
+    );
+    client.onDapEvent((sessionId, event) => {
+      void this.entry(sessionId).model.handleEvent(event);
+    });
+    client.onAppEvent('sessions.changed', ({ sessions }) => this.applyList(sessions));
+    client.onAppEvent('session.output', ({ sessionId, category, text, start, end }) => {
+      const entry = this.entry(sessionId);
+      const fresh = entry.output.unseen(text, start, end);
+      if (fresh) entry.console.write(fresh, category);
+    });
+    // Shared session state: what the session's other clients did.
+    client.onAppEvent('session.consoleEcho', (echo) =>
+      writeConsoleEcho(this.entry(echo.sessionId).console, echo),
+    );
+    client.onAppEvent('session.breakpointsChanged', (change) => {
+      const info = this.list.find((s) => s.id === change.sessionId);
+      const path = change.source.path;
+      if (!info || !path) return;
+      this.applyRemote(() =>
+        applyRemoteBreakpoints(breakpoints.book(info.profileId), path, change.breakpoints),
+      );
+      // The tracer's verdict on them, as the client that set them got it.
+      this.entries
+        .get(change.sessionId)
+        ?.model.applySharedBreakpoints(path, change.breakpoints, change.verification ?? []);
+    });
+    client.onAppEvent('session.watchesChanged', ({ sessionId, expressions }) => {
+      const model = this.entries.get(sessionId)?.model;
+      if (model) this.applyRemote(() => void model.setWatchExpressions(expressions));
+    });
+    breakpoints.onChange((profileKey, change) => {
+      if (this.applyingRemote) return;
+      const book = breakpoints.book(profileKey);
+      for (const info of this.list) {
+        const entry = this.entries.get(info.id);
+        if (!entry || info.profileId !== profileKey || info.state === 'ended') continue;
+        if (change.kind === 'source')
+          void entry.model.setBreakpoints(change.path, book.sourceBreakpointsOf(change.path));
+        else if (change.kind === 'functions')
+          void sessionBreakpoints.sendFunctions(info.id, profileKey);
+        else void sessionBreakpoints.sendExceptionFilters(info.id, profileKey);
+      }
+    });
+  }
+
+  /** Reloads the session list. */
+  async refresh(): Promise<void> {
+    try {
+      const { sessions } = await connection.client.request('sessions.list', {});
+      this.applyList(sessions);
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  /**
+   * After a reconnection the relay treats this window as a new client: forget the joins and
+   * join the active session again (which reloads its paused state).
+   */
+  async rejoinActive(): Promise<void> {
+    for (const entry of this.entries.values()) entry.joined = false;
+    const id = this.activeId;
+    if (id && this.list.some((s) => s.id === id && s.state !== 'ended')) await this.activate(id);
+  }
+
+  /** The console of the active session (or the idle one). */
+  activeConsole(): ConsoleChannel {
+    return (this.activeId && this.entries.get(this.activeId)?.console) || this.idleConsole;
+  }
+
+  /** The model of the active session, if any. */
+  activeModel(): DebugSessionModel | null {
+    return (this.activeId && this.entries.get(this.activeId)?.model) || null;
+  }
+
+  /**
+   * A session launched by this window: make it active, learn the tracer's capabilities (the
+   * relay answers DAP `initialize` with them), send breakpoints for verification.
+   */
+  async launched(info: SessionInfo, params?: LaunchParams): Promise<void> {
+    this.applyList([...this.list.filter((s) => s.id !== info.id), info]);
+    const entry = this.entry(info.id);
+    entry.joined = true;
+    if (params) entry.params = params;
+    this.adoptProfile(entry, info.profileId);
+    this.activeId = info.id;
+    await Promise.all([
+      this.showSelectedFrame(info.id),
+      this.syncBreakpoints(info),
+      this.loadCapabilities(info.id),
+    ]);
+  }
+
+  /** Makes a session active, joining it first when this window does not follow it yet. */
+  async activate(id: string): Promise<void> {
+    this.activeId = id;
+    const entry = this.entry(id);
+    if (entry.joined) {
+      await this.showSelectedFrame(id);
+      return;
+    }
+    try {
+      const joined = await connection.client.request('session.join', { sessionId: id });
+      const { session, capabilities } = joined;
+      entry.joined = true;
+      entry.model.applyCapabilities(capabilities);
+      this.adoptProfile(entry, session.profileId);
+      // Catch up with the session's shared state before adding ours.
+      this.applyRemote(() => {
+        const book = breakpoints.book(session.profileId);
+        for (const args of joined.breakpoints ?? []) {
+          if (args.source.path)
+            applyRemoteBreakpoints(book, args.source.path, args.breakpoints ?? []);
+        }
+        if (joined.watches?.length) void entry.model.setWatchExpressions(joined.watches);
+      });
+      entry.model.applySessionInfo(session);
+      if (session.state === 'stopped') await entry.model.refreshStopped();
+      await this.syncBreakpoints(session);
+    } catch (err) {
+      entry.console.write(`Could not join the session: ${errorMessage(err)}`, 'error');
+    }
+  }
+
+  /** Ends a session (`session.close`). */
+  async close(id: string): Promise<void> {
+    try {
+      await connection.client.request('session.close', { sessionId: id });
+    } catch (err) {
+      this.entry(id).console.write(`Could not stop the session: ${errorMessage(err)}`, 'error');
+    }
+  }
+
+  /** Toolbar actions on the active session. */
+  async resume(command: ResumeCommand): Promise<void> {
+    await this.activeModel()?.resume(command);
+  }
+
+  async pause(): Promise<void> {
+    await this.activeModel()?.pause();
+  }
+
+  async stop(): Promise<void> {
+    if (this.activeId && this.activeView?.state !== 'ended') await this.close(this.activeId);
+  }
+
+  /**
+   * Detach: ends the active session but leaves the program running (relay `session.detach`,
+   * DAP `disconnect` with `terminateDebuggee: false`).
+   */
+  async detach(): Promise<void> {
+    const id = this.activeId;
+    if (!id || this.activeView?.state === 'ended') return;
+    try {
+      await connection.client.request('session.detach', { sessionId: id });
+      this.entry(id).console.write(
+        'Detached: the program keeps running without the debugger.',
+        'info',
+      );
+    } catch (err) {
+      this.entry(id).console.write(`Could not detach: ${errorMessage(err)}`, 'error');
+    }
+  }
+
+  /** True when the active session can be restarted (this window launched it). */
+  get canRestart(): boolean {
+    return !!(this.activeId && this.entries.get(this.activeId)?.params) && !this.restarting;
+  }
+
+  /**
+   * Restart: debugpy's `attach` sessions have no DAP `restart` (`supportsRestartRequest` is
+   * absent), so the session is closed and the same program launched again with the same
+   * arguments and the profile's current breakpoints.
+   */
+  async restart(): Promise<void> {
+    const id = this.activeId;
+    const entry = id ? this.entries.get(id) : undefined;
+    if (!id || !entry?.params || this.restarting) return;
+    this.restarting = true;
+    const params = entry.params;
+    try {
+      if (this.activeView?.state !== 'ended') await this.close(id);
+      const { session } = await connection.client.request('session.launch', {
+        ...params,
+        ...launchBreakpointParams(params.profileId),
+      });
+      await this.launched(session, params);
+    } catch (err) {
+      entry.console.write(`Could not restart: ${errorMessage(err)}`, 'error');
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** Watch list actions: on the active session, else on the idle list. */
+  async addWatch(expression: string): Promise<void> {
+    const model = this.activeModel();
+    if (model) await model.addWatch(expression);
+    else if (expression.trim()) this.setIdleWatches([...this.idleWatches, expression.trim()]);
+  }
+
+  removeWatch(id: number): void {
+    const model = this.activeModel();
+    if (model) model.removeWatch(id);
+    else this.setIdleWatches(this.idleWatches.filter((_, i) => i !== id));
+  }
+
+  /** Changes a watch's expression (idle list: `id` is the index). */
+  async editWatch(id: number, expression: string): Promise<void> {
+    const model = this.activeModel();
+    if (model) return model.editWatch(id, expression);
+    const text = expression.trim();
+    this.setIdleWatches(
+      text
+        ? this.idleWatches.map((e, i) => (i === id ? text : e))
+        : this.idleWatches.filter((_, i) => i !== id),
+    );
+  }
+
+  /** Moves a watch to position `index` (idle list: `id` is the index). */
+  moveWatch(id: number, index: number): void {
+    const model = this.activeModel();
+    if (model) return model.moveWatch(id, index);
+    const list = [...this.idleWatches];
+    const [moved] = list.splice(id, 1);
+    if (moved === undefined) return;
+    list.splice(Math.max(0, Math.min(index, list.length)), 0, moved);
+    this.setIdleWatches(list);
+  }
+
+  /** Shows the saved watch list of a profile while no session is active. */
+  useIdleProfile(profileId: string | null): void {
+    this.idleProfile = profileId;
+    this.idleWatches = profileId ? this.savedWatches.load(profileId) : [];
+  }
+
+  /** Evaluates console input in the active session's selected frame. */
+  async evaluate(expression: string): Promise<{ ok: boolean; text: string }> {
+    const model = this.activeModel();
+    if (!model) return { ok: false, text: 'No debug session is active.' };
+    return model.evaluate(expression);
+  }
+
+  private idleProfile: string | null = null;
+
+  private setIdleWatches(list: string[]): void {
+    this.idleWatches = list;
+    if (this.idleProfile) this.savedWatches.save(this.idleProfile, list);
+  }
+
+  /** Ties a session's watches to its profile: the saved list is loaded, and changes are saved. */
+  private adoptProfile(entry: SessionEntry, profileId: string): void {
+    if (entry.profileId === profileId) return;
+    entry.profileId = profileId;
+    const saved = this.savedWatches.load(profileId);
+    if (saved.length > 0) void entry.model.setWatchExpressions(saved);
+    else this.savedWatches.save(profileId, entry.model.watchExpressions());
+  }
+
+  private async loadCapabilities(id: string): Promise<void> {
+    try {
+      const response = await connection.client.dapRequest(id, 'initialize', {
+        adapterID: 'debugpy',
+        clientID: 'periscope',
+      });
+      if (response.success && response.body) {
+        this.entries.get(id)?.model.applyCapabilities(response.body as DebugProtocol.Capabilities);
+      }
+    } catch {
+      // Without capabilities the optional requests stay off.
+    }
+  }
+
+  /** Shows the source of a session's selected frame (after switching to it). */
+  private async showSelectedFrame(id: string): Promise<void> {
+    const view = this.entries.get(id)?.model.view;
+    const frame = view?.frames.find((f) => f.id === view.selectedFrameId);
+    if (frame?.source) await sourceEditor.openFrameSource(frame.source, frame.line, id);
+  }
+
+  private async syncBreakpoints(info: SessionInfo): Promise<void> {
+    const entry = this.entries.get(info.id);
+    if (!entry) return;
+    const book = breakpoints.book(info.profileId);
+    await Promise.all([
+      ...book
+        .paths()
+        .map((path) => entry.model.setBreakpoints(path, book.sourceBreakpointsOf(path))),
+      sessionBreakpoints.sync(info.id, info.profileId),
+    ]);
+  }
+
+  /** Runs `apply` (another client's change) without sending what it changes back. */
+  private applyRemote(apply: () => void): void {
+    this.applyingRemote = true;
+    try {
+      apply();
+    } finally {
+      this.applyingRemote = false;
+    }
+  }
+
+  private applyList(sessions: SessionInfo[]): void {
+    this.list = [...sessions].sort((a, b) => b.startedAt - a.startedAt);
+    for (const info of sessions) this.entries.get(info.id)?.model.applySessionInfo(info);
+  }
+
+  private entry(id: string): SessionEntry {
+    let entry = this.entries.get(id);
+    if (entry) return entry;
+    const previous = this.activeModel();
+    const model = new DebugSessionModel(id, {
+      dapRequest: (command, args) => connection.client.dapRequest(id, command, args),
+      console: { write: (text, kind) => entry?.console.write(text, kind) },
+      showSource: (source: DebugProtocol.Source, line: number) =>
+        this.activeId === id ? sourceEditor.openFrameSource(source, line, id) : Promise.resolve(),
+      watchExpressions: previous ? previous.watchExpressions() : this.idleWatches,
+    });
+    entry = { model, console: new ConsoleChannel(), joined: false, output: new OutputCursor() };
+    this.entries.set(id, entry);
+    this.views = { ...this.views, [id]: model.view };
+    let savedWatches = model.watchExpressions().join('\n');
+    let sharedWatches = savedWatches;
+    model.onChange((view) => {
+      this.views = { ...this.views, [id]: view };
+      const profileId = this.entries.get(id)?.profileId;
+      const expressions = view.watches.map((w) => w.expression);
+      if (expressions.join('\n') !== sharedWatches) {
+        sharedWatches = expressions.join('\n');
+        if (!this.applyingRemote && this.entries.get(id)?.joined) {
+          connection.client
+            .request('session.watches.set', { sessionId: id, expressions })
+            .catch(() => undefined);
+        }
+      }
+      if (profileId && expressions.join('\n') !== savedWatches) {
+        savedWatches = expressions.join('\n');
+        this.savedWatches.save(profileId, expressions);
+      }
+    });
+    return entry;
+  }
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The window's sessions. */
+export const sessions = new SessionsStore();

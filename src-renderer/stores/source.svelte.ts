@@ -1,0 +1,97 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
+import { connection } from '../backend/connection.svelte.js';
+import { expectSuccess, errorMessage } from '../debug/dap-response.js';
+
+/** A source text shown in the editor. */
+export interface SourceDocument {
+  /** The path breakpoints are keyed by (laptop path when mapped), or the DAP source name. */
+  path: string;
+  content: string;
+  origin: SourceOrigin;
+}
+
+/**
+ * The source shown in the centre: a file the user opened, or the file of the selected stack
+ * frame. Texts are cached per path (and per `sourceReference` for sources without a file).
+ */
+class SourceStore {
+  document = $state.raw<SourceDocument | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  /** A line to scroll to (the selected frame's), 1-based. */
+  revealLine = $state<number | null>(null);
+  private readonly cache = new Map<string, SourceDocument>();
+  private ticket = 0;
+
+  /**
+   * Opens a file by path with the app method `source.read` (laptop file when it exists, else
+   * the session's remote file). Errors are shown in place of the text.
+   */
+  async open(path: string, sessionId: string | null, line: number | null = null): Promise<void> {
+    const key = `path:${path}`;
+    await this.show(key, line, async () => {
+      const params: { path: string; sessionId?: string } = { path };
+      if (sessionId) params.sessionId = sessionId;
+      const result = await connection.client.request('source.read', params);
+      return { path, content: result.content, origin: result.origin };
+    });
+  }
+
+  /** Shows the source of a stack frame: by path, else by DAP `source` request (`sourceReference`). */
+  async openFrameSource(
+    source: DebugProtocol.Source,
+    line: number,
+    sessionId: string,
+  ): Promise<void> {
+    if (source.path) {
+      await this.open(source.path, sessionId, line);
+      return;
+    }
+    const ref = source.sourceReference ?? 0;
+    if (ref <= 0) return;
+    const name = source.name ?? `source ${ref}`;
+    await this.show(`ref:${sessionId}:${ref}`, line, async () => {
+      const response = expectSuccess<DebugProtocol.SourceResponse>(
+        await connection.client.dapRequest(sessionId, 'source', { source, sourceReference: ref }),
+      );
+      return { path: name, content: response.body.content, origin: 'remote' };
+    });
+  }
+
+  /** Forgets cached texts (e.g. after the files changed). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private async show(
+    key: string,
+    line: number | null,
+    load: () => Promise<SourceDocument>,
+  ): Promise<void> {
+    const ticket = ++this.ticket;
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.document = cached;
+      this.revealLine = line;
+      this.error = null;
+      return;
+    }
+    this.loading = true;
+    this.error = null;
+    try {
+      const doc = await load();
+      this.cache.set(key, doc);
+      if (ticket !== this.ticket) return;
+      this.document = doc;
+      this.revealLine = line;
+    } catch (err) {
+      if (ticket === this.ticket) this.error = errorMessage(err);
+    } finally {
+      if (ticket === this.ticket) this.loading = false;
+    }
+  }
+}
+
+/** The window's source editor state. */
+export const sourceEditor = new SourceStore();
