@@ -261,6 +261,12 @@ export class DebugSession {
    */
   async applyFromTree(command: string, args: unknown): Promise<void> {
     if (this.isEnded || this.tracer.connection.isClosed || this.tracer.reconnecting?.()) return;
+    // Already so here (a client set the same on several processes): nothing to send.
+    if (command === 'setBreakpoints') {
+      const wanted = args as DebugProtocol.SetBreakpointsArguments;
+      const current = this.sharedBreakpoints.argsOf(wanted.source);
+      if (current && sameBreakpoints(current, wanted)) return;
+    }
     const response = await this.tracer.connection
       .sendRequest(command, args, { timeoutMs: TREE_REQUEST_TIMEOUT_MS })
       .catch(() => undefined);
@@ -399,4 +405,14 @@ export class DebugSession {
     if (change.info) this.updateInfo(change.info);
     if (change.state) this.lifecycle.set(change.state);
   }
+}
+
+/** True when two `setBreakpoints` ask for the same breakpoints (lines, conditions, logs). */
+function sameBreakpoints(
+  a: DebugProtocol.SetBreakpointsArguments,
+  b: DebugProtocol.SetBreakpointsArguments,
+): boolean {
+  const of = (x: DebugProtocol.SetBreakpointsArguments): string =>
+    JSON.stringify(x.breakpoints ?? (x.lines ?? []).map((line) => ({ line })));
+  return of(a) === of(b);
 }

@@ -32,6 +32,11 @@ export function sourceKey(source: DebugProtocol.Source): string {
 export class SharedBreakpoints {
   private readonly bySource = new Map<string, SourceEntry>();
 
+  /** The last `setBreakpoints` arguments for `source`, if any. */
+  argsOf(source: DebugProtocol.Source): DebugProtocol.SetBreakpointsArguments | undefined {
+    return this.bySource.get(sourceKey(source))?.args;
+  }
+
   /** The last `setBreakpoints` arguments of each source, in first-set order. */
   get all(): DebugProtocol.SetBreakpointsArguments[] {
     return [...this.bySource.values()].map((e) => e.args);

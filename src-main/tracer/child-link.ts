@@ -57,21 +57,41 @@ export async function describeRemoteProcess(
   }
 }
 
+/** multiprocessing's own processes, by what their `-c` code runs (CPython `multiprocessing/`). */
+const MULTIPROCESSING = [
+  [/from multiprocessing\.spawn import spawn_main/, 'multiprocessing worker (spawn)'],
+  [/from multiprocessing\.forkserver import main/, 'multiprocessing fork server'],
+  [/from multiprocessing\.resource_tracker import main/, 'multiprocessing resource tracker'],
+] as const;
+
 /**
- * A child's command line as its user wrote it: debugpy rewrites a spawned or exec'd Python
- * child's command line to start pydevd first (`pydev_monkey.py`: `patch_args`), as
- * `python …/pydevd.py --port N --ppid N --client H --access-token T … --file <program> <args>`
- * or `python -c "import pydevd; pydevd.settrace(…); <the child's own -c code>"`. Those are cut
- * back to the program and its arguments, and no access token is ever kept.
+ * A child's command line as its user would name it:
+ * - debugpy rewrites a spawned or exec'd Python child's command line to start pydevd first
+ *   (`pydev_monkey.py`: `patch_args`), as `python …/pydevd.py --port N --ppid N --client H
+ *   --access-token T … --file <program> <args>` or `python -c "…; pydevd.settrace(…); <the
+ *   child's own -c code>"`: cut back to the program and its arguments;
+ * - a forked child has its parent's command line, which for a launch is `python -m debugpy
+ *   --listen … <program>`: the debugpy part goes;
+ * - multiprocessing's own processes are named for what they are (a spawn worker, the fork
+ *   server, the resource tracker) instead of their one-line `-c` program.
+ * No access token is ever kept.
  */
 export function cleanCommand(command: string): string {
   const python = command.split(/\s+/)[0] ?? 'python';
   const file = / \S*pydevd\.py .*? --file (.*)$/.exec(command);
-  if (file) return `${python} ${file[1]}`;
-  const settrace = command.indexOf('pydevd.settrace(');
-  if (settrace >= 0) {
-    const end = command.indexOf('}); ', settrace);
-    if (end >= 0) return `${python} -c ${command.slice(end + 4)}`;
+  let cleaned = command;
+  if (file) cleaned = `${python} ${file[1]}`;
+  else {
+    const settrace = command.indexOf('pydevd.settrace(');
+    const end = settrace >= 0 ? command.indexOf('}); ', settrace) : -1;
+    if (end >= 0) cleaned = `${python} -c ${command.slice(end + 4)}`;
   }
-  return command.replace(/(--(?:client-)?access-token)[ =]\S+/g, '$1 …');
+  for (const [pattern, name] of MULTIPROCESSING) if (pattern.test(cleaned)) return name;
+  return cleaned
+    .replace(/ -X ?frozen_modules=off/g, '')
+    .replace(
+      / -m debugpy(?: +--(?:listen|connect|log-to|configure-\S+) +\S+| +--(?:wait-for-client|log-to-stderr))*/,
+      '',
+    )
+    .replace(/(--(?:client-)?access-token)[ =]\S+/g, '$1 …');
 }

@@ -14,6 +14,7 @@ import { sourceEditor } from './source.svelte.js';
 import { ProfileWatches } from './profile-watches.js';
 import { profiles } from './profiles.svelte.js';
 import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
+import { inTree, processesOf, rootOf } from './process-trees.js';
 
 /** One session this window knows: its model and console. */
 interface SessionEntry {
@@ -27,6 +28,8 @@ interface SessionEntry {
   profileId?: string;
   /** How much of the session's output the console shows (a rejoin's replay skips it). */
   output: OutputCursor;
+  /** A `session.join` under way. */
+  joining?: Promise<void>;
 }
 
 /**
@@ -70,6 +73,8 @@ class SessionsStore {
     );
     client.onDapEvent((sessionId, event) => {
       void this.entry(sessionId).model.handleEvent(event);
+      if (event.event === 'stopped') this.focusStopped(sessionId);
+      if (event.event === 'continued' && sessionId === this.activeId) this.focusAnotherStopped();
     });
     client.onAppEvent('sessions.changed', ({ sessions }) => this.applyList(sessions));
     client.onAppEvent('session.output', ({ sessionId, category, text, start, end }) => {
@@ -103,6 +108,8 @@ class SessionsStore {
       for (const info of this.list) {
         const entry = this.entries.get(info.id);
         if (!entry || info.profileId !== profileKey || info.state === 'ended') continue;
+        // A child process gets the change from the relay, which shares it within the tree.
+        if (info.parentId) continue;
         if (change.kind === 'source')
           void entry.model.setBreakpoints(change.path, book.sourceBreakpointsOf(change.path));
         else if (change.kind === 'functions')
@@ -131,6 +138,10 @@ class SessionsStore {
     for (const entry of this.entries.values()) entry.joined = false;
     const id = this.activeId;
     if (id && this.list.some((s) => s.id === id && s.state !== 'ended')) await this.activate(id);
+    // The program of an active child process too, so its other processes are followed again.
+    const root = id ? rootOf(this.list, id) : undefined;
+    if (root && root.id !== id && root.state !== 'ended') await this.join(root.id);
+    this.followChildren();
   }
 
   /** The console of the active session (or the idle one). */
@@ -169,6 +180,54 @@ class SessionsStore {
       await this.showSelectedFrame(id);
       return;
     }
+    await this.join(id);
+  }
+
+  /**
+   * A child process of a program this window follows stopped (a breakpoint in a worker): show
+   * it, unless the session shown now is itself stopped (the user is looking at that one).
+   */
+  private focusStopped(id: string): void {
+    const active = this.activeId;
+    if (!active || active === id || this.activeView?.state === 'stopped') return;
+    if (!inTree(this.list, rootOf(this.list, active)?.id ?? active, id)) return;
+    void this.activate(id);
+  }
+
+  /**
+   * The process shown runs on (Continue): when another process of the same program is stopped
+   * (a second worker at the breakpoint), show that one, so no stop goes unseen.
+   */
+  private focusAnotherStopped(): void {
+    const active = this.activeId;
+    if (!active || this.views[active]?.state === 'stopped') return;
+    const stopped = processesOf(this.list, active).find(
+      (p) => p.id !== active && this.views[p.id]?.state === 'stopped',
+    );
+    if (stopped) void this.activate(stopped.id);
+  }
+
+  /**
+   * Joins the live child processes of the programs this window follows (the relay already
+   * sends their events; joining gives each one's catch-up: its stop, threads, breakpoints).
+   */
+  private followChildren(): void {
+    for (const info of this.list) {
+      if (!info.parentId || info.state === 'ended' || this.entries.get(info.id)?.joined) continue;
+      const root = rootOf(this.list, info.id);
+      if (root && root.id !== info.id && this.entries.get(root.id)?.joined) void this.join(info.id);
+    }
+  }
+
+  /** Joins session `id` (`session.join`) and catches up with its shared state. */
+  private async join(id: string): Promise<void> {
+    const entry = this.entry(id);
+    if (entry.joining) return entry.joining;
+    entry.joining = this.joinNow(id, entry).finally(() => (entry.joining = undefined));
+    return entry.joining;
+  }
+
+  private async joinNow(id: string, entry: SessionEntry): Promise<void> {
     try {
       const joined = await connection.client.request('session.join', { sessionId: id });
       const { session, capabilities } = joined;
@@ -186,6 +245,8 @@ class SessionsStore {
       });
       entry.model.applySessionInfo(session);
       if (session.state === 'stopped') await entry.model.refreshStopped();
+      // A child process too: the same breakpoints (the relay sends nothing it already has on to
+      // the others), and this window learns how its tracer verified them.
       await this.syncBreakpoints(session);
     } catch (err) {
       entry.console.write(`Could not join the session: ${errorMessage(err)}`, 'error');
@@ -204,6 +265,7 @@ class SessionsStore {
   /** Toolbar actions on the active session. */
   async resume(command: ResumeCommand): Promise<void> {
     await this.activeModel()?.resume(command);
+    if (command === 'continue') this.focusAnotherStopped();
   }
 
   async pause(): Promise<void> {
@@ -373,6 +435,12 @@ class SessionsStore {
   private applyList(sessions: SessionInfo[]): void {
     this.list = [...sessions].sort((a, b) => b.startedAt - a.startedAt);
     for (const info of sessions) this.entries.get(info.id)?.model.applySessionInfo(info);
+    this.followChildren();
+    // The child process shown has ended (a worker exited, a reload): show its parent again.
+    const active = this.list.find((s) => s.id === this.activeId);
+    const parent = active?.parentId && this.list.find((s) => s.id === active.parentId);
+    if (active?.state === 'ended' && parent && parent.state !== 'ended')
+      void this.activate(parent.id);
   }
 
   private entry(id: string): SessionEntry {

@@ -12,12 +12,21 @@ describe("a child process's command line, as its user wrote it", () => {
       cleanCommand(
         "/usr/bin/python3 -B -c import sys; sys.path.insert(0, r'/usr/lib/pydevd'); import pydevd; pydevd.config('http_json', 'debugpy-dap'); pydevd.settrace(host='127.0.0.1', port=50357, access_token=None, __setup_holder__={'client': '127.0.0.1', 'port': 50357}); from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=9, pipe_handle=15) --multiprocessing-fork",
       ),
-    ).toBe(
-      '/usr/bin/python3 -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=9, pipe_handle=15) --multiprocessing-fork',
-    );
+    ).toBe('multiprocessing worker (spawn)');
     expect(cleanCommand('python x.py --access-token secret1 --client-access-token=secret2')).toBe(
       'python x.py --access-token … --client-access-token …',
     );
+  });
+
+  it("drops the debugpy launcher of a forked child's inherited command line", () => {
+    expect(
+      cleanCommand(
+        '/usr/bin/python3 -Xfrozen_modules=off -m debugpy --listen 127.0.0.1:41007 --wait-for-client /srv/app/pool.py fork',
+      ),
+    ).toBe('/usr/bin/python3 /srv/app/pool.py fork');
+    expect(
+      cleanCommand('/usr/bin/python3 -c from multiprocessing.resource_tracker import main;main(8)'),
+    ).toBe('multiprocessing resource tracker');
   });
 
   it('leaves any other command line as it is', () => {
