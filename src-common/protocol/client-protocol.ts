@@ -69,6 +69,11 @@ export interface SessionInfo {
    * the session of its parent process. Its `target` is then its command line.
    */
   parentId?: string;
+  /**
+   * For a program's root session: how many of its child processes run without the debugger,
+   * because the profile's limit on followed child processes was reached.
+   */
+  unfollowed?: number;
 }
 
 /** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */

@@ -217,7 +217,9 @@ export class DebugSession {
 
   /** Updates what the tracer told about its process (pid, program, host). */
   updateInfo(
-    patch: Partial<Pick<SessionInfo, 'pid' | 'program' | 'host' | 'target' | 'link'>>,
+    patch: Partial<
+      Pick<SessionInfo, 'pid' | 'program' | 'host' | 'target' | 'link' | 'unfollowed'>
+    >,
   ): void {
     this.baseInfo = { ...this.baseInfo, ...patch };
     this.onChange(this);

@@ -95,11 +95,13 @@ async function answer(
   }
   if (tree.endingAs || !tree.reserve()) {
     await release(child, context, tree.endingAs === 'stop', log);
-    if (!tree.endingAs && tree.follows && tree.noteUnfollowed(child.pid))
+    if (!tree.endingAs && tree.follows && tree.noteUnfollowed(child.pid)) {
+      tree.root.updateInfo({ unfollowed: tree.unfollowed });
       tree.root.pushOutput(
         'console',
         `Periscope: process ${child.pid} runs without the debugger: ${tree.maxChildren} child processes of this program are followed already, the profile's limit (Child processes). Raise it to follow more.\n`,
       );
+    }
     return;
   }
   let tracer: StartedTracer;

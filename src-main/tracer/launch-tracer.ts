@@ -123,6 +123,7 @@ export async function startRemoteTracer(
       args: params.args,
       cwd: params.cwd || profile.cwd,
       env: profile.env,
+      subProcess: profile.subProcess,
       link: ssh,
       logger,
     });

@@ -242,11 +242,13 @@ export class SessionStarter {
       });
       await attachDialledTracer(released, link, options);
       await released.detach('run without the debugger: the tree is at its limit');
-      if (tree.follows && tree.noteUnfollowed(process.pid))
+      if (tree.follows && tree.noteUnfollowed(process.pid)) {
+        tree.root.updateInfo({ unfollowed: tree.unfollowed });
         tree.root.pushOutput(
           'console',
           `Periscope: process ${process.pid} runs without the debugger: ${tree.maxChildren} child processes of this program are followed already, the profile's limit (Child processes). Raise it to follow more.\n`,
         );
+      }
       return;
     }
     const id = this.options.sessions.newId();

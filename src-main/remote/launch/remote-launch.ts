@@ -61,6 +61,12 @@ export interface LaunchOptions {
   link?: ReconnectingSsh;
   /** Environment variables for the program (`NAME=value`; names must be POSIX names). */
   env?: { name: string; value: string }[];
+  /**
+   * Follow child processes (default true): false starts debugpy with `--configure-subProcess
+   * False`, so it does not patch process creation (an attach's `subProcess` is ignored by
+   * debugpy: it must be set before `listen`, `debugpy/server/cli.py`).
+   */
+  subProcess?: boolean;
   logger?: Logger;
 }
 
@@ -310,7 +316,10 @@ export const MUX_OUTPUT_FILE = 'output';
  * Python command line and writes framed records to `<directory>/`{@link MUX_OUTPUT_FILE}.
  */
 export function launchCommand(
-  options: Pick<LaunchOptions, 'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env'> & {
+  options: Pick<
+    LaunchOptions,
+    'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env' | 'subProcess'
+  > & {
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
      * of a fresh temp directory (named on the marker line).
@@ -337,6 +346,7 @@ export function launchCommand(
     '--listen',
     `127.0.0.1:${port}`,
     '--wait-for-client',
+    ...(options.subProcess === false ? ['--configure-subProcess', 'False'] : []),
     ...target,
     ...options.args,
   ]);

@@ -118,6 +118,7 @@ describe('multiprocessing workers are followed', () => {
       .poll(() => client.output(session.id), { timeout: 30_000 })
       .toMatch(/results \[0, 1, 4, 9\] workers [12]/);
     expect(relay.listSessions().filter((s) => s.parentId === session.id)).toHaveLength(1);
+    expect(relay.listSessions().find((s) => s.id === session.id)?.unfollowed).toBe(1);
     expect(client.output(session.id)).toMatch(
       /Periscope: process \d+ runs without the debugger: 1 child processes of this program are followed already, the profile's limit \(Child processes\)\. Raise it to follow more\./,
     );
@@ -156,5 +157,27 @@ describe('multiprocessing workers are followed', () => {
         { timeout: 20_000 },
       )
       .toBe(true);
+  }, 90_000);
+
+  it('with subProcess off, no child is followed and the program runs on its own', async () => {
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    const off = await store.save({
+      ...profile,
+      id: undefined,
+      name: 'no children',
+      subProcess: false,
+    });
+    const { session } = await client.app('session.launch', {
+      profileId: off.id,
+      target: { kind: 'file', path: program },
+      args: ['spawn'],
+      cwd: '',
+      breakpoints: [],
+    });
+    await expect
+      .poll(() => client.output(session.id), { timeout: 30_000 })
+      .toMatch(/results \[0, 1, 4, 9\] workers [12]/);
+    expect(relay.listSessions().filter((s) => s.parentId === session.id)).toHaveLength(0);
   }, 90_000);
 });
