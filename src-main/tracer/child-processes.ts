@@ -12,7 +12,8 @@
  *   handshake with the announced configuration (its `subProcessId` picks the child; without it
  *   the adapter answers "already being debugged") and the tree's breakpoints and exception
  *   filters; the child becomes a session of its own in the process tree, joined by the parent's
- *   UI clients, and its own children are followed the same way;
+ *   UI clients, its output in its own console too, and its own children are followed the same
+ *   way;
  * - not followed (the profile says no, the tree is at its limit, or no connection can be
  *   opened): the same handshake with nothing set, then `disconnect`, which lets it run on without
  *   the debugger; while the tree is being stopped, `disconnect` ends it instead.
@@ -127,7 +128,10 @@ async function answer(
   try {
     const attached = await attachToDebugpy(
       tracer.link.connection,
-      child.configuration,
+      // redirectOutput: pydevd also sends the child's stdout/stderr as DAP output events (it
+      // still writes them to the program's streams, which the root's console shows), so each
+      // process's own console shows its own output.
+      { ...child.configuration, redirectOutput: true },
       tree.startingBreakpoints(),
       { ...exceptions, ...(context.stepTimeoutMs ? { stepTimeoutMs: context.stepTimeoutMs } : {}) },
     );

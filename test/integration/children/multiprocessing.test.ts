@@ -89,6 +89,10 @@ describe('multiprocessing workers are followed', () => {
           { timeout: 30_000, interval: 300 },
         )
         .toContain('results [0, 1, 4, 9] workers');
+      // Each worker's own console has its own output (the program's console has everyone's).
+      expect(client.output(child.id)).toMatch(new RegExp(`worker ${child.pid} squared \\d`));
+      expect(client.output(child.id)).not.toContain('results');
+      expect(client.output(session.id)).toContain(`worker ${child.pid} squared`);
       const ended = await client.appEvent(
         'sessions.changed',
         (b) => b.sessions.find((s) => s.id === session.id)?.state === 'ended',
