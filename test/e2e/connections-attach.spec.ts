@@ -6,15 +6,12 @@
  * why and lldb's is the one used), Attach injects debugpy, a breakpoint set afterwards stops the
  * program, and after Detach the program still prints.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import type { TestSshd } from '../harness/sshd.js';
+import { overSsh } from '../harness/over-ssh.js';
 import { expect, snap, test } from './fixtures.js';
 
-const run = promisify(execFile);
 const LOOP_LINE = 7;
 const LOOP = `import time
 
@@ -30,15 +27,6 @@ def main():
 
 main()
 `;
-
-async function overSsh(sshd: TestSshd, command: string): Promise<string> {
-  const { stdout } = await run('ssh', [
-    ...['-i', sshd.userKeyPath, '-p', String(sshd.port)],
-    ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-    ...['-o', 'LogLevel=ERROR', `${sshd.user}@${sshd.host}`, command],
-  ]);
-  return stdout;
-}
 
 test('attach to a running process by PID, after the preflight checks', async ({
   app,

@@ -4,20 +4,18 @@
  * then on, so the processes the program starts after the attach are followed like a launch's.
  * (Processes it started before the attach were never patched: debugpy cannot announce them.)
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { Backend } from '../../../src-main/backend/backend.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { startOverSsh } from '../../harness/over-ssh.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
-const run = promisify(execFile);
 const program = resolve('test/fixtures/programs/pool_map.py');
 const WORK_LINE = 8;
 
@@ -43,13 +41,7 @@ describe('children of a process attached to by pid', () => {
   it('follows the workers the program starts after the attach', async () => {
     const go = join(root, 'go');
     const out = join(root, 'out');
-    const { stdout } = await run('ssh', [
-      ...['-i', sshd.userKeyPath, '-p', String(sshd.port)],
-      ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-      ...['-o', 'LogLevel=ERROR', `${sshd.user}@${sshd.host}`],
-      `nohup /usr/bin/python3 ${program} fork ${go} >${out} 2>&1 & echo $!`,
-    ]);
-    pid = Number(stdout.trim());
+    pid = await startOverSsh(sshd, `/usr/bin/python3 ${program} fork ${go}`, out);
     await expect
       .poll(() => readFile(out, 'utf8').catch(() => ''), { timeout: 10_000 })
       .toContain('parent');

@@ -134,6 +134,30 @@ describe('servers whose code runs in child processes', () => {
     }
   }
 
+  /**
+   * A reloader's test: the view stops in the server process; an edit of `file` on the remote
+   * machine makes the reloader start a new server process, which is followed and stops too.
+   */
+  async function stopEditStopAgain(port: number, rootId: string, file: string): Promise<void> {
+    const before = await requestAndStop(port, rootId);
+    await client.dap(before.session, 3, 'continue', { threadId: 0 });
+    expect(await before.body).toBe(`served by ${before.pid}\n`);
+
+    await writeFile(file, (await readFile(file, 'utf8')).replace('served by', 'served again by'));
+    await expect
+      .poll(() => relay.listSessions().find((s) => s.id === before.session)?.state, {
+        timeout: 20_000,
+      })
+      .toBe('ended');
+    await expect.poll(() => childrenOf(rootId).length, { timeout: 20_000 }).toBe(1);
+    // The old server may answer a request while it exits (debugpy says `terminated` first).
+    await expect.poll(() => alive([before.pid]), { timeout: 20_000 }).toEqual([]);
+    const after = await requestAndStop(port, rootId);
+    expect(after.pid).not.toBe(before.pid);
+    await client.dap(after.session, 3, 'continue', { threadId: 0 });
+    expect(await after.body).toBe(`served again by ${after.pid}\n`);
+  }
+
   it('gunicorn with 3 workers: two requests stop in two workers; Stop ends every process', async () => {
     const dir = await project('gunicorn');
     const port = await freePort();
@@ -213,24 +237,7 @@ describe('servers whose code runs in child processes', () => {
       cwd: dir,
       breakpoints: [{ path: join(dir, 'app.py'), breakpoints: [{ line: VIEW_LINE }] }],
     });
-    const before = await requestAndStop(port, session.id);
-    await client.dap(before.session, 3, 'continue', { threadId: 0 });
-    expect(await before.body).toBe(`served by ${before.pid}\n`);
-
-    // An edit on the remote machine: the reloader starts a new server process.
-    const app = join(dir, 'app.py');
-    await writeFile(app, (await readFile(app, 'utf8')).replace('served by', 'served again by'));
-    await expect
-      .poll(() => relay.listSessions().find((s) => s.id === before.session)?.state, {
-        timeout: 20_000,
-      })
-      .toBe('ended');
-    await expect.poll(() => childrenOf(session.id).length, { timeout: 20_000 }).toBe(1);
-    await expect.poll(() => alive([before.pid]), { timeout: 20_000 }).toEqual([]);
-    const after = await requestAndStop(port, session.id);
-    expect(after.pid).not.toBe(before.pid);
-    await client.dap(after.session, 3, 'continue', { threadId: 0 });
-    expect(await after.body).toBe(`served again by ${after.pid}\n`);
+    await stopEditStopAgain(port, session.id, join(dir, 'app.py'));
     await client.app('session.close', { sessionId: session.id });
   }, 120_000);
 
@@ -248,24 +255,7 @@ describe('servers whose code runs in child processes', () => {
       },
       django,
     );
-    const before = await requestAndStop(port, session.id);
-    await client.dap(before.session, 3, 'continue', { threadId: 0 });
-    expect(await before.body).toBe(`served by ${before.pid}\n`);
-
-    const views = join(dir, 'views.py');
-    await writeFile(views, (await readFile(views, 'utf8')).replace('served by', 'served again by'));
-    await expect
-      .poll(() => relay.listSessions().find((s) => s.id === before.session)?.state, {
-        timeout: 20_000,
-      })
-      .toBe('ended');
-    await expect.poll(() => childrenOf(session.id).length, { timeout: 20_000 }).toBe(1);
-    // The old server may answer a request while it exits (debugpy says `terminated` first).
-    await expect.poll(() => alive([before.pid]), { timeout: 20_000 }).toEqual([]);
-    const after = await requestAndStop(port, session.id);
-    expect(after.pid).not.toBe(before.pid);
-    await client.dap(after.session, 3, 'continue', { threadId: 0 });
-    expect(await after.body).toBe(`served again by ${after.pid}\n`);
+    await stopEditStopAgain(port, session.id, join(dir, 'views.py'));
     await client.app('session.close', { sessionId: session.id });
   }, 120_000);
 

@@ -5,21 +5,19 @@
  * are started over SSH by the test, as someone on the machine would; fake injectors come first
  * on the PATH of the profile's environment.
  */
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { Backend } from '../../../src-main/backend/backend.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { overSsh } from '../../harness/over-ssh.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
 
-const run = promisify(execFile);
 const LOOP_LINE = 6; // `n += 1`
 const LOOP = `import sys, time
 n = 0
@@ -43,21 +41,14 @@ describe('attach by pid, never harming the program', () => {
   let other: TestUser | undefined;
   const started: number[] = [];
 
-  async function overSsh(command: string): Promise<string> {
-    const { stdout } = await run('ssh', [
-      ...['-i', sshd.userKeyPath, '-p', String(sshd.port)],
-      ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
-      ...['-o', 'LogLevel=ERROR', `${sshd.user}@${sshd.host}`, command],
-    ]);
-    return stdout;
-  }
+  const ssh = (command: string): Promise<string> => overSsh(sshd, command);
 
   /** Starts the loop program over SSH with its output in `<root>/<name>.out`; its pid. */
   async function startLoop(name: string, as = ''): Promise<{ pid: number; out: string }> {
     const out = join(root, `${name}.out`);
     const command = `/usr/bin/python3 ${program}`;
     const user = as ? `runuser -u ${as} -- ` : '';
-    const pid = Number((await overSsh(`${user}nohup ${command} >${out} 2>&1 & echo $!`)).trim());
+    const pid = Number((await ssh(`${user}nohup ${command} >${out} 2>&1 & echo $!`)).trim());
     started.push(pid);
     await expect
       .poll(() => readFile(out, 'utf8').catch(() => ''), { timeout: 10_000 })
@@ -66,7 +57,7 @@ describe('attach by pid, never harming the program', () => {
   }
 
   const alive = async (pid: number): Promise<boolean> =>
-    (await overSsh(`kill -0 ${pid} 2>/dev/null && echo alive || echo gone`)).trim() === 'alive';
+    (await ssh(`kill -0 ${pid} 2>/dev/null && echo alive || echo gone`)).trim() === 'alive';
 
   /** The program still prints: its output grows over half a second. */
   async function stillPrints(out: string): Promise<boolean> {
@@ -235,7 +226,7 @@ describe('attach by pid, never harming the program', () => {
   it("names another user's process and a process that is gone", async () => {
     other = await createTestUser('periscope-other', 'unused-password-1');
     const key = (await readFile(`${sshd.userKeyPath}.pub`, 'utf8')).trim();
-    await overSsh(
+    await ssh(
       `mkdir -p ~${other.name}/.ssh && echo '${key}' > ~${other.name}/.ssh/authorized_keys && chown -R ${other.name} ~${other.name}/.ssh`,
     );
     const mine = await startLoop('others');

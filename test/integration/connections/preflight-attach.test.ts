@@ -3,12 +3,10 @@
  * attach to a user-started debugpy's port — against the real sshd, real debugpy, real gdb,
  * through the relay's client protocol. Programs to attach to are started over SSH by the test.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
@@ -17,10 +15,10 @@ import type { PreflightCheck } from '../../../src-common/protocol/connections.js
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import { Backend } from '../../../src-main/backend/backend.js';
 import { freePort } from '../../harness/free-port.js';
+import { overSsh, startOverSsh } from '../../harness/over-ssh.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
-const run = promisify(execFile);
 const LOOP_LINE = 5; // `n += 1` in the program below
 const LOOP = `import time
 n = 0
@@ -40,27 +38,10 @@ describe('preflight and attach', () => {
   let program: string;
   const started: number[] = [];
 
-  /** Runs `command` on the test sshd with OpenSSH's client, as a user would. */
-  async function overSsh(command: string): Promise<string> {
-    const { stdout } = await run('ssh', [
-      '-i',
-      sshd.userKeyPath,
-      '-p',
-      String(sshd.port),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-      `${sshd.user}@${sshd.host}`,
-      command,
-    ]);
-    return stdout;
-  }
+  const ssh = (command: string): Promise<string> => overSsh(sshd, command);
 
   async function startRemote(command: string): Promise<number> {
-    const pid = Number((await overSsh(`nohup ${command} >/dev/null 2>&1 & echo $!`)).trim());
+    const pid = await startOverSsh(sshd, command);
     started.push(pid);
     return pid;
   }
@@ -253,7 +234,7 @@ describe('preflight and attach', () => {
     // Detach: the program was not ours, it keeps running.
     await client.app('session.detach', { sessionId: session.id });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await overSsh(`kill -0 ${pid} && echo alive`)).trim()).toBe('alive');
+    expect((await ssh(`kill -0 ${pid} && echo alive`)).trim()).toBe('alive');
     // …and the user is told that the injected debugpy still listens.
     const ended = relay.listSessions().find((s) => s.id === session.id);
     expect(ended?.endReason).toMatch(/its debugpy keeps listening on 127\.0\.0\.1:\d+ of/);
