@@ -26,6 +26,7 @@ import {
   PROFILE_FILE_VERSION,
   type ProfileFile,
 } from './profile-schema.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 export { ProfileValidationError, ProfileFileVersionError } from './profile-schema.js';
 
@@ -196,7 +197,7 @@ export class ProfileStore {
     } catch (error) {
       this.logger.error('writing the profiles file failed', {
         file: this.filePath,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       throw error;
     }
@@ -250,7 +251,7 @@ async function readProfilesFile(filePath: string, logger: Logger): Promise<ReadR
   try {
     file = migrate(JSON.parse(text));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     const aside = `${filePath}.corrupt-${fileTimestamp(new Date())}`;
     await rename(filePath, aside);
     logger.warn('profiles file unreadable; moved aside, starting with no profiles', {

@@ -9,6 +9,7 @@ import type { PathMapping } from '../../src-common/protocol/profile.js';
 import { attachToDebugpy, HANDSHAKE_STEP_TIMEOUT_MS } from './attach-handshake.js';
 import type { DebugSession } from '../relay/debug-session.js';
 import type { TracerLink } from '../relay/tracer-link.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Options of {@link attachDialledTracer}. */
 export interface DialledAttachOptions {
@@ -49,7 +50,7 @@ export async function attachDialledTracer(
     session.markAttached(attached.capabilities);
     options.logger.info('dialled-in tracer attached', { session: session.id });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     options.logger.warn('dialled-in tracer failed to attach', { session: session.id, message });
     await session.detach(message);
   }

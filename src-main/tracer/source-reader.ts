@@ -5,6 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Largest source file served, in bytes. */
 export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
@@ -40,10 +41,7 @@ export async function readSource(
     const bytes = await readRemote(path, MAX_SOURCE_BYTES);
     return { content: bytes.toString('utf8'), origin: 'remote' };
   } catch (error) {
-    throw new SourceNotFoundError(
-      path,
-      `not on this machine, and ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new SourceNotFoundError(path, `not on this machine, and ${errorMessage(error)}`);
   }
 }
 

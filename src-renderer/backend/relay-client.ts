@@ -9,6 +9,7 @@ import type {
   RelayMessage,
 } from '../../src-common/protocol/client-protocol.js';
 import type { RelayTransport } from './relay-transport.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Connection to the relay, as the UI shows it. */
 export type ConnectionState = 'connecting' | 'connected' | 'lost';
@@ -179,9 +180,7 @@ export class RelayClient {
       } catch (err) {
         map.delete(key);
         if (timer) clearTimeout(timer);
-        reject(
-          new RelayRequestError('disconnected', err instanceof Error ? err.message : String(err)),
-        );
+        reject(new RelayRequestError('disconnected', errorMessage(err)));
       }
     });
   }

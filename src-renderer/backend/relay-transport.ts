@@ -1,4 +1,5 @@
 import type { PeriscopeBridge } from '../../src-common/protocol/bridge.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Callbacks a {@link RelayTransport} reports to. */
 export interface RelayTransportHandlers {
@@ -59,7 +60,7 @@ export class WebSocketTransport implements RelayTransport {
     try {
       socket = new WebSocket(this.url);
     } catch (err) {
-      handlers.onClose(err instanceof Error ? err.message : String(err));
+      handlers.onClose(errorMessage(err));
       return;
     }
     this.socket = socket;

@@ -25,6 +25,7 @@ import { keepSessionAttached } from '../../tracer/session-reconnect.js';
 import type { SessionTable } from './session-table.js';
 import { attachDialledTracer } from '../../tracer/dialled-tracer.js';
 import type { DialledTracer } from '../../tracer/tracer-listener.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Options of {@link SessionStarter}. */
 export interface SessionStarterOptions {
@@ -120,7 +121,7 @@ export class SessionStarter {
         );
       session.markAttached(attached.capabilities);
     } catch (error) {
-      await session.close(error instanceof Error ? error.message : String(error));
+      await session.close(errorMessage(error));
       throw error;
     }
     keepSessionAttached(session, tracer, attachArgs, exceptions, log);

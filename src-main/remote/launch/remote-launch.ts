@@ -31,7 +31,8 @@ import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
 import { RemoteFileTail } from '../tail/remote-file-tail.js';
 import { shellJoin, shellQuote } from '../../ssh/exec/shell-quote.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
-import { SshError, errorMessage } from '../../ssh/ssh-error.js';
+import { SshError } from '../../ssh/ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
 

@@ -16,7 +16,7 @@ import type {
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
-import { errorMessage } from '../../ssh/ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
   ssh: 'SSH server reachable',

@@ -26,7 +26,8 @@ import type { Logger } from '../../log/logger.js';
 import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
 import { shellJoin } from '../../ssh/exec/shell-quote.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
-import { SshError, errorMessage } from '../../ssh/ssh-error.js';
+import { SshError } from '../../ssh/ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** A process found holding a connection to the adapter's port. */
 export interface SlotHolder {
