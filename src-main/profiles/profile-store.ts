@@ -27,6 +27,7 @@ import {
   type ProfileFile,
 } from './profile-schema.js';
 import { errorMessage } from '../../src-common/errors.js';
+import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
 export { ProfileValidationError, ProfileFileVersionError } from './profile-schema.js';
 
@@ -36,6 +37,8 @@ export const PROFILES_FILE_NAME = 'profiles.json';
 /** `save` with an `id` the store does not hold, or `delete` of an unknown id. */
 export class ProfileNotFoundError extends Error {
   override readonly name = 'ProfileNotFoundError';
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'not-found' satisfies AppErrorCode;
 
   constructor(readonly id: string) {
     super(`no profile with id "${id}"`);

@@ -12,7 +12,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
-import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
+import type { AppErrorCode, LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
 import type { PathMapping } from '../../src-common/protocol/profile.js';
 import { errorMessage } from '../../src-common/errors.js';
 
@@ -48,6 +48,9 @@ export interface AttachResult {
 
 /** Thrown when a step of the handshake fails; `step` names it for the user. */
 export class AttachError extends Error {
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'attach-failed' satisfies AppErrorCode;
+
   constructor(
     readonly step: string,
     message: string,

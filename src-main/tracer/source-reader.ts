@@ -4,7 +4,7 @@
  * a `source` request; SFTP also covers files debugpy has no sourceReference for).
  */
 import { open } from 'node:fs/promises';
-import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
+import type { AppErrorCode, SourceOrigin } from '../../src-common/protocol/client-protocol.js';
 import { errorMessage } from '../../src-common/errors.js';
 
 /** Largest source file served, in bytes. */
@@ -15,6 +15,9 @@ export type RemoteFileReader = (path: string, maxBytes: number) => Promise<Buffe
 
 /** Thrown when the file exists nowhere that can be read. */
 export class SourceNotFoundError extends Error {
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'source-not-found' satisfies AppErrorCode;
+
   constructor(path: string, detail: string) {
     super(`Source ${path} was not found: ${detail}`);
     this.name = 'SourceNotFoundError';
