@@ -100,7 +100,8 @@ export interface RemoteDebuggee {
   terminate(): Promise<void>;
 }
 
-const PREFLIGHT = `import socket, sys
+/** Python: checks that debugpy imports and picks a free loopback port (`__periscope_port__ N`). */
+export const PICK_PORT = `import socket, sys
 try:
     import debugpy
 except Exception as e:
@@ -112,9 +113,12 @@ print("__periscope_port__ %d" % s.getsockname()[1])
 s.close()
 `;
 
-// Binding (not connecting) tells whether debugpy listens: a probe connection would take the
-// adapter's single client slot.
-const WAIT_LISTENING = `import errno, socket, sys, time
+/**
+ * Python: waits until something listens on loopback port argv[1], at most argv[2] seconds, and
+ * prints `listening` or `timeout`. Binding (not connecting) tells whether debugpy listens: a probe
+ * connection would take the adapter's single client slot.
+ */
+export const WAIT_LISTENING = `import errno, socket, sys, time
 port = int(sys.argv[1])
 deadline = time.time() + float(sys.argv[2])
 while True:
@@ -379,7 +383,7 @@ async function pickRemotePort(
   python: string,
   host: string,
 ): Promise<number> {
-  const result = await connection.run(shellJoin([python, '-c', PREFLIGHT]));
+  const result = await connection.run(shellJoin([python, '-c', PICK_PORT]));
   const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
   if (noDebugpy) {
     throw new SshError(

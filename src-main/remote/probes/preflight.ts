@@ -30,8 +30,8 @@ const LABELS: Record<PreflightCheckId, string> = {
 
 const MARKER = '__periscope_preflight__ ';
 
-// Python 2.7 and 3.x alike: it must report even on an old interpreter.
-const PROBE = `import json, os, socket, sys
+/** Python 2.7 and 3.x alike (it must report even on an old interpreter): the probe's checks. */
+export const PROBE = `import json, os, socket, sys
 out = {"python": sys.version.split()[0], "executable": sys.executable, "uid": os.getuid()}
 try:
     import debugpy

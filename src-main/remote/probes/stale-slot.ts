@@ -54,8 +54,8 @@ export interface StaleSlotReport {
 
 const MARKER = '__periscope_stale_slot__';
 
-// argv: port, comma-separated pids of this link's sshd processes. Prints MARKER + one JSON line.
-const SCRIPT = `import json, os, signal, sys, time
+/** Python; argv: port, comma-separated pids of this link's sshd processes. Prints MARKER + JSON. */
+export const FREE_STALE_SLOT = `import json, os, signal, sys, time
 port, ours = int(sys.argv[1]), set(int(p) for p in sys.argv[2].split(",") if p)
 MAPPED = "0000000000000000FFFF0000"
 def loopback(addr):
@@ -150,7 +150,7 @@ export async function freeStaleClientSlot(
   const command = shellJoin([
     options.python,
     '-c',
-    SCRIPT,
+    FREE_STALE_SLOT,
     String(options.port),
     options.ownSshdPids.join(','),
   ]);
