@@ -33,6 +33,8 @@ import { shellJoin, shellQuote } from '../../ssh/exec/shell-quote.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { SshError } from '../../ssh/ssh-error.js';
 import { errorMessage } from '../../../src-common/errors.js';
+import PICK_PORT from '../python/pick_port.py';
+import WAIT_LISTENING from '../python/wait_listening.py';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
 
@@ -99,44 +101,6 @@ export interface RemoteDebuggee {
    */
   terminate(): Promise<void>;
 }
-
-/** Python: checks that debugpy imports and picks a free loopback port (`__periscope_port__ N`). */
-export const PICK_PORT = `import socket, sys
-try:
-    import debugpy
-except Exception as e:
-    print("__periscope_no_debugpy__ %r" % (e,))
-    sys.exit(0)
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print("__periscope_port__ %d" % s.getsockname()[1])
-s.close()
-`;
-
-/**
- * Python: waits until something listens on loopback port argv[1], at most argv[2] seconds, and
- * prints `listening` or `timeout`. Binding (not connecting) tells whether debugpy listens: a probe
- * connection would take the adapter's single client slot.
- */
-export const WAIT_LISTENING = `import errno, socket, sys, time
-port = int(sys.argv[1])
-deadline = time.time() + float(sys.argv[2])
-while True:
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except socket.error as e:
-        if e.errno == errno.EADDRINUSE:
-            print("listening")
-            sys.exit(0)
-        raise
-    finally:
-        s.close()
-    if time.time() > deadline:
-        print("timeout")
-        sys.exit(2)
-    time.sleep(0.05)
-`;
 
 /**
  * Starts the program under debugpy and resolves once debugpy listens.

@@ -1,25 +1,60 @@
 /**
- * Characterisation of the remote helper programs while they move from TypeScript strings into
+ * Characterisation of the remote helper programs moved from TypeScript strings into
  * src-main/remote/python/*.py: `before/` holds each program exactly as the string the app sent
- * (interpolations resolved), and each test proves what the app sends now is the same program.
+ * (interpolations resolved). Each test shows the file the app sends now is the same program:
+ * the same Python syntax tree (`ast.dump`), once the module docstring each file gained is left
+ * out and the documented edits below are applied to the old text. Comments do not count.
+ * A helper that changes on purpose later leaves this list, with the reason in its commit.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import PICK_PORT from '../../../../../src-main/remote/python/pick_port.py';
+import WAIT_LISTENING from '../../../../../src-main/remote/python/wait_listening.py';
 import { NODELAY_SITECUSTOMIZE } from '../../../../../src-main/remote/launch/nodelay-sitecustomize.js';
 import { ORDERED_OUTPUT_HOOK } from '../../../../../src-main/remote/launch/ordered-output-hook.js';
 import { OUTPUT_MUX } from '../../../../../src-main/remote/launch/output-mux.js';
-import { PICK_PORT, WAIT_LISTENING } from '../../../../../src-main/remote/launch/remote-launch.js';
 import { PROBE } from '../../../../../src-main/remote/probes/preflight.js';
 import { FREE_STALE_SLOT } from '../../../../../src-main/remote/probes/stale-slot.js';
 
-describe('remote helper programs, as sent before the extraction', () => {
-  it.each([
-    ['output_mux.py', OUTPUT_MUX],
-    ['sitecustomize.py', NODELAY_SITECUSTOMIZE + ORDERED_OUTPUT_HOOK],
-    ['free_stale_slot.py', FREE_STALE_SLOT],
-    ['pick_port.py', PICK_PORT],
-    ['wait_listening.py', WAIT_LISTENING],
-    ['preflight_probe.py', PROBE],
-  ])('%s', async (name, source) => {
-    await expect(source).toMatchFileSnapshot(`./before/${name}`);
+/** The syntax tree of `source` without its module docstring, as `ast.dump` prints it. */
+function syntaxTree(source: string): string {
+  const dump = [
+    'import ast, sys',
+    'tree = ast.parse(sys.stdin.read())',
+    'body = tree.body',
+    'if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str):',
+    '    body = body[1:]',
+    'print(ast.dump(ast.Module(body=body, type_ignores=[])))',
+  ].join('\n');
+  return execFileSync('/usr/bin/python3', ['-c', dump], { input: source, encoding: 'utf8' });
+}
+
+const before = (name: string): string =>
+  readFileSync(new URL(`./before/${name}`, import.meta.url), 'utf8');
+
+/** Each helper: what the app sends now, and the edits made on purpose to the old text. */
+const helpers: { name: string; now: string; edits?: [string, string][] }[] = [
+  {
+    name: 'pick_port.py',
+    now: PICK_PORT,
+    // pyflakes reports a plain `import debugpy` as unused; __import__ imports it all the same.
+    edits: [['    import debugpy\n', '    __import__("debugpy")\n']],
+  },
+  { name: 'wait_listening.py', now: WAIT_LISTENING },
+  { name: 'output_mux.py', now: OUTPUT_MUX },
+  { name: 'sitecustomize.py', now: NODELAY_SITECUSTOMIZE + ORDERED_OUTPUT_HOOK },
+  { name: 'free_stale_slot.py', now: FREE_STALE_SLOT },
+  { name: 'preflight_probe.py', now: PROBE },
+];
+
+describe('remote helper programs: the same program as before the extraction', () => {
+  it.each(helpers)('$name', ({ name, now, edits = [] }) => {
+    let old = before(name);
+    for (const [from, to] of edits) {
+      expect(old).toContain(from);
+      old = old.replace(from, to);
+    }
+    expect(syntaxTree(now)).toBe(syntaxTree(old));
   });
 });
