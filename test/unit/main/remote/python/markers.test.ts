@@ -1,0 +1,19 @@
+/**
+ * The lines the TypeScript side looks for in a remote helper's output are the ones the helper
+ * prints: each helper's `MARKER` constant (src-main/remote/python/*.py) equals the TypeScript one.
+ */
+import { describe, expect, it } from 'vitest';
+import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
+import { PROBE_MARKER } from '../../../../../src-main/remote/probes/preflight.js';
+
+/** The string a helper assigns to `MARKER` (one `MARKER = "…"` line). */
+function pythonMarker(source: string): string | undefined {
+  return /^MARKER = "([^"]*)"$/m.exec(source)?.[1];
+}
+
+describe('helper markers', () => {
+  it.each([['preflight_probe.py', PROBE, PROBE_MARKER]])('%s', (_name, source, marker) => {
+    expect(pythonMarker(source)).toBe(marker);
+    expect(source).toContain('print(MARKER + ');
+  });
+});
