@@ -3,8 +3,10 @@
  * prints: each helper's `MARKER` constant (src-main/remote/python/*.py) equals the TypeScript one.
  */
 import { describe, expect, it } from 'vitest';
+import FREE_STALE_SLOT from '../../../../../src-main/remote/python/free_stale_slot.py';
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
 import { PROBE_MARKER } from '../../../../../src-main/remote/probes/preflight.js';
+import { STALE_SLOT_MARKER } from '../../../../../src-main/remote/probes/stale-slot.js';
 
 /** The string a helper assigns to `MARKER` (one `MARKER = "…"` line). */
 function pythonMarker(source: string): string | undefined {
@@ -12,7 +14,10 @@ function pythonMarker(source: string): string | undefined {
 }
 
 describe('helper markers', () => {
-  it.each([['preflight_probe.py', PROBE, PROBE_MARKER]])('%s', (_name, source, marker) => {
+  it.each([
+    ['preflight_probe.py', PROBE, PROBE_MARKER],
+    ['free_stale_slot.py', FREE_STALE_SLOT, STALE_SLOT_MARKER],
+  ])('%s', (_name, source, marker) => {
     expect(pythonMarker(source)).toBe(marker);
     expect(source).toContain('print(MARKER + ');
   });
