@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import FREE_STALE_SLOT from '../../../../../src-main/remote/python/free_stale_slot.py';
 import PICK_PORT from '../../../../../src-main/remote/python/pick_port.py';
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
 import WAIT_LISTENING from '../../../../../src-main/remote/python/wait_listening.py';
@@ -44,18 +43,7 @@ const helpers: { name: string; now: string; edits?: [string, string][] }[] = [
   { name: 'wait_listening.py', now: WAIT_LISTENING },
   { name: 'output_mux.py', now: OUTPUT_MUX },
   { name: 'sitecustomize.py', now: NODELAY_SITECUSTOMIZE + ORDERED_OUTPUT_HOOK },
-  {
-    name: 'free_stale_slot.py',
-    now: FREE_STALE_SLOT,
-    // The marker the TypeScript side reads is a named constant (checked by markers.test.ts).
-    edits: [
-      [
-        'import json, os, signal, sys, time\n',
-        'import json, os, signal, sys, time\nMARKER = "__periscope_stale_slot__"\n',
-      ],
-      ['print("__periscope_stale_slot__ " + json.dumps(', 'print(MARKER + " " + json.dumps('],
-    ],
-  },
+
   {
     name: 'preflight_probe.py',
     now: PROBE,
