@@ -9,12 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import OUTPUT_MUX from '../../../../../src-main/remote/python/output_mux.py';
 import PICK_PORT from '../../../../../src-main/remote/python/pick_port.py';
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
 import WAIT_LISTENING from '../../../../../src-main/remote/python/wait_listening.py';
 import { NODELAY_SITECUSTOMIZE } from '../../../../../src-main/remote/launch/nodelay-sitecustomize.js';
 import { ORDERED_OUTPUT_HOOK } from '../../../../../src-main/remote/launch/ordered-output-hook.js';
-import { OUTPUT_MUX } from '../../../../../src-main/remote/launch/output-mux.js';
 
 /** The syntax tree of `source` without its module docstring, as `ast.dump` prints it. */
 function syntaxTree(source: string): string {

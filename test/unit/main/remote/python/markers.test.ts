@@ -3,6 +3,8 @@
  * prints: each helper's `MARKER` constant (src-main/remote/python/*.py) equals the TypeScript one.
  */
 import { describe, expect, it } from 'vitest';
+import { RECORD_LIMIT } from '../../../../../src-main/remote/launch/ordered-output-hook.js';
+import OUTPUT_MUX from '../../../../../src-main/remote/python/output_mux.py';
 import FREE_STALE_SLOT from '../../../../../src-main/remote/python/free_stale_slot.py';
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
 import { PROBE_MARKER } from '../../../../../src-main/remote/probes/preflight.js';
@@ -12,6 +14,14 @@ import { STALE_SLOT_MARKER } from '../../../../../src-main/remote/probes/stale-s
 function pythonMarker(source: string): string | undefined {
   return /^MARKER = "([^"]*)"$/m.exec(source)?.[1];
 }
+
+describe('helper constants', () => {
+  it('the mux takes the records the sitecustomize writes: the same RECORD_LIMIT', () => {
+    const limit = (source: string): string | undefined =>
+      /^RECORD_LIMIT = (\d+)$/m.exec(source)?.[1];
+    expect(limit(OUTPUT_MUX)).toBe(String(RECORD_LIMIT));
+  });
+});
 
 describe('helper markers', () => {
   it.each([
