@@ -1,6 +1,6 @@
 /**
  * The output mux's third pipe (`PERISCOPE_OUTPUT_FD`, records the program's hook writes, see
- * `ordered-output-hook.ts`), run for real with /usr/bin/python3: records keep their order across
+ * `remote/python/sitecustomize.py`), run for real with /usr/bin/python3: records keep their order across
  * the streams, runs of one stream are merged, and damaged framing is shown rather than lost.
  */
 import { execFileSync } from 'node:child_process';
