@@ -9,7 +9,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import OUTPUT_MUX from '../../../../../src-main/remote/python/output_mux.py';
 import PICK_PORT from '../../../../../src-main/remote/python/pick_port.py';
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
 import SITECUSTOMIZE from '../../../../../src-main/remote/python/sitecustomize.py';
@@ -40,7 +39,6 @@ const helpers: { name: string; now: string; edits?: [string, string][] }[] = [
     edits: [['    import debugpy\n', '    __import__("debugpy")\n']],
   },
   { name: 'wait_listening.py', now: WAIT_LISTENING },
-  { name: 'output_mux.py', now: OUTPUT_MUX },
   {
     // The two strings the launch wrote one after the other, now one file.
     name: 'sitecustomize.py',
