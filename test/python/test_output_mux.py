@@ -1,6 +1,6 @@
 """Pure parts of src-main/remote/python/output_mux.py: turning the records the program's hook
 tags at the source back into the mux's own records. The mux as a whole runs for real in
-test/unit/ssh/output-mux.test.ts and launch-command-mux.test.ts."""
+test/unit/main/remote/launch/output-mux.test.ts and remote-launch.mux.test.ts."""
 
 import importlib.util
 import os
