@@ -1,8 +1,8 @@
 /**
  * Errors both processes share: {@link errorMessage}, the text of any thrown value, and
  * {@link RelayError}, which any layer of the main process throws when the client should see a
- * stable `AppErrorCode` (the app backend's `app-errors.ts` turns every thrown value into the
- * `AppError` a client gets).
+ * stable `AppErrorCode` (the app backend's `src-main/backend/handlers/app-errors.ts` turns every
+ * thrown value into the `AppError` a client gets).
  */
 import type { AppErrorCode } from './protocol/client-protocol.js';
 

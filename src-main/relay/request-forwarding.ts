@@ -21,7 +21,8 @@ export const MAX_PENDING_PER_CLIENT = 64;
 
 /**
  * Answers `client`'s `request` on session `sessionId`: the response gets the client's
- * `request_seq` and `command` (its `seq` is the client's own numbering, `client-handle.ts`).
+ * `request_seq` and `command` (its `seq` is the client's own numbering,
+ * `backend/clients/client-handle.ts`).
  */
 export function replyTo(
   sessionId: string,

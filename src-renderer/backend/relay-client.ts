@@ -51,9 +51,10 @@ export interface RelayClientOptions {
 }
 
 /**
- * The renderer's side of the client protocol (`client-protocol.ts`): correlates app requests by
- * `id` and DAP requests by the client's own `seq` (answered as `request_seq`), fans out DAP events
- * per session and app events by name, and rejects everything pending when the link drops.
+ * The renderer's side of the client protocol (`src-common/protocol/client-protocol.ts`): correlates
+ * app requests by `id` and DAP requests by the client's own `seq` (answered as `request_seq`), fans
+ * out DAP events per session and app events by name, and rejects everything pending when the link
+ * drops.
  */
 export class RelayClient {
   private nextAppId = 1;

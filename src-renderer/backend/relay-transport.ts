@@ -5,7 +5,7 @@ import { errorMessage } from '../../src-common/errors.js';
 export interface RelayTransportHandlers {
   /** The link is up; messages may be sent. */
   onOpen(): void;
-  /** One relay message, a JSON string (see `client-protocol.ts`). */
+  /** One relay message, a JSON string (see `src-common/protocol/client-protocol.ts`). */
   onMessage(text: string): void;
   /** The link is gone (closed by either side or failed); `reason` is one plain sentence. */
   onClose(reason: string): void;

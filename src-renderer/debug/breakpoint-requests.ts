@@ -1,7 +1,8 @@
 /**
- * The DAP requests of the Breakpoints panel besides `setBreakpoints` (see `./breakpoint-status.ts`):
- * function breakpoints, exception breakpoint filters, and `exceptionInfo` for the exception view.
- * Each takes a {@link DapRequester} (one session) and never throws: failures come back as text.
+ * The DAP requests of the Breakpoints panel besides `setBreakpoints` (see
+ * `./breakpoint-status.ts`): function breakpoints, exception breakpoint filters, and
+ * `exceptionInfo` for the exception view. Each takes a {@link DapRequester} (one session) and never
+ * throws: failures come back as text.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { expectSuccess } from './dap-response.js';

@@ -31,7 +31,7 @@ export interface LoopbackRelayOptions {
   profile?: Partial<ProfileDraft>;
   /** False: `known_hosts` starts empty, so the server's host key is unknown (default true). */
   knownHost?: boolean;
-  /** Backend options besides its store and data directory; `knownHostsFiles` replaces the default. */
+  /** Backend options besides store and data directory (`knownHostsFiles` replaces the default). */
   backend?: Partial<Omit<BackendOptions, 'profileStore' | 'dataDir'>>;
 }
 

@@ -2,7 +2,7 @@
 
 Run by the profile's interpreter as ``python -c <this file>`` (no arguments). Python 2.7+.
 Prints one line: ``__periscope_port__ <port>``, or ``__periscope_no_debugpy__ <why>`` when debugpy
-does not import (``remote-launch.ts`` reads both).
+does not import (``remote/launch/remote-launch.ts`` reads both).
 """
 import socket, sys
 try:

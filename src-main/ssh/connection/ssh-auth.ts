@@ -149,7 +149,7 @@ export function bindAuth(target: AuthTarget, secrets: SecretSource | undefined):
     methodFor(target, method, where, ask).then(
       (chosen) => next(chosen),
       (error: unknown) => {
-        // Always about this hop: only its secrets are forgotten (`secret-prompts.ts`).
+        // Always about this hop: only its secrets are forgotten (`connect/secret-prompts.ts`).
         failure =
           error instanceof SshError
             ? error.hop

@@ -133,7 +133,7 @@ describe('the layer rules (.dependency-cruiser.cjs)', { timeout: 30_000 }, () =>
     });
   });
 
-  it('fail a part importing a later part of its own folder: ssh/exec/ importing ssh/connection/', () => {
+  it('fail a part importing a later part of its folder: ssh/exec/ importing ssh/connection/', () => {
     expect(
       violations({ 'src-main/ssh/exec/process.ts': "export { hop } from '../connection/hop.js';" }),
     ).toContainEqual({

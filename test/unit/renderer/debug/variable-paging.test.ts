@@ -1,4 +1,4 @@
-/** Paging of big containers in the variables tree: which ones, the first page, slice expressions. */
+/** Paging of big containers in the variables tree: which ones, their first page, slices. */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,7 +1,7 @@
 /**
  * The output mux's third pipe (`PERISCOPE_OUTPUT_FD`, records the program's hook writes, see
- * `remote/python/sitecustomize.py`), run for real with /usr/bin/python3: records keep their order across
- * the streams, runs of one stream are merged, and damaged framing is shown rather than lost.
+ * `remote/python/sitecustomize.py`), run for real with /usr/bin/python3: records keep their order
+ * across the streams, runs of one stream are merged, and damaged framing is shown rather than lost.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
