@@ -1,7 +1,8 @@
 /**
- * Errors both processes share: {@link RelayError}, which any layer of the main process throws
- * when the client should see a stable `AppErrorCode` (the app backend's `app-errors.ts` turns
- * every thrown value into the `AppError` a client gets).
+ * Errors both processes share: {@link errorMessage}, the text of any thrown value, and
+ * {@link RelayError}, which any layer of the main process throws when the client should see a
+ * stable `AppErrorCode` (the app backend's `src-main/backend/handlers/app-errors.ts` turns every
+ * thrown value into the `AppError` a client gets).
  */
 import type { AppErrorCode } from './protocol/client-protocol.js';
 
@@ -14,4 +15,9 @@ export class RelayError extends Error {
     super(message);
     this.name = 'RelayError';
   }
+}
+
+/** The message of any thrown value: an `Error`'s `message`, anything else as `String` makes it. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODELAY_SITECUSTOMIZE } from '../../src-main/remote/launch/nodelay-sitecustomize.js';
+import { SITECUSTOMIZE } from '../../src-main/remote/launch/nodelay-sitecustomize.js';
 import { freePort } from '../../test/harness/free-port.js';
 
 /** A program waiting for its DAP client. */
@@ -26,7 +26,7 @@ export async function startLocalDebugpy(
 ): Promise<LocalDebugpy> {
   const port = await freePort();
   const site = nodelay ? await mkdtemp(join(tmpdir(), 'periscope-bench-site-')) : undefined;
-  if (site) await writeFile(join(site, 'sitecustomize.py'), NODELAY_SITECUSTOMIZE);
+  if (site) await writeFile(join(site, 'sitecustomize.py'), SITECUSTOMIZE);
   const child = spawn(
     '/usr/bin/python3',
     [

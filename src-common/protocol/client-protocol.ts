@@ -9,7 +9,8 @@
  * - `app`: requests that are not DAP (profiles, launch, sessions, sources, host-key answers),
  *   each answered by one `app-response` with the same `id`; and `app-event`s pushed by the relay.
  *
- * Both processes import it (`src-common/`): nothing here touches Node, Electron or the DOM.
+ * Both processes import it (`src-common/`): nothing here touches Node, Electron or the DOM. It is
+ * types, but for one value: the list of error codes, {@link APP_ERROR_CODES}.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Profile, ProfileDraft } from './profile.js';
@@ -430,26 +431,33 @@ export interface DapRelayMessage {
   message: DebugProtocol.Response | DebugProtocol.Event;
 }
 
-/** Error codes of failed app requests (and of protocol errors, with `id` 0). */
-export type AppErrorCode =
-  | 'invalid-message'
-  | 'unknown-method'
-  | 'not-found'
-  | 'source-not-found'
-  | 'host-key-unknown'
-  | 'host-key-changed'
-  | 'host-key-revoked'
-  | 'host-key-rejected'
-  | 'invalid-profile'
-  | 'auth-failed'
-  | 'ssh-failed'
-  | 'launch-failed'
-  | 'attach-failed'
-  /** A relay limit was reached (tracers, clients, pending requests); the message names it. */
-  | 'limit-reached'
-  /** The session has ended. */
-  | 'session-ended'
-  | 'internal';
+/**
+ * Every error code of failed app requests (and of protocol errors, with `id` 0), in one list:
+ * the backend maps a thrown error whose `code` is one of these to it, anything else to
+ * `internal`. `limit-reached`: a relay limit was reached (tracers, clients, pending requests); the
+ * message names it. `session-ended`: the session has ended.
+ */
+export const APP_ERROR_CODES = [
+  'invalid-message',
+  'unknown-method',
+  'not-found',
+  'source-not-found',
+  'host-key-unknown',
+  'host-key-changed',
+  'host-key-revoked',
+  'host-key-rejected',
+  'invalid-profile',
+  'auth-failed',
+  'ssh-failed',
+  'launch-failed',
+  'attach-failed',
+  'limit-reached',
+  'session-ended',
+  'internal',
+] as const;
+
+/** One of {@link APP_ERROR_CODES}. */
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 export interface AppError {
   code: AppErrorCode;

@@ -37,7 +37,7 @@ export interface LinkStatusInfo {
   state: 'connecting' | 'up' | 'reconnecting' | 'failed' | 'closed';
   /**
    * With `reconnecting`: `reattaching` once the SSH link is back and the debugger is being
-   * attached again (`session-reconnect.ts`); absent while the link itself is down.
+   * attached again (`src-main/tracer/session-reconnect.ts`); absent while the link itself is down.
    */
   phase?: 'reattaching';
   reason?: string;

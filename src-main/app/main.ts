@@ -22,6 +22,7 @@ import { connectPageClients } from './page-clients.js';
 import { applySessionRestrictions, applyWebContentsRestrictions } from './security.js';
 import { createMainWindow, loadAppPage, windowPathsFrom } from './window.js';
 import { createAppSecretStore } from './safe-storage-secrets.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Longest wait for the relay to close its sessions on quit, in ms. */
 const QUIT_TIMEOUT_MS = 5000;
@@ -144,7 +145,7 @@ function main(): void {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       logger.error('Periscope failed to start', { error: message });
       dialog.showErrorBox('Periscope failed to start', message);
       app.exit(1);

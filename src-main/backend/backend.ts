@@ -316,8 +316,8 @@ export class Backend {
   }
 
   /**
-   * Tells every client the session list changed (`session-table.ts` gathers changes into one
-   * message), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
+   * Tells every client the session list changed (`sessions/session-table.ts` gathers changes into
+   * one message), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
    */
   private broadcastSessions(): void {
     this.forwardRegistry.changed();

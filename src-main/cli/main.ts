@@ -19,6 +19,7 @@ import { runRelayCommand } from './relay-command.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { parsePort } from '../../src-common/net.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 const USAGE = `Usage: periscope web [options]
        periscope relay [options]   (headless relay; see periscope relay --help)
@@ -119,7 +120,7 @@ async function serveOnStablePort<T>(serve: (port: number) => Promise<T>): Promis
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`periscope: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`periscope: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

@@ -2,7 +2,8 @@
  * The envelope the DAP specification requires of a request a client sends ("Base Protocol":
  * a positive `seq`, `type: "request"`, a `command` name, an optional `arguments` object), as a
  * zod schema. Arguments are the tracer's to judge. Used for client messages
- * (`client-message-validation.ts`) and for plain DAP clients of a session's DAP endpoint.
+ * (`backend/clients/client-message-validation.ts`) and for plain DAP clients of a session's DAP
+ * endpoint.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { z } from 'zod';

@@ -1,14 +1,14 @@
 /**
  * Log tabs on the relay's side (`logs.open` / `logs.close`): a remote file followed with
  * `tail -F` ({@link RemoteFileTail}) over the profile's shared, kept-up SSH link
- * (`profile-links.ts`), streamed to the one client that opened it as `logs.output` events, with
- * `logs.status` for tail's own messages (a missing file, a file that appeared or was truncated),
- * the link reconnecting, how the tail picked up after a reconnect (on from the next unread byte,
- * or the new file from its start when the file was rotated or truncated during the drop), and the
- * end. A path may start with `~/` (the remote home). Closing the tab, or the client going away,
- * kills the remote `tail` by pid (`RemoteFileTail.stop`), so no `tail` is left behind on the
- * server; when the link is down at that moment, the tail's lease on the link is kept until it is
- * back and the kill is done (without holding up the answer).
+ * (`connect/profile-links.ts`), streamed to the one client that opened it as `logs.output` events,
+ * with `logs.status` for tail's own messages (a missing file, a file that appeared or was
+ * truncated), the link reconnecting, how the tail picked up after a reconnect (on from the next
+ * unread byte, or the new file from its start when the file was rotated or truncated during the
+ * drop), and the end. A path may start with `~/` (the remote home). Closing the tab, or the client
+ * going away, kills the remote `tail` by pid (`RemoteFileTail.stop`), so no `tail` is left behind
+ * on the server; when the link is down at that moment, the tail's lease on the link is kept until
+ * it is back and the kill is done (without holding up the answer).
  *
  * Output is gathered for {@link DEFAULT_LOG_FLUSH_MS} into one event; when a client cannot keep
  * up with a flood, the oldest pending text is dropped (at most {@link MAX_PENDING_LOG_CHARS}

@@ -14,7 +14,7 @@ import type {
 } from '../../src-common/protocol/connections.js';
 import { exportToLaunchJson, importLaunchJson } from './launch-json.js';
 import { importSshConfig } from './ssh-config-import.js';
-import { RelayError } from '../../src-common/errors.js';
+import { errorMessage, RelayError } from '../../src-common/errors.js';
 
 /** Largest config or launch.json read, in bytes. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -74,7 +74,7 @@ export async function readLaunchJson(
   try {
     return { path: file, ...importLaunchJson(text, expandHome(projectPath)) };
   } catch (error) {
-    throw new RelayError('invalid-message', error instanceof Error ? error.message : String(error));
+    throw new RelayError('invalid-message', errorMessage(error));
   }
 }
 
@@ -100,7 +100,7 @@ export async function writeLaunchJson(
   try {
     text = exportToLaunchJson(existing, configuration, folder);
   } catch (error) {
-    throw new RelayError('invalid-message', error instanceof Error ? error.message : String(error));
+    throw new RelayError('invalid-message', errorMessage(error));
   }
   await writeLaunchJsonFile(file, text);
   return { path: file };

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
+import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
 /**
  * The profiles file format version this code writes. History:
@@ -265,6 +266,8 @@ export interface ProfileIssue {
  */
 export class ProfileValidationError extends Error {
   override readonly name = 'ProfileValidationError';
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'invalid-profile' satisfies AppErrorCode;
 
   /** Every problem found, in schema order. */
   readonly issues: ProfileIssue[];

@@ -27,6 +27,8 @@ import {
   PROFILE_FILE_VERSION,
   type ProfileFile,
 } from './profile-schema.js';
+import { errorMessage } from '../../src-common/errors.js';
+import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
 export { ProfileValidationError, ProfileFileVersionError } from './profile-schema.js';
 
@@ -36,6 +38,8 @@ export const PROFILES_FILE_NAME = 'profiles.json';
 /** `save` with an `id` the store does not hold, or `delete` of an unknown id. */
 export class ProfileNotFoundError extends Error {
   override readonly name = 'ProfileNotFoundError';
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'not-found' satisfies AppErrorCode;
 
   constructor(readonly id: string) {
     super(`no profile with id "${id}"`);
@@ -203,7 +207,7 @@ export class ProfileStore {
     } catch (error) {
       this.logger.error('writing the profiles file failed', {
         file: this.filePath,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       throw error;
     }
@@ -257,7 +261,7 @@ async function readProfilesFile(filePath: string, logger: Logger): Promise<ReadR
   try {
     file = migrate(JSON.parse(text));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     const aside = `${filePath}.corrupt-${fileTimestamp(new Date())}`;
     await rename(filePath, aside);
     logger.warn('profiles file unreadable; moved aside, starting with no profiles', {

@@ -12,6 +12,7 @@ import type { LocalAnswer } from './relay-answered.js';
 import type { SessionClient } from './session-clients.js';
 import { StopCache } from './stop-cache.js';
 import type { TracerLink } from './tracer-link.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** How long a forwarded client request may wait for the tracer, in ms. */
 export const CLIENT_REQUEST_TIMEOUT_MS = 30_000;
@@ -20,7 +21,8 @@ export const MAX_PENDING_PER_CLIENT = 64;
 
 /**
  * Answers `client`'s `request` on session `sessionId`: the response gets the client's
- * `request_seq` and `command` (its `seq` is the client's own numbering, `client-handle.ts`).
+ * `request_seq` and `command` (its `seq` is the client's own numbering,
+ * `backend/clients/client-handle.ts`).
  */
 export function replyTo(
   sessionId: string,
@@ -96,7 +98,7 @@ export class RequestForwarding {
       answer(rest);
       after(response);
     } catch (error) {
-      answer({ success: false, message: error instanceof Error ? error.message : String(error) });
+      answer({ success: false, message: errorMessage(error) });
     } finally {
       const left = (this.pending.get(client) ?? 1) - 1;
       if (left > 0) this.pending.set(client, left);

@@ -45,8 +45,3 @@ export class SshError extends Error {
     if (options?.cancelled) this.cancelled = true;
   }
 }
-
-/** The message of any thrown value. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -12,8 +12,9 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
-import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
+import type { AppErrorCode, LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
 import type { PathMapping } from '../../src-common/protocol/profile.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** How long each step of the handshake may take, in ms. */
 export const HANDSHAKE_STEP_TIMEOUT_MS = 15_000;
@@ -51,6 +52,9 @@ export interface AttachResult {
 
 /** Thrown when a step of the handshake fails; `step` names it for the user. */
 export class AttachError extends Error {
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'attach-failed' satisfies AppErrorCode;
+
   constructor(
     readonly step: string,
     message: string,
@@ -147,7 +151,7 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   try {
     result = await run();
   } catch (error) {
-    throw new AttachError(name, error instanceof Error ? error.message : String(error));
+    throw new AttachError(name, errorMessage(error));
   }
   const response = result as Partial<DebugProtocol.Response> | undefined;
   if (response && response.type === 'response' && response.success === false) {

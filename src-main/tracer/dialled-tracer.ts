@@ -20,6 +20,7 @@ import {
 } from './attach-handshake.js';
 import type { DebugSession } from '../relay/debug-session.js';
 import type { TracerLink } from '../relay/tracer-link.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Options of {@link attachDialledTracer}. */
 export interface DialledAttachOptions {
@@ -106,7 +107,7 @@ export async function attachDialledTracer(
     session.markAttached(attached.capabilities);
     options.logger.info('dialled-in tracer attached', { session: session.id });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     options.logger.warn('dialled-in tracer failed to attach', { session: session.id, message });
     await session.detach(message);
   }

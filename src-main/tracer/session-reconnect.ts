@@ -20,7 +20,6 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
 import type { LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
 import type { LinkStatus } from '../ssh/connection/reconnecting-ssh.js';
-import { errorMessage } from '../ssh/ssh-error.js';
 import {
   attachToDebugpy,
   type AttachOptions,
@@ -28,6 +27,7 @@ import {
 } from './attach-handshake.js';
 import type { DebugSession } from '../relay/debug-session.js';
 import type { StartedTracer } from './launch-tracer.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** How long to keep trying to re-attach once the link is back, in ms (default). */
 export const REATTACH_WITHIN_MS = 60_000;

@@ -4,7 +4,8 @@
  * a `source` request; SFTP also covers files debugpy has no sourceReference for).
  */
 import { open } from 'node:fs/promises';
-import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
+import type { AppErrorCode, SourceOrigin } from '../../src-common/protocol/client-protocol.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Largest source file served, in bytes. */
 export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
@@ -14,6 +15,9 @@ export type RemoteFileReader = (path: string, maxBytes: number) => Promise<Buffe
 
 /** Thrown when the file exists nowhere that can be read. */
 export class SourceNotFoundError extends Error {
+  /** What the client sees (`AppErrorCode`). */
+  readonly code = 'source-not-found' satisfies AppErrorCode;
+
   constructor(path: string, detail: string) {
     super(`Source ${path} was not found: ${detail}`);
     this.name = 'SourceNotFoundError';
@@ -40,10 +44,7 @@ export async function readSource(
     const bytes = await readRemote(path, MAX_SOURCE_BYTES);
     return { content: bytes.toString('utf8'), origin: 'remote' };
   } catch (error) {
-    throw new SourceNotFoundError(
-      path,
-      `not on this machine, and ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new SourceNotFoundError(path, `not on this machine, and ${errorMessage(error)}`);
   }
 }
 

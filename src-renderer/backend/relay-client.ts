@@ -9,6 +9,7 @@ import type {
   RelayMessage,
 } from '../../src-common/protocol/client-protocol.js';
 import type { RelayTransport } from './relay-transport.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Connection to the relay, as the UI shows it. */
 export type ConnectionState = 'connecting' | 'connected' | 'lost';
@@ -50,9 +51,10 @@ export interface RelayClientOptions {
 }
 
 /**
- * The renderer's side of the client protocol (`client-protocol.ts`): correlates app requests by
- * `id` and DAP requests by the client's own `seq` (answered as `request_seq`), fans out DAP events
- * per session and app events by name, and rejects everything pending when the link drops.
+ * The renderer's side of the client protocol (`src-common/protocol/client-protocol.ts`): correlates
+ * app requests by `id` and DAP requests by the client's own `seq` (answered as `request_seq`), fans
+ * out DAP events per session and app events by name, and rejects everything pending when the link
+ * drops.
  */
 export class RelayClient {
   private nextAppId = 1;
@@ -179,9 +181,7 @@ export class RelayClient {
       } catch (err) {
         map.delete(key);
         if (timer) clearTimeout(timer);
-        reject(
-          new RelayRequestError('disconnected', err instanceof Error ? err.message : String(err)),
-        );
+        reject(new RelayRequestError('disconnected', errorMessage(err)));
       }
     });
   }

@@ -1,10 +1,11 @@
 import type { PeriscopeBridge } from '../../src-common/protocol/bridge.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Callbacks a {@link RelayTransport} reports to. */
 export interface RelayTransportHandlers {
   /** The link is up; messages may be sent. */
   onOpen(): void;
-  /** One relay message, a JSON string (see `client-protocol.ts`). */
+  /** One relay message, a JSON string (see `src-common/protocol/client-protocol.ts`). */
   onMessage(text: string): void;
   /** The link is gone (closed by either side or failed); `reason` is one plain sentence. */
   onClose(reason: string): void;
@@ -59,7 +60,7 @@ export class WebSocketTransport implements RelayTransport {
     try {
       socket = new WebSocket(this.url);
     } catch (err) {
-      handlers.onClose(err instanceof Error ? err.message : String(err));
+      handlers.onClose(errorMessage(err));
       return;
     }
     this.socket = socket;

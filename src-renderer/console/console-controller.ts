@@ -10,6 +10,7 @@ import type { InputKey } from './input-keys.js';
 import { LineEditor } from './line-editor.js';
 import { OutputColumnTracker } from './output-column.js';
 import { renderPromptArea } from './prompt-area.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** The longest common prefix of some strings ('' for none). */
 function commonPrefix(texts: readonly string[]): string {
@@ -261,7 +262,7 @@ export class ConsoleController {
       const result = await this.evaluate(source);
       if (result.text !== '') this.channel.write(result.text, result.ok ? 'result' : 'error');
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.channel.write(message || 'Evaluation failed', 'error');
     }
   }

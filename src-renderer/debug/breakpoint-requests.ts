@@ -1,11 +1,13 @@
 /**
- * The DAP requests of the Breakpoints panel besides `setBreakpoints` (see `./breakpoint-status.ts`):
- * function breakpoints, exception breakpoint filters, and `exceptionInfo` for the exception view.
- * Each takes a {@link DapRequester} (one session) and never throws: failures come back as text.
+ * The DAP requests of the Breakpoints panel besides `setBreakpoints` (see
+ * `./breakpoint-status.ts`): function breakpoints, exception breakpoint filters, and
+ * `exceptionInfo` for the exception view. Each takes a {@link DapRequester} (one session) and never
+ * throws: failures come back as text.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from './dap-response.js';
+import { expectSuccess } from './dap-response.js';
 import type { DapRequester } from './model-types.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Verification of one function breakpoint (DAP `Breakpoint`, reduced). */
 export interface FunctionBreakpointStatus {

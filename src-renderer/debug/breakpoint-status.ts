@@ -1,7 +1,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from './dap-response.js';
+import { expectSuccess } from './dap-response.js';
 import type { BreakpointStatus } from './session-view.js';
 import type { DapRequester } from './model-types.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /**
  * Sends DAP `setBreakpoints` for one file with all its breakpoints (the request replaces the

@@ -48,8 +48,3 @@ export function lastLine(text: string): string {
     .filter((l) => l.length > 0);
   return lines[lines.length - 1] ?? text;
 }
-
-/** Text of any thrown value. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

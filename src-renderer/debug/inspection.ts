@@ -4,8 +4,9 @@
  * and never throws unless it says so.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { dapErrorText, errorMessage, lastLine } from './dap-response.js';
+import { dapErrorText, lastLine } from './dap-response.js';
 import type { DapRequester } from './model-types.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /**
  * The whole text of a variable's value. debugpy shortens container reprs (`[0, 1, 2, ...]`, in

@@ -5,10 +5,10 @@
  * functions over one `ModelCore`.
  */
 import type { DebugSessionView } from './session-view.js';
-import { errorMessage } from './dap-response.js';
 import { TemporaryBreakpoint, type RestoreBreakpoints } from './temporary-breakpoint.js';
 import type { PagedContainer } from './variable-paging.js';
 import type { DebugSessionModelDeps } from './model-types.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** See the module comment. */
 export class ModelCore {

@@ -10,7 +10,7 @@ import {
   requestLineBreakpoints,
   statusesFromAnswer,
 } from './breakpoint-status.js';
-import { dapErrorText, errorMessage } from './dap-response.js';
+import { dapErrorText } from './dap-response.js';
 import * as actions from './execution-actions.js';
 import { ModelCore } from './model-core.js';
 import type {
@@ -40,6 +40,7 @@ export type {
   ResumeCommand,
   VariableTarget,
 } from './model-types.js';
+import { errorMessage } from '../../src-common/errors.js';
 export { RESUME_GRACE_MS } from './model-types.js';
 
 /**

@@ -4,11 +4,12 @@
  * threads, and selecting a frame (its source, scopes and watch values).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from './dap-response.js';
+import { expectSuccess } from './dap-response.js';
 import type { DebugSessionView, ThreadStack } from './session-view.js';
 import type { ModelCore } from './model-core.js';
 import { emptyVariables, loadScopes } from './variables.js';
 import { evaluateWatches } from './watches.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Maximum frames fetched after the top frame (DAP `stackTrace` `levels`). */
 const REST_OF_STACK_LEVELS = 199;

@@ -7,10 +7,11 @@
  * keeps a thread's stale call stack and delays its views' refresh for the same reason).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from './dap-response.js';
+import { expectSuccess } from './dap-response.js';
 import type { ModelCore } from './model-core.js';
 import { RESUME_GRACE_MS } from './model-types.js';
 import { clearedFrames, loadStack, loadThreadStack } from './stacks.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Handles a DAP `stopped` event (or a join of a paused session, with reason `pause`). */
 export async function handleStopped(

@@ -4,7 +4,7 @@
  * slices evaluated in the frame, see `variable-paging.ts`) and setting a value in place.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { errorMessage, expectSuccess } from './dap-response.js';
+import { expectSuccess } from './dap-response.js';
 import type { ContainerPage, VariableChildren } from './session-view.js';
 import { setValue } from './inspection.js';
 import {
@@ -18,6 +18,7 @@ import {
 import type { ModelCore } from './model-core.js';
 import type { VariableTarget } from './model-types.js';
 import { reevaluateWatches } from './watches.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** The variables part of a view with nothing loaded. */
 export function emptyVariables(): {

@@ -1,7 +1,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { dapErrorText, errorMessage, lastLine } from './dap-response.js';
+import { dapErrorText, lastLine } from './dap-response.js';
 import type { WatchItem } from './session-view.js';
 import type { DapRequester } from './model-types.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** The result of one watch evaluation. */
 export type WatchResult = Pick<WatchItem, 'value' | 'type' | 'error'>;

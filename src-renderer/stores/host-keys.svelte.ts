@@ -1,6 +1,6 @@
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** A host-key question from the relay (`hostKey.prompt` app event). */
 export type HostKeyPrompt = AppEvents['hostKey.prompt'];

@@ -4,7 +4,7 @@
  * and target passed a short while ago ({@link PREFLIGHT_FRESH_MS}), and never for a profile whose
  * chain logs in with keyboard-interactive (its answers are often one-time codes: checking first
  * would ask for a second code). Passwords are asked once for both: the relay keeps what was just
- * typed for a moment (`secret-prompts.ts`).
+ * typed for a moment (`src-main/connect/secret-prompts.ts`).
  */
 import type {
   PreflightCheck,

@@ -7,7 +7,6 @@ import type {
 import type { Profile } from '../../src-common/protocol/profile.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
 import {
   asksEveryTime,
   checkedFields,
@@ -20,6 +19,7 @@ import { RelayRequestError } from '../backend/relay-client.js';
 import { sessions } from './sessions.svelte.js';
 import { sourceEditor } from './source.svelte.js';
 import { splitArgs } from './shell-args.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** What the launch dialog collects. */
 export interface LaunchForm {

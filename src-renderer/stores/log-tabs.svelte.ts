@@ -9,7 +9,7 @@ import type { Profile } from '../../src-common/protocol/profile.js';
 import type { LogTailState } from '../../src-common/protocol/connections.js';
 import { ConsoleChannel } from '../console/console-channel.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** One log tab. Replaced (not mutated) on every change, so views update. */
 export interface LogTabInfo {

@@ -11,6 +11,7 @@
 import type { Profile } from '../../src-common/protocol/profile.js';
 import type { KeyValueStorage } from './breakpoints/breakpoint-book.js';
 import { loadWatches, watchStorageKey } from './watch-storage.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** Quiet time after the last change before a profile's watch list is written, in milliseconds. */
 export const WATCH_SAVE_DELAY_MS = 300;
@@ -88,9 +89,7 @@ export class ProfileWatches {
         // The old key stays; the profile's list is read first anyway.
       }
     } catch (err) {
-      this.deps.onError(
-        `Could not save the watch list: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      this.deps.onError(`Could not save the watch list: ${errorMessage(err)}`);
     }
   }
 }

@@ -4,7 +4,7 @@ import type {
 } from '../../src-common/protocol/connections.js';
 import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** A new, empty profile with OpenSSH's and debugpy's defaults. */
 export function blankProfile(): ProfileDraft {

@@ -8,7 +8,7 @@ import type {
   TracerTunnelInfo,
 } from '../../src-common/protocol/client-protocol.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** The two lines a program needs to dial a tracer port at `host:port`. */
 export function dialInSnippet(host: string, port: number): string {

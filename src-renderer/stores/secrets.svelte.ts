@@ -1,6 +1,6 @@
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** A secret question from the relay (`secret.prompt` app event): password, passphrase, or the server's keyboard-interactive questions. */
 export type SecretPrompt = AppEvents['secret.prompt'];

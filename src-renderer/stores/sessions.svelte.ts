@@ -6,7 +6,6 @@ import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';
 import { ConsoleChannel } from '../console/console-channel.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
 import { DebugSessionModel, type ResumeCommand } from '../debug/session-model.js';
 import type { DebugSessionView } from '../debug/session-view.js';
 import { setHoverEvaluator } from '../editor/hover-value.js';
@@ -15,6 +14,7 @@ import { ProfileWatches } from './profile-watches.js';
 import { profiles } from './profiles.svelte.js';
 import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
 import { inTree, processesOf, rootOf } from './process-trees.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** One session this window knows: its model and console. */
 interface SessionEntry {

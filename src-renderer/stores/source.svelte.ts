@@ -1,7 +1,8 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js';
 import { connection } from '../backend/connection.svelte.js';
-import { expectSuccess, errorMessage } from '../debug/dap-response.js';
+import { expectSuccess } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 /** A source text shown in the editor. */
 export interface SourceDocument {

@@ -5,7 +5,7 @@
  */
 import type { ForwardInfo, OpenForwardParams } from '../../src-common/protocol/connections.js';
 import { connection } from '../backend/connection.svelte.js';
-import { errorMessage } from '../debug/dap-response.js';
+import { errorMessage } from '../../src-common/errors.js';
 
 class TunnelsStore {
   list = $state.raw<ForwardInfo[]>([]);

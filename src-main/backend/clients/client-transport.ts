@@ -1,8 +1,9 @@
 /**
  * One client's wire to the relay, whatever carries it: a WebSocket in web mode
- * (`ws-client-transport.ts`) or the Electron preload bridge (`src-main/app/ipc-client-transport.ts`).
- * Messages are client-protocol JSON strings (`src-common/protocol/client-protocol.ts`); the relay
- * parses and validates them, so a transport never interprets what it carries.
+ * (`web/ws-client-transport.ts`) or the Electron preload bridge
+ * (`src-main/app/ipc-client-transport.ts`). Messages are client-protocol JSON strings
+ * (`src-common/protocol/client-protocol.ts`); the relay parses and validates them, so a transport
+ * never interprets what it carries.
  */
 export interface ClientTransport {
   /** Who is on the other end, for logs and the UI, e.g. `ws 127.0.0.1:53122` or `window 1`. */

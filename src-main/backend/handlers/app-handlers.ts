@@ -1,10 +1,10 @@
 /**
- * The backend's app requests (`AppMethods` of `client-protocol.ts`): one handler per method,
- * grouped by area — profiles (`profiles.ts`), sessions (`sessions.ts`), connecting to a profile's
- * machine (`connections.ts`), the tracer port and forwards (`forwards.ts`), and log tabs
- * (`logs.ts`) — and {@link handleAppRequest}, which answers one request with its handler's result
- * or with the `AppError` of what it threw. The table is checked to have a handler for every method.
- * What a handler is and what it works with: `handler-types.ts`.
+ * The backend's app requests (`AppMethods` of `src-common/protocol/client-protocol.ts`): one
+ * handler per method, grouped by area — profiles (`profiles.ts`), sessions (`sessions.ts`),
+ * connecting to a profile's machine (`connections.ts`), the tracer port and forwards
+ * (`forwards.ts`), and log tabs (`logs.ts`) — and {@link handleAppRequest}, which answers one
+ * request with its handler's result or with the `AppError` of what it threw. The table is checked
+ * to have a handler for every method. What a handler is and what it works with: `handler-types.ts`.
  */
 import type { Logger } from '../../log/logger.js';
 import type { AppMethod, AppRequest } from '../../../src-common/protocol/client-protocol.js';

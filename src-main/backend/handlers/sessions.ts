@@ -1,8 +1,8 @@
 /**
  * App requests about debug sessions: list them, start one (`session.launch`, `session.attach`:
- * `session-starter.ts`), join one (the joiner gets what it needs to catch up), leave it running
- * (`session.detach`) or stop it (`session.close`), cut its SSH link's reconnect wait short
- * (`session.reconnectNow`), open its DAP endpoint, share watch
+ * `backend/sessions/session-starter.ts`), join one (the joiner gets what it needs to catch up),
+ * leave it running (`session.detach`) or stop it (`session.close`), cut its SSH link's reconnect
+ * wait short (`session.reconnectNow`), open its DAP endpoint, share watch
  * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
  */
 import type { DebugSession } from '../../relay/debug-session.js';

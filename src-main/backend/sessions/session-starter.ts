@@ -33,6 +33,7 @@ import {
 import { childTracer } from '../../tracer/child-tracer.js';
 import { followChildren, type ChildProcessContext } from '../../tracer/child-processes.js';
 import type { DialledTracer } from '../../tracer/tracer-listener.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Options of {@link SessionStarter}. */
 export interface SessionStarterOptions {
@@ -146,7 +147,7 @@ export class SessionStarter {
         );
       session.markAttached(attached.capabilities);
     } catch (error) {
-      await session.close(error instanceof Error ? error.message : String(error));
+      await session.close(errorMessage(error));
       throw error;
     }
     keepSessionAttached(session, tracer, attachArgs, exceptions, log);

@@ -1,54 +1,17 @@
 /**
  * The remote output multiplexer ("mux") of a launch over a reconnecting link: a small Python
- * program, run by the profile's interpreter as `python -I -S -c OUTPUT_MUX <file> <command…>`,
- * that starts `<command…>` with its stdout and stderr on two pipes and appends what it reads from
- * them, in the order it reads it, to ONE file as framed records:
- *
- *     o <length>\n<length raw bytes>      (stdout)
- *     e <length>\n<length raw bytes>      (stderr)
- *
- * (`output-frames.ts` reads them back). One reader polling both pipes keeps stdout and stderr in
- * their real relative order as `ssh host cmd` (sshd) does, whatever the transport does later; two
- * `tail -F` of two files over two SSH channels could not (a big stdout write and a stderr line
- * written after it raced each other). The same limit as sshd's remains: if both pipes hold data
- * when the mux polls (it did not get the CPU between two writes, e.g. on a busy machine), stdout's
- * is recorded first. Each record is one `write(2)` to an `O_APPEND` file, so the file only ends in
- * a torn record if the mux itself is killed mid-write.
- *
- * - `-I -S`: no `PYTHON*` variables, no user site, no `site`/`sitecustomize` (the TCP_NODELAY hook
- *   of `nodelay-sitecustomize.ts` is for debugpy only, and is on PYTHONPATH only in the command's
- *   own `env`). Python 3.5+ (`bytes % …`, PEP 475 retries of interrupted system calls).
- * - A third pipe, passed to the command as `PERISCOPE_OUTPUT_FD`, carries the program's own
- *   Python-level writes already tagged at the source (`ordered-output-hook.ts`): those keep their
- *   exact order across stdout and stderr; the two plain pipes carry what is written to the
- *   descriptors themselves (C code, child processes).
- * - The mux first reads ONE line from its stdin (the SSH channel): a JSON object of environment
- *   variables for the command ({@link muxStdin}; an empty line or end of input = none). The
- *   program's own variables thus never appear in a command line (`ps` on the remote machine shows
- *   every process's argv to every user) nor in Periscope's log.
- * - The command gets `/dev/null` as stdin, and keeps the mux's working directory and process group:
- *   the launch shell `exec`s the mux, so the mux is the group leader whose pid the launch
- *   announces, and `kill -TERM -<pid>` reaches mux, program and debugpy alike.
- * - SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command (a group kill
- *   thus gives the command the signal twice; Python's default action dies at the first); the mux
- *   itself keeps draining until the command has exited.
- * - Once the command has exited, what is still in the pipes is drained; a pipe held open by a
- *   grandchild (debugpy's adapter daemon keeps the program's stdout/stderr descriptors) ends the
- *   drain after {@link MUX_QUIET_MS} ms without data, or {@link MUX_DRAIN_LIMIT_MS} ms at most.
- * - The mux then exits as the command did: same exit code, or killed by the same signal (it
- *   re-raises it on itself, core dumps off; 128 + signal if that does not end it), so the SSH exit
- *   status reads as if the program had been exec'd directly.
- * - Failures of the mux itself (the command cannot be started, the file cannot be written) go to
- *   the file as an `e` record where possible, else to the mux's stderr (the SSH channel); a
- *   command that cannot be started exits 127 (126 when not executable), like a shell.
+ * program (`remote/python/output_mux.py`, whose docstring says what it does), run by the
+ * profile's interpreter as `python -I -S -c OUTPUT_MUX <file> <command…>`. It starts `<command…>`
+ * with its stdout and stderr on two pipes, plus a third for the records the launch's
+ * sitecustomize tags at the source, and appends what it reads, in the order read, to ONE file of
+ * framed records (`output-frames.ts` reads them back), so stdout and stderr keep their real
+ * relative order whatever the transport does later. Its environment comes as one line on stdin
+ * ({@link muxStdin}), so it never appears in a command line.
  */
+import OUTPUT_MUX from '../python/output_mux.py';
 
-import { RECORD_LIMIT } from './ordered-output-hook.js';
-
-/** Quiet time (ms) after the command's exit that ends the drain of a pipe still held open. */
-export const MUX_QUIET_MS = 250;
-/** Longest drain (ms) after the command's exit, even while a grandchild keeps writing. */
-export const MUX_DRAIN_LIMIT_MS = 3000;
+/** The mux's Python source; argv: `<file> <command> [args…]`. */
+export { OUTPUT_MUX };
 
 /**
  * The first line the mux reads from its stdin: the program's environment variables as one JSON
@@ -57,147 +20,3 @@ export const MUX_DRAIN_LIMIT_MS = 3000;
 export function muxStdin(env: readonly { name: string; value: string }[]): string {
   return `${JSON.stringify(Object.fromEntries(env.map((v) => [v.name, v.value])))}\n`;
 }
-
-/** The mux's Python source (see the module comment); argv: `<file> <command> [args…]`. */
-export const OUTPUT_MUX = `import errno, json, os, select, signal, subprocess, sys, time
-QUIET = ${MUX_QUIET_MS / 1000}
-RECORD_LIMIT = ${RECORD_LIMIT}
-DRAIN_LIMIT = ${MUX_DRAIN_LIMIT_MS / 1000}
-out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-broken = False
-def record(tag, data):
-    global broken
-    if broken:
-        return
-    buf = b"%s %d\\n%s" % (tag, len(data), data)
-    try:
-        while buf:
-            buf = buf[os.write(out, buf):]
-    except OSError as e:
-        broken = True
-        sys.stderr.write("periscope output mux: cannot write %s: %s\\n" % (sys.argv[1], e))
-env = dict(os.environ)
-try:
-    line = sys.stdin.buffer.readline()
-    if line.strip():
-        env.update(json.loads(line.decode("utf-8")))
-except (OSError, ValueError) as e:
-    record(b"e", ("periscope: ignoring the environment it was sent: %s\\n" % (e,)).encode())
-devnull = os.open(os.devnull, os.O_RDONLY)
-# The launch's sitecustomize (TCP_NODELAY, ordered output), ahead of the program's own PYTHONPATH.
-site = env.pop("PERISCOPE_SITE", None)
-pass_fds = ()
-tagged_r = None
-if site:
-    env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    tagged_r, tagged_w = os.pipe()
-    # A high number: a program that closes its descriptors and opens new ones gets low ones, so a
-    # closed pipe fails (EBADF, then plain writes) rather than a reused number taking the records.
-    try:
-        import resource
-        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        high = min(soft - 1, 1000) if soft > 64 else tagged_w
-    except Exception:
-        high = tagged_w
-    if high > tagged_w:
-        os.dup2(tagged_w, high)
-        os.close(tagged_w)
-        tagged_w = high
-    env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
-    pass_fds = (tagged_w,)
-try:
-    child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
-except (OSError, ValueError, TypeError) as e:
-    why = getattr(e, "strerror", None) or str(e)
-    record(b"e", ("periscope: cannot start %s: %s\\n" % (sys.argv[2], why)).encode())
-    os._exit(126 if getattr(e, "errno", None) == errno.EACCES else 127)
-def forward(sig, frame):
-    if child.returncode is None:
-        try:
-            os.kill(child.pid, sig)
-        except OSError:
-            pass
-for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-    signal.signal(sig, forward)
-tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
-if tagged_r is not None:
-    os.close(tagged_w)
-    tags[tagged_r] = None
-framed = b""
-def unframe(data):
-    # Records the program's hook wrote (ordered-output-hook.ts): b"o" or b"e", the length as 4
-    # bytes big-endian, the bytes. Runs of one stream are written on as one record.
-    global framed
-    buf = framed + data if framed else data
-    pos, n = 0, len(buf)
-    run_tag, run = None, []
-    while pos + 5 <= n:
-        tag = buf[pos:pos + 1]
-        size = int.from_bytes(buf[pos + 1:pos + 5], "big")
-        if (tag != b"o" and tag != b"e") or size > RECORD_LIMIT:
-            break_framing(run_tag, run, buf[pos:])
-            return
-        end = pos + 5 + size
-        if end > n:
-            break
-        if tag != run_tag and run:
-            record(run_tag, b"".join(run))
-            run = []
-        run_tag = tag
-        run.append(buf[pos + 5:end])
-        pos = end
-    if run:
-        record(run_tag, b"".join(run))
-    framed = buf[pos:]
-def break_framing(run_tag, run, rest):
-    global framed
-    if run:
-        record(run_tag, b"".join(run))
-    record(b"e", b"periscope: the program's tagged output was damaged; the rest is shown as is\\n")
-    record(b"o", rest)
-    framed = b""
-    tags[tagged_r] = b"o"
-
-poller = select.poll()
-for fd in tags:
-    poller.register(fd, select.POLLIN)
-exited_at = None
-while tags:
-    events = poller.poll(100 if exited_at is None else QUIET * 1000)
-    for fd, _ in events:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            data = b""
-        if data:
-            if tags[fd] is None:
-                unframe(data)
-            else:
-                record(tags[fd], data)
-        else:
-            if fd == tagged_r and framed:
-                record(b"o", framed)  # a record cut short by the end: shown, not lost
-            poller.unregister(fd)
-            del tags[fd]
-    if exited_at is None:
-        if child.poll() is not None:
-            exited_at = time.time()
-    elif not events or time.time() - exited_at > DRAIN_LIMIT:
-        break
-code = child.wait()
-os.close(out)
-if code < 0:
-    try:
-        import resource
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except Exception:
-        pass
-    try:
-        signal.signal(-code, signal.SIG_DFL)
-    except (OSError, ValueError):
-        pass
-    os.kill(os.getpid(), -code)
-    time.sleep(0.5)
-    os._exit(128 - code)
-os._exit(code)
-`;

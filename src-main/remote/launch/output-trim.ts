@@ -10,7 +10,7 @@
 import type { Logger } from '../../log/logger.js';
 import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
-import { errorMessage } from '../../ssh/ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Bytes read between two trims (8 MiB). */
 export const TRIM_STEP_BYTES = 8 * 1024 * 1024;

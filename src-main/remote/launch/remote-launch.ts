@@ -10,12 +10,12 @@
  * {@link ReconnectingSsh} (`options.link`) the shell `exec`s the output mux instead
  * (`output-mux.ts`, run by the same interpreter), which starts the program with stdout and stderr
  * on two pipes, reads both as data comes and appends framed records to ONE file, `output`, in a
- * fresh remote directory. One `tail -F` (`remote-file-tail.ts`) follows that file, picking up at
- * the next unread byte after a reconnect, and `output-frames.ts` splits it back into stdout and
- * stderr: the program never notices the drop, and the console gets stdout and stderr in the order
- * they were written — exactly for the program's Python-level writes, which the launch's
- * sitecustomize tags at the source (`ordered-output-hook.ts`), and as far as one reader of both
- * pipes can tell for writes to the descriptors themselves (as `ssh host cmd` gives them). The
+ * fresh remote directory. One `tail -F` (`remote/tail/remote-file-tail.ts`) follows that file,
+ * picking up at the next unread byte after a reconnect, and `output-frames.ts` splits it back into
+ * stdout and stderr: the program never notices the drop, and the console gets stdout and stderr in
+ * the order they were written — exactly for the program's Python-level writes, which the launch's
+ * sitecustomize tags at the source (`remote/python/sitecustomize.py`), and as far as one reader of
+ * both pipes can tell for writes to the descriptors themselves (as `ssh host cmd` gives them). The
  * announced pid is then the mux's: it is still the group leader, so the group kill covers the mux,
  * the program and debugpy, and the mux exits with the program's exit status.
  */
@@ -31,7 +31,10 @@ import type { ReconnectingSsh } from '../../ssh/connection/reconnecting-ssh.js';
 import { RemoteFileTail } from '../tail/remote-file-tail.js';
 import { shellJoin, shellQuote } from '../../ssh/exec/shell-quote.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
-import { SshError, errorMessage } from '../../ssh/ssh-error.js';
+import { SshError } from '../../ssh/ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
+import PICK_PORT from '../python/pick_port.py';
+import WAIT_LISTENING from '../python/wait_listening.py';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
 
@@ -84,8 +87,8 @@ export interface RemoteDebuggee {
   /**
    * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for the
    * program's Python-level writes over a `link` with the TCP_NODELAY hook (tagged at the source,
-   * `ordered-output-hook.ts`); otherwise in the order one remote reader of both pipes saw them
-   * (sshd on the exec channel, the output mux), where data waiting in both pipes at once comes
+   * `remote/python/sitecustomize.py`); otherwise in the order one remote reader of both pipes saw
+   * them (sshd on the exec channel, the output mux), where data waiting in both pipes at once comes
    * stdout first. The first listener also gets what came before.
    */
   onOutput(listener: OutputListener): () => void;
@@ -104,40 +107,6 @@ export interface RemoteDebuggee {
    */
   terminate(): Promise<void>;
 }
-
-const PREFLIGHT = `import socket, sys
-try:
-    import debugpy
-except Exception as e:
-    print("__periscope_no_debugpy__ %r" % (e,))
-    sys.exit(0)
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print("__periscope_port__ %d" % s.getsockname()[1])
-s.close()
-`;
-
-// Binding (not connecting) tells whether debugpy listens: a probe connection would take the
-// adapter's single client slot.
-const WAIT_LISTENING = `import errno, socket, sys, time
-port = int(sys.argv[1])
-deadline = time.time() + float(sys.argv[2])
-while True:
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except socket.error as e:
-        if e.errno == errno.EADDRINUSE:
-            print("listening")
-            sys.exit(0)
-        raise
-    finally:
-        s.close()
-    if time.time() > deadline:
-        print("timeout")
-        sys.exit(2)
-    time.sleep(0.05)
-`;
 
 /**
  * Starts the program under debugpy and resolves once debugpy listens.
@@ -388,7 +357,7 @@ async function pickRemotePort(
   python: string,
   host: string,
 ): Promise<number> {
-  const result = await connection.run(shellJoin([python, '-c', PREFLIGHT]));
+  const result = await connection.run(shellJoin([python, '-c', PICK_PORT]));
   const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
   if (noDebugpy) {
     throw new SshError(

@@ -1,6 +1,6 @@
 /**
  * Preflight: before a launch or an attach, check over SSH each thing it needs and name what is
- * wrong (issue 3 "Preflight"): the server answers and its host key is accepted, authentication,
+ * wrong: the server answers and its host key is accepted, authentication,
  * the profile's Python runs (version), debugpy imports (version; if not, exactly how to install
  * it), the port, and for attach-to-process that ptrace is permitted (Yama's
  * `/proc/sys/kernel/yama/ptrace_scope`, see the kernel's `Documentation/admin-guide/LSM/Yama.rst`;
@@ -17,7 +17,8 @@ import type {
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
-import { errorMessage } from '../../ssh/ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
+import PROBE from '../python/preflight_probe.py';
 import { probeInjectors, type InjectContext, type InjectorProbe } from './debugpy-injector.js';
 import { INJECTORS, type InjectorVerdicts } from './injector-verdicts.js';
 import type { Logger } from '../../log/logger.js';
@@ -33,40 +34,8 @@ const LABELS: Record<PreflightCheckId, string> = {
   lldb: 'lldb (injector)',
 };
 
-const MARKER = '__periscope_preflight__ ';
-
-// Python 2.7 and 3.x alike: it must report even on an old interpreter.
-const PROBE = `import json, os, socket, sys
-out = {"python": sys.version.split()[0], "executable": sys.executable, "uid": os.getuid()}
-try:
-    import debugpy
-    out["debugpy"] = debugpy.__version__
-except Exception as e:
-    out["debugpyError"] = "%s: %s" % (type(e).__name__, e)
-mode, port, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-s = socket.socket()
-try:
-    s.bind(("127.0.0.1", port))
-    out["portFree"] = True
-    out["port"] = s.getsockname()[1]
-except socket.error as e:
-    out["portFree"] = False
-    out["portError"] = str(e)
-s.close()
-if mode == "attach-pid":
-    try:
-        out["ptraceScope"] = open("/proc/sys/kernel/yama/ptrace_scope").read().strip()
-    except (IOError, OSError):
-        out["ptraceScope"] = None
-    try:
-        os.kill(pid, 0)
-        out["pidAlive"] = True
-    except OSError as e:
-        out["pidAlive"] = False
-        out["pidError"] = os.strerror(e.errno)
-    out["gdb"] = next((os.path.join(d, "gdb") for d in os.environ.get("PATH", "").split(os.pathsep) if os.access(os.path.join(d, "gdb"), os.X_OK)), None)
-print("${MARKER}" + json.dumps(out))
-`;
+/** What the probe's one line of output starts with (its `MARKER`). */
+export const PROBE_MARKER = '__periscope_preflight__ ';
 
 interface ProbeResult {
   python: string;
@@ -195,12 +164,12 @@ async function runProbe(
   const result = await connection.run(command, { maxOutputBytes: 64 * 1024 });
   if (result.stdout.includes('__periscope_no_python__'))
     return { missing: `"${python}" was not found on the remote machine (not a file, not on PATH)` };
-  const line = result.stdout.split('\n').find((l) => l.startsWith(MARKER));
+  const line = result.stdout.split('\n').find((l) => l.startsWith(PROBE_MARKER));
   if (!line) {
     const why = result.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${result.code}`;
     return { missing: `"${python}" did not run the check: ${why}` };
   }
-  return JSON.parse(line.slice(MARKER.length)) as ProbeResult;
+  return JSON.parse(line.slice(PROBE_MARKER.length)) as ProbeResult;
 }
 
 function judge(probe: ProbeResult, python: string, params: PreflightParams, add: Add): void {

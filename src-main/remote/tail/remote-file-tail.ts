@@ -25,7 +25,6 @@ import type { RemoteProcess } from '../../ssh/exec/remote-process.js';
 import { remotePathWord } from '../../ssh/exec/remote-path.js';
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
-import { errorMessage } from '../../ssh/ssh-error.js';
 import { TailNoticeSplitter } from './tail-notices.js';
 import {
   parseTailMarker,
@@ -34,6 +33,7 @@ import {
   tailSwitchOf,
   type TailMarker,
 } from './tail-script.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** How long {@link RemoteFileTail.stop} waits for a starting tail's pid marker, in ms. */
 export const MARKER_WAIT_MS = 3000;

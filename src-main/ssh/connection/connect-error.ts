@@ -2,7 +2,8 @@
  * Turns ssh2's connect errors (their `level`: `client-socket`, `client-dns`, `client-timeout`,
  * `client-authentication`, `agent`, `handshake`, `protocol`) into one-sentence {@link SshError}s.
  */
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 const SOCKET_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -6,7 +6,8 @@
 import net from 'node:net';
 import type { Client, ClientChannel } from 'ssh2';
 import type { Logger } from '../../log/logger.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** An open local forward. */
 export interface LocalForward {

@@ -10,7 +10,8 @@ import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
 import type { SecretRequest, SecretSource } from './ssh-auth.js';
 import type { SshConnection } from './ssh-connection.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /**
  * - `connecting`: the first connection is being made.

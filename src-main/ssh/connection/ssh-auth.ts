@@ -14,7 +14,8 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { AuthHandlerMiddleware, AuthenticationType, ParsedKey } from 'ssh2';
 import type { ProfileAuth } from '../../../src-common/protocol/profile.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Expands a leading `~` or `~/` to the home directory of this user (as ssh(1) does for IdentityFile). */
 export function expandHome(file: string): string {
@@ -148,7 +149,7 @@ export function bindAuth(target: AuthTarget, secrets: SecretSource | undefined):
     methodFor(target, method, where, ask).then(
       (chosen) => next(chosen),
       (error: unknown) => {
-        // Always about this hop: only its secrets are forgotten (`secret-prompts.ts`).
+        // Always about this hop: only its secrets are forgotten (`connect/secret-prompts.ts`).
         failure =
           error instanceof SshError
             ? error.hop

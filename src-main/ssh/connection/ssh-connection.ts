@@ -11,8 +11,9 @@ import { openLocalForward, type LocalForward } from './local-forward.js';
 import { RemoteProcess, type RemoteExit } from '../exec/remote-process.js';
 import { readRemoteFile } from '../exec/sftp-read.js';
 import type { SecretSource } from './ssh-auth.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
 import { channelOpenFailure, connectHop, forwardThrough, type SshTarget } from './ssh-hop.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 export type { HostKeyPolicy, HostKeyQuestion } from '../host-keys/host-key-verifier.js';
 export type { LocalForward } from './local-forward.js';

@@ -14,6 +14,7 @@ import {
 } from '../host-keys/host-key-verifier.js';
 import { bindAuth, type SecretSource } from './ssh-auth.js';
 import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Where to connect and as whom. */
 export interface SshTarget {
@@ -174,7 +175,7 @@ export function forwardThrough(
         error ? refused(channelOpenFailure(error)) : resolve(channel),
       );
     } catch (error) {
-      refused(error instanceof Error ? error.message : String(error));
+      refused(errorMessage(error));
     }
   });
 }

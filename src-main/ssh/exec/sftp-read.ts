@@ -3,7 +3,8 @@
  * it), with a size cap so a huge file cannot fill memory.
  */
 import type { SFTPWrapper } from 'ssh2';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** SFTP status codes (filexfer §7). */
 const SSH_FX_NO_SUCH_FILE = 2;

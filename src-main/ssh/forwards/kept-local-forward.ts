@@ -9,7 +9,8 @@ import net from 'node:net';
 import type { Logger } from '../../log/logger.js';
 import { silentLogger } from '../../log/logger.js';
 import type { LinkStatus, ReconnectingSsh } from '../connection/reconnecting-ssh.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Tunnel states: the link's (see {@link LinkStatus}) plus `opening` before the listener is up. */
 export type TunnelState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed';

@@ -19,7 +19,8 @@ import {
   type ReconnectingSsh,
 } from '../connection/reconnecting-ssh.js';
 import type { RemoteForward, SshConnection } from '../connection/ssh-connection.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** Re-bind attempts (30–60 s with the default backoff) blamed on the old connection. */
 const OLD_HOLDER_ATTEMPTS = 6;

@@ -12,7 +12,7 @@ import { silentLogger } from '../../log/logger.js';
 import { KeptRemoteForward } from './kept-remote-forward.js';
 import type { ReconnectingSsh } from '../connection/reconnecting-ssh.js';
 import type { TunnelInfo } from './kept-local-forward.js';
-import { errorMessage } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** What {@link RemoteToLocalForward.open} forwards. */
 export interface RemoteToLocalTarget {

@@ -18,7 +18,8 @@ import {
   verdictFor,
   type RecordedHostKey,
 } from './known-hosts.js';
-import { SshError, errorMessage } from '../ssh-error.js';
+import { SshError } from '../ssh-error.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** What the user is asked about an unknown host key. */
 export interface HostKeyQuestion {

@@ -7,7 +7,6 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { breakpoints } from './breakpoints.svelte.js';
 import { connection } from '../../backend/connection.svelte.js';
-import { errorMessage } from '../../debug/dap-response.js';
 import type { DapRequester } from '../../debug/model-types.js';
 import type { StopInfo } from '../../debug/session-view.js';
 import {
@@ -18,6 +17,7 @@ import {
   type FunctionBreakpointStatus,
 } from '../../debug/breakpoint-requests.js';
 import { activeExceptionFilters, DEBUGPY_EXCEPTION_FILTERS } from './exception-filters.js';
+import { errorMessage } from '../../../src-common/errors.js';
 
 /** The exception view's state for one stop. */
 export type ExceptionState =

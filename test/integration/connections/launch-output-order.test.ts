@@ -143,8 +143,8 @@ describe('launch over a reconnecting link: output through the output mux', () =>
 
   it('delivers stdout and stderr lines in the order the program wrote them', async () => {
     const link = await openLink();
-    // 2 ms apart: the program's writes are tagged at the source (ordered-output-hook.ts), so the
-    // order holds however late the remote reader wakes.
+    // 2 ms apart: the program's writes are tagged at the source (remote/python/sitecustomize.py),
+    // so the order holds however late the remote reader wakes.
     const debuggee = await launch(link, ['200', '0.002', '0']);
     const lines = collectLines(debuggee);
     await run(link, debuggee);

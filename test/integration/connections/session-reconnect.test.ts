@@ -5,14 +5,14 @@
  * output continues without a gap. Real sshd, real debugpy, the relay's client protocol.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { silentLogger } from '../../../src-main/log/logger.js';
-import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Backend } from '../../../src-main/backend/backend.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
@@ -23,20 +23,19 @@ describe('session across an sshd restart', () => {
   let sshd: TestSshd;
   let root: string;
   let relay: Backend;
-  let store: ProfileStore;
+  let profile: Profile;
 
   beforeAll(async () => {
     sshd = await startSshd();
     root = await mkdtemp(join(tmpdir(), 'periscope-reconnect-it-'));
-    await mkdir(join(root, 'data'));
-    await writeFile(join(root, 'known_hosts'), `${sshd.knownHostsLine()}\n`);
-    store = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Backend({
-      profileStore: store,
-      dataDir: join(root, 'data'),
-      logger: silentLogger,
-      knownHostsFiles: [join(root, 'known_hosts')],
-    });
+    ({ relay, profile } = await loopbackRelay(root, sshd, {
+      profile: {
+        env: [
+          { name: 'PERISCOPE_TEST_ENV', value: 'set in the profile' },
+          { name: 'PYTHONPATH', value: '/opt/periscope-test-lib' },
+        ],
+      },
+    }));
   });
   afterAll(async () => {
     await relay?.close();
@@ -45,21 +44,6 @@ describe('session across an sshd restart', () => {
   });
 
   it('reconnects, re-attaches, and the output goes on without a gap', async () => {
-    const profile = await store.save({
-      name: 'loopback',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: 'key', keyPath: sshd.userKeyPath },
-      python: '/usr/bin/python3',
-      cwd: '',
-      pathMappings: [],
-      justMyCode: true,
-      env: [
-        { name: 'PERISCOPE_TEST_ENV', value: 'set in the profile' },
-        { name: 'PYTHONPATH', value: '/opt/periscope-test-lib' },
-      ],
-    });
     const client = new RelayTestClient();
     relay.connectClient(client);
     const { session } = await client.app('session.launch', {

@@ -7,7 +7,7 @@
  * keeps running. Real sshd, real debugpy, the relay's client protocol.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,13 +15,13 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DapConnection } from '../../../src-main/dap/dap-connection.js';
 import { createLogger, silentLogger, type LogLevel } from '../../../src-main/log/logger.js';
-import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import { attachToDebugpy } from '../../../src-main/tracer/attach-handshake.js';
 import { connectLoopback } from '../../../src-main/tracer/loopback-socket.js';
-import { Backend } from '../../../src-main/backend/backend.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 import { startRemoteTracer, type StartedTracer } from '../../../src-main/tracer/launch-tracer.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
@@ -43,7 +43,6 @@ describe('session across a silent connection drop', () => {
   let sshd: TestSshd;
   let root: string;
   let relay: Backend;
-  let store: ProfileStore;
   let profile: Profile;
   const logs: { level: LogLevel; message: string; fields?: Record<string, unknown> }[] = [];
   const tracers: StartedTracer[] = [];
@@ -53,39 +52,24 @@ describe('session across a silent connection drop', () => {
   beforeAll(async () => {
     sshd = await startSshd();
     root = await mkdtemp(join(tmpdir(), 'periscope-silent-drop-it-'));
-    await mkdir(join(root, 'data'));
-    await writeFile(join(root, 'known_hosts'), `${sshd.knownHostsLine()}\n`);
-    store = await ProfileStore.open(join(root, 'data'), { logger: silentLogger });
-    relay = new Backend({
-      profileStore: store,
-      dataDir: join(root, 'data'),
-      logger: createLogger('it', (level, _scope, message, fields) =>
-        logs.push({ level, message, ...(fields ? { fields } : {}) }),
-      ),
-      knownHostsFiles: [join(root, 'known_hosts')],
-      // A short keepalive notices the silent drop in ~2 s (the default, 10 s × 3, takes ~40 s).
-      startTracer: async (p, params, hostKeys, log, progress, extras) => {
-        const tracer = await startRemoteTracer(p, params, hostKeys, log, progress, {
-          ...extras,
-          keepaliveIntervalMs: 500,
-        });
-        tracer.reattachWithinMs = 6000;
-        tracers.push(tracer);
-        return tracer;
+    ({ relay, profile } = await loopbackRelay(root, sshd, {
+      profile: { env: [] },
+      backend: {
+        logger: createLogger('it', (level, _scope, message, fields) =>
+          logs.push({ level, message, ...(fields ? { fields } : {}) }),
+        ),
+        // A short keepalive notices the silent drop in ~2 s (the default, 10 s × 3, takes ~40 s).
+        startTracer: async (p, params, hostKeys, log, progress, extras) => {
+          const tracer = await startRemoteTracer(p, params, hostKeys, log, progress, {
+            ...extras,
+            keepaliveIntervalMs: 500,
+          });
+          tracer.reattachWithinMs = 6000;
+          tracers.push(tracer);
+          return tracer;
+        },
       },
-    });
-    profile = await store.save({
-      name: 'loopback',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: 'key', keyPath: sshd.userKeyPath },
-      python: '/usr/bin/python3',
-      cwd: '',
-      pathMappings: [],
-      justMyCode: true,
-      env: [],
-    });
+    }));
   });
   afterEach(async () => {
     await sshd.thawSessions();

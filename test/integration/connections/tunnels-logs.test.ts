@@ -6,15 +6,14 @@
  * server after the tab is closed or the client goes away (checked with pgrep).
  */
 import { execFileSync } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src-main/log/logger.js';
 import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Backend } from '../../../src-main/backend/backend.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { freePort } from '../../harness/free-port.js';
@@ -35,7 +34,6 @@ function tailsOf(path: string): number[] {
 describe('tunnels and log tails over a real sshd', () => {
   let sshd: TestSshd;
   let root: string;
-  let store: ProfileStore;
   let profile: Profile;
   let relay: Backend;
 
@@ -48,28 +46,7 @@ describe('tunnels and log tails over a real sshd', () => {
 
   beforeEach(async (context) => {
     root = await mkdtemp(join(tmpdir(), 'periscope-tunnels-it-'));
-    const dataDir = join(root, 'data');
-    await mkdir(dataDir);
-    const knownHosts = join(root, 'known_hosts');
-    await writeFile(knownHosts, sshd.knownHostsLine() + '\n');
-    store = await ProfileStore.open(dataDir, { logger: silentLogger });
-    profile = await store.save({
-      name: 'loopback',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: 'key', keyPath: sshd.userKeyPath },
-      python: '/usr/bin/python3',
-      cwd: '',
-      pathMappings: [],
-      justMyCode: true,
-    });
-    relay = new Backend({
-      profileStore: store,
-      dataDir,
-      logger: silentLogger,
-      knownHostsFiles: [knownHosts],
-    });
+    ({ relay, profile } = await loopbackRelay(root, sshd));
     context.onTestFinished(async () => {
       await relay.close();
       await rm(root, { recursive: true, force: true });

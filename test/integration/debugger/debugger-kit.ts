@@ -3,17 +3,16 @@
  * debugpy over SSH, and the renderer's {@link DebugSessionModel} talking to it through an
  * in-memory relay client (exactly the requests the UI makes, without the browser).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { silentLogger } from '../../../src-main/log/logger.js';
 import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { PathMapping, Profile } from '../../../src-common/protocol/profile.js';
-import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Backend } from '../../../src-main/backend/backend.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
 import { DebugSessionModel, type ConsoleKind } from '../../../src-renderer/debug/session-model.js';
 import type { DebugSessionView } from '../../../src-renderer/debug/session-view.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import type { TestSshd } from '../../harness/sshd.js';
 
@@ -48,27 +47,8 @@ export interface WorldOptions {
 /** Starts the relay, launches `program` over SSH under debugpy and wires a model to it. */
 export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promise<DebuggerWorld> {
   const root = await mkdtemp(join(tmpdir(), 'periscope-debugger-it-'));
-  const dataDir = join(root, 'data');
-  await mkdir(dataDir);
-  const knownHosts = join(root, 'known_hosts');
-  await writeFile(knownHosts, sshd.knownHostsLine() + '\n');
-  const store = await ProfileStore.open(dataDir, { logger: silentLogger });
-  const profile = await store.save({
-    name: 'loopback',
-    host: sshd.host,
-    port: sshd.port,
-    user: sshd.user,
-    auth: { kind: 'key', keyPath: sshd.userKeyPath },
-    python: '/usr/bin/python3',
-    cwd: '',
-    pathMappings: options.pathMappings ?? [],
-    justMyCode: options.justMyCode ?? true,
-  });
-  const relay = new Backend({
-    profileStore: store,
-    dataDir,
-    logger: silentLogger,
-    knownHostsFiles: [knownHosts],
+  const { relay, profile } = await loopbackRelay(root, sshd, {
+    profile: { pathMappings: options.pathMappings ?? [], justMyCode: options.justMyCode ?? true },
   });
   const client = new RelayTestClient();
   relay.connectClient(client);

@@ -33,9 +33,10 @@ beforeAll(async () => {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    // As scripts/build-main.mjs: the remote helpers (src-main/remote/python/*.py) are text.
+    loader: { '.py': 'text' },
     logLevel: 'silent',
     absWorkingDir: resolve('.'),
-    loader: { '.py': 'text' },
   });
   staticDir = join(root, 'renderer');
   await mkdir(staticDir);

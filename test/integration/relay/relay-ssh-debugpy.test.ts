@@ -3,17 +3,16 @@
  * program launched under a real debugpy over SSH, a local forward, the attach handshake, and a
  * client speaking the client protocol. Host keys: known, unknown (asked, trusted), changed.
  */
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { silentLogger } from '../../../src-main/log/logger.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Backend } from '../../../src-main/backend/backend.js';
+import type { Backend } from '../../../src-main/backend/backend.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { generateKeyPair, startSshd, type TestSshd } from '../../harness/sshd.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
@@ -25,7 +24,6 @@ describe('relay over a real sshd and a real debugpy', () => {
   let root: string;
   let dataDir: string;
   let knownHosts: string;
-  let store: ProfileStore;
   let profile: Profile;
   let relay: Backend;
 
@@ -38,27 +36,14 @@ describe('relay over a real sshd and a real debugpy', () => {
 
   beforeEach(async (context) => {
     root = await mkdtemp(join(tmpdir(), 'periscope-relay-it-'));
-    dataDir = join(root, 'data');
-    await mkdir(dataDir);
-    knownHosts = join(root, 'known_hosts');
-    store = await ProfileStore.open(dataDir, { logger: silentLogger });
-    profile = await store.save({
-      name: 'loopback',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: 'key', keyPath: sshd.userKeyPath },
-      python: '/usr/bin/python3',
-      cwd: '',
-      pathMappings: [],
-      justMyCode: true,
-    });
-    relay = new Backend({
-      profileStore: store,
-      dataDir,
-      logger: silentLogger,
-      knownHostsFiles: [knownHosts, join(dataDir, 'known_hosts')],
-    });
+    // The host key starts unknown: these tests answer the question (or not); what the user
+    // accepts goes to the backend's own known_hosts, consulted second.
+    ({ relay, profile, dataDir, knownHosts } = await loopbackRelay(root, sshd, {
+      knownHost: false,
+      backend: {
+        knownHostsFiles: [join(root, 'known_hosts'), join(root, 'data', 'known_hosts')],
+      },
+    }));
     context.onTestFinished(async () => {
       await relay.close();
       await rm(root, { recursive: true, force: true });

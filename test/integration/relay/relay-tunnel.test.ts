@@ -2,15 +2,13 @@
  * A remote forward from a profile (ssh -R) to the tracer port, over a real sshd: a program on the
  * "remote" machine dials 127.0.0.1:<remote port> and becomes a session of that profile.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { appendFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src-main/log/logger.js';
-import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
-import { Backend } from '../../../src-main/backend/backend.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import {
@@ -37,32 +35,16 @@ describe('tracer tunnels (remote forwards)', () => {
   });
 
   it('brings a program that dials the remote port in as a session of the profile', async () => {
-    const dataDir = join(root, 'data');
-    await mkdir(dataDir, { recursive: true });
-    const knownHosts = join(root, 'known_hosts');
+    // known_hosts as ssh-keyscan writes it, rather than the harness's own line.
+    const { relay, profile, knownHosts } = await loopbackRelay(root, sshd, {
+      name: 'tunnel box',
+      knownHost: false,
+    });
     const hostKey = execFileSync('ssh-keyscan', ['-p', String(sshd.port), sshd.host], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     await appendFile(knownHosts, hostKey);
-    const store = await ProfileStore.open(dataDir, { logger: silentLogger });
-    const profile = await store.save({
-      name: 'tunnel box',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      auth: { kind: 'key', keyPath: sshd.userKeyPath },
-      python: '/usr/bin/python3',
-      cwd: '',
-      pathMappings: [],
-      justMyCode: true,
-    });
-    const relay = new Backend({
-      profileStore: store,
-      dataDir,
-      logger: silentLogger,
-      knownHostsFiles: [knownHosts],
-    });
     try {
       const client = new RelayTestClient('ui');
       relay.connectClient(client);

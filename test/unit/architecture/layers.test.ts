@@ -100,7 +100,8 @@ function violations(files: Record<string, string>): Violation[] {
   return report.summary.violations.map((v) => ({ rule: v.rule.name, from: v.from, to: v.to }));
 }
 
-describe('the layer rules (.dependency-cruiser.cjs)', () => {
+// Each case starts Node and depcruise (about a second; several on a busy machine).
+describe('the layer rules (.dependency-cruiser.cjs)', { timeout: 30_000 }, () => {
   it('pass a tree that keeps them', () => {
     expect(violations({})).toEqual([]);
   });
@@ -132,7 +133,7 @@ describe('the layer rules (.dependency-cruiser.cjs)', () => {
     });
   });
 
-  it('fail a part importing a later part of its own folder: ssh/exec/ importing ssh/connection/', () => {
+  it('fail a part importing a later part of its folder: ssh/exec/ importing ssh/connection/', () => {
     expect(
       violations({ 'src-main/ssh/exec/process.ts': "export { hop } from '../connection/hop.js';" }),
     ).toContainEqual({

@@ -1,0 +1,213 @@
+"""The remote output multiplexer ("mux") of a launch over a reconnecting link.
+
+Run by the profile's interpreter as ``python -I -S -c <this file> <file> <command...>``: starts
+``<command...>`` with its stdout and stderr on two pipes and appends what it reads from them, in
+the order it reads it, to ONE file as framed records (``remote/launch/output-frames.ts`` reads
+them back)::
+
+    o <length>\n<length raw bytes>      (stdout)
+    e <length>\n<length raw bytes>      (stderr)
+
+Python 3.5+ (``bytes % ...``, PEP 475 retries of interrupted system calls). One reader polling
+both pipes keeps stdout and stderr in their real relative order as ``ssh host cmd`` (sshd) does,
+whatever the transport does later; two ``tail -F`` of two files over two SSH channels could not.
+The same limit as sshd's remains: if both pipes hold data when the mux polls, stdout's is
+recorded first. Each record is one ``write(2)`` to an ``O_APPEND`` file, so the file only ends in
+a torn record if the mux itself is killed mid-write.
+
+- ``-I -S``: no ``PYTHON*`` variables, no user site, no ``site``/``sitecustomize`` (the launch's
+  sitecustomize.py is for debugpy only, and is on PYTHONPATH only in the command's own ``env``).
+- A third pipe, passed to the command as ``PERISCOPE_OUTPUT_FD``, carries the program's own
+  Python-level writes already tagged at the source (sitecustomize.py): those keep their exact
+  order across stdout and stderr; the two plain pipes carry what is written to the descriptors
+  themselves (C code, child processes).
+- The mux first reads ONE line from its stdin (the SSH channel): a JSON object of environment
+  variables for the command (``muxStdin`` in ``remote/launch/output-mux.ts``; an empty line or
+  end of input = none), so the program's variables never appear in a command line.
+- The command gets ``/dev/null`` as stdin, and keeps the mux's working directory and process
+  group: the launch shell ``exec``s the mux, so ``kill -TERM -<pid>`` reaches mux, program and
+  debugpy alike.
+- SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command; the mux itself
+  keeps draining until the command has exited.
+- Once the command has exited, what is still in the pipes is drained; a pipe held open by a
+  grandchild (debugpy's adapter daemon keeps the program's stdout/stderr) ends the drain after
+  ``QUIET`` seconds without data, or ``DRAIN_LIMIT`` seconds at most.
+- The mux then exits as the command did: same exit code, or killed by the same signal (it
+  re-raises it on itself, core dumps off; 128 + signal if that does not end it).
+- Failures of the mux itself (the command cannot be started, the file cannot be written) go to
+  the file as an ``e`` record where possible, else to the mux's stderr; a command that cannot be
+  started exits 127 (126 when not executable), like a shell.
+"""
+import errno, json, os, select, signal, subprocess, sys, time
+
+# Quiet time (s) after the command's exit that ends the drain of a pipe still held open.
+QUIET = 0.25
+# Largest payload of one tagged record; the same in sitecustomize.py, which writes them.
+RECORD_LIMIT = 4000
+# Longest drain (s) after the command's exit, even while a grandchild keeps writing.
+DRAIN_LIMIT = 3
+
+# State of one run, set by main(): the output file, whether writing it failed, the read ends
+# being polled (fd -> record tag, None for the tagged pipe), the tagged pipe's read end, and an
+# incomplete record of it carried over to the next read.
+out = None
+broken = False
+tags = {}
+tagged_r = None
+framed = b""
+
+
+def record(tag, data):
+    """Appends one framed record to the output file (never raises; a failure is said once)."""
+    global broken
+    if broken:
+        return
+    buf = b"%s %d\n%s" % (tag, len(data), data)
+    try:
+        while buf:
+            buf = buf[os.write(out, buf):]
+    except OSError as e:
+        broken = True
+        sys.stderr.write("periscope output mux: cannot write %s: %s\n" % (sys.argv[1], e))
+
+
+def unframe(data):
+    """Records what the program's hook wrote (sitecustomize.py): b"o" or b"e", the length as 4
+    bytes big-endian, the bytes. Runs of one stream in ``data`` are written on as one record; an
+    incomplete record waits for the next read; damaged framing goes to break_framing."""
+    global framed
+    buf = framed + data if framed else data
+    pos, n = 0, len(buf)
+    run_tag, run = None, []
+    while pos + 5 <= n:
+        tag = buf[pos:pos + 1]
+        size = int.from_bytes(buf[pos + 1:pos + 5], "big")
+        if (tag != b"o" and tag != b"e") or size > RECORD_LIMIT:
+            break_framing(run_tag, run, buf[pos:])
+            return
+        end = pos + 5 + size
+        if end > n:
+            break
+        if tag != run_tag and run:
+            record(run_tag, b"".join(run))
+            run = []
+        run_tag = tag
+        run.append(buf[pos + 5:end])
+        pos = end
+    if run:
+        record(run_tag, b"".join(run))
+    framed = buf[pos:]
+
+
+def break_framing(run_tag, run, rest):
+    """Says the tagged output is damaged and shows the rest, and all that follows, as stdout."""
+    global framed
+    if run:
+        record(run_tag, b"".join(run))
+    record(b"e", b"periscope: the program's tagged output was damaged; the rest is shown as is\n")
+    record(b"o", rest)
+    framed = b""
+    tags[tagged_r] = b"o"
+
+
+def main():
+    global out, tags, tagged_r
+    out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    env = dict(os.environ)
+    try:
+        line = sys.stdin.buffer.readline()
+        if line.strip():
+            env.update(json.loads(line.decode("utf-8")))
+    except (OSError, ValueError) as e:
+        record(b"e", ("periscope: ignoring the environment it was sent: %s\n" % (e,)).encode())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    # The launch's sitecustomize (TCP_NODELAY, ordered output), ahead of the program's own
+    # PYTHONPATH.
+    site = env.pop("PERISCOPE_SITE", None)
+    pass_fds = ()
+    tagged_r = None
+    if site:
+        env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        tagged_r, tagged_w = os.pipe()
+        # A high number: a program that closes its descriptors and opens new ones gets low ones,
+        # so a closed pipe fails (EBADF, then plain writes) rather than a reused number taking
+        # the records.
+        try:
+            import resource
+            soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+            high = min(soft - 1, 1000) if soft > 64 else tagged_w
+        except Exception:
+            high = tagged_w
+        if high > tagged_w:
+            os.dup2(tagged_w, high)
+            os.close(tagged_w)
+            tagged_w = high
+        env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
+        pass_fds = (tagged_w,)
+    try:
+        child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
+    except (OSError, ValueError, TypeError) as e:
+        why = getattr(e, "strerror", None) or str(e)
+        record(b"e", ("periscope: cannot start %s: %s\n" % (sys.argv[2], why)).encode())
+        os._exit(126 if getattr(e, "errno", None) == errno.EACCES else 127)
+
+    def forward(sig, frame):
+        if child.returncode is None:
+            try:
+                os.kill(child.pid, sig)
+            except OSError:
+                pass
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, forward)
+    tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
+    if tagged_r is not None:
+        os.close(tagged_w)
+        tags[tagged_r] = None
+
+    poller = select.poll()
+    for fd in tags:
+        poller.register(fd, select.POLLIN)
+    exited_at = None
+    while tags:
+        events = poller.poll(100 if exited_at is None else QUIET * 1000)
+        for fd, _ in events:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            if data:
+                if tags[fd] is None:
+                    unframe(data)
+                else:
+                    record(tags[fd], data)
+            else:
+                if fd == tagged_r and framed:
+                    record(b"o", framed)  # a record cut short by the end: shown, not lost
+                poller.unregister(fd)
+                del tags[fd]
+        if exited_at is None:
+            if child.poll() is not None:
+                exited_at = time.time()
+        elif not events or time.time() - exited_at > DRAIN_LIMIT:
+            break
+    code = child.wait()
+    os.close(out)
+    if code < 0:
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        except Exception:
+            pass
+        try:
+            signal.signal(-code, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+        os.kill(os.getpid(), -code)
+        time.sleep(0.5)
+        os._exit(128 - code)
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()

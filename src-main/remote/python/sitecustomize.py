@@ -1,0 +1,251 @@
+"""The sitecustomize of a launch: Periscope puts this file first on the program's PYTHONPATH.
+
+Python's site-specific hook (see the ``site`` module documentation) runs it at start-up in the
+program (pydevd) and in debugpy's adapter, which inherits the environment; the adapter then
+deletes the file's directory. A sitecustomize the system already has is still run. Python 3.
+Three changes, each of which leaves things as they were if it fails:
+
+1. TCP_NODELAY on loopback TCP sockets as they connect or are accepted. Stock debugpy 1.6 writes
+   each DAP message's header and body in two ``send`` calls on sockets without TCP_NODELAY, so
+   Nagle's algorithm holds the body until the peer's delayed ACK (~40 ms per message;
+   ../shared/ENVIRONMENT.md measures stackTrace at 44 ms stock against 0.3-0.7 ms with it). Only
+   the program's loopback TCP connections change (batching of small writes, never correctness).
+
+2. pydevd's 10 ms poll of a paused thread's command queue becomes a 2 ms wait that a posted
+   command ends at once: requests about a paused thread and resumes no longer wait for it.
+
+3. stdout and stderr in the order the program wrote them, as a terminal shows them. Two pipes
+   read by one reader (output_mux.py) keep each stream in order but lose the order between them
+   for writes made before the reader wakes. So the program's own Python-level writes (``print``,
+   ``logging``, tracebacks, ``sys.stdout.buffer.write``) are tagged at the source: ``sys.stdout``
+   and ``sys.stderr`` become streams that write each chunk as one record (``o`` or ``e``, the
+   length as 4 bytes big-endian, the bytes) to a third pipe the mux passes as
+   ``PERISCOPE_OUTPUT_FD``. Each record is one ``write(2)`` of at most ``_RECORD_LIMIT`` bytes,
+   below ``PIPE_BUF`` (4096 on Linux), hence atomic: threads and forked children never
+   interleave inside a record. Without ``PERISCOPE_OUTPUT_FD`` (no mux) this part does nothing.
+
+   What stays on the two pipes (order between them approximate): writes to the file descriptors
+   themselves -- C extensions, ``os.write(1, ...)``, child processes. The streams keep
+   ``fileno()`` (1 and 2), encoding, errors and buffering (unbuffered, as the launch asks with
+   ``PYTHONUNBUFFERED``); ``isatty()`` is false (they were pipes). When the program points fd 1
+   or 2 elsewhere (``os.dup2`` to a log file) or closes the pipe, its writes go to fd 1/2 from
+   then on: ``os.dup2``, ``os.close`` and ``os.closerange`` are watched (an ``fstat`` per write
+   cost a third more time per line). The mux passes the pipe at a high descriptor number, so a
+   program that closes all its descriptors from C makes the next write fail (and go to fd 1/2)
+   rather than land in a file that reused the number. The variable is removed from the
+   environment once read, so debugpy's adapter and the program's children do not inherit it.
+"""
+import os as _os, socket as _socket, sys as _sys
+
+# Largest payload of one tagged output record (the mux, output_mux.py, takes no bigger one).
+_RECORD_LIMIT = 4000
+
+# 1. TCP_NODELAY for loopback sockets.
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+def _periscope_nodelay(sock):
+    try:
+        if sock.type == _socket.SOCK_STREAM and sock.family in (_socket.AF_INET, _socket.AF_INET6):
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+    except OSError:
+        pass
+
+_periscope_connect = _socket.socket.connect
+_periscope_accept = _socket.socket.accept
+
+def _connect(self, address):
+    result = _periscope_connect(self, address)
+    if isinstance(address, tuple) and address and address[0] in _LOOPBACK:
+        _periscope_nodelay(self)
+    return result
+
+def _accept(self):
+    conn, address = _periscope_accept(self)
+    try:
+        if self.getsockname()[0] in _LOOPBACK:
+            _periscope_nodelay(conn)
+    except OSError:
+        pass
+    return conn, address
+
+_socket.socket.connect = _connect
+_socket.socket.accept = _accept
+
+# 2. pydevd's suspended thread polls its command queue every 10 ms (time.sleep(0.01) in
+# PyDB._do_wait_suspend), so each request about a paused thread (stackTrace, scopes, evaluate…)
+# and each resume waits up to 10 ms. Once pydevd is imported, that sleep becomes a 2 ms wait that
+# a posted command also ends at once. Any failure leaves pydevd as it was.
+import importlib.abc as _abc, importlib.machinery as _machinery, threading as _threading
+
+def _periscope_patch_pydevd(module):
+    try:
+        real_time = module.time
+        wake = _threading.Condition()
+
+        class _WakeableTime(object):
+            def __getattr__(self, name):
+                return getattr(real_time, name)
+
+            @staticmethod
+            def sleep(seconds):
+                if seconds == 0.01:
+                    with wake:
+                        wake.wait(0.002)
+                else:
+                    real_time.sleep(seconds)
+
+        original_post = module.PyDB.post_internal_command
+
+        def post_internal_command(self, int_cmd, thread_id):
+            original_post(self, int_cmd, thread_id)
+            with wake:
+                wake.notify_all()
+
+        module.PyDB.post_internal_command = post_internal_command
+        module.time = _WakeableTime()
+    except Exception:
+        pass
+
+class _PeriscopePydevdFinder(_abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "pydevd":
+            return None
+        _sys.meta_path.remove(self)
+        spec = _machinery.PathFinder.find_spec(name, path)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original_exec = loader.exec_module
+
+        def exec_module(module):
+            original_exec(module)
+            _periscope_patch_pydevd(module)
+
+        loader.exec_module = exec_module
+        return spec
+
+_sys.meta_path.insert(0, _PeriscopePydevdFinder())
+
+_here = _os.path.dirname(_os.path.abspath(__file__))
+# Run the sitecustomize this one shadows, if the system has one.
+for _entry in _sys.path:
+    if _os.path.abspath(_entry or ".") == _here:
+        continue
+    _other = _os.path.join(_entry or ".", "sitecustomize.py")
+    if _os.path.isfile(_other):
+        with open(_other, "rb") as _f:
+            exec(compile(_f.read(), _other, "exec"), {"__name__": "sitecustomize", "__file__": _other})
+        break
+# debugpy's adapter starts after the debuggee imported this file: nobody needs it any more.
+if _sys.argv and _os.path.basename(_sys.argv[0].rstrip("/")) == "adapter":
+    import shutil as _shutil
+    _shutil.rmtree(_here, ignore_errors=True)
+
+# 3. stdout and stderr in the order written, tagged at the source.
+def _periscope_tag_output():
+    import io
+    fd_text = _os.environ.pop("PERISCOPE_OUTPUT_FD", None)
+    if not fd_text:
+        return
+    out = int(fd_text)
+
+    def identity(fd):
+        st = _os.fstat(fd)
+        return (st.st_dev, st.st_ino)
+
+    streams = []
+
+    class Tagged(io.RawIOBase):
+        def __init__(self, tag, fileno):
+            io.RawIOBase.__init__(self)
+            self._tag = tag
+            self._fileno = fileno
+            self._home = identity(fileno)
+            # True once fd 1/2 points elsewhere (the program dup2'd it), or the pipe is gone.
+            self._direct = False
+            streams.append(self)
+
+        def writable(self):
+            return True
+
+        def fileno(self):
+            return self._fileno
+
+        def isatty(self):
+            return False
+
+        def recheck(self):
+            try:
+                self._direct = identity(self._fileno) != self._home
+            except OSError:
+                self._direct = True
+
+        def write(self, data, _write=_os.write):
+            if type(data) is not bytes:
+                data = bytes(data)  # a memoryview or bytearray from buffer.write()
+            n = len(data)
+            if not self._direct:
+                try:
+                    if n <= _RECORD_LIMIT:
+                        _write(out, self._tag + n.to_bytes(4, "big") + data)
+                        return n
+                    for i in range(0, n, _RECORD_LIMIT):
+                        part = data[i:i + _RECORD_LIMIT]
+                        _write(out, self._tag + len(part).to_bytes(4, "big") + part)
+                    return n
+                except OSError:
+                    for stream in streams:
+                        stream._direct = True
+            return _write(self._fileno, data)
+
+    # A program that points fd 1/2 elsewhere (os.dup2 to a log file or /dev/null) or closes the
+    # pipe gets plain writes from then on, as without the hook. Python-level calls are watched
+    # (the real function runs first); C code doing the same is not seen.
+    real_dup2, real_close, real_closerange = _os.dup2, _os.close, _os.closerange
+
+    def touched(*fds):
+        if out in fds:
+            for stream in streams:
+                stream._direct = True
+        elif 1 in fds or 2 in fds:
+            for stream in streams:
+                stream.recheck()
+
+    def dup2(fd, fd2, *args, **kwargs):
+        result = real_dup2(fd, fd2, *args, **kwargs)
+        touched(fd2)
+        return result
+
+    def close(fd):
+        try:
+            return real_close(fd)
+        finally:
+            touched(fd)
+
+    def closerange(low, high):
+        try:
+            return real_closerange(low, high)
+        finally:
+            touched(*[fd for fd in (1, 2, out) if low <= fd < high])
+
+    _os.dup2, _os.close, _os.closerange = dup2, close, closerange
+
+    def wrap(stream, tag):
+        try:
+            # Unbuffered like the launch's PYTHONUNBUFFERED streams: nothing is held in the
+            # process (lost by os._exit, copied by fork, unseen while paused in the debugger).
+            return io.TextIOWrapper(
+                Tagged(tag, stream.fileno()),
+                encoding=stream.encoding,
+                errors=stream.errors,
+                line_buffering=stream.line_buffering,
+                write_through=True,
+            )
+        except Exception:
+            return stream
+
+    _sys.stdout = wrap(_sys.stdout, b"o")
+    _sys.stderr = wrap(_sys.stderr, b"e")
+
+_periscope_tag_output()

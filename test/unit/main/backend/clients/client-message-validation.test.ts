@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { validateClientMessage } from '../../../../../src-main/backend/clients/client-message-validation.js';
+
+const dap = (message: unknown, sessionId: unknown = 's1'): string =>
+  JSON.stringify({ type: 'dap', sessionId, message });
+const app = (method: string, params: unknown, id: unknown = 1): string =>
+  JSON.stringify({ type: 'app', id, method, params });
+
+describe('validateClientMessage', () => {
+  it('accepts a DAP request envelope and leaves its arguments to the tracer', () => {
+    const result = validateClientMessage(
+      dap({
+        seq: 3,
+        type: 'request',
+        command: 'stackTrace',
+        arguments: { threadId: 1, anything: [1] },
+      }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      message: {
+        type: 'dap',
+        sessionId: 's1',
+        message: {
+          seq: 3,
+          type: 'request',
+          command: 'stackTrace',
+          arguments: { threadId: 1, anything: [1] },
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['not JSON', '{', 'not valid JSON'],
+    ['an array', '[]', ''],
+    [
+      'a DAP response instead of a request',
+      dap({ seq: 1, type: 'response', command: 'x' }),
+      'type',
+    ],
+    ['seq 0', dap({ seq: 0, type: 'request', command: 'threads' }), 'seq'],
+    ['fractional seq', dap({ seq: 1.5, type: 'request', command: 'threads' }), 'seq'],
+    ['a command with spaces', dap({ seq: 1, type: 'request', command: 'rm -rf' }), 'command'],
+    [
+      'arguments that are not an object',
+      dap({ seq: 1, type: 'request', command: 'threads', arguments: [1] }),
+      'arguments',
+    ],
+    ['an empty session id', dap({ seq: 1, type: 'request', command: 'threads' }, ''), 'sessionId'],
+    ['an unknown message type', JSON.stringify({ type: 'shell', id: 1 }), ''],
+    [
+      'extra envelope keys',
+      JSON.stringify({ type: 'app', id: 1, method: 'profiles.list', params: {}, admin: true }),
+      '',
+    ],
+  ])('rejects %s', (_name, raw, mention) => {
+    const result = validateClientMessage(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain(mention);
+  });
+
+  it('says how to answer a rejected DAP request in kind', () => {
+    const result = validateClientMessage(dap({ seq: 9, type: 'request', command: 'bad command' }));
+    expect(result).toMatchObject({
+      ok: false,
+      replyTo: { type: 'dap', sessionId: 's1', seq: 9, command: 'bad command' },
+    });
+  });
+
+  it('validates app params per method', () => {
+    expect(validateClientMessage(app('profiles.list', {})).ok).toBe(true);
+    expect(validateClientMessage(app('profiles.delete', { id: 'p1' })).ok).toBe(true);
+    const missing = validateClientMessage(app('profiles.delete', {}));
+    expect(missing).toMatchObject({ ok: false, replyTo: { type: 'app', id: 1 } });
+    const unknown = validateClientMessage(app('shell.exec', {}, 7));
+    expect(unknown).toMatchObject({ ok: false, replyTo: { type: 'app', id: 7 } });
+    if (!unknown.ok) expect(unknown.error).toContain('unknown method');
+  });
+
+  it('checks launch parameters: module names, argument lists, breakpoints', () => {
+    const base = {
+      profileId: 'p',
+      target: { kind: 'file', path: '/srv/app.py' },
+      args: ['--port', '80'],
+      cwd: '',
+      breakpoints: [],
+    };
+    expect(validateClientMessage(app('session.launch', base)).ok).toBe(true);
+    expect(
+      validateClientMessage(
+        app('session.launch', { ...base, target: { kind: 'module', module: 'http.server' } }),
+      ).ok,
+    ).toBe(true);
+    expect(
+      validateClientMessage(
+        app('session.launch', { ...base, target: { kind: 'module', module: 'x; rm -rf /' } }),
+      ).ok,
+    ).toBe(false);
+    expect(validateClientMessage(app('session.launch', { ...base, args: '--port 80' })).ok).toBe(
+      false,
+    );
+    expect(
+      validateClientMessage(
+        app('session.launch', {
+          ...base,
+          breakpoints: [{ path: '/a.py', breakpoints: [{ line: 0 }] }],
+        }),
+      ).ok,
+    ).toBe(false);
+  });
+
+  it('rejects an app id that is not a positive integer without echoing it', () => {
+    const result = validateClientMessage(app('profiles.list', {}, -4));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.replyTo).toBeUndefined();
+  });
+});

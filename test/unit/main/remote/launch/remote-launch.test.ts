@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchCommand } from '../../../../../src-main/remote/launch/remote-launch.js';
+
+describe('launchCommand', () => {
+  let home: string;
+  let stub: string;
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'periscope-launch-cmd-'));
+    await mkdir(path.join(home, "work dir's"));
+    stub = path.join(home, 'fake python');
+    // Stands in for python: prints where it runs, the env flag, and each argument on its own line.
+    await writeFile(
+      stub,
+      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\nfor a in "$@"; do echo "arg=$a"; done\n',
+    );
+    await chmod(stub, 0o755);
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** Runs the command as a login shell would (here: bash -c), with HOME set to the temp dir. */
+  const run = (command: string): string[] =>
+    execFileSync('/bin/bash', ['-c', command], { env: { PATH: '/usr/bin:/bin', HOME: home } })
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
+
+  it('prints the pid marker, then runs python with debugpy and every part quoted, in ~/cwd', () => {
+    const lines = run(
+      launchCommand(
+        {
+          python: stub,
+          target: { kind: 'file', path: 'my prog.py' },
+          args: ['$HOME', "it's", ''],
+          cwd: "~/work dir's",
+        },
+        5678,
+      ),
+    );
+    expect(lines[0]).toMatch(/^__periscope_pid__ \d+$/);
+    expect(lines.slice(1)).toEqual([
+      `pwd=${home}/work dir's`,
+      'env=1',
+      'arg=-Xfrozen_modules=off',
+      'arg=-m',
+      'arg=debugpy',
+      'arg=--listen',
+      'arg=127.0.0.1:5678',
+      'arg=--wait-for-client',
+      'arg=my prog.py',
+      'arg=$HOME',
+      "arg=it's",
+      'arg=',
+    ]);
+  });
+
+  it('omits cd for an empty cwd and uses -m for modules', () => {
+    const lines = run(
+      launchCommand(
+        { python: stub, target: { kind: 'module', module: 'pkg.main' }, args: [], cwd: '' },
+        1,
+      ),
+    );
+    expect(lines.slice(-2)).toEqual(['arg=-m', 'arg=pkg.main']);
+    expect(lines[1]).toBe(`pwd=${process.cwd()}`);
+  });
+});
