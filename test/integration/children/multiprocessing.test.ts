@@ -19,6 +19,7 @@ import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
 const program = resolve('test/fixtures/programs/pool_map.py');
+const bothWorkers = resolve('test/fixtures/programs/pool_both_workers.py');
 const WORK_LINE = 8;
 
 describe('multiprocessing workers are followed', () => {
@@ -113,8 +114,9 @@ describe('multiprocessing workers are followed', () => {
     });
     const { session } = await client.app('session.launch', {
       profileId: limited.id,
-      target: { kind: 'file', path: program },
-      args: ['fork'],
+      // Both workers run Python code before any result exists, so the released one is counted.
+      target: { kind: 'file', path: bothWorkers },
+      args: [],
       cwd: '',
       breakpoints: [],
     });
@@ -122,10 +124,14 @@ describe('multiprocessing workers are followed', () => {
       .poll(() => client.output(session.id), { timeout: 30_000 })
       .toMatch(/results \[0, 1, 4, 9\] workers [12]/);
     expect(relay.listSessions().filter((s) => s.parentId === session.id)).toHaveLength(1);
-    expect(relay.listSessions().find((s) => s.id === session.id)?.unfollowed).toBe(1);
-    expect(client.output(session.id)).toMatch(
-      /Periscope: process \d+ runs without the debugger: 1 child processes of this program are followed already, the profile's limit \(Child processes\)\. Raise it to follow more\./,
-    );
+    await expect
+      .poll(() => relay.listSessions().find((s) => s.id === session.id)?.unfollowed)
+      .toBe(1);
+    await expect
+      .poll(() => client.output(session.id))
+      .toMatch(
+        /Periscope: process \d+ runs without the debugger: 1 child processes of this program are followed already, the profile's limit \(Child processes\)\. Raise it to follow more\./,
+      );
   }, 90_000);
 
   it('a second client that joins the program sees every process of it', async () => {
