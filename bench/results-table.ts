@@ -28,7 +28,7 @@ export function renderResults(results: BenchResults): string {
     const f = results.fanOut;
     lines.push(
       '',
-      `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for 1 × 1 → ${f.ratio.toFixed(2)}× (target ≤ 2.00×: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores. Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
+      `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for ${f.baseline} → ${f.ratio.toFixed(2)}× (target ${f.target}: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores. Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
     );
   }
   if (results.children) {

@@ -58,7 +58,7 @@ export async function runBenchmarks(
   figures.push(big);
   const fan = await fanOut(reps >= 20 ? 50 : 5);
   log(
-    `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(0)} ms`,
+    `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})`,
   );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
