@@ -32,13 +32,13 @@ export async function runBenchmarks(
     );
     flood = await outputFlood(reps >= 20 ? 1_000_000 : 20_000, sshd);
     log(
-      `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms`,
+      `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms (target ${flood.target}: ${flood.met ? 'met' : 'not met'})`,
     );
     for (const via of [undefined, sshd]) {
       for (const measure of [relayOverhead, stepLatency]) {
         const result = await measure(reps, via);
         log(
-          `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target})`,
+          `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target}: ${result.met ? 'met' : 'not met'})`,
         );
         figures.push(result);
       }
@@ -48,12 +48,12 @@ export async function runBenchmarks(
   }
   const paint = await stepToPaint(reps);
   log(
-    `${paint.figure} (${paint.variant}): ${paint.periscope.median.toFixed(2)} ms vs ${paint.baseline.median.toFixed(2)} ms → ${paint.ratio.toFixed(2)}× (target ${paint.target})`,
+    `${paint.figure} (${paint.variant}): ${paint.periscope.median.toFixed(2)} ms vs ${paint.baseline.median.toFixed(2)} ms → ${paint.ratio.toFixed(2)}× (target ${paint.target}: ${paint.met ? 'met' : 'not met'})`,
   );
   figures.push(paint);
   const big = await bigCollection(Math.max(2, Math.min(reps, 10)));
   log(
-    `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target})`,
+    `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target}: ${big.met ? 'met' : 'not met'})`,
   );
   figures.push(big);
   const fan = await fanOut(reps >= 20 ? 50 : 5);
@@ -62,7 +62,7 @@ export async function runBenchmarks(
   );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
-    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms`,
+    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'})`,
   );
   return {
     date: new Date().toISOString(),
