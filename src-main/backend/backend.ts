@@ -189,7 +189,8 @@ export class Backend {
       ...options,
       maxTracers: this.limits.maxTracers,
       logger: this.logger.child('tracers'),
-      onTracer: (tracer) => void this.starter.acceptDialledTracer(tracer),
+      onTracer: (tracer) =>
+        this.background('accepting a tracer', this.starter.acceptDialledTracer(tracer)),
     });
     return this.tracerPort() as TracerPortInfo;
   }
@@ -224,7 +225,7 @@ export class Backend {
     transport.onClose(() => {
       this.clients.delete(client);
       this.connections.dropClient(client);
-      void this.logTails.dropClient(client);
+      this.background('closing log tails', this.logTails.dropClient(client));
       for (const session of this.sessions.sessions()) session.leave(client);
       this.logger.info('client disconnected', { client: client.id });
     });
@@ -286,7 +287,11 @@ export class Backend {
     }
     const message = validation.message;
     if (message.type === 'dap') this.onDapRequest(client, message);
-    else void handleAppRequest(this.handlers, client, message, this.logger);
+    else
+      this.background(
+        `app request ${message.method}`,
+        handleAppRequest(this.handlers, client, message, this.logger),
+      );
   }
 
   private onDapRequest(client: ClientHandle, message: DapClientMessage): void {
@@ -304,7 +309,22 @@ export class Backend {
     if (!entry) return refuse(`There is no session "${message.sessionId}".`);
     if (!entry.session.hasClient(client))
       return refuse(`Join session "${message.sessionId}" before sending it requests.`);
-    void entry.session.handleClientRequest(client, request);
+    this.background(
+      `DAP request ${request.command.slice(0, 100)}`,
+      entry.session.handleClientRequest(client, request),
+    );
+  }
+
+  /**
+   * Runs `work` in the background: what it throws is a bug, logged with `what`, never an unhandled
+   * rejection (which would end the process and every session).
+   */
+  private background(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) =>
+      this.logger.error(`${what} failed`, {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+    );
   }
 
   /** Why one more client would exceed the client cap, or undefined. */
@@ -322,7 +342,11 @@ export class Backend {
   private broadcastSessions(): void {
     this.forwardRegistry.changed();
     for (const session of this.sessions.sessions()) {
-      if (session.isEnded) void this.endpoints.close(session, 'the session ended');
+      if (session.isEnded)
+        this.background(
+          'closing a DAP endpoint',
+          this.endpoints.close(session, 'the session ended'),
+        );
     }
     this.sessions.changed();
   }

@@ -18,6 +18,7 @@ import { Backend } from '../backend/backend.js';
 import { runRelayCommand } from './relay-command.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
+import { installLastResortGuard } from './last-resort-guard.js';
 import { parsePort } from '../../src-common/net.js';
 import { errorMessage } from '../../src-common/errors.js';
 
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger('periscope');
+  installLastResortGuard(logger);
   const dataDir = values['data-dir'] ?? webDataDir();
   const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
   if (profileStore.recoveredFrom) {

@@ -17,6 +17,7 @@ import { Backend } from '../backend/backend.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
+import { installLastResortGuard } from './last-resort-guard.js';
 import { isLoopbackName, parsePort } from '../../src-common/net.js';
 
 /** `periscope relay --help`. */
@@ -167,6 +168,7 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
     };
   }
   const logger = createLogger('periscope', sink, (values['log-level'] ?? 'info') as LogLevel);
+  installLastResortGuard(logger);
   for (const host of [tracerHost, clientHost]) {
     if (!isLoopbackName(host)) {
       process.stderr.write(

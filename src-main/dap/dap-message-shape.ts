@@ -4,6 +4,7 @@
  * envelope is checked; `arguments` and `body` are passed on as they are.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { isTooDeep, MAX_JSON_DEPTH } from '../../src-common/json-limits.js';
 
 /** A decoded message sorted by kind, or the reason it is not a DAP message. */
 export type ClassifiedDapMessage =
@@ -16,11 +17,16 @@ export type ClassifiedDapMessage =
  * Sorts `value` into request / response / event, checking the envelope fields:
  * every message needs an integer `seq` ≥ 0 and a `type`; a request a non-empty string `command`;
  * a response an integer `request_seq`, a boolean `success` and a string `command`; an event a
- * non-empty string `event`. Anything else is `invalid` with a short `problem`.
+ * non-empty string `event`. A message nesting deeper than {@link MAX_JSON_DEPTH} levels is
+ * `invalid` too (it could not be sent on: `JSON.stringify` would overflow the stack). Anything else
+ * is `invalid` with a short `problem`.
  */
 export function classifyDapMessage(value: unknown): ClassifiedDapMessage {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { kind: 'invalid', problem: 'message is not a JSON object' };
+  }
+  if (isTooDeep(value)) {
+    return { kind: 'invalid', problem: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   const record = value as Record<string, unknown>;
   if (!isSeq(record.seq)) {

@@ -28,7 +28,7 @@ import type {
   SessionCatchUp,
   SessionInfo,
 } from '../../src-common/protocol/client-protocol.js';
-import { answerLocally, RELAY_ANSWERED } from './relay-answered.js';
+import { answerLocally, RELAY_ANSWERED, type LocalAnswer } from './relay-answered.js';
 import type { OutputCategory } from './output-ring.js';
 import { ProgramState, type ProgramChange } from './program-state.js';
 import { replyTo, RequestForwarding } from './request-forwarding.js';
@@ -95,7 +95,9 @@ export class DebugSession {
     this.onChange = options.onChange;
     const limits = options.limits ?? {};
     this.clients = new SessionClients(this.id, this.logger);
-    this.requests = new RequestForwarding(this.tracer, limits);
+    this.requests = new RequestForwarding(this.tracer, limits, (command, error) =>
+      this.logger.error('reading a tracer answer failed', { command, error: String(error) }),
+    );
     this.output = new SessionOutput(this.id, this.clients, limits);
     this.lifecycle = new SessionLifecycle(this.id, this.tracer, this.logger, {
       closeOutput: () => this.output.close(),
@@ -312,6 +314,27 @@ export class DebugSession {
    */
   async handleClientRequest(client: SessionClient, request: DebugProtocol.Request): Promise<void> {
     const answer = replyTo(this.id, client, request);
+    try {
+      await this.answerClientRequest(client, request, answer);
+    } catch (error) {
+      // A bug, never the client's fault: logged, and the client still gets an answer.
+      this.logger.error('a client request failed in the relay', {
+        command: request.command.slice(0, 100),
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      try {
+        answer({ success: false, message: 'The relay failed to handle this request.' });
+      } catch {
+        // The client is gone or cannot be written to.
+      }
+    }
+  }
+
+  private async answerClientRequest(
+    client: SessionClient,
+    request: DebugProtocol.Request,
+    answer: (response: LocalAnswer) => void,
+  ): Promise<void> {
     if (RELAY_ANSWERED.has(request.command)) {
       const local = answerLocally(request, {
         capabilities: this.capabilities,

@@ -48,43 +48,48 @@ export class ProgramState {
    * its process name once pydevd tells it.
    */
   onEvent(event: DebugProtocol.Event, origin: SessionInfo['origin']): ProgramChange {
+    // The body comes from the tracer as it is: every field is checked before it is kept.
+    const body: Record<string, unknown> = isRecord(event.body) ? event.body : {};
     switch (event.event) {
       case 'stopped':
-        this.stopped = (event as DebugProtocol.StoppedEvent).body;
+        this.stopped = {
+          ...body,
+          reason: typeof body.reason === 'string' ? body.reason : 'unknown',
+        };
         return { state: 'stopped' };
       case 'continued':
         this.stopped = undefined;
         return { state: 'running' };
       case 'thread': {
-        const { reason, threadId } = (event as DebugProtocol.ThreadEvent).body;
+        const { reason, threadId } = body;
+        if (!isInteger(threadId)) return {};
         if (reason === 'exited') this.threadsById.delete(threadId);
         else if (!this.threadsById.has(threadId))
           this.threadsById.set(threadId, { id: threadId, name: `Thread ${threadId}` });
         return {};
       }
       case 'exited':
-        this.exitCode = (event as DebugProtocol.ExitedEvent).body.exitCode;
+        if (isInteger(body.exitCode)) this.exitCode = body.exitCode;
         return {};
       case 'process': {
-        const body = (event as DebugProtocol.ProcessEvent).body;
         const named = typeof body.name === 'string' && body.name.length > 0;
+        const name = named ? (body.name as string) : '';
         return {
           info: {
-            ...(typeof body.systemProcessId === 'number' ? { pid: body.systemProcessId } : {}),
-            ...(named ? { program: body.name } : {}),
-            ...(named && origin === 'connect' ? { target: body.name } : {}),
+            ...(isInteger(body.systemProcessId) ? { pid: body.systemProcessId } : {}),
+            ...(named ? { program: name } : {}),
+            ...(named && origin === 'connect' ? { target: name } : {}),
           },
         };
       }
       case 'output': {
-        const body = (event as DebugProtocol.OutputEvent).body;
         const category = body.category ?? 'console';
         if (
           (category === 'stdout' || category === 'stderr') &&
           body.variablesReference === undefined &&
           body.group === undefined
         ) {
-          return { output: { category, text: body.output } };
+          return { output: { category, text: outputText(body.output) } };
         }
         return {};
       }
@@ -97,8 +102,14 @@ export class ProgramState {
   onSuccess(command: string, response: DebugProtocol.Response): ProgramChange {
     if (command === 'threads') {
       this.threadsById.clear();
-      for (const thread of (response as DebugProtocol.ThreadsResponse).body?.threads ?? [])
-        this.threadsById.set(thread.id, thread);
+      const threads: unknown = (response.body as { threads?: unknown } | undefined)?.threads;
+      for (const thread of Array.isArray(threads) ? (threads as unknown[]) : []) {
+        if (isRecord(thread) && isInteger(thread.id))
+          this.threadsById.set(thread.id, {
+            id: thread.id,
+            name: typeof thread.name === 'string' ? thread.name : `Thread ${thread.id}`,
+          });
+      }
     }
     if (RESUMING.has(command)) {
       this.stopped = undefined;
@@ -106,4 +117,22 @@ export class ProgramState {
     }
     return {};
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+/**
+ * The text of an `output` event's `output`, which DAP says is a string. Anything else becomes a
+ * one-line marker naming what came (it is not shown, and cannot grow the output ring unbounded).
+ */
+export function outputText(output: unknown): string {
+  if (typeof output === 'string') return output;
+  const kind = output === null ? 'null' : Array.isArray(output) ? 'an array' : typeof output;
+  return `[the tracer sent output that is ${kind}, not text; not shown]\n`;
 }

@@ -48,10 +48,15 @@ export class RequestForwarding {
   /** Read-only answers after a stop, prefetched and shared by the clients (`stop-cache.ts`). */
   private readonly stopCache: StopCache;
 
-  /** @param tracer its `connection` is read at each request (it changes on re-attach). */
+  /**
+   * @param tracer its `connection` is read at each request (it changes on re-attach).
+   * @param onAfterError told when reading an answer (the `after` of {@link forward}) threw; the
+   *   client already has its answer.
+   */
   constructor(
     private readonly tracer: TracerLink,
     limits: Pick<SessionLimits, 'requestTimeoutMs' | 'maxPendingPerClient'>,
+    private readonly onAfterError?: (command: string, error: unknown) => void,
   ) {
     this.requestTimeoutMs = limits.requestTimeoutMs ?? CLIENT_REQUEST_TIMEOUT_MS;
     this.maxPendingPerClient = limits.maxPendingPerClient ?? MAX_PENDING_PER_CLIENT;
@@ -63,7 +68,8 @@ export class RequestForwarding {
   /** Keeps the stop cache right: a stop prefetches; anything but output may change the state. */
   onTracerEvent(event: DebugProtocol.Event): void {
     if (event.event === 'stopped') {
-      this.stopCache.onStopped((event as DebugProtocol.StoppedEvent).body.threadId);
+      const threadId = (event.body as { threadId?: unknown } | undefined)?.threadId;
+      this.stopCache.onStopped(Number.isSafeInteger(threadId) ? (threadId as number) : undefined);
     } else if (event.event !== 'output') {
       this.stopCache.clear();
     }
@@ -96,7 +102,12 @@ export class RequestForwarding {
         }));
       const { seq: _seq, type: _type, request_seq: _rs, command: _c, ...rest } = response;
       answer(rest);
-      after(response);
+      // What the session reads from the answer must not answer the client a second time.
+      try {
+        after(response);
+      } catch (error) {
+        this.onAfterError?.(request.command, error);
+      }
     } catch (error) {
       answer({ success: false, message: errorMessage(error) });
     } finally {

@@ -81,9 +81,9 @@ export class SessionLifecycle {
   watchClose(connection: DapConnection): void {
     connection.onClose((reason) => {
       if (connection !== this.tracer.connection || this.tracer.reconnecting?.()) return;
-      void this.finish(
+      this.finish(
         this.terminatedBroadcast ? 'the program ended' : `debugger connection closed: ${reason}`,
-      );
+      ).catch((error: unknown) => this.failed('ending the session', error));
     });
   }
 
@@ -102,7 +102,14 @@ export class SessionLifecycle {
       .catch(() => undefined)
       .then(() => this.tracer.connection.close('the program ended'))
       .then(() => this.finish('the program ended'))
-      .then(() => this.tracer.dispose());
+      .then(() => this.tracer.dispose())
+      .catch((error: unknown) => this.failed('ending the session after terminated', error));
+  }
+
+  /** A step of ending threw (a bug): logged, and the session still ends. */
+  private failed(what: string, error: unknown): void {
+    this.logger.error(`${what} failed`, { session: this.sessionId, error: String(error) });
+    this.end('the relay failed to end the session cleanly');
   }
 
   /**
@@ -136,7 +143,8 @@ export class SessionLifecycle {
   private async waitForExitThenEnd(fallback: string): Promise<void> {
     if (this.isEnded) return;
     const exitCode = this.hooks.exitCode();
-    let reason = exitCode === undefined ? undefined : `exit code ${exitCode}`;
+    // `exitCode` came from the tracer; only an integer is one (program-state.ts checks it).
+    let reason = Number.isSafeInteger(exitCode) ? `exit code ${String(exitCode)}` : undefined;
     if (reason === undefined && this.tracer.programExit) {
       reason = await waitForProgramExit(this.tracer.programExit);
     }

@@ -24,8 +24,11 @@ export interface BreakpointChange {
 }
 
 /** The key of a source: its path, else its `sourceReference`. */
-export function sourceKey(source: DebugProtocol.Source): string {
-  return source.path ?? `ref:${source.sourceReference ?? 0}`;
+export function sourceKey(source: DebugProtocol.Source | undefined): string {
+  if (typeof source !== 'object' || source === null) return 'ref:0';
+  return typeof source.path === 'string'
+    ? source.path
+    : `ref:${Number(source.sourceReference) || 0}`;
 }
 
 /** See the module comment. */
@@ -52,10 +55,11 @@ export class SharedBreakpoints {
   ): BreakpointChange {
     const key = sourceKey(args.source);
     const previous = this.bySource.get(key)?.breakpoints ?? [];
-    const current = (response?.breakpoints ?? []).map((b) => ({
-      ...b,
-      source: b.source ?? args.source,
-    }));
+    // The tracer's answer is read as it came: only objects in an array count as breakpoints.
+    const answered: unknown = response?.breakpoints;
+    const current = (Array.isArray(answered) ? (answered as unknown[]) : [])
+      .filter((b): b is DebugProtocol.Breakpoint => typeof b === 'object' && b !== null)
+      .map((b) => ({ ...b, source: b.source ?? args.source }));
     this.bySource.set(key, { args, breakpoints: current });
     const events: DebugProtocol.BreakpointEvent['body'][] = [
       ...previous
@@ -71,5 +75,6 @@ export class SharedBreakpoints {
 export function requestedOf(
   args: DebugProtocol.SetBreakpointsArguments,
 ): DebugProtocol.SourceBreakpoint[] {
-  return args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+  if (Array.isArray(args.breakpoints)) return args.breakpoints;
+  return (Array.isArray(args.lines) ? args.lines : []).map((line) => ({ line }));
 }

@@ -103,6 +103,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const lockedFor = (): number => Math.ceil(lockout.remainingMs() / 1000);
   const staticRoot = resolve(options.staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_CHARS * 4 });
+  wss.on('wsClientError', (error, socket) => {
+    logger.warn('bad WebSocket handshake', { error: error.message.slice(0, 200) });
+    socket.destroy();
+  });
   let port = 0;
 
   const server: Server = createServer((request, response) => {
@@ -198,7 +202,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return refuse(401, 'missing or wrong token');
     wss.handleUpgrade(request, socket, head, (ws) => {
       const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-      relay.connectClient(new WsClientTransport(ws, label));
+      relay.connectClient(
+        new WsClientTransport(ws, label, undefined, (error) =>
+          logger.warn('client sent a bad WebSocket frame; disconnected', {
+            client: label,
+            error: error.message.slice(0, 200),
+          }),
+        ),
+      );
     });
   });
 

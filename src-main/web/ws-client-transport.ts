@@ -2,7 +2,8 @@
  * A {@link ClientTransport} over one WebSocket (`ws`), for web mode.
  * Text frames only; a binary frame or an oversize message closes the socket with a reason. A client
  * that cannot keep up (more than `maxBufferedBytes` queued unsent, `WebSocket.bufferedAmount`) is
- * disconnected with a reason instead of growing the relay's memory without bound.
+ * disconnected with a reason instead of growing the relay's memory without bound. A protocol error
+ * from the peer drops its connection and nothing else.
  */
 import type { WebSocket } from 'ws';
 import type { ClientTransport } from '../backend/clients/client-transport.js';
@@ -17,11 +18,22 @@ export const MAX_CLIENT_BACKLOG_BYTES = 16 * 1024 * 1024;
 export class WsClientTransport implements ClientTransport {
   private closedBySlowness = false;
 
+  /**
+   * @param onError told about a protocol error from the peer (a frame over the size limit,
+   *   invalid UTF-8, an unmasked frame, a bad close code…); the socket is then dropped. `ws` emits
+   *   these as `error` events, which end the process when nobody listens.
+   */
   constructor(
     private readonly socket: WebSocket,
     readonly label: string,
     private readonly maxBufferedBytes = MAX_CLIENT_BACKLOG_BYTES,
-  ) {}
+    onError: (error: Error) => void = () => undefined,
+  ) {
+    socket.on('error', (error: Error) => {
+      onError(error);
+      socket.terminate();
+    });
+  }
 
   send(message: string): void {
     if (this.socket.readyState !== this.socket.OPEN || this.closedBySlowness) return;

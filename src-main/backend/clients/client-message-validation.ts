@@ -5,6 +5,7 @@
  * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
  */
 import { z } from 'zod';
+import { isTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
 import { dapRequestSchema } from '../../dap/dap-request-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
 
@@ -213,6 +214,10 @@ export function validateClientMessage(raw: string): ClientMessageValidation {
     json = JSON.parse(raw);
   } catch {
     return { ok: false, error: 'message is not valid JSON' };
+  }
+  // Checked before anything walks or re-serialises it (a DAP request goes on to the tracer).
+  if (isTooDeep(json)) {
+    return { ok: false, error: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   const envelope = clientMessage.safeParse(json);
   if (!envelope.success) {

@@ -116,3 +116,14 @@ describe('validateClientMessage', () => {
     if (!result.ok) expect(result.replyTo).toBeUndefined();
   });
 });
+
+describe('validateClientMessage: depth', () => {
+  it('refuses a message nested deeper than the limit with a clear error', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const raw = `{"type":"dap","sessionId":"s1","message":{"seq":1,"type":"request","command":"evaluate","arguments":${deep}}}`;
+    expect(validateClientMessage(raw)).toEqual({
+      ok: false,
+      error: 'message nests deeper than 64 levels',
+    });
+  });
+});

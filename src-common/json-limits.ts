@@ -1,0 +1,38 @@
+/**
+ * Limits on JSON that arrives from outside (a tracer, a DAP client, a WebSocket client) before it
+ * is stored or serialised again. `JSON.parse` reads any depth, but `JSON.stringify` and every
+ * recursive walk recurse once per level, so a deep value from a peer (`[[[[…]]]]`) overflows the
+ * stack where it is next sent on. Checked once, iteratively, where the value enters.
+ */
+
+/**
+ * Deepest nesting accepted in a message from outside (objects and arrays, the message itself is
+ * level 1). DAP messages debugpy sends nest fewer than 10 levels; 64 leaves room for any
+ * extension while staying far below what `JSON.stringify` survives (thousands).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The nesting depth of `value` (0 for a primitive, 1 for `{}` or `[]`), counted without
+ * recursion and stopping as soon as it passes `limit`: the result is then `limit + 1`.
+ */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return limit + 1;
+    const children = Array.isArray(node) ? node : Object.values(node as object);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
+}
+
+/** True when `value` nests deeper than `limit` (default {@link MAX_JSON_DEPTH}). */
+export function isTooDeep(value: unknown, limit = MAX_JSON_DEPTH): boolean {
+  return jsonDepth(value, limit) > limit;
+}
