@@ -2,8 +2,12 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describe, expect, it } from 'vitest';
 import { outputText, ProgramState } from '../../../../src-main/relay/program-state.js';
 
-const event = (name: string, body: unknown): DebugProtocol.Event =>
-  ({ seq: 1, type: 'event', event: name, body });
+const event = (name: string, body: unknown): DebugProtocol.Event => ({
+  seq: 1,
+  type: 'event',
+  event: name,
+  body,
+});
 
 describe('ProgramState reads tracer events as they came', () => {
   it('keeps an integer exit code and ignores anything else', () => {
