@@ -329,3 +329,25 @@ def test_the_list_command_prints_one_summary_a_file(tmp_path):
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 1 and rows[0]["exception"] == "ZeroDivisionError: division by zero"
     assert rows[0]["bytes"] > 0 and rows[0]["file"].endswith(".psnap.json.gz")
+
+
+def test_a_flask_view_shows_request_args_and_the_culprit_local(tmp_path):
+    pytest.importorskip("flask")
+    _, docs = run_program(tmp_path, """
+        from flask import Flask, request
+        app = Flask(__name__)
+        @app.route("/")
+        def view():
+            count = int(request.args["n"])
+            return str(10 / count)
+        app.test_client().get("/?n=0&name=ada", headers={"Cookie": "sid=" + "abc" + "def123"})
+    """)
+    doc = docs[0]
+    frame = doc["frames"][doc["threads"][0]["frames"][0] - 1]
+    assert locals_of(doc, frame["id"])["count"]["repr"] == "0"
+    used = {i["name"]: i["value"] for i in doc["objects"][str(frame["globals"])]["items"]}
+    request = obj(doc, used["request"])
+    args = obj(doc, [i["value"] for i in request["items"] if i["name"] == "args"][0])
+    assert {i["name"]: i["value"]["repr"] for i in args["items"]} == {"n": "'0'", "name": "'ada'"}
+    text = json.dumps(doc)
+    assert "abcdef123" not in text

@@ -378,10 +378,10 @@ class Capture(object):
         if reason:
             raise _Cut(reason)
 
-    def scope(self, mapping):
-        """A frame's locals as one object of the table; returns its ref."""
+    def scope(self, mapping, kind="locals"):
+        """A frame's locals (or the globals it uses) as one object of the table; returns its ref."""
         ref = len(self.objects) + 1
-        entry = {"type": "locals", "repr": "", "kind": "named", "items": [], "length": len(mapping)}
+        entry = {"type": kind, "repr": "", "kind": "named", "items": [], "length": len(mapping)}
         self.objects[ref] = entry
         for name, item in list(mapping.items()):
             if name.startswith("__") and name.endswith("__"):
@@ -391,6 +391,33 @@ class Capture(object):
                 break
             self.named(entry, name, item, 0)
         return ref
+
+
+def _used_globals(frame):
+    """The module globals a frame's code names (``co_names``), without modules, functions and
+    classes: ``request`` in a Flask view. Context-local proxies (Werkzeug's ``LocalProxy``) are
+    resolved to the object they stand for while the request is still current."""
+    names = frame.f_code.co_names
+    space = frame.f_globals
+    if not isinstance(space, dict) or space is frame.f_locals:
+        return {}
+    used = {}
+    for name in names:
+        if name in space and not (name.startswith("__") and name.endswith("__")):
+            value = _resolve_proxy(space[name])
+            if not isinstance(value, _OPAQUE):
+                used[name] = value
+    return used
+
+
+def _resolve_proxy(value):
+    cls = type(value)
+    if cls.__name__ == "LocalProxy" and getattr(cls, "__module__", "").startswith("werkzeug"):
+        try:
+            return value._get_current_object()
+        except Exception:
+            return value
+    return value
 
 
 def _is_mapping_like(value):
@@ -468,11 +495,14 @@ class Snapshot(object):
         self.frames.append(entry)
         self.source(code.co_filename, frame.f_globals)
         if with_locals and id(frame) in self._scopes:
-            entry["locals"] = self._scopes[id(frame)]
+            entry["locals"], entry["globals"] = self._scopes[id(frame)]
         elif with_locals and self._locals_left > 0:
             self._locals_left -= 1
             try:
-                entry["locals"] = self._scopes[id(frame)] = self.capture.scope(frame.f_locals)
+                entry["locals"] = self.capture.scope(frame.f_locals)
+                used = _used_globals(frame)
+                entry["globals"] = self.capture.scope(used, "globals") if used else None
+                self._scopes[id(frame)] = (entry["locals"], entry["globals"])
             except Exception as error:
                 entry["localsError"] = type(error).__name__
         else:
