@@ -14,9 +14,11 @@ const layers = {
   'src-main/connect': ['ssh', 'profiles', 'log'],
   'src-main/relay': ['dap', 'log'],
   'src-main/tracer': ['relay', 'remote', 'connect', 'ssh', 'dap', 'profiles', 'log'],
+  'src-main/snapshots': ['tracer', 'relay', 'remote', 'connect', 'ssh', 'dap', 'profiles', 'log'],
   'src-main/forwards': ['tracer', 'connect', 'ssh', 'log'],
   'src-main/logs': ['connect', 'remote', 'ssh', 'log'],
   'src-main/backend': [
+    'snapshots',
     'logs',
     'forwards',
     'tracer',
@@ -29,7 +31,7 @@ const layers = {
     'log',
   ],
   'src-main/web': ['backend', 'log'],
-  'src-main/cli': ['web', 'backend', 'relay', 'profiles', 'log'],
+  'src-main/cli': ['web', 'backend', 'snapshots', 'relay', 'profiles', 'log'],
   'src-main/app': ['backend', 'profiles', 'log'],
   // The renderer: engines, stores on them, panels on the stores. App.svelte and main.ts, at the
   // top, put it together.

@@ -3,6 +3,7 @@
  *
  *   periscope web [--port N] [--host 127.0.0.1] [--data-dir DIR] [--static-dir DIR]
  *   periscope relay [--tracer-port 8001] [--client-port 8002] … (`relay-command.ts`)
+ *   periscope snapshot serve FILE | show FILE (`snapshot-command.ts`)
  *
  * Web mode: the relay plus the renderer served to a browser on loopback, behind a per-run token.
  * Prints the URL to open (with the token) on stdout; logs go to stderr.
@@ -16,6 +17,7 @@ import { ProfileStore } from '../profiles/profile-store.js';
 import { createClientToken } from '../web/client-token.js';
 import { Backend } from '../backend/backend.js';
 import { runRelayCommand } from './relay-command.js';
+import { runSnapshotCommand } from './snapshot-command.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { installLastResortGuard } from './last-resort-guard.js';
@@ -24,6 +26,7 @@ import { errorMessage } from '../../src-common/errors.js';
 
 const USAGE = `Usage: periscope web [options]
        periscope relay [options]   (headless relay; see periscope relay --help)
+       periscope snapshot serve FILE   (a snapshot as a read-only DAP session; see --help)
 
 Serves Periscope's UI to a browser on this machine (web mode).
 
@@ -43,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'relay') {
     return runRelayCommand(argv.slice(1), dirname(fileURLToPath(import.meta.url)));
   }
+  if (argv[0] === 'snapshot') return runSnapshotCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -15,6 +15,7 @@ import type { DapConnection } from '../dap/dap-connection.js';
 import type { AppErrorCode, LaunchBreakpoints } from '../../src-common/protocol/client-protocol.js';
 import type { PathMapping } from '../../src-common/protocol/profile.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { HOOK_STEPPING_RULE } from '../remote/launch/nodelay-sitecustomize.js';
 
 /** How long each step of the handshake may take, in ms. */
 export const HANDSHAKE_STEP_TIMEOUT_MS = 15_000;
@@ -31,6 +32,25 @@ export interface DebugpyAttachArguments {
   django?: boolean;
   /** Jinja2 template debugging; `SystemExit(3)` likewise (launch.json's `jinja`). */
   jinja?: boolean;
+  /** debugpy's stepping rules (`{ path | module, include }`); Periscope adds its own. */
+  rules?: readonly { path?: string; module?: string; include: boolean }[];
+}
+
+/**
+ * The attach arguments with Periscope's own stepping rule added (once): the launch's
+ * sitecustomize is never stepped into, whatever else the arguments say.
+ */
+export function withPeriscopeRules(
+  args: DebugpyAttachArguments | Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const given = Array.isArray(args['rules']) ? (args['rules'] as unknown[]) : [];
+  const present = given.some(
+    (r) =>
+      typeof r === 'object' &&
+      r !== null &&
+      (r as { path?: unknown }).path === HOOK_STEPPING_RULE.path,
+  );
+  return { ...args, rules: present ? given : [...given, { ...HOOK_STEPPING_RULE }] };
 }
 
 /** Options of {@link attachToDebugpy}. */
@@ -96,7 +116,9 @@ export async function attachToDebugpy(
   const capabilities = (initialize.body ?? {}) as DebugProtocol.Capabilities;
 
   const initialized = waitForEvent(connection, 'initialized', stepTimeoutMs);
-  const attach = connection.sendRequest('attach', attachArgs, { timeoutMs: 0 });
+  const attach = connection.sendRequest('attach', withPeriscopeRules(attachArgs), {
+    timeoutMs: 0,
+  });
   // Surface an early attach failure instead of waiting for `initialized` in vain.
   const attachFailure = attach.then((response) =>
     response.success

@@ -100,7 +100,7 @@ export class SourceEditor {
   }
 
   /**
-   * Shows `next`. Another path: a new editor state (scrolled to the current line, centered).
+   * Shows `next`. Another path: a new editor state (scrolled to the current line, centered, or to the top).
    * Same path, new content: the document is replaced and the scroll position kept. Breakpoints and
    * current line: effects on the debug-marks field; a current line that is off-screen is scrolled
    * to the middle of the view. Unchanged parts cost nothing.
@@ -116,7 +116,9 @@ export class SourceEditor {
     };
     if (next.path !== previous.path) {
       this.view.setState(this.createState(this.shown));
+      // setState keeps the scroller's offset: a new file would open where the last one was.
       if (next.currentLine !== null) this.revealLine(next.currentLine, true);
+      else this.view.dispatch({ effects: EditorView.scrollIntoView(0, { y: 'start' }) });
       if (this.shown.editing) this.openEditor(this.shown.editing);
       return;
     }

@@ -9,6 +9,17 @@
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
 import SITECUSTOMIZE from '../python/sitecustomize.py';
 
+/**
+ * A debugpy stepping rule (its `rules` attach setting: glob `path`, `include: false`) that keeps
+ * the hook out of the user's stepping, with or without justMyCode: `print()` runs the hook's
+ * stream wrapper in Python, and without this Step Into lands there — in a file the adapter
+ * has already deleted.
+ */
+export const HOOK_STEPPING_RULE = Object.freeze({
+  path: '**/periscope-site.*/sitecustomize.py',
+  include: false,
+});
+
 /** The hook's Python source. */
 export { SITECUSTOMIZE };
 

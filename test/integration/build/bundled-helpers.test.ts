@@ -21,6 +21,8 @@ const markers: Record<string, string> = {
 /** Helpers no TypeScript imports yet, with the reason. */
 const notYetBundled: Record<string, string> = {
   'inject_debugpy.py': 'the attach-by-PID injector of issue 10, not wired in yet',
+  'periscope_capture.py': 'the crash capture of issue 12; the backend installs it next',
+  'capture_sitecustomize.py': 'the crash capture of issue 12; the backend installs it next',
 };
 
 describe('remote helpers in the built bundles', () => {
