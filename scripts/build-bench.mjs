@@ -1,9 +1,10 @@
-// Bundles the benchmark (bench/run.ts) for Node; packages stay external.
+// Bundles the benchmark (bench/run.ts) and the step profiler (bench/profile/step-profile.ts)
+// for Node; packages stay external.
 import * as esbuild from 'esbuild';
 
 await esbuild.build({
-  entryPoints: ['bench/run.ts'],
-  outfile: 'dist/bench/run.js',
+  entryPoints: { run: 'bench/run.ts', 'step-profile': 'bench/profile/step-profile.ts' },
+  outdir: 'dist/bench',
   bundle: true,
   format: 'esm',
   platform: 'node',

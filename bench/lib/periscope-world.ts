@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DapConnection } from '../../src-main/dap/dap-connection.js';
 import { silentLogger } from '../../src-main/log/logger.js';
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
@@ -117,11 +117,17 @@ export async function startPeriscope(
 }
 
 /**
- * Opens the UI in a new page at the world's token URL, joins its session from the Sessions panel
+ * Opens the UI in a new page (of `browser`, or of a context made by the caller) at the world's token URL, joins its session from the Sessions panel
  * and waits until the stopped line is painted.
  */
-export async function openStoppedSession(browser: Browser, world: PeriscopeWorld): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+export async function openStoppedSession(
+  browser: Browser | BrowserContext,
+  world: PeriscopeWorld,
+): Promise<Page> {
+  const page =
+    'newContext' in browser
+      ? await browser.newPage({ viewport: { width: 1440, height: 900 } })
+      : await browser.newPage();
   await page.goto(`http://127.0.0.1:${world.server.port}/?token=${world.token}`);
   await page.getByRole('list', { name: 'Sessions' }).getByRole('button').first().click();
   await page.locator('[data-testid="source-view"] .cm-line.ps-current-line').waitFor();
