@@ -11,8 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import type { AuthHandlerMiddleware, AuthenticationType, ParsedKey } from 'ssh2';
+import { loadSsh2 } from './ssh2-module.js';
 import type { ProfileAuth } from '../../../src-common/protocol/profile.js';
 import { SshError } from '../ssh-error.js';
 import { errorMessage } from '../../../src-common/errors.js';
@@ -248,6 +248,7 @@ export async function loadPrivateKey(
     });
   }
   let passphrase: string | undefined;
+  const ssh2 = await loadSsh2();
   let parsed = ssh2.utils.parseKey(key);
   if (parsed instanceof Error && /encrypted|passphrase/i.test(parsed.message)) {
     [passphrase] = await ask({

@@ -3,7 +3,8 @@
  * or over a stream (the `direct-tcpip` channel of the previous hop, ssh(1) `ProxyJump`).
  */
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
+import { loadSsh2 } from './ssh2-module.js';
 import type { Logger } from '../../log/logger.js';
 import type { ProfileAuth } from '../../../src-common/protocol/profile.js';
 import { connectError, serverOfferListener } from './connect-error.js';
@@ -50,7 +51,7 @@ export async function connectHop(
   const { logger, readyTimeoutMs } = options;
   const where = `${target.host}:${target.port}`;
   const serverHostKey = await hostKeyAlgorithmsFor(hostKeys, target.host, target.port);
-  const client = new Client();
+  const client = new (await loadSsh2()).Client();
 
   return new Promise<Client>((resolve, reject) => {
     let settled = false;
