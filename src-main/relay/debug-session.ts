@@ -37,7 +37,7 @@ import { echoEvaluation, shareBreakpointChange } from './session-echo.js';
 import { SessionOutput } from './session-output.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import type { ProcessTree } from './process-tree.js';
-import { SharedBreakpoints } from './shared-breakpoints.js';
+import { SharedBreakpoints, sameBreakpoints } from './shared-breakpoints.js';
 import type { SessionLimits } from './session-limits.js';
 import type { TracerLink } from './tracer-link.js';
 
@@ -362,6 +362,19 @@ export class DebugSession {
       });
       return;
     }
+    if (
+      request.command === 'setBreakpoints' &&
+      request.arguments &&
+      typeof request.arguments === 'object'
+    ) {
+      const known = this.sharedBreakpoints.answerFor(
+        request.arguments as DebugProtocol.SetBreakpointsArguments,
+      );
+      if (known) {
+        answer({ success: true, body: { breakpoints: known } });
+        return;
+      }
+    }
     await this.requests.forward(client, request, answer, (response) => {
       if (response.success) this.afterSuccess(client, request, response);
       if (request.command === 'evaluate') this.echo(client, request, response);
@@ -415,6 +428,7 @@ export class DebugSession {
 
   private onTracerEvent(event: DebugProtocol.Event): void {
     this.requests.onTracerEvent(event);
+    if (event.event === 'breakpoint') this.sharedBreakpoints.onBreakpointEvent(event.body);
     const change = this.program.onEvent(event, this.baseInfo.origin);
     if (change.output) {
       this.pushOutput(change.output.category, change.output.text);
@@ -430,14 +444,4 @@ export class DebugSession {
     if (change.info) this.updateInfo(change.info);
     if (change.state) this.lifecycle.set(change.state);
   }
-}
-
-/** True when two `setBreakpoints` ask for the same breakpoints (lines, conditions, logs). */
-function sameBreakpoints(
-  a: DebugProtocol.SetBreakpointsArguments,
-  b: DebugProtocol.SetBreakpointsArguments,
-): boolean {
-  const of = (x: DebugProtocol.SetBreakpointsArguments): string =>
-    JSON.stringify(x.breakpoints ?? (x.lines ?? []).map((line) => ({ line })));
-  return of(a) === of(b);
 }

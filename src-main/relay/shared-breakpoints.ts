@@ -40,6 +40,35 @@ export class SharedBreakpoints {
     return this.bySource.get(sourceKey(source))?.args;
   }
 
+  /**
+   * The tracer's current answer for `args` when they ask for exactly what the source has now
+   * (lines, conditions, hit conditions, log messages), else undefined. Such a request is answered
+   * from here: pydevd replaces a source's breakpoints on every `setBreakpoints`, which restarts
+   * their hit counts (`pydevd_api.py` `add_breakpoint`), so a client that joins or re-syncs must not
+   * turn "hit = 4" into "4 more hits from now".
+   */
+  answerFor(args: DebugProtocol.SetBreakpointsArguments): DebugProtocol.Breakpoint[] | undefined {
+    const entry = this.bySource.get(sourceKey(args.source));
+    if (!entry || !sameBreakpoints(entry.args, args)) return undefined;
+    return entry.breakpoints;
+  }
+
+  /**
+   * Keeps the recorded answer current with the tracer's DAP `breakpoint` events (`changed`: a
+   * breakpoint verified or moved later, matched by `id`), so an answer from {@link answerFor}
+   * is what the tracer would say now.
+   */
+  onBreakpointEvent(body: unknown): void {
+    if (typeof body !== 'object' || body === null) return;
+    const { reason, breakpoint } = body as Partial<DebugProtocol.BreakpointEvent['body']>;
+    if (reason !== 'changed' || typeof breakpoint !== 'object' || breakpoint === null) return;
+    if (breakpoint.id === undefined) return;
+    for (const entry of this.bySource.values()) {
+      const at = entry.breakpoints.findIndex((b) => b.id === breakpoint.id);
+      if (at >= 0) entry.breakpoints[at] = { ...entry.breakpoints[at], ...breakpoint };
+    }
+  }
+
   /** The last `setBreakpoints` arguments of each source, in first-set order. */
   get all(): DebugProtocol.SetBreakpointsArguments[] {
     return [...this.bySource.values()].map((e) => e.args);
@@ -77,4 +106,12 @@ export function requestedOf(
 ): DebugProtocol.SourceBreakpoint[] {
   if (Array.isArray(args.breakpoints)) return args.breakpoints;
   return (Array.isArray(args.lines) ? args.lines : []).map((line) => ({ line }));
+}
+
+/** True when two `setBreakpoints` ask for the same breakpoints (lines, conditions, logs). */
+export function sameBreakpoints(
+  a: DebugProtocol.SetBreakpointsArguments,
+  b: DebugProtocol.SetBreakpointsArguments,
+): boolean {
+  return JSON.stringify(requestedOf(a)) === JSON.stringify(requestedOf(b));
 }

@@ -106,7 +106,9 @@ test('hit count: the inline editor checks the form, the program stops on the Nth
   await expect(editor).toHaveCount(0);
   await expect(breakpointsPanel(page)).toContainText('hit = 4');
 
-  await launch(app, PROGRAM, '6');
+  // A pause per iteration: the page re-syncs its breakpoints after the launch has set them, while
+  // the loop runs; that must not restart the count (pydevd resets it on every setBreakpoints).
+  await launch(app, PROGRAM, '6 0.3');
   await expect(app.status).toContainText('Paused');
   await expect(app.currentLine()).toContainText('result = n * n');
   await expect(app.variable('n').locator('.value')).toHaveText('4');

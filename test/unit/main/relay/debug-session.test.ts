@@ -143,4 +143,35 @@ describe('DebugSession sharing', () => {
     ]);
     expect(app.app).toEqual([]);
   });
+
+  it('answers a setBreakpoints that asks for what the tracer has from its record, so hit counts keep counting', async () => {
+    const { session, tracer } = makeSession();
+    let sent = 0;
+    tracer.on('setBreakpoints', () => {
+      sent += 1;
+      return { breakpoints: [{ id: 7, verified: false, line: 3 }] };
+    });
+    const args = { source: { path: '/a.py' }, breakpoints: [{ line: 3, hitCondition: '4' }] };
+    session.recordBreakpoints(args, { breakpoints: [{ id: 7, verified: false, line: 3 }] });
+    // The tracer verifies it later, as debugpy does once the module is loaded.
+    tracer.sendEvent('breakpoint', {
+      reason: 'changed',
+      breakpoint: { id: 7, verified: true, line: 3 },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const app = new FakeClient('c1');
+    session.join(app);
+    await session.handleClientRequest(app, req(1, 'setBreakpoints', structuredClone(args)));
+    expect(sent).toBe(0);
+    expect(app.response(1)).toMatchObject({
+      success: true,
+      body: { breakpoints: [{ id: 7, verified: true, line: 3 }] },
+    });
+    // A different hit count is a real change: it goes to the tracer.
+    await session.handleClientRequest(
+      app,
+      req(2, 'setBreakpoints', { ...args, breakpoints: [{ line: 3, hitCondition: '5' }] }),
+    );
+    expect(sent).toBe(1);
+  });
 });
