@@ -21,6 +21,12 @@ import { ListenerSet } from './listener-set.js';
 /** Default time a request may wait for its response, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * Bytes written to the peer and not yet taken by it above which reading from the peer pauses
+ * (until the stream drains), in bytes. Well above any one message a session sends.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
 /** Options of a {@link DapConnection}. */
 export interface DapConnectionOptions {
   /** Names the peer in logs and errors, e.g. `tracer-1`. */
@@ -74,6 +80,8 @@ export class DapConnection {
   /** Set when closing starts; no more sends from then on. */
   private closeReason: string | undefined;
   private closeFinished = false;
+  /** Reading from the peer is paused until it reads what was sent (see {@link write}). */
+  private readPaused = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -91,6 +99,16 @@ export class DapConnection {
     stream.on('end', () => this.beginClose('the peer ended the stream'));
     stream.on('error', (error: Error) => this.beginClose(`stream error: ${error.message}`));
     stream.on('close', () => this.beginClose('the stream closed'));
+  }
+
+  /** Bytes of an unfinished frame from the peer held now (0 once closed). */
+  get bufferedBytes(): number {
+    return this.decoder.bufferedBytes;
+  }
+
+  /** True while reading from the peer is paused because it does not read (see {@link write}). */
+  get isReadPaused(): boolean {
+    return this.readPaused;
   }
 
   /** True once the connection is closing or closed: sends fail from then on. */
@@ -234,6 +252,20 @@ export class DapConnection {
       return;
     }
     this.stream.write(encodeDapMessage(message));
+    // Backpressure: a peer that sends requests (or anything we answer) but never reads would
+    // grow our unsent buffer without bound; stop reading from it until it has read, so its own
+    // writes block instead (TCP flow control carries the wait back to it).
+    if (!this.readPaused && this.stream.writableLength > MAX_UNSENT_BYTES) {
+      this.readPaused = true;
+      this.stream.pause();
+      this.log.warn('the peer is not reading; reading from it paused until it does', {
+        unsentBytes: this.stream.writableLength,
+      });
+      this.stream.once('drain', () => {
+        this.readPaused = false;
+        if (this.closeReason === undefined) this.stream.resume();
+      });
+    }
   }
 
   private receive(chunk: Buffer | string): void {
@@ -294,6 +326,7 @@ export class DapConnection {
   private beginClose(reason: string): void {
     if (this.closeReason !== undefined) return;
     this.closeReason = reason;
+    this.decoder.discard();
     this.log.info('connection closing', { reason });
     this.inbound.pushClose(reason);
   }

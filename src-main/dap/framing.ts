@@ -103,6 +103,19 @@ export class DapFrameDecoder {
     return messages;
   }
 
+  /**
+   * Drops the bytes of an unfinished frame: the connection closed, so they can never complete
+   * (a peer that sent 16 MiB minus one byte and left must not keep 16 MiB in an ended session).
+   * Every later {@link push} throws.
+   */
+  discard(): void {
+    this.failure ??= new DapFramingError('the connection closed');
+    this.headerBytes = Buffer.alloc(0);
+    this.bodyChunks = [];
+    this.bodyBytesReceived = 0;
+    this.bodyLength = -1;
+  }
+
   private consume(chunk: Buffer, messages: unknown[]): void {
     let data = chunk;
     while (data.length > 0) {
