@@ -30,7 +30,7 @@ import type {
 } from '../../src-common/protocol/client-protocol.js';
 import { answerLocally, RELAY_ANSWERED, type LocalAnswer } from './relay-answered.js';
 import type { OutputCategory } from './output-ring.js';
-import { ProgramState, type ProgramChange } from './program-state.js';
+import { outputText, ProgramState, type ProgramChange } from './program-state.js';
 import { replyTo, RequestForwarding } from './request-forwarding.js';
 import { describeClient, SessionClients, type SessionClient } from './session-clients.js';
 import { echoEvaluation, shareBreakpointChange } from './session-echo.js';
@@ -161,6 +161,11 @@ export class DebugSession {
   /** True once the session has ended (for good). */
   get isEnded(): boolean {
     return this.lifecycle.isEnded;
+  }
+
+  /** When the session ended, in ms since the epoch; undefined while it has not. */
+  get endedAt(): number | undefined {
+    return this.lifecycle.endedAt;
   }
 
   /** When the session last had no client (ms since the epoch); undefined while it has some. */
@@ -435,7 +440,7 @@ export class DebugSession {
       return;
     }
     this.apply(change);
-    if (!RELAY_CONSUMED_EVENTS.has(event.event)) this.clients.sendDap(event);
+    if (!RELAY_CONSUMED_EVENTS.has(event.event)) this.clients.sendDap(textOutput(event));
     if (event.event === 'terminated') this.lifecycle.terminated();
   }
 
@@ -444,4 +449,29 @@ export class DebugSession {
     if (change.info) this.updateInfo(change.info);
     if (change.state) this.lifecycle.set(change.state);
   }
+}
+
+/**
+ * An `output` event as clients may read it: DAP says `output` is a string and `category` one, so
+ * anything else from the tracer becomes the marker of {@link outputText} (a client that appends
+ * `output` to its console must not be handed an object).
+ */
+function textOutput(event: DebugProtocol.Event): DebugProtocol.Event {
+  if (event.event !== 'output' || typeof event.body !== 'object' || event.body === null)
+    return event;
+  const body = event.body as Record<string, unknown>;
+  if (
+    typeof body.output === 'string' &&
+    (body.category === undefined || typeof body.category === 'string')
+  )
+    return event;
+  const { category } = body;
+  return {
+    ...event,
+    body: {
+      ...body,
+      output: outputText(body.output),
+      category: typeof category === 'string' ? category : 'console',
+    },
+  };
 }

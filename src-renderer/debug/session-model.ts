@@ -335,7 +335,8 @@ export class DebugSessionModel {
 
   private handleOutput(body: DebugProtocol.OutputEvent['body']): void {
     const category = body.category ?? 'console';
-    if (category === 'telemetry') return;
+    // DAP says `output` is text; the relay makes sure, and a stray value is never appended.
+    if (category === 'telemetry' || typeof body.output !== 'string') return;
     const kind: ConsoleKind =
       category === 'stdout' || category === 'stderr' || category === 'console'
         ? category

@@ -174,4 +174,23 @@ describe('DebugSession sharing', () => {
     );
     expect(sent).toBe(1);
   });
+
+  it('hands clients an output event whose output is not text as a one-line marker', async () => {
+    const { session, tracer } = makeSession();
+    const app = new FakeClient('c1');
+    session.join(app);
+    tracer.sendEvent('output', { category: 'console', output: { huge: 'x'.repeat(1000) } });
+    tracer.sendEvent('output', { category: 7, output: 'fine\n' });
+    await new Promise((r) => setTimeout(r, 20));
+    const bodies = app.dap
+      .filter((m): m is DebugProtocol.OutputEvent => m.type === 'event')
+      .map((m) => m.body);
+    expect(bodies).toEqual([
+      {
+        category: 'console',
+        output: '[the tracer sent output that is object, not text; not shown]\n',
+      },
+      { category: 'console', output: 'fine\n' },
+    ]);
+  });
 });
