@@ -193,6 +193,15 @@ export interface AppMethods {
   /** Connects (asking for host keys through `hostKey.prompt`), launches, attaches; joins the caller. */
   'session.launch': { params: LaunchParams; result: { session: SessionInfo } };
   'sessions.list': { params: Record<string, never>; result: { sessions: SessionInfo[] } };
+  /**
+   * Removes ended sessions from the list (every ended one when `sessionIds` is absent); live
+   * sessions, and ended roots of a process tree with live processes, stay. The relay also forgets
+   * ended sessions by itself past its retention limits (`maxEndedSessions`, `endedRetentionMs`).
+   */
+  'sessions.removeEnded': {
+    params: { sessionIds?: string[] };
+    result: { removed: string[] };
+  };
   /** Joins the caller to a session so it receives its events. */
   'session.join': {
     params: { sessionId: string };

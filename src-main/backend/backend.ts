@@ -35,6 +35,7 @@ import { DapEndpoints } from '../relay/dap-endpoints.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
 import { SessionStarter } from './sessions/session-starter.js';
 import { SessionSweep } from '../relay/session-sweep.js';
+import { isRemovable, sessionsToForget } from '../relay/ended-retention.js';
 import { SessionTable } from './sessions/session-table.js';
 import { DialInForwards } from '../forwards/dial-in-forwards.js';
 import { ProfileLinks } from '../connect/profile-links.js';
@@ -121,6 +122,7 @@ export class Backend {
       () => this.sessions.sessions(),
       this.limits,
       this.logger.child('sweep'),
+      (now) => this.forgetEnded(now),
     );
     this.endpoints = new DapEndpoints({
       logger: this.logger.child('dap-endpoint'),
@@ -163,6 +165,7 @@ export class Backend {
     this.handlers = appHandlers({
       profileStore: options.profileStore,
       sessions: this.sessions,
+      removeEnded: (ids) => this.forgetEnded(Date.now(), ids),
       starter: this.starter,
       endpoints: this.endpoints,
       connections: this.connections,
@@ -199,6 +202,24 @@ export class Backend {
   tracerPort(): TracerPortInfo | null {
     const listener = this.tracerListener;
     return listener ? { host: listener.host, port: listener.port } : null;
+  }
+
+  /**
+   * Forgets ended sessions past the retention limits (`relay/ended-retention.ts`), or the ended
+   * ones in `ids` (a person's `sessions.removeEnded`); live ones are never forgotten.
+   * @returns the ids forgotten.
+   */
+  forgetEnded(now = Date.now(), ids?: readonly string[]): string[] {
+    const retained = this.sessions.retained();
+    const chosen = ids
+      ? retained.filter((s) => isRemovable(s) && ids.includes(s.id)).map((s) => s.id)
+      : sessionsToForget(retained, now, this.limits);
+    const gone = this.sessions.forget(chosen);
+    if (gone.length > 0) {
+      this.logger.info('forgot ended sessions', { count: gone.length, by: ids ? 'user' : 'limit' });
+      this.sessions.changed();
+    }
+    return gone;
   }
 
   /** Ends orphaned sessions now (the sweep also runs on its timer). */
@@ -348,6 +369,7 @@ export class Backend {
           this.endpoints.close(session, 'the session ended'),
         );
     }
+    this.forgetEnded();
     this.sessions.changed();
   }
 }

@@ -42,6 +42,8 @@ Options:
                               hard = terminate the program
   --max-tracers N             most tracers at once (default 32)
   --max-clients N             most clients at once (default 64)
+  --max-ended-sessions N      ended sessions kept in the list, oldest forgotten first (default 50)
+  --ended-retention S         seconds an ended session is kept (default 3600; 0 = no age limit)
   --log FILE                  append log lines to FILE instead of stderr
   --log-level L               debug, info (default), warn or error
   --data-dir DIR              where profiles and known hosts live
@@ -95,6 +97,8 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
         'timeout-disable-mode': { type: 'string' },
         'max-tracers': { type: 'string' },
         'max-clients': { type: 'string' },
+        'max-ended-sessions': { type: 'string' },
+        'ended-retention': { type: 'string' },
         log: { type: 'string' },
         'log-level': { type: 'string' },
         'data-dir': { type: 'string' },
@@ -140,6 +144,16 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
       orphanAction: mode === 'soft' ? 'detach' : 'terminate',
       maxTracers: count(values['max-tracers'], DEFAULT_RELAY_LIMITS.maxTracers, 'max-tracers'),
       maxClients: count(values['max-clients'], DEFAULT_RELAY_LIMITS.maxClients, 'max-clients'),
+      maxEndedSessions: count(
+        values['max-ended-sessions'],
+        DEFAULT_RELAY_LIMITS.maxEndedSessions,
+        'max-ended-sessions',
+      ),
+      endedRetentionMs: seconds(
+        values['ended-retention'],
+        DEFAULT_RELAY_LIMITS.endedRetentionMs,
+        'ended-retention',
+      ),
     };
     const level = values['log-level'] ?? 'info';
     if (!['debug', 'info', 'warn', 'error'].includes(level))

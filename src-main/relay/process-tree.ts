@@ -122,6 +122,14 @@ export class ProcessTree<M extends TreeMember = TreeMember> {
     for (const listener of this.childListeners) listener(child);
   }
 
+  /** Drops ended children from the tree (the relay forgot their sessions). */
+  forget(ids: ReadonlySet<string>): void {
+    for (let i = this.children.length - 1; i >= 0; i--) {
+      const child = this.children[i] as M;
+      if (child.isEnded && ids.has(child.id)) this.children.splice(i, 1);
+    }
+  }
+
   /** Calls `listener` with each child added from now on. @returns a remover. */
   onChild(listener: (child: M) => void): () => void {
     this.childListeners.add(listener);

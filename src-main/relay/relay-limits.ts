@@ -4,12 +4,13 @@
  * log a sentence that names it.
  */
 import type { SessionLimits } from './session-limits.js';
+import { DEFAULT_ENDED_RETENTION, type EndedRetentionLimits } from './ended-retention.js';
 
 /** What the sweep does with a session nobody watches: qdb's "soft" (detach) or "hard" disable. */
 export type OrphanAction = 'detach' | 'terminate';
 
 /** All limits of a relay; every field optional in `BackendOptions`. */
-export interface RelayLimits extends SessionLimits {
+export interface RelayLimits extends SessionLimits, EndedRetentionLimits {
   /**
    * How long a new session may wait for its first client, and the DAP handshake with a dialled-in
    * tracer may take, in ms (qdb's attach timeout). 0 = no limit on the wait.
@@ -35,4 +36,5 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   orphanAction: 'detach',
   maxClients: 64,
   maxTracers: 32,
+  ...DEFAULT_ENDED_RETENTION,
 };

@@ -34,6 +34,7 @@ export interface LifecycleHooks {
 export class SessionLifecycle {
   private current: SessionState = 'starting';
   private reason: string | undefined;
+  private endTime: number | undefined;
   private terminatedBroadcast = false;
   /** A detach is under way: the tracer's `terminated` must not end the program. */
   private detaching = false;
@@ -59,6 +60,11 @@ export class SessionLifecycle {
   /** True once the session has ended. */
   get isEnded(): boolean {
     return this.current === 'ended';
+  }
+
+  /** When the session ended, in ms since the epoch; undefined before. */
+  get endedAt(): number | undefined {
+    return this.endTime;
   }
 
   /** Moves to `state` unless ended or already there; tells the session when it changed. */
@@ -160,6 +166,7 @@ export class SessionLifecycle {
     if (this.isEnded) return;
     this.hooks.closeOutput();
     this.reason = reason;
+    this.endTime = Date.now();
     this.current = 'ended';
     this.hooks.ended();
     this.logger.info('session ended', { session: this.sessionId, reason });

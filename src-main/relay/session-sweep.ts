@@ -34,6 +34,8 @@ export class SessionSweep {
     private readonly sessions: () => Iterable<DebugSession>,
     private readonly limits: RelayLimits,
     private readonly logger: Logger,
+    /** Runs after each sweep (the relay forgets old ended sessions then). */
+    private readonly afterSweep: (now: number) => void = () => undefined,
   ) {
     this.timer = setInterval(() => void this.sweepNow(), limits.sweepIntervalMs);
     this.timer.unref();
@@ -57,6 +59,7 @@ export class SessionSweep {
       );
     }
     await Promise.all(ending);
+    this.afterSweep(now);
   }
 
   stop(): void {

@@ -253,6 +253,19 @@ class SessionsStore {
     }
   }
 
+  /**
+   * Removes ended sessions from the list for every window (`sessions.removeEnded`): `ids`, or
+   * every ended one. Errors show in the Sessions panel.
+   */
+  async removeEnded(ids?: string[]): Promise<void> {
+    try {
+      await connection.client.request('sessions.removeEnded', ids ? { sessionIds: ids } : {});
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
   /** Ends a session (`session.close`). */
   async close(id: string): Promise<void> {
     try {
@@ -434,6 +447,7 @@ class SessionsStore {
 
   private applyList(sessions: SessionInfo[]): void {
     this.list = [...sessions].sort((a, b) => b.startedAt - a.startedAt);
+    this.forgetRemoved(new Set(sessions.map((s) => s.id)));
     for (const info of sessions) this.entries.get(info.id)?.model.applySessionInfo(info);
     this.followChildren();
     // The child process shown has ended (a worker exited, a reload): show its parent again.
@@ -441,6 +455,27 @@ class SessionsStore {
     const parent = active?.parentId && this.list.find((s) => s.id === active.parentId);
     if (active?.state === 'ended' && parent && parent.state !== 'ended')
       void this.activate(parent.id);
+  }
+
+  /**
+   * Drops what this window kept for sessions the relay no longer lists (removed by a person, or
+   * past the relay's retention of ended sessions); the one shown goes too, and the newest live
+   * session, if any, is shown instead.
+   */
+  private forgetRemoved(listed: ReadonlySet<string>): void {
+    let changed = false;
+    for (const id of [...this.entries.keys()]) {
+      if (listed.has(id)) continue;
+      this.entries.delete(id);
+      changed = true;
+    }
+    if (!changed) return;
+    this.views = Object.fromEntries(Object.entries(this.views).filter(([id]) => listed.has(id)));
+    if (this.activeId && !listed.has(this.activeId)) {
+      const next = this.list.find((s) => s.state !== 'ended' && !s.parentId);
+      this.activeId = null;
+      if (next) void this.activate(next.id);
+    }
   }
 
   private entry(id: string): SessionEntry {

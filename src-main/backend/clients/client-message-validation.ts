@@ -79,6 +79,9 @@ const appParams = {
     })
     .strict(),
   'sessions.list': empty,
+  'sessions.removeEnded': z
+    .object({ sessionIds: z.array(sessionId).max(10_000).optional() })
+    .strict(),
   'session.join': z.object({ sessionId }).strict(),
   'session.close': z.object({ sessionId }).strict(),
   'source.read': z.object({ path: nonEmpty, sessionId: sessionId.optional() }).strict(),

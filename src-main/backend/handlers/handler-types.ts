@@ -37,6 +37,8 @@ export type AppHandlers<M extends AppMethod = AppMethod> = { [K in M]: AppHandle
 export interface BackendParts {
   profileStore: ProfileStore;
   sessions: SessionTable;
+  /** Forgets the ended sessions among `ids` (see `relay/ended-retention.ts`); returns those. */
+  removeEnded: (ids: readonly string[]) => string[];
   starter: SessionStarter;
   endpoints: DapEndpoints;
   connections: ClientConnections;

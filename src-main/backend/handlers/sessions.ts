@@ -1,7 +1,7 @@
 /**
  * App requests about debug sessions: list them, start one (`session.launch`, `session.attach`:
  * `backend/sessions/session-starter.ts`), join one (the joiner gets what it needs to catch up),
- * leave it running (`session.detach`) or stop it (`session.close`), cut its SSH link's reconnect
+ * leave it running (`session.detach`) or stop it (`session.close`), remove ended ones from the list, cut its SSH link's reconnect
  * wait short (`session.reconnectNow`), open its DAP endpoint, share watch
  * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
  */
@@ -15,6 +15,7 @@ import { readSource } from '../../tracer/source-reader.js';
 /** The session methods. */
 type SessionMethod =
   | 'sessions.list'
+  | 'sessions.removeEnded'
   | 'session.launch'
   | 'session.attach'
   | 'session.join'
@@ -30,6 +31,7 @@ type SessionMethod =
 export function sessionHandlers({
   profileStore,
   sessions,
+  removeEnded,
   starter,
   endpoints,
   injectorVerdicts,
@@ -50,6 +52,10 @@ export function sessionHandlers({
   };
   return {
     'sessions.list': () => Promise.resolve({ sessions: sessions.list() }),
+    'sessions.removeEnded': (_client, { sessionIds }) =>
+      Promise.resolve({
+        removed: removeEnded(sessionIds ?? sessions.list().map((s) => s.id)),
+      }),
     'session.launch': (client, params) =>
       starter.launch(client, requireProfile(profileStore, params.profileId), params),
     'session.attach': (client, { to, ...rest }) =>

@@ -9,6 +9,7 @@ import type { SessionInfo } from '../../../src-common/protocol/client-protocol.j
 import { RelayError } from '../../../src-common/errors.js';
 import type { DebugSession } from '../../relay/debug-session.js';
 import type { StartedTracer } from '../../tracer/launch-tracer.js';
+import type { RetainedSession } from '../../relay/ended-retention.js';
 
 /** How long session-list changes are gathered into one broadcast, in ms. */
 export const SESSIONS_BROADCAST_MS = 20;
@@ -37,6 +38,31 @@ export class SessionTable {
   /** Adds a session under its id. */
   add(entry: SessionEntry): void {
     this.entries.set(entry.session.id, entry);
+  }
+
+  /**
+   * Forgets sessions (ended ones: `ended-retention.ts`): off the list and out of their process
+   * tree, so nothing keeps their output or buffers. @returns the ids that were here.
+   */
+  forget(ids: readonly string[]): string[] {
+    const gone = ids.filter((id) => this.entries.has(id));
+    const set = new Set(gone);
+    for (const id of gone) {
+      this.entries.get(id)?.session.processTree?.forget(set);
+      this.entries.delete(id);
+    }
+    return gone;
+  }
+
+  /** What retention needs to know of every session (see `ended-retention.ts`). */
+  retained(): RetainedSession[] {
+    return this.sessions().map((s) => ({
+      id: s.id,
+      isEnded: s.isEnded,
+      endedAt: s.endedAt,
+      holdsLiveMembers:
+        s.processTree?.root === s && s.processTree.members.some((m) => m !== s && !m.isEnded),
+    }));
   }
 
   /** The session with id `id`, or undefined. */
