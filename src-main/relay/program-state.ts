@@ -73,7 +73,8 @@ export class ProgramState {
         return {};
       case 'process': {
         const named = typeof body.name === 'string' && body.name.length > 0;
-        const name = named ? (body.name as string) : '';
+        // The name goes into every `sessions.changed` to every client: a path's worth, no more.
+        const name = named ? clampName(body.name as string) : '';
         return {
           info: {
             ...(isInteger(body.systemProcessId) ? { pid: body.systemProcessId } : {}),
@@ -117,6 +118,13 @@ export class ProgramState {
     }
     return {};
   }
+}
+
+/** Longest program name kept from a tracer's `process` event, in characters. */
+export const MAX_PROGRAM_NAME_CHARS = 4096;
+
+function clampName(name: string): string {
+  return name.length <= MAX_PROGRAM_NAME_CHARS ? name : `${name.slice(0, MAX_PROGRAM_NAME_CHARS)}…`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

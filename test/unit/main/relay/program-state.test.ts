@@ -1,6 +1,10 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describe, expect, it } from 'vitest';
-import { outputText, ProgramState } from '../../../../src-main/relay/program-state.js';
+import {
+  MAX_PROGRAM_NAME_CHARS,
+  outputText,
+  ProgramState,
+} from '../../../../src-main/relay/program-state.js';
 
 const event = (name: string, body: unknown): DebugProtocol.Event => ({
   seq: 1,
@@ -67,5 +71,12 @@ describe('ProgramState reads tracer events as they came', () => {
       { id: 1, name: 'Main' },
       { id: 2, name: 'Thread 2' },
     ]);
+  });
+
+  it('keeps at most a path of a program name from a process event', () => {
+    const state = new ProgramState();
+    const change = state.onEvent(event('process', { name: 'p'.repeat(1_000_000) }), 'connect');
+    expect(change.info?.program?.length).toBe(MAX_PROGRAM_NAME_CHARS + 1);
+    expect(change.info?.target?.endsWith('…')).toBe(true);
   });
 });
