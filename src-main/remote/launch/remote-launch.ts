@@ -190,7 +190,8 @@ export async function launchUnderDebugpy(
   const exitedEarly = (result: RemoteExit): SshError =>
     new SshError(
       'launch-failed',
-      `the program exited before debugpy was listening (${describeExit(result)})${tail(output.stderrTail())}`,
+      missingPart(options, host, output.stderrTail()) ??
+        `the program exited before debugpy was listening (${describeExit(result)})${tail(output.stderrTail())}`,
     );
   const timeoutMs = options.listenTimeoutMs ?? 15_000;
   const notListening = (): SshError =>
@@ -319,7 +320,16 @@ export function launchCommand(
     ...target,
     ...options.args,
   ]);
-  const cd = options.cwd === '' ? '' : `cd ${quoteDirectory(options.cwd)} && `;
+  // A missing directory or program file is named before debugpy starts (else the session would
+  // start and die with debugpy's traceback). A module is not looked up: finding `a.b` imports `a`.
+  const cd =
+    options.cwd === ''
+      ? ''
+      : `{ cd ${quoteDirectory(options.cwd)} 2>/dev/null || { echo ${NO_DIRECTORY_MARKER} >&2; exit ${MISSING_EXIT}; }; } && `;
+  const check =
+    options.target.kind === 'file'
+      ? `{ [ -f ${shellQuote(options.target.path)} ] || { echo ${NO_PROGRAM_MARKER} "$(pwd)" >&2; exit ${MISSING_EXIT}; }; } && `
+      : '';
   const files = options.outputToFiles === true;
   // The output file exists before the tail starts: `tail -F` need not wait for it to appear.
   const makeOut = files
@@ -338,10 +348,10 @@ export function launchCommand(
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
   const script =
     options.tcpNoDelay === false
-      ? `${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
+      ? `${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
       : files
-        ? `${writeNodelayHook()} && ${makeOut}${cd}${marker} && exec ${mux}${python}${redirect}`
-        : `${writeNodelayHook()} && ${cd}${marker} && exec env ${nodelayPythonPath()} ${python}`;
+        ? `${writeNodelayHook()} && ${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
+        : `${writeNodelayHook()} && ${cd}${check}${marker} && exec env ${nodelayPythonPath()} ${python}`;
   return `exec sh -c ${shellQuote(script)}`;
 }
 
@@ -436,6 +446,33 @@ function collectStdout(stream: NodeJS.ReadableStream): Promise<string> {
     stream.once('end', () => resolve(text));
     stream.once('close', () => resolve(text));
   });
+}
+
+/** What the launch script prints on stderr when the working directory does not exist. */
+const NO_DIRECTORY_MARKER = '__periscope_no_directory__';
+/** What it prints, with the directory it looked in, when the program file does not exist. */
+const NO_PROGRAM_MARKER = '__periscope_no_program__';
+/** Its exit status then. */
+const MISSING_EXIT = 97;
+
+/**
+ * The sentence for a launch whose directory or program file does not exist on `host`, read off
+ * the launch script's markers in `stderr`; undefined when neither is there.
+ */
+export function missingPart(
+  options: Pick<LaunchOptions, 'target' | 'cwd'>,
+  host: string,
+  stderr: string,
+): string | undefined {
+  if (stderr.includes(NO_DIRECTORY_MARKER))
+    return `The working directory "${options.cwd}" does not exist on ${host}`;
+  const found = new RegExp(`${NO_PROGRAM_MARKER} (.*)`).exec(stderr);
+  if (!found || options.target.kind !== 'file') return undefined;
+  const path = options.target.path;
+  const where = path.startsWith('/')
+    ? ''
+    : ` (looked in ${found[1]?.trim() || 'the home directory'})`;
+  return `The program file "${path}" does not exist on ${host}${where}; check the path, or the profile's working directory`;
 }
 
 function describeExit(result: RemoteExit): string {

@@ -79,6 +79,7 @@ describe('launchCommand with output to files (the output mux)', () => {
       ].join('\n'),
     );
     await chmod(stub, 0o755);
+    await writeFile(path.join(home, 'my prog.py'), '');
   });
   afterAll(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchCommand } from '../../../../../src-main/remote/launch/remote-launch.js';
+import { launchCommand, missingPart } from '../../../../../src-main/remote/launch/remote-launch.js';
 
 describe('launchCommand', () => {
   let home: string;
@@ -11,6 +11,7 @@ describe('launchCommand', () => {
   beforeAll(async () => {
     home = await mkdtemp(path.join(os.tmpdir(), 'periscope-launch-cmd-'));
     await mkdir(path.join(home, "work dir's"));
+    await writeFile(path.join(home, "work dir's", 'my prog.py'), '');
     stub = path.join(home, 'fake python');
     // Stands in for python: prints where it runs, the env flag, and each argument on its own line.
     await writeFile(
@@ -57,6 +58,38 @@ describe('launchCommand', () => {
       "arg=it's",
       'arg=',
     ]);
+  });
+
+  it('names a missing program file or directory before debugpy starts', () => {
+    const fails = (command: string): string => {
+      try {
+        execFileSync('/bin/bash', ['-c', command], {
+          env: { PATH: '/usr/bin:/bin', HOME: home },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        return 'ran';
+      } catch (error) {
+        const e = error as { status: number; stdout: Buffer; stderr: Buffer };
+        expect(e.stdout.toString()).not.toContain('__periscope_pid__');
+        return `${e.status} ${e.stderr.toString().trim()}`;
+      }
+    };
+    const options = {
+      python: stub,
+      target: { kind: 'file' as const, path: 'nope.py' },
+      args: [],
+      cwd: "~/work dir's",
+    };
+    const noFile = fails(launchCommand(options, 5678));
+    expect(noFile).toBe(`97 __periscope_no_program__ ${home}/work dir's`);
+    expect(missingPart(options, 'box', noFile.slice(3))).toBe(
+      `The program file "nope.py" does not exist on box (looked in ${home}/work dir's); check the path, or the profile's working directory`,
+    );
+    const noDir = fails(launchCommand({ ...options, cwd: '~/gone' }, 5678));
+    expect(noDir).toBe('97 __periscope_no_directory__');
+    expect(missingPart({ ...options, cwd: '~/gone' }, 'box', noDir)).toBe(
+      'The working directory "~/gone" does not exist on box',
+    );
   });
 
   it('omits cd for an empty cwd and uses -m for modules', () => {
