@@ -7,6 +7,7 @@
 import type { DebugSessionView } from './session-view.js';
 import { TemporaryBreakpoint, type RestoreBreakpoints } from './temporary-breakpoint.js';
 import type { PagedContainer } from './variable-paging.js';
+import { ExpansionMemory } from './expansion-memory.js';
 import type { DebugSessionModelDeps } from './model-types.js';
 import { errorMessage } from '../../src-common/errors.js';
 
@@ -21,6 +22,8 @@ export class ModelCore {
   nextWatchId = 1;
   /** Paged containers of the selected frame by `variablesReference`: how to fetch their pages. */
   readonly containers = new Map<number, PagedContainer>();
+  /** The Variables rows the person opened, by path, kept across stops. */
+  readonly expansion = new ExpansionMemory();
   /** The breakpoint of "run to cursor", between the request and the next stop. */
   readonly temporary: TemporaryBreakpoint;
   /** Clears the previous stop's frames when the resume grace ends without a new stop. */

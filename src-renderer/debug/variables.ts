@@ -18,6 +18,7 @@ import {
 import type { ModelCore } from './model-core.js';
 import type { VariableTarget } from './model-types.js';
 import { reevaluateWatches } from './watches.js';
+import { RESTORE_MAX_ROWS } from './expansion-memory.js';
 import { errorMessage } from '../../src-common/errors.js';
 
 /** The variables part of a view with nothing loaded. */
@@ -57,13 +58,18 @@ export async function loadScopes(
     );
     if (!isCurrent()) return;
     const scopes = response.body.scopes;
+    core.expansion.newStop();
     const first = scopes.find((s) => !s.expensive && s.variablesReference > 0);
+    // The first cheap scope opens by itself; others the person left open open again.
+    const reopened = scopes.filter(
+      (s) =>
+        s.variablesReference > 0 &&
+        core.expansion.isOpen(core.expansion.noteScope(s)) &&
+        s !== first,
+    );
     if (replaceStale) {
       const fresh = emptyVariables();
-      if (first) {
-        fresh.expanded.add(first.variablesReference);
-        fresh.children.set(first.variablesReference, await fetchChildren(core, first));
-      }
+      await openRows(core, [...(first ? [first] : []), ...reopened], fresh);
       if (isCurrent()) core.update({ ...fresh, scopes });
       return;
     }
@@ -72,11 +78,67 @@ export async function loadScopes(
       core.update({ expanded: new Set([...core.current.expanded, first.variablesReference]) });
       await loadChildren(core, first.variablesReference, isCurrent);
     }
+    const tree: OpenTree = {
+      children: new Map(core.current.children),
+      expanded: new Set(core.current.expanded),
+      pages: new Map(core.current.pages),
+    };
+    const opened = await openRows(core, [...(first ? [first] : []), ...reopened], tree);
+    if (opened && isCurrent()) core.update(tree);
   } catch (err) {
     if (!isCurrent()) return;
     const base = replaceStale ? emptyVariables() : {};
     core.update({ ...base, scopesError: errorMessage(err) });
   }
+}
+
+/** The parts of the view {@link openRows} fills in. */
+interface OpenTree {
+  children: Map<number, VariableChildren>;
+  expanded: Set<number>;
+  pages: Map<number, ContainerPage>;
+}
+
+/**
+ * Opens `roots` (scopes) in `tree`, then, breadth first, every row under them on a path the
+ * person left open (`expansion-memory.ts`), at most {@link RESTORE_MAX_ROWS} containers; big
+ * containers get their first page as when opened by hand. @returns true when it opened any row
+ * that was not open in `tree` already.
+ */
+async function openRows(
+  core: ModelCore,
+  roots: readonly DebugProtocol.Scope[],
+  tree: OpenTree,
+): Promise<boolean> {
+  const queue: { ref: number; variable?: DebugProtocol.Variable }[] = roots.map((s) => ({
+    ref: s.variablesReference,
+  }));
+  let changed = false;
+  for (let opened = 0; queue.length > 0 && opened < RESTORE_MAX_ROWS; opened++) {
+    const { ref, variable } = queue.shift() as { ref: number; variable?: DebugProtocol.Variable };
+    if (!tree.expanded.has(ref)) changed = true;
+    tree.expanded.add(ref);
+    let known = tree.children.get(ref);
+    if (known?.status !== 'loaded') {
+      known = await fetchChildren(core, { variablesReference: ref });
+      tree.children.set(ref, known);
+      changed = true;
+    }
+    if (known.status !== 'loaded') continue;
+    let rows = known.variables;
+    const paged = variable && !tree.pages.has(ref) ? pagedView(core, ref, variable, rows) : null;
+    if (paged) {
+      tree.children.set(ref, paged.header);
+      tree.pages.set(ref, paged.page);
+      rows = [...paged.header.variables, ...paged.page.variables];
+    }
+    for (const child of rows) {
+      const childRef = child.variablesReference;
+      if (childRef > 0 && core.expansion.isOpen(core.expansion.pathOf(childRef)))
+        queue.push({ ref: childRef, variable: child });
+    }
+  }
+  return changed;
 }
 
 async function fetchChildren(
@@ -87,6 +149,7 @@ async function fetchChildren(
     const response = expectSuccess<DebugProtocol.VariablesResponse>(
       await core.deps.dapRequest('variables', { variablesReference: container.variablesReference }),
     );
+    core.expansion.noteChildren(container.variablesReference, response.body.variables);
     return { status: 'loaded', variables: response.body.variables };
   } catch (err) {
     return { status: 'error', message: errorMessage(err) };
@@ -134,10 +197,12 @@ export async function toggleExpanded(
   const expanded = new Set(core.current.expanded);
   if (expanded.has(variablesReference)) {
     expanded.delete(variablesReference);
+    core.expansion.setOpen(variablesReference, false);
     core.update({ expanded });
     return;
   }
   expanded.add(variablesReference);
+  core.expansion.setOpen(variablesReference, true);
   core.update({ expanded });
   await loadChildren(core, variablesReference, core.isCurrentFrame(), variable);
 }
@@ -154,18 +219,37 @@ function showPaged(
   children: readonly DebugProtocol.Variable[],
 ): boolean {
   if (core.current.pages.has(ref)) return false;
+  const paged = pagedView(core, ref, variable, children);
+  if (!paged) return false;
+  const loaded = new Map(core.current.children);
+  loaded.set(ref, paged.header);
+  const pages = new Map(core.current.pages);
+  pages.set(ref, paged.page);
+  core.update({ children: loaded, pages });
+  return true;
+}
+
+/**
+ * A big container's header entries and first page (and how to fetch its other pages, kept in
+ * `core.containers`), or null when `variable` is not paged.
+ */
+function pagedView(
+  core: ModelCore,
+  ref: number,
+  variable: DebugProtocol.Variable,
+  children: readonly DebugProtocol.Variable[],
+): { header: VariableChildren & { status: 'loaded' }; page: ContainerPage } | null {
   const container = pagedContainer(variable, children);
-  if (!container) return false;
+  if (!container) return null;
   core.containers.set(ref, container);
   const items = firstPageItems(children).map((item, i) =>
     container.kind === 'iterable' ? { ...item, name: indexName(i, container.length) } : item,
   );
-  const loaded = new Map(core.current.children);
-  loaded.set(ref, { status: 'loaded', variables: headerEntries(children) });
-  const pages = new Map(core.current.pages);
-  pages.set(ref, { length: container.length, start: 0, status: 'loaded', variables: items });
-  core.update({ children: loaded, pages });
-  return true;
+  core.expansion.noteChildren(ref, items);
+  return {
+    header: { status: 'loaded', variables: headerEntries(children) },
+    page: { length: container.length, start: 0, status: 'loaded', variables: items },
+  };
 }
 
 /**
@@ -189,6 +273,7 @@ export async function showPage(
   let next: ContainerPage;
   try {
     const variables = await loadPage(core.deps.dapRequest, container, first, frameId);
+    core.expansion.noteChildren(variablesReference, variables);
     next = { length: container.length, start: first, status: 'loaded', variables };
   } catch (err) {
     next = { ...page, start: first, status: 'error', variables: [], message: errorMessage(err) };
