@@ -7,7 +7,8 @@
 import { python } from '@codemirror/lang-python';
 import { EditorState } from '@codemirror/state';
 import type { Extension } from '@codemirror/state';
-import { EditorView, highlightSpecialChars } from '@codemirror/view';
+import { EditorView, highlightSpecialChars, keymap } from '@codemirror/view';
+import { gotoLine, highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { breakpointGutter } from './breakpoint-gutter.js';
 import type { BreakpointContextMenu, ToggleBreakpoint } from './breakpoint-gutter.js';
 import { breakpointEditor, setBreakpointEditorEffect } from './breakpoint-editor-widget.js';
@@ -81,6 +82,11 @@ export class SourceEditor {
       sourceAppearance(),
       hoverValue(),
       cursorLineTracker(),
+      // Find (Ctrl+F, F3 / Shift+F3 for the next and previous match) and Go to Line (Ctrl+G), as
+      // in VS Code; the search panel sits above the text. Read-only: it has no replace field.
+      search({ top: true }),
+      highlightSelectionMatches(),
+      keymap.of([{ key: 'Mod-g', run: gotoLine, preventDefault: true }, ...searchKeymap]),
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
       // Focusable although not editable, so keyboard scrolling and copying work.
@@ -134,6 +140,20 @@ export class SourceEditor {
       if (this.shown.editing) this.openEditor(this.shown.editing);
       else this.view.dispatch({ effects: setBreakpointEditorEffect.of(null) });
     }
+  }
+
+  /**
+   * Puts the cursor at the start of `line` (1-based, clamped to the document), scrolls it to the
+   * middle of the view and focuses the text, as "Open file" with `path:line` asks.
+   */
+  goToLine(line: number): void {
+    const doc = this.view.state.doc;
+    const target = doc.line(Math.min(Math.max(1, Math.trunc(line)), doc.lines));
+    this.view.dispatch({
+      selection: { anchor: target.from, head: target.to },
+      effects: EditorView.scrollIntoView(target.from, { y: 'center' }),
+    });
+    this.view.focus();
   }
 
   /** Opens the inline editor under its line and scrolls it into view. */

@@ -3,6 +3,7 @@ import type { SourceOrigin } from '../../src-common/protocol/client-protocol.js'
 import { connection } from '../backend/connection.svelte.js';
 import { expectSuccess } from '../debug/dap-response.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { parsePathAndLine } from '../editor/source-path.js';
 
 /** A source text shown in the editor. */
 export interface SourceDocument {
@@ -20,23 +21,40 @@ class SourceStore {
   document = $state.raw<SourceDocument | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
-  /** A line to scroll to (the selected frame's), 1-based. */
-  revealLine = $state<number | null>(null);
+  /**
+   * A line "Open file" asked for (`path:line`), 1-based, with a counter so the same line asked
+   * twice moves the cursor again; the source view puts the cursor there.
+   */
+  goTo = $state.raw<{ line: number; seq: number } | null>(null);
   private readonly cache = new Map<string, SourceDocument>();
   private ticket = 0;
+  /** The error shown came from showing a stack frame's source (not from "Open file"). */
+  private frameError = false;
 
   /**
    * Opens a file by path with the app method `source.read` (laptop file when it exists, else
-   * the session's remote file). Errors are shown in place of the text.
+   * the session's remote file). Errors are shown in place of the text. With `line` (1-based), the
+   * cursor goes to that line once the file is shown.
    */
   async open(path: string, sessionId: string | null, line: number | null = null): Promise<void> {
     const key = `path:${path}`;
-    await this.show(key, line, async () => {
+    await this.show(key, async () => {
       const params: { path: string; sessionId?: string } = { path };
       if (sessionId) params.sessionId = sessionId;
       const result = await connection.client.request('source.read', params);
       return { path, content: result.content, origin: result.origin };
     });
+    if (line !== null && this.document?.path === path && !this.error)
+      this.goTo = { line, seq: (this.goTo?.seq ?? 0) + 1 };
+  }
+
+  /**
+   * Opens what the person typed in "Open file": a path, or `path:line` (then the cursor goes to
+   * that line; see `parsePathAndLine`).
+   */
+  async openTyped(text: string, sessionId: string | null): Promise<void> {
+    const { path, line } = parsePathAndLine(text);
+    await this.open(path, sessionId, line);
   }
 
   /** Shows the source of a stack frame: by path, else by DAP `source` request (`sourceReference`). */
@@ -46,18 +64,30 @@ class SourceStore {
     sessionId: string,
   ): Promise<void> {
     if (source.path) {
-      await this.open(source.path, sessionId, line);
+      await this.open(source.path, sessionId);
+      this.frameError = this.error !== null;
       return;
     }
     const ref = source.sourceReference ?? 0;
     if (ref <= 0) return;
     const name = source.name ?? `source ${ref}`;
-    await this.show(`ref:${sessionId}:${ref}`, line, async () => {
+    await this.show(`ref:${sessionId}:${ref}`, async () => {
       const response = expectSuccess<DebugProtocol.SourceResponse>(
         await connection.client.dapRequest(sessionId, 'source', { source, sourceReference: ref }),
       );
       return { path: name, content: response.body.content, origin: 'remote' };
     });
+    this.frameError = this.error !== null;
+  }
+
+  /**
+   * The frame whose source could not be shown is gone (the program runs on, the session ended,
+   * another session is shown): its "Could not open the file" banner goes with it. An error from
+   * "Open file" stays until the next file is opened.
+   */
+  dropFrameError(): void {
+    if (this.frameError) this.error = null;
+    this.frameError = false;
   }
 
   /** Forgets cached texts (e.g. after the files changed). */
@@ -65,16 +95,12 @@ class SourceStore {
     this.cache.clear();
   }
 
-  private async show(
-    key: string,
-    line: number | null,
-    load: () => Promise<SourceDocument>,
-  ): Promise<void> {
+  private async show(key: string, load: () => Promise<SourceDocument>): Promise<void> {
     const ticket = ++this.ticket;
+    this.frameError = false;
     const cached = this.cache.get(key);
     if (cached) {
       this.document = cached;
-      this.revealLine = line;
       this.error = null;
       return;
     }
@@ -85,7 +111,6 @@ class SourceStore {
       this.cache.set(key, doc);
       if (ticket !== this.ticket) return;
       this.document = doc;
-      this.revealLine = line;
     } catch (err) {
       if (ticket === this.ticket) this.error = errorMessage(err);
     } finally {

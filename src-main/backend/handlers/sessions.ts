@@ -135,9 +135,18 @@ export function sessionHandlers({
       // A laptop path without a laptop copy is read at its mapped remote path (pathMappings).
       const mappings =
         entry && (profileStore.get(entry.session.info.profileId)?.pathMappings ?? []);
+      // An ended session's SSH connection is closing or closed: say that, not how SFTP failed.
       const readRemote =
         entry &&
-        ((p: string, max: number) => entry.tracer.readFile(toRemotePath(p, mappings ?? []), max));
+        (entry.session.isEnded
+          ? () =>
+              Promise.reject(
+                new Error(
+                  `its session (${entry.session.info.target}) has ended; open it while a session on that machine runs`,
+                ),
+              )
+          : (p: string, max: number) =>
+              entry.tracer.readFile(toRemotePath(p, mappings ?? []), max));
       const source = await readSource(path, readRemote);
       return { path, ...source };
     },
