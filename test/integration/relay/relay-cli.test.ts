@@ -134,7 +134,7 @@ describe('periscope relay (headless)', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${url.port}/client`, {
       headers: {
         Origin: `http://127.0.0.1:${url.port}`,
-        Cookie: `periscope-token-${url.port}=${token}`,
+        Authorization: `Bearer ${token}`,
       },
     });
     await new Promise((done, fail) => ws.once('open', done).once('error', fail));
