@@ -1,7 +1,8 @@
 /**
  * `periscope relay` as a user runs it: the bundled CLI (built here with esbuild), a real program
  * dialling its tracer port, a real WebSocket client with the printed token, the loopback rule and
- * its explicit override with a warning; `periscope web` printing the new URL when the token rotates.
+ * its explicit override with a warning; `periscope web` printing the new URL when the token is
+ * replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
