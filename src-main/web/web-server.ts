@@ -5,8 +5,9 @@
  * - Opening `/?token=<token>` (the URL printed at start) exchanges the token for a cookie that is
  *   not the token and a key in the redirect's fragment (`browser-credential.ts`: why no cookie
  *   may be worth anything alone), so the token leaves the address bar and the browser keeps it
- *   nowhere. Only a URL the user opened (or a program) may carry the token: another site's page
- *   gets 403, its token neither compared nor counted (`request-site.ts`).
+ *   nowhere.
+ * - Another site's page gets 403 for anything (`request-site.ts`), before its token or cookie is
+ *   looked at: only a URL the user opened, our own pages and programs get further.
  * - Other files need the cookie (401 without); the WebSocket needs the cookie and the key, or
  *   `Authorization: Bearer <token>` from a program. A `Host` that is not a loopback name at our
  *   port gets 403 (DNS rebinding); an upgrade whose `Origin` is not our own gets 403. Refusals
@@ -128,6 +129,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(request.headers.host))
       return respond(response, 403, 'Forbidden: unexpected Host header.');
+    // Nothing here is for another site's pages (as Fetch Metadata resource isolation): refused
+    // before a token or cookie is looked at, so they can neither guess, nor spend the wrong-token
+    // budget, nor load our files to learn that Periscope runs.
+    if (requestSite(request, port, extraHosts) === 'foreign')
+      return respond(response, 403, FOREIGN_REFUSAL);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return respond(response, 405, 'Method not allowed');
     const url = new URL(request.url ?? '/', 'http://placeholder');
@@ -151,13 +157,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     offered: string,
   ): void {
     const verdict = checkToken(request, offered);
-    if (verdict === 'foreign')
-      return respond(
-        response,
-        403,
-        'Forbidden: a page of another site may not send the Periscope token. ' +
-          'Paste the URL Periscope printed into the address bar.',
-      );
+    if (verdict === 'foreign') return respond(response, 403, FOREIGN_REFUSAL);
     if (verdict === 'locked')
       return respond(
         response,
@@ -265,6 +265,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }),
   };
 }
+
+/** The answer to a request another site's page made (`request-site.ts`). */
+const FOREIGN_REFUSAL =
+  'Forbidden: pages of other sites may not use Periscope. ' +
+  'Paste the URL Periscope printed into the address bar.';
 
 function respond(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, {

@@ -88,8 +88,21 @@ describe('web mode credentials', () => {
     expect(await tryUpgrade(port, { Origin: ownOrigin(), Authorization: 'Bearer nope' })).toBe(401);
   });
 
-  it('the cookie alone still fetches only the renderer files, nothing else', async () => {
+  it("the cookie alone fetches only the renderer files, and not for another site's page", async () => {
     expect((await httpGet(port, '/', { Cookie: signedIn.cookie })).status).toBe(200);
     expect((await httpGet(port, '/')).status).toBe(401);
+    // `<script src="http://127.0.0.1:<port>/…">` on a page at another port: the browser sends
+    // the cookie (same-site), the server refuses it as foreign.
+    const probe = await httpGet(port, '/index.html', {
+      Cookie: signedIn.cookie,
+      'Sec-Fetch-Site': 'same-site',
+      'Sec-Fetch-Mode': 'no-cors',
+      'Sec-Fetch-Dest': 'script',
+    });
+    expect(probe.status).toBe(403);
+    expect(
+      (await httpGet(port, '/', { Cookie: signedIn.cookie, 'Sec-Fetch-Site': 'same-origin' }))
+        .status,
+    ).toBe(200);
   });
 });
