@@ -136,7 +136,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return respond(response, 403, FOREIGN_REFUSAL);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return respond(response, 405, 'Method not allowed');
-    const url = new URL(request.url ?? '/', 'http://placeholder');
+    const url = requestUrl(request);
+    if (!url) return respond(response, 400, 'Bad request');
     const offered = url.searchParams.get('token');
     if (offered !== null) return signIn(request, response, url, offered);
     if (!credential.hasCookie(request)) {
@@ -215,8 +216,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }[status];
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const url = new URL(request.url ?? '/', 'http://placeholder');
-    if (url.pathname !== '/client') return refuse(404, 'unknown path');
+    const url = requestUrl(request);
+    if (url?.pathname !== '/client') return refuse(404, 'unknown path');
     if (!hostAllowed(request.headers.host))
       return refuse(403, 'Host is not a loopback name at this port');
     if (!isOwnOrigin(request.headers.origin, request.headers.host, port, extraHosts))
@@ -264,6 +265,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         server.close(() => done());
       }),
   };
+}
+
+/** The request's path and query, or undefined when they do not parse (e.g. `//[`). */
+function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://placeholder');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The answer to a request another site's page made (`request-site.ts`). */

@@ -5,6 +5,7 @@
  * exact cookies our sign-in set, replayed with our own Host and Origin over a real WebSocket —
  * must not open the client endpoint, and must not contain the token.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src-main/log/logger.js';
 import { createClientToken } from '../../../src-main/web/client-token.js';
@@ -104,5 +105,35 @@ describe('web mode credentials', () => {
       (await httpGet(port, '/', { Cookie: signedIn.cookie, 'Sec-Fetch-Site': 'same-origin' }))
         .status,
     ).toBe(200);
+  });
+
+  it('answers an upgrade or request whose target does not parse, and stays up', async () => {
+    for (const line of ['GET //[ HTTP/1.1', 'GET //[/client?key=x HTTP/1.1']) {
+      for (const upgrade of [true, false]) {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        const head = new Promise<string>((done) => {
+          let text = '';
+          socket.on('data', (d: Buffer) => (text += d.toString()));
+          socket.on('close', () => done(text));
+        });
+        const upgradeHeaders = upgrade
+          ? ['Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Version: 13']
+          : ['Connection: close'];
+        socket.end(
+          [
+            line,
+            `Host: 127.0.0.1:${port}`,
+            ...upgradeHeaders,
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+            `Origin: ${ownOrigin()}`,
+            '',
+            '',
+          ].join('\r\n'),
+        );
+        expect(await head).toMatch(/^HTTP\/1\.1 (400|404)/);
+      }
+    }
+    expect((await httpGet(port, '/', { Cookie: signedIn.cookie })).status).toBe(200);
   });
 });
