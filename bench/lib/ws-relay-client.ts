@@ -26,7 +26,7 @@ export class WsRelayClient {
   /** Connects to a web-mode server at `port` with its token. */
   static async connect(port: number, token: string): Promise<WsRelayClient> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/client`, {
-      headers: { Origin: `http://127.0.0.1:${port}`, Cookie: `periscope-token-${port}=${token}` },
+      headers: { Origin: `http://127.0.0.1:${port}`, Authorization: `Bearer ${token}` },
       perMessageDeflate: false,
     });
     await new Promise<void>((resolve, reject) => {

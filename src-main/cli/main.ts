@@ -19,6 +19,7 @@ import { Backend } from '../backend/backend.js';
 import { runRelayCommand } from './relay-command.js';
 import { runSnapshotCommand } from './snapshot-command.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
+import { tokenRotatedNotice } from '../web/token-lockout.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { installLastResortGuard } from './last-resort-guard.js';
 import { parsePort } from '../../src-common/net.js';
@@ -93,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.host ? { host: values.host } : {}),
       port: onPort,
       logger: logger.child('web'),
+      onTokenRotated: (url) => process.stdout.write(tokenRotatedNotice(url)),
     });
   const server = port !== undefined ? await serve(port) : await serveOnStablePort(serve);
   if (values['tracer-port'] !== undefined) {

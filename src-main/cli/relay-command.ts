@@ -16,6 +16,7 @@ import { createClientToken } from '../web/client-token.js';
 import { Backend } from '../backend/backend.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
+import { tokenRotatedNotice } from '../web/token-lockout.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { installLastResortGuard } from './last-resort-guard.js';
 import { isLoopbackName, parsePort } from '../../src-common/net.js';
@@ -204,8 +205,7 @@ export async function runRelayCommand(argv: string[], bundleDir: string): Promis
     allowRemote: values['allow-remote'] ?? false,
     allowedHosts: values['allowed-host'] ?? [],
     logger: logger.child('web'),
-    onTokenRotated: (url) =>
-      process.stdout.write(`Too many wrong tokens: the token was replaced. New URL: ${url}\n`),
+    onTokenRotated: (url) => process.stdout.write(tokenRotatedNotice(url)),
   });
   process.stdout.write(
     `Periscope relay\n` +

@@ -2,20 +2,15 @@
  * Checks on HTTP requests and WebSocket upgrades to the web-mode server, against DNS rebinding
  * and cross-site use (as Jupyter and Werkzeug's debugger guard theirs):
  * - `Host` must be a loopback name with the server's port (127.0.0.1, localhost, [::1]);
- * - a WebSocket upgrade's `Origin` must be the server's own origin (`http://<that host>`);
- * - the token must come in the `periscope-token-<port>` cookie (HttpOnly, SameSite=Strict).
+ * - a WebSocket upgrade's `Origin` must be the server's own origin (`http://<that host>`).
+ *
+ * What a request must carry besides is in `browser-credential.ts` and `token-lockout.ts`.
  */
 import type { IncomingMessage } from 'node:http';
 import { LOOPBACK_HOSTS } from '../../src-common/net.js';
-import { tokenMatches } from './client-token.js';
 
 /** Host names accepted in `Host` and `Origin`: loopback names only, as a URL spells them. */
 const LOOPBACK_URL_HOSTS = new Set(LOOPBACK_HOSTS.map((h) => (h.includes(':') ? `[${h}]` : h)));
-
-/** Name of the cookie that carries the token; per port, so two relays don't clobber each other. */
-export function tokenCookieName(port: number): string {
-  return `periscope-token-${port}`;
-}
 
 /**
  * True when the `Host` header names a loopback host at `port` (e.g. `127.0.0.1:8002`), or one of
@@ -60,9 +55,4 @@ export function readCookie(request: IncomingMessage, name: string): string | und
     if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-/** True when the request carries the right token cookie. */
-export function hasTokenCookie(request: IncomingMessage, token: string, port: number): boolean {
-  return tokenMatches(token, readCookie(request, tokenCookieName(port)));
 }

@@ -2,13 +2,18 @@
  * Web mode's server: the renderer's static files and the client endpoint (WebSocket at
  * `/client`) on a loopback address, behind a per-run token.
  *
- * - Opening `/?token=<token>` (the URL printed at start) exchanges the token for an HttpOnly,
- *   SameSite=Strict cookie and redirects to `/`, so the token leaves the address bar and history.
- * - Every other request without the cookie gets 401; a `Host` that is not a loopback name at our
- *   port gets 403 (DNS rebinding); a WebSocket upgrade whose `Origin` is not our own gets 403.
- *   Refusals happen before any message flows.
- * - Repeated wrong tokens lock the endpoint for a while (429 to everyone) and rotate the token
- *   (`token-lockout.ts`); the new URL goes to `onTokenRotated`, for the user.
+ * - Opening `/?token=<token>` (the URL printed at start) exchanges the token for a cookie that is
+ *   not the token and a key in the redirect's fragment (`browser-credential.ts`: why no cookie
+ *   may be worth anything alone), so the token leaves the address bar and the browser keeps it
+ *   nowhere.
+ * - Another site's page gets 403 for anything (`request-site.ts`), before its token or cookie is
+ *   looked at: only a URL the user opened, our own pages and programs get further.
+ * - Other files need the cookie (401 without); the WebSocket needs the cookie and the key, or
+ *   `Authorization: Bearer <token>` from a program. A `Host` that is not a loopback name at our
+ *   port gets 403 (DNS rebinding); an upgrade whose `Origin` is not our own gets 403. Refusals
+ *   happen before any message flows.
+ * - Repeated wrong tokens from this machine rotate the token (`token-lockout.ts`); the new URL
+ *   goes to `onTokenRotated`, for the user, and works at once; pages already open go on.
  * - Binding a non-loopback address needs `allowRemote`; then `Host` may also be that address (or
  *   the names in `allowedHosts`).
  */
@@ -21,10 +26,11 @@ import { HEADER_CSP } from '../../src-common/content-security-policy.js';
 import { isLoopbackName } from '../../src-common/net.js';
 import type { Logger } from '../log/logger.js';
 import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-validation.js';
-import { createClientToken, tokenMatches } from './client-token.js';
 import type { Backend } from '../backend/backend.js';
-import { isAllowedHost, isOwnOrigin, readCookie, tokenCookieName } from './request-guards.js';
-import { TokenLockout } from './token-lockout.js';
+import { BrowserCredential, bearerToken } from './browser-credential.js';
+import { isAllowedHost, isOwnOrigin } from './request-guards.js';
+import { requestSite } from './request-site.js';
+import { TokenLockout, type TokenVerdict } from './token-lockout.js';
 import { WsClientTransport } from './ws-client-transport.js';
 
 /** Options of {@link startWebServer}. */
@@ -42,9 +48,15 @@ export interface WebServerOptions {
   allowRemote?: boolean;
   /** More names accepted in `Host`/`Origin` besides loopback (e.g. the server's DNS name). */
   allowedHosts?: string[];
-  /** Wrong tokens before the lock (default 10) and the lock's length in ms (default 60 000). */
+  /**
+   * Wrong tokens (from this machine) before the token is replaced (default 10), and the lock
+   * after that in ms (default 60 000), during which wrong tokens are not counted.
+   */
   lockout?: { maxBadTokens?: number; lockMs?: number };
-  /** Called with the new URL when a lockout rotated the token. Print it for the user. */
+  /**
+   * Called with the new URL when the token was replaced. Print it for the user where they
+   * started Periscope (stdout): the old URL no longer works.
+   */
   onTokenRotated?: (url: string) => void;
 }
 
@@ -77,29 +89,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     throw new Error(`Web mode listens on loopback only; refusing to bind ${host}.`);
   }
   const { logger, relay } = options;
-  let token = options.token;
-  const lockout = new TokenLockout(options.lockout?.maxBadTokens, options.lockout?.lockMs);
+  const lockout = new TokenLockout({
+    token: options.token,
+    ...(options.lockout?.maxBadTokens !== undefined
+      ? { maxFailures: options.lockout.maxBadTokens }
+      : {}),
+    ...(options.lockout?.lockMs !== undefined ? { lockMs: options.lockout.lockMs } : {}),
+    onRotated: (lockedForMs) => {
+      logger.warn('too many wrong tokens: token replaced', { lockedForMs });
+      options.onTokenRotated?.(currentUrl());
+    },
+  });
+  const credential = new BrowserCredential(() => port);
   const extraHosts = [...(loopback ? [] : [host]), ...(options.allowedHosts ?? [])];
   const hostAllowed = (header: string | undefined): boolean =>
     isAllowedHost(header, port, extraHosts);
   const urlHost = host === '::1' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
-  const currentUrl = (): string => `http://${urlHost}:${port}/?token=${token}`;
-  /** Checks an offered token (query or cookie); counts wrong ones toward the lockout. */
-  const checkToken = (offered: string | undefined | null): 'ok' | 'missing' | 'wrong' => {
-    if (offered === undefined || offered === null || offered === '') return 'missing';
-    if (tokenMatches(token, offered)) {
-      lockout.recordSuccess();
-      return 'ok';
-    }
-    if (lockout.recordFailure()) {
-      token = createClientToken();
-      logger.warn('too many wrong tokens: client endpoint locked and token rotated', {
-        lockedForMs: lockout.remainingMs(),
-      });
-      options.onTokenRotated?.(currentUrl());
-    }
-    return 'wrong';
-  };
+  const currentUrl = (): string => `http://${urlHost}:${port}/?token=${lockout.token}`;
+  /** Checks a token that `request` offers (see `token-lockout.ts` for what is counted). */
+  const checkToken = (request: IncomingMessage, offered: string): TokenVerdict =>
+    lockout.check(offered, requestSite(request, port, extraHosts));
   const lockedFor = (): number => Math.ceil(lockout.remainingMs() / 1000);
   const staticRoot = resolve(options.staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_CHARS * 4 });
@@ -120,29 +129,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(request.headers.host))
       return respond(response, 403, 'Forbidden: unexpected Host header.');
-    if (lockedFor() > 0)
-      return respond(
-        response,
-        429,
-        `Too many wrong tokens: locked for ${lockedFor()} s more. Use the new URL Periscope printed.`,
-      );
+    // Nothing here is for another site's pages (as Fetch Metadata resource isolation): refused
+    // before a token or cookie is looked at, so they can neither guess, nor spend the wrong-token
+    // budget, nor load our files to learn that Periscope runs.
+    if (requestSite(request, port, extraHosts) === 'foreign')
+      return respond(response, 403, FOREIGN_REFUSAL);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return respond(response, 405, 'Method not allowed');
-    const url = new URL(request.url ?? '/', 'http://placeholder');
+    const url = requestUrl(request);
+    if (!url) return respond(response, 400, 'Bad request');
     const offered = url.searchParams.get('token');
-    if (offered !== null) {
-      if (checkToken(offered) !== 'ok')
-        return respond(response, 401, 'Unauthorized: that token is not valid for this Periscope.');
-      response.writeHead(302, {
-        'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname,
-        'Cache-Control': 'no-store',
-        'Referrer-Policy': 'no-referrer',
-      });
-      response.end();
-      return;
-    }
-    if (checkToken(readCookie(request, tokenCookieName(port))) !== 'ok') {
+    if (offered !== null) return signIn(request, response, url, offered);
+    if (!credential.hasCookie(request)) {
       return respond(
         response,
         401,
@@ -150,6 +148,33 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       );
     }
     await serveStatic(url.pathname, response);
+  }
+
+  /** `/?token=…`: the token exchanged for the browser's credential, or a refusal. */
+  function signIn(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    offered: string,
+  ): void {
+    const verdict = checkToken(request, offered);
+    if (verdict === 'foreign') return respond(response, 403, FOREIGN_REFUSAL);
+    if (verdict === 'locked')
+      return respond(
+        response,
+        429,
+        `Too many wrong tokens: the token was replaced; wrong ones are refused for ` +
+          `${lockedFor()} s more. Use the new URL Periscope printed.`,
+      );
+    if (verdict !== 'ok')
+      return respond(response, 401, 'Unauthorized: that token is not valid for this Periscope.');
+    response.writeHead(302, {
+      'Set-Cookie': credential.setCookieHeader(),
+      Location: credential.redirectTo(url.pathname),
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    });
+    response.end();
   }
 
   async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
@@ -191,15 +216,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }[status];
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const path = (request.url ?? '').split('?')[0];
-    if (path !== '/client') return refuse(404, 'unknown path');
+    const url = requestUrl(request);
+    if (url?.pathname !== '/client') return refuse(404, 'unknown path');
     if (!hostAllowed(request.headers.host))
       return refuse(403, 'Host is not a loopback name at this port');
     if (!isOwnOrigin(request.headers.origin, request.headers.host, port, extraHosts))
       return refuse(403, 'Origin is not this app');
-    if (lockedFor() > 0) return refuse(429, 'locked after too many wrong tokens');
-    if (checkToken(readCookie(request, tokenCookieName(port))) !== 'ok')
-      return refuse(401, 'missing or wrong token');
+    const bearer = bearerToken(request);
+    if (bearer !== undefined) {
+      const verdict = checkToken(request, bearer);
+      if (verdict === 'locked') return refuse(429, 'wrong token during the lock');
+      if (verdict !== 'ok') return refuse(401, 'wrong bearer token');
+    } else if (!credential.admitsUpgrade(request, url)) {
+      return refuse(401, 'missing or wrong cookie and key');
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
       relay.connectClient(
@@ -236,6 +266,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }),
   };
 }
+
+/** The request's path and query, or undefined when they do not parse (e.g. `//[`). */
+function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://placeholder');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The answer to a request another site's page made (`request-site.ts`). */
+const FOREIGN_REFUSAL =
+  'Forbidden: pages of other sites may not use Periscope. ' +
+  'Paste the URL Periscope printed into the address bar.';
 
 function respond(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, {

@@ -1,5 +1,6 @@
 import type { PeriscopeBridge } from '../../src-common/protocol/bridge.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { clientEndpointUrl, takeClientKey } from './web-client-key.js';
 
 /** Callbacks a {@link RelayTransport} reports to. */
 export interface RelayTransportHandlers {
@@ -45,13 +46,14 @@ export class BridgeTransport implements RelayTransport {
 }
 
 /**
- * Transport over a WebSocket to the relay's `/client` endpoint (web mode). The relay's auth
- * cookie is sent by the browser with the upgrade request (same origin).
+ * Transport over a WebSocket to the relay's `/client` endpoint (web mode). The upgrade carries
+ * the page's credential: the browser adds the session cookie (same origin) and the URL carries
+ * the client key (`web-client-key.ts`).
  */
 export class WebSocketTransport implements RelayTransport {
   private socket: WebSocket | null = null;
 
-  /** @param url - e.g. `ws://127.0.0.1:8123/client`. */
+  /** @param url - e.g. `ws://127.0.0.1:8123/client?key=…`. */
   constructor(private readonly url: string) {}
 
   connect(handlers: RelayTransportHandlers): void {
@@ -96,11 +98,12 @@ export class WebSocketTransport implements RelayTransport {
 
 /**
  * Picks the transport for this window: the preload bridge when `window.periscope` exists
- * (Electron), else a WebSocket to `/client` on the page's own host (`wss` under https).
+ * (Electron), else a WebSocket to `/client` on the page's own host (`wss` under https), with
+ * the client key taken from the URL's fragment or storage.
  */
 export function createDefaultTransport(): RelayTransport {
   const bridge = (window as unknown as { periscope?: PeriscopeBridge }).periscope;
   if (bridge) return new BridgeTransport(bridge);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return new WebSocketTransport(`${scheme}://${location.host}/client`);
+  return new WebSocketTransport(clientEndpointUrl(scheme, location.host, takeClientKey(window)));
 }

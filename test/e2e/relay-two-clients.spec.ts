@@ -60,10 +60,15 @@ test('two browser pages share a dialled-in session', async ({ browser }) => {
     await expect.poll(() => a.consoleText()).toContain('[Browser 2] > step * 0 + 42');
     await expect.poll(() => a.consoleText()).toMatch(/\[Browser 2\] > step \* 0 \+ 42\s+42/);
 
-    // A opens the DAP endpoint; B sees its address.
+    // A opens the DAP endpoint (off until then, and plainly said to be open to anyone here while
+    // it is open); B sees its address.
+    await expect(
+      pageA.getByText(/Off\. Opening it lets any DAP client on this machine/),
+    ).toBeVisible();
     await pageA.getByRole('button', { name: 'Open DAP endpoint' }).click();
     const address = pageB.getByLabel('DAP endpoint address');
     await expect(address).toHaveText(/^127\.0\.0\.1:\d+$/);
+    await expect(pageB.getByRole('note')).toContainText('Open to anyone on this machine');
     await snap(pageA, '5-two-clients-a');
     await snap(pageB, '5-two-clients-b');
 

@@ -123,11 +123,15 @@ export async function startRelayProcess(
   };
 }
 
-/** The WebSocket handshake headers of an authenticated client of the relay at `port`. */
+/**
+ * The WebSocket handshake headers of an authenticated client of the relay at `port`: a program
+ * holding the token sends it as a bearer token (a browser signs in instead, see
+ * `src-main/web/browser-credential.ts`).
+ */
 export function clientHeaders(port: number, token: string): Record<string, string> {
   return {
     Origin: `http://127.0.0.1:${port}`,
-    Cookie: `periscope-token-${port}=${token}`,
+    Authorization: `Bearer ${token}`,
   };
 }
 

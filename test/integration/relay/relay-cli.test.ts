@@ -1,7 +1,8 @@
 /**
  * `periscope relay` as a user runs it: the bundled CLI (built here with esbuild), a real program
  * dialling its tracer port, a real WebSocket client with the printed token, the loopback rule and
- * its explicit override with a warning.
+ * its explicit override with a warning; `periscope web` printing the new URL when the token is
+ * replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DIAL_IN_PROGRAM, killAll, startDialIn, type DialInProcess } from './dial-in-helpers.js';
+import { httpGet, USER_NAVIGATION } from './web-http-kit.js';
 
 let root: string;
 let bundleDir: string;
@@ -134,7 +136,7 @@ describe('periscope relay (headless)', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${url.port}/client`, {
       headers: {
         Origin: `http://127.0.0.1:${url.port}`,
-        Cookie: `periscope-token-${url.port}=${token}`,
+        Authorization: `Bearer ${token}`,
       },
     });
     await new Promise((done, fail) => ws.once('open', done).once('error', fail));
@@ -176,6 +178,36 @@ describe('periscope relay (headless)', () => {
     await waitFor(() => (/web UI: /.test(r.stdout()) ? true : undefined), 'the URL');
     expect(r.stdout()).toMatch(/tracer port: 0\.0\.0\.0:\d+/);
     expect(r.stderr()).toContain('WARNING: listening on 0.0.0.0, not loopback');
+    r.child.kill('SIGTERM');
+    expect(await r.exited).toBe(0);
+  });
+});
+
+describe('periscope web', () => {
+  it('prints the new URL on stdout when wrong tokens replaced the token, and it works', async () => {
+    const r = run([
+      'web',
+      '--port',
+      '0',
+      '--data-dir',
+      join(root, 'data-web'),
+      '--static-dir',
+      staticDir,
+    ]);
+    const url = new URL(await waitFor(() => /web UI: (\S+)/.exec(r.stdout())?.[1], 'the URL'));
+    const port = Number(url.port);
+    // Ten wrong tokens from a program on this machine (no browser headers): the limit.
+    for (let i = 0; i < 10; i++)
+      expect((await httpGet(port, `/?token=wrong${i}`)).status).toBe(401);
+    const fresh = new URL(
+      await waitFor(() => /New URL: (\S+)/.exec(r.stdout())?.[1], 'the new URL on stdout'),
+    );
+    expect(fresh.port).toBe(url.port);
+    expect(fresh.searchParams.get('token')).not.toBe(url.searchParams.get('token'));
+    expect((await httpGet(port, `${fresh.pathname}${fresh.search}`, USER_NAVIGATION)).status).toBe(
+      302,
+    );
+    expect((await httpGet(port, `${url.pathname}${url.search}`, USER_NAVIGATION)).status).toBe(429);
     r.child.kill('SIGTERM');
     expect(await r.exited).toBe(0);
   });

@@ -116,6 +116,8 @@ describe('tracers that dial in (debugpy.connect)', () => {
     const program = dial(['400', '0.05']);
     const [info] = await waitForSessions(relay, (s) => s[0]?.state === 'running');
     const sessionId = info?.id ?? '';
+    // No DAP endpoint until a user opens one (DAP has no auth).
+    expect(info?.dapEndpoint).toBeUndefined();
     const a = client('a');
     const b = client('b');
     await a.app('session.join', { sessionId });

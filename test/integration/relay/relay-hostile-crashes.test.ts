@@ -119,7 +119,7 @@ async function rawClientSocket(): Promise<Socket> {
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
       'Sec-WebSocket-Version: 13',
       `Origin: http://127.0.0.1:${relay.clientPort}`,
-      `Cookie: periscope-token-${relay.clientPort}=${relay.token}`,
+      `Authorization: Bearer ${relay.token}`,
       '',
       '',
     ].join('\r\n'),

@@ -1,6 +1,7 @@
 /**
  * Web mode's HTTP server and client endpoint, over real sockets and a real WebSocket client:
- * token exchange for a cookie, 401 without it, 403 for foreign Host/Origin, no token in logs.
+ * token exchange for a cookie and a key, 401 without them, 403 for foreign Host/Origin, no token in
+ * logs, loopback-only binding.
  */
 import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import { createClientToken } from '../../../src-main/web/client-token.js';
 import { Backend } from '../../../src-main/backend/backend.js';
 import { startWebServer, type WebServer } from '../../../src-main/web/web-server.js';
+import { silentLogger } from '../../../src-main/log/logger.js';
+import { pageUpgrade, signIn, type SignedIn } from './web-http-kit.js';
 
 interface HttpResult {
   status: number;
@@ -44,9 +47,10 @@ function get(
 function upgrade(
   port: number,
   headers: Record<string, string>,
+  path = '/client',
 ): Promise<{ outcome: 'open' | number; ws?: WebSocket }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/client`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
     ws.once('open', () => resolve({ outcome: 'open', ws }));
     ws.once('unexpected-response', (_req, res) => resolve({ outcome: res.statusCode ?? 0 }));
     ws.once('error', () => resolve({ outcome: -1 }));
@@ -58,6 +62,7 @@ describe('web mode server', () => {
   let server: WebServer;
   let relay: Backend;
   let token: string;
+  let signedIn: SignedIn;
   const logLines: string[] = [];
 
   beforeAll(async () => {
@@ -76,6 +81,7 @@ describe('web mode server', () => {
     relay = new Backend({ profileStore, dataDir: join(root, 'data'), logger });
     token = createClientToken();
     server = await startWebServer({ relay, staticDir, token, logger });
+    signedIn = await signIn(server.port, token);
   });
 
   afterAll(async () => {
@@ -84,7 +90,7 @@ describe('web mode server', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const cookie = (): string => `periscope-token-${server.port}=${token}`;
+  const cookie = (): string => signedIn.cookie;
   const origin = (): string => `http://127.0.0.1:${server.port}`;
 
   it('prints a loopback URL carrying the token', () => {
@@ -97,16 +103,17 @@ describe('web mode server', () => {
     expect((await get(server.port, '/index.html')).status).toBe(401);
     expect((await get(server.port, '/?token=wrong')).status).toBe(401);
     expect(
-      (await get(server.port, '/', { Cookie: `periscope-token-${server.port}=wrong` })).status,
+      (await get(server.port, '/', { Cookie: `periscope-session-${server.port}=wrong` })).status,
     ).toBe(401);
   });
 
-  it('exchanges the token for an HttpOnly SameSite=Strict cookie and drops it from the address bar', async () => {
+  it('exchanges the token for an HttpOnly SameSite=Strict cookie and a key, and drops it from the address bar', async () => {
     const res = await get(server.port, `/?token=${token}`);
     expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/');
+    expect(res.headers.location).toMatch(/^\/#key=[A-Za-z0-9_-]{43}$/);
     const setCookie = String(res.headers['set-cookie']);
-    expect(setCookie).toContain(`periscope-token-${server.port}=${token}`);
+    expect(setCookie).toMatch(new RegExp(`^periscope-session-${server.port}=[A-Za-z0-9_-]{43};`));
+    expect(setCookie).not.toContain(token);
     expect(setCookie).toContain('HttpOnly');
     expect(setCookie).toContain('SameSite=Strict');
     const page = await get(server.port, '/', { Cookie: cookie() });
@@ -135,29 +142,41 @@ describe('web mode server', () => {
     expect(encoded.status).toBe(404);
   });
 
-  it('refuses WebSocket upgrades without the token (401) or from another origin or host (403)', async () => {
+  it('refuses WebSocket upgrades without the credential (401) or from another origin or host (403)', async () => {
+    const path = pageUpgrade(server.port, signedIn).path;
     expect((await upgrade(server.port, { Origin: origin() })).outcome).toBe(401);
+    expect((await upgrade(server.port, { Origin: origin() }, path)).outcome).toBe(401);
     expect(
-      (await upgrade(server.port, { Origin: 'http://evil.test', Cookie: cookie() })).outcome,
+      (await upgrade(server.port, { Origin: 'http://evil.test', Cookie: cookie() }, path)).outcome,
     ).toBe(403);
-    expect((await upgrade(server.port, { Cookie: cookie() })).outcome).toBe(403);
+    expect((await upgrade(server.port, { Cookie: cookie() }, path)).outcome).toBe(403);
     expect(
-      (await upgrade(server.port, { Origin: `http://localhost6:${server.port}`, Cookie: cookie() }))
-        .outcome,
+      (
+        await upgrade(
+          server.port,
+          { Origin: `http://localhost6:${server.port}`, Cookie: cookie() },
+          path,
+        )
+      ).outcome,
     ).toBe(403);
     expect(
       (
-        await upgrade(server.port, {
-          Host: `evil.test:${server.port}`,
-          Origin: `http://evil.test:${server.port}`,
-          Cookie: cookie(),
-        })
+        await upgrade(
+          server.port,
+          {
+            Host: `evil.test:${server.port}`,
+            Origin: `http://evil.test:${server.port}`,
+            Cookie: cookie(),
+          },
+          path,
+        )
       ).outcome,
     ).toBe(403);
   });
 
-  it('accepts a WebSocket with the cookie and its own origin, and speaks the client protocol', async () => {
-    const { outcome, ws } = await upgrade(server.port, { Origin: origin(), Cookie: cookie() });
+  it('accepts a WebSocket with the cookie, the key and its own origin, and speaks the client protocol', async () => {
+    const page = pageUpgrade(server.port, signedIn);
+    const { outcome, ws } = await upgrade(server.port, page.headers, page.path);
     expect(outcome).toBe('open');
     const reply = new Promise<unknown>((resolve) =>
       ws?.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))),
@@ -180,6 +199,12 @@ describe('web mode server', () => {
       error: { code: 'invalid-message' },
     });
     ws?.close();
+  });
+
+  it('refuses a non-loopback bind unless allowed', async () => {
+    await expect(
+      startWebServer({ relay, staticDir: root, token: 't', logger: silentLogger, host: '0.0.0.0' }),
+    ).rejects.toThrow(/loopback only; refusing to bind 0\.0\.0\.0/);
   });
 
   it('never writes the token to its logs', () => {
