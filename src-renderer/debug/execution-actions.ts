@@ -38,8 +38,10 @@ export async function pause(core: ModelCore): Promise<void> {
       await refreshThreads(core);
       threadId = core.current.threads[0]?.id ?? 0;
     }
+    core.update({ pausing: true });
     expectSuccess(await core.deps.dapRequest('pause', { threadId }));
   } catch (err) {
+    core.update({ pausing: false });
     core.reportError('pause failed', err);
   }
 }

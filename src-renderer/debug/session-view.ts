@@ -76,6 +76,8 @@ export interface DebugSessionView {
   /** Exit code from the DAP `exited` event. */
   exitCode: number | null;
   stop: StopInfo | null;
+  /** A pause was asked for and the program has not stopped yet. */
+  pausing: boolean;
   threads: DebugProtocol.Thread[];
   selectedThreadId: number | null;
   /** Stacks of other threads whose rows are expanded, by thread id. */
@@ -120,6 +122,7 @@ export function initialSessionView(state: SessionState = 'starting'): DebugSessi
     endReason: null,
     exitCode: null,
     stop: null,
+    pausing: false,
     threads: [],
     selectedThreadId: null,
     threadStacks: new Map(),
@@ -149,7 +152,11 @@ export function describeSessionState(view: DebugSessionView): string {
     case 'starting':
       return 'Starting…';
     case 'running':
-      return 'Running';
+      // pydevd stops a thread when it next runs Python code: a thread blocked in C (a sleep, a
+      // socket read, a lock) pauses only once that call returns.
+      return view.pausing
+        ? 'Pausing… waits for the program to run Python code again (a sleep, socket read or lock delays it)'
+        : 'Running';
     case 'stopped': {
       const stop = view.stop;
       if (!stop) return 'Paused';

@@ -40,6 +40,7 @@ export async function handleStopped(
       : clearedFrames();
   core.update({
     state: 'stopped',
+    pausing: false,
     stop: {
       reason: body.reason,
       threadId: known,
@@ -94,6 +95,7 @@ export function markRunning(core: ModelCore): void {
   const gen = ++core.generation;
   core.update({
     state: 'running',
+    pausing: false,
     stop: null,
     staleFrames: view.frames.length > 0,
     staleTail: false,
@@ -115,6 +117,7 @@ export function markEnded(core: ModelCore, reason: string | null): void {
   core.generation++;
   core.update({
     state: 'ended',
+    pausing: false,
     endReason: reason ?? core.current.endReason,
     stop: null,
     ...clearedFrames(),

@@ -2,6 +2,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { untrack } from 'svelte';
 import type { LaunchParams, SessionInfo } from '../../src-common/protocol/client-protocol.js';
 import { breakpoints } from './breakpoints/breakpoints.svelte.js';
+import { recallLaunch, rememberLaunch } from './launch-memory.js';
 import { launchBreakpointParams } from './breakpoints/launch-breakpoints.js';
 import { sessionBreakpoints } from './breakpoints/session-breakpoints.svelte.js';
 import { ConsoleChannel } from '../console/console-channel.js';
@@ -136,6 +137,11 @@ class SessionsStore {
    */
   async rejoinActive(): Promise<void> {
     for (const entry of this.entries.values()) entry.joined = false;
+    // A reload: nothing shown yet, so show the newest program still running (as before it).
+    if (!this.activeId) {
+      const live = this.list.find((s) => !s.parentId && s.state !== 'ended');
+      if (live) this.activeId = live.id;
+    }
     const id = this.activeId;
     if (id && this.list.some((s) => s.id === id && s.state !== 'ended')) await this.activate(id);
     // The program of an active child process too, so its other processes are followed again.
@@ -162,7 +168,10 @@ class SessionsStore {
     this.applyList([...this.list.filter((s) => s.id !== info.id), info]);
     const entry = this.entry(info.id);
     entry.joined = true;
-    if (params) entry.params = params;
+    if (params) {
+      entry.params = params;
+      rememberLaunch(info, params);
+    }
     this.adoptProfile(entry, info.profileId);
     this.activeId = info.id;
     await Promise.all([
@@ -446,6 +455,14 @@ class SessionsStore {
   }
 
   private applyList(sessions: SessionInfo[]): void {
+    // How this tab launched them, for Restart after a reload.
+    for (const info of sessions) {
+      const known = this.entries.get(info.id);
+      if (known && !known.params) {
+        const params = recallLaunch(info);
+        if (params) known.params = params;
+      }
+    }
     this.list = [...sessions].sort((a, b) => b.startedAt - a.startedAt);
     this.forgetRemoved(new Set(sessions.map((s) => s.id)));
     for (const info of sessions) this.entries.get(info.id)?.model.applySessionInfo(info);
@@ -490,6 +507,9 @@ class SessionsStore {
       watchExpressions: previous ? previous.watchExpressions() : this.idleWatches,
     });
     entry = { model, console: new ConsoleChannel(), joined: false, output: new OutputCursor() };
+    const listed = this.list.find((s) => s.id === id);
+    const recalled = listed && recallLaunch(listed);
+    if (recalled) entry.params = recalled;
     this.entries.set(id, entry);
     this.views = { ...this.views, [id]: model.view };
     let savedWatches = model.watchExpressions().join('\n');

@@ -77,7 +77,9 @@ export class PeriscopePage {
     await this.profileItem(profileName).getByRole('button', { name: 'Launch…' }).click();
     const dialog = this.page.getByRole('dialog', { name: 'Launch program' });
     await dialog.getByLabel('Run').selectOption(options.kind ?? 'file');
-    await dialog.getByLabel('Program').fill(options.program);
+    await dialog
+      .getByLabel(options.kind === 'module' ? 'Module' : 'Program', { exact: true })
+      .fill(options.program);
     if (options.args !== undefined) await dialog.getByLabel('Arguments').fill(options.args);
     if (options.cwd !== undefined) await dialog.getByLabel('Working directory').fill(options.cwd);
     if (options.justMyCode !== undefined)

@@ -1,10 +1,13 @@
 /**
- * Issue 16, item 10: rows of the Variables tree the person opened stay open after a step,
- * although debugpy gives every container a new `variablesReference` on each stop.
+ * What the model carries between stops and resumes (issue 16): rows of the Variables tree the
+ * person opened stay open after a step although debugpy gives every container a new
+ * `variablesReference` on each stop (item 10); a pause that waits on a blocking call says so
+ * (item 12).
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { describe, expect, it } from 'vitest';
 import { DebugSessionModel } from '../../../../src-renderer/debug/session-model.js';
+import { describeSessionState } from '../../../../src-renderer/debug/session-view.js';
 
 /** A tracer whose references change with each stop: stop k's refs are k*1000 + n. */
 function setup() {
@@ -107,5 +110,22 @@ describe('Variables rows stay open across steps', () => {
     await model.resume('next');
     await stopped();
     expect([...model.view.expanded].sort()).toEqual([4001, 4002, 4010, 4020]);
+  });
+});
+
+describe('Pause while the program is in a blocking call', () => {
+  it('says it is pausing until the stop comes, then shows the stop', async () => {
+    const { model, stopped } = setup();
+    await stopped();
+    await model.resume('continue');
+    expect(describeSessionState(model.view)).toBe('Running');
+    await model.pause();
+    expect(model.view.pausing).toBe(true);
+    expect(describeSessionState(model.view)).toMatch(
+      /^Pausing… waits for the program to run Python/,
+    );
+    await stopped();
+    expect(model.view.pausing).toBe(false);
+    expect(describeSessionState(model.view)).not.toMatch(/Pausing/);
   });
 });
