@@ -207,6 +207,15 @@ export interface AppMethods {
     params: { sessionId: string };
     result: { session: SessionInfo; capabilities: DebugProtocol.Capabilities } & SessionCatchUp;
   };
+  /**
+   * Sends `text` to the stdin of a program Periscope launched (what the person types in the console
+   * while it runs); `eof`: then end-of-file (Ctrl+D). Errors: `not-found`, `session-ended`,
+   * `launch-failed` when the program's input is not Periscope's (attached, dialled in), `ssh-failed`.
+   */
+  'session.stdin': {
+    params: { sessionId: string; text: string; eof?: boolean };
+    result: Record<string, never>;
+  };
   /** Ends a session leaving the program running (DAP `disconnect` with `terminateDebuggee: false`). */
   'session.detach': { params: { sessionId: string }; result: Record<string, never> };
   /**

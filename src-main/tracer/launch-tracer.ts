@@ -41,6 +41,11 @@ export interface StartedTracer {
   onOutput(listener: (category: 'stdout' | 'stderr', text: string) => void): void;
   /** Reads a file on the tracer's machine (SFTP). */
   readFile: RemoteFileReader;
+  /**
+   * Writes to the program's stdin (a program Periscope launched; see `RemoteDebuggee.writeStdin`).
+   * Absent: its input is not Periscope's (attached, dialled in).
+   */
+  writeStdin?: (text: string, eof?: boolean) => Promise<void>;
   /** Calls `listener` on each change of the SSH link's state (launch over SSH). @returns remover. */
   onLinkStatus?(listener: (status: LinkStatus) => void): () => void;
   /**
@@ -169,6 +174,7 @@ export async function startRemoteTracer(
       link,
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile: linkFileReader(ssh, profile.host),
+      ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
       reattach: async () => {

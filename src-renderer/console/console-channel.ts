@@ -55,6 +55,10 @@ export class ConsoleChannel {
   private entries: BufferedEntry[] = [];
   private bufferedChars = 0;
   private droppedChars = 0;
+  /** Lines written since creation (or the last {@link clear}), dropped ones included. */
+  private lines = 0;
+  /** Lines dropped from the front of the buffer. */
+  private droppedLines = 0;
   /** Kind of the last line if it is still open (no newline yet), else null. */
   private openKind: ConsoleKind | null = null;
 
@@ -65,6 +69,26 @@ export class ConsoleChannel {
   /** Characters dropped from the front of the buffer so far (since the last {@link clear}). */
   get dropped(): number {
     return this.droppedChars;
+  }
+
+  /** Lines written so far (since the last {@link clear}), including dropped ones. */
+  get lineCount(): number {
+    return this.lines;
+  }
+
+  /**
+   * The text this channel still holds, without colours, with `\n` line endings, for "Save
+   * output": a first line says how many earlier lines were dropped when the buffer overflowed.
+   */
+  plainText(): string {
+    const body = this.entries
+      .map((e) => e.text)
+      .join('')
+      .replace(ANY_ESCAPE, '')
+      .replace(/\r\n/g, '\n');
+    return this.droppedLines > 0
+      ? `[${this.droppedLines} earlier lines were dropped: the console keeps the last ${this.maxBufferedChars.toLocaleString('en')} characters]\n${body}`
+      : body;
   }
 
   /**
@@ -100,6 +124,8 @@ export class ConsoleChannel {
     this.entries = [];
     this.bufferedChars = 0;
     this.droppedChars = 0;
+    this.lines = 0;
+    this.droppedLines = 0;
     this.openKind = null;
     this.emit(CLEAR_TERMINAL);
   }
@@ -133,6 +159,7 @@ export class ConsoleChannel {
       this.entries.push({ kind, text });
     }
     this.bufferedChars += text.length;
+    this.lines += countNewlines(text);
     this.trim();
   }
 
@@ -143,6 +170,7 @@ export class ConsoleChannel {
       const excess = this.bufferedChars - this.maxBufferedChars;
       const cut =
         first.text.length <= excess ? first.text.length : safeCutIndex(first.text, excess);
+      this.droppedLines += countNewlines(first.text.slice(0, cut));
       if (cut >= first.text.length) {
         this.entries.shift();
       } else {
@@ -153,6 +181,16 @@ export class ConsoleChannel {
     }
   }
 }
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Every escape sequence (CSI, OSC, short ESC), for plain text. */
+// eslint-disable-next-line no-control-regex -- removing terminal escape sequences is the point
+const ANY_ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[ -/]*[0-~])/g;
 
 /** Matches one complete escape sequence (CSI, OSC, or a short ESC sequence) at `lastIndex`. */
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences (ESC, BEL) is the point

@@ -77,6 +77,18 @@ export interface ConsoleControllerOptions {
 
 /** Shown while evaluation is impossible (no stopped frame). */
 export const DISABLED_HINT = 'Pause the program to evaluate in a frame';
+
+/** The hint while typed lines go to the running program's stdin. */
+export const INPUT_HINT = 'Program input: Enter sends a line, Ctrl+D ends; pause to evaluate';
+
+/** The prompt while typed lines go to the program's stdin. */
+export const INPUT_PROMPT = 'stdin> ';
+
+/**
+ * Sends `text` (a typed line with its newline, or '' with `eof` for Ctrl+D) to the running
+ * program's stdin; resolves with an error text to show, or null.
+ */
+export type SendInput = (text: string, eof: boolean) => Promise<string | null>;
 /** Prompt of a block's continuation lines, as in the Python interactive interpreter. */
 export const CONTINUATION_PROMPT = '... ';
 
@@ -91,6 +103,7 @@ export class ConsoleController {
   private readonly outputColumn = new OutputColumnTracker();
   private evaluate: Evaluate;
   private complete: Complete | undefined;
+  private sendInput: SendInput | undefined;
   private enabled: boolean;
   private prompt: string;
   /** Erase sequence of the prompt area on screen, or null while it is not drawn. */
@@ -161,6 +174,16 @@ export class ConsoleController {
     this.complete = complete;
   }
 
+  /**
+   * While the program runs and takes input (launched by Periscope): what Enter sends to its stdin
+   * when evaluation is off. Undefined: Enter only says to pause.
+   */
+  setSendInput(sendInput: SendInput | undefined): void {
+    if (sendInput === this.sendInput) return;
+    this.sendInput = sendInput;
+    this.redraw();
+  }
+
   /** Redraws the input after the terminal changed size. */
   handleResize(): void {
     this.redraw();
@@ -179,6 +202,11 @@ export class ConsoleController {
     while (!this.busy && !this.disposed) {
       const key = this.queuedKeys.shift();
       if (key === undefined) break;
+      const input = this.enabled ? undefined : this.sendInput;
+      if (input && (key.type === 'enter' || (key.type === 'endOfInput' && this.editor.isEmpty))) {
+        this.submitInput(input, key.type === 'endOfInput');
+        return;
+      }
       if (key.type === 'enter' && !this.enabled) {
         if (this.editor.source.trim() !== '') this.channel.write(DISABLED_HINT, 'info');
         continue;
@@ -237,6 +265,25 @@ export class ConsoleController {
       this.redraw();
       this.processKeys();
     });
+  }
+
+  /** Sends the typed line (or end-of-file) to the program's stdin, echoed as a terminal would. */
+  private submitInput(send: SendInput, eof: boolean): void {
+    const line = this.editor.line;
+    this.hide();
+    this.editor.reset();
+    this.channel.write(eof ? '^D\n' : `${line}\n`, 'stdout');
+    this.busy = true;
+    void send(eof ? '' : `${line}\n`, eof)
+      .then((problem) => {
+        if (problem) this.channel.write(problem, 'error');
+      })
+      .finally(() => {
+        this.busy = false;
+        if (this.disposed) return;
+        this.redraw();
+        this.processKeys();
+      });
   }
 
   private submit(lines: string[]): void {
@@ -313,15 +360,16 @@ export class ConsoleController {
 
   private render(): ReturnType<typeof renderPromptArea> {
     const block = this.editor.blockLines;
+    const inputMode = !this.enabled && this.sendInput !== undefined;
     const lines = [...block, this.editor.line].map((text, index) => ({
-      prompt: index === 0 ? this.prompt : CONTINUATION_PROMPT,
+      prompt: index > 0 ? CONTINUATION_PROMPT : inputMode ? INPUT_PROMPT : this.prompt,
       text,
     }));
     return renderPromptArea(
       {
         lines,
         cursor: this.editor.cursor,
-        ...(this.enabled ? {} : { placeholder: DISABLED_HINT }),
+        ...(this.enabled ? {} : { placeholder: inputMode ? INPUT_HINT : DISABLED_HINT }),
       },
       this.terminal.cols,
       this.outputColumn.column,

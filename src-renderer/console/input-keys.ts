@@ -25,6 +25,8 @@ export type EditingKeyType =
   | 'killToStart'
   | 'killToEnd'
   | 'killWordBackward'
+  /** Ctrl+D: end of input (sent to a running program's stdin on an empty line). */
+  | 'endOfInput'
   /** A Tab key pressed on its own: completion, or indentation at the start of a line. */
   | 'tab';
 
@@ -47,6 +49,7 @@ const CONTROL_KEYS: Record<string, EditingKeyType> = {
   '\x02': 'left',
   '\x06': 'right',
   '\x03': 'cancel',
+  '\x04': 'endOfInput',
   '\x15': 'killToStart',
   '\x0b': 'killToEnd',
   '\x17': 'killWordBackward',

@@ -389,6 +389,21 @@ class SessionsStore {
   }
 
   /** Evaluates console input in the active session's selected frame. */
+  /**
+   * Sends typed input to the active session's program (`session.stdin`); resolves with the error
+   * to show, or null.
+   */
+  async sendInput(text: string, eof: boolean): Promise<string | null> {
+    const id = this.activeId;
+    if (!id) return 'No debug session is active.';
+    try {
+      await connection.client.request('session.stdin', { sessionId: id, text, eof });
+      return null;
+    } catch (err) {
+      return `Not sent to the program: ${errorMessage(err)}`;
+    }
+  }
+
   async evaluate(expression: string): Promise<{ ok: boolean; text: string }> {
     const model = this.activeModel();
     if (!model) return { ok: false, text: 'No debug session is active.' };

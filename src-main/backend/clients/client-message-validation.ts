@@ -94,6 +94,9 @@ const appParams = {
     })
     .strict(),
   'session.detach': z.object({ sessionId }).strict(),
+  'session.stdin': z
+    .object({ sessionId, text: z.string().max(1024 * 1024), eof: z.boolean().optional() })
+    .strict(),
   'session.reconnectNow': z.object({ sessionId }).strict(),
   'session.dapEndpoint.open': z.object({ sessionId }).strict(),
   'session.dapEndpoint.close': z.object({ sessionId }).strict(),

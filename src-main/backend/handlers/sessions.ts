@@ -20,6 +20,7 @@ type SessionMethod =
   | 'session.attach'
   | 'session.join'
   | 'session.detach'
+  | 'session.stdin'
   | 'session.reconnectNow'
   | 'session.close'
   | 'session.dapEndpoint.open'
@@ -52,6 +53,18 @@ export function sessionHandlers({
   };
   return {
     'sessions.list': () => Promise.resolve({ sessions: sessions.list() }),
+    'session.stdin': async (_client, { sessionId, text, eof }) => {
+      const { session: s, tracer } = sessions.require(sessionId);
+      if (s.isEnded)
+        throw new RelayError('session-ended', 'The program has ended; its input is closed.');
+      if (!tracer.writeStdin)
+        throw new RelayError(
+          'launch-failed',
+          'This program was not launched by Periscope: its input is its own terminal.',
+        );
+      await tracer.writeStdin(text, eof ?? false);
+      return {};
+    },
     'sessions.removeEnded': (_client, { sessionIds }) =>
       Promise.resolve({
         removed: removeEnded(sessionIds ?? sessions.list().map((s) => s.id)),

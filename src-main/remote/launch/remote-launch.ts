@@ -85,6 +85,13 @@ export interface RemoteDebuggee {
   /** Over a link: the remote file the output mux writes the program's output to. */
   outputFile?: string;
   /**
+   * Over a link: writes `text` to the program's stdin (the mux's FIFO, `output_mux.py`), over the
+   * link's current connection; with `eof`, the program then reads end-of-file. Resolves once
+   * written (a program that does not read blocks the write: it times out after 10 s).
+   * @throws SshError `ssh-failed` when the link is down; Error when the write fails.
+   */
+  writeStdin?: (text: string, eof?: boolean) => Promise<void>;
+  /**
    * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for the
    * program's Python-level writes over a `link` with the TCP_NODELAY hook (tagged at the source,
    * `remote/python/sitecustomize.py`); otherwise in the order one remote reader of both pipes saw
@@ -263,12 +270,60 @@ export async function launchUnderDebugpy(
   return {
     remotePort,
     pid,
-    ...(link && outputDir !== undefined ? { outputFile: `${outputDir}/${MUX_OUTPUT_FILE}` } : {}),
+    ...(link && outputDir !== undefined
+      ? {
+          outputFile: `${outputDir}/${MUX_OUTPUT_FILE}`,
+          writeStdin: (text: string, eof = false) =>
+            writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host),
+        }
+      : {}),
     onOutput: (listener) => output.onOutput(listener),
     exit,
     ended,
     terminate,
   };
+}
+
+/** Longest wait for the program to take what was written to its stdin, in ms. */
+const STDIN_WRITE_TIMEOUT_MS = 10_000;
+
+/**
+ * Writes `text` into the program's stdin FIFO `fifo` with one `cat` over `connection`, then (with
+ * `eof`) creates `<fifo>.eof` for the mux. Never leaves the `cat` behind: it is closed on timeout.
+ */
+async function writeProgramStdin(
+  connection: SshConnection | undefined,
+  fifo: string,
+  text: string,
+  eof: boolean,
+  host: string,
+): Promise<void> {
+  if (!connection)
+    throw new SshError(
+      'ssh-failed',
+      `the SSH connection to ${host} is down; type again when it is back`,
+    );
+  const q = shellQuote(fifo);
+  // `[ -p ]`: only into the mux's FIFO (never create a plain file if the program has gone).
+  const command = text === '' ? `[ -p ${q} ]` : `[ -p ${q} ] && exec cat > ${q}`;
+  const writer = await connection.exec(command);
+  writer.stdout.resume();
+  writer.stderr.resume();
+  writer.stdin.end(text);
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    writer.exit,
+    new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), STDIN_WRITE_TIMEOUT_MS)),
+    ),
+  ]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    writer.close();
+    throw new Error('the program has not read its input for 10 s; it may not be reading stdin');
+  }
+  if (result.code !== 0) throw new Error('the program has ended: its input is closed');
+  if (eof) await connection.run(`: > ${shellQuote(`${fifo}.eof`)}`);
 }
 
 /** How long a stop waits for a dropped SSH link to come back to kill the program, in ms. */

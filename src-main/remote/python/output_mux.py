@@ -24,8 +24,13 @@ a torn record if the mux itself is killed mid-write.
 - The mux first reads ONE line from its stdin (the SSH channel): a JSON object of environment
   variables for the command (``muxStdin`` in ``remote/launch/output-mux.ts``; an empty line or
   end of input = none), so the program's variables never appear in a command line.
-- The command gets ``/dev/null`` as stdin, and keeps the mux's working directory and process
-  group: the launch shell ``exec``s the mux, so ``kill -TERM -<pid>`` reaches mux, program and
+- The command's stdin is a FIFO, ``stdin`` beside the output file: what is written into it (one
+  SSH command per line the person types: ``cat > .../stdin``) is what the program reads, over any
+  connection, so input survives a reconnect like output does. The mux holds a writer of its own,
+  so the program never reads end-of-file between two lines; once ``stdin.eof`` appears beside it
+  (Ctrl+D in the console) the mux lets go and the program reads end-of-file. Without a FIFO (the
+  directory refuses one) the command gets ``/dev/null``. The command keeps the mux's working
+  directory and process group: the launch shell ``exec``s the mux, so ``kill -TERM -<pid>`` reaches mux, program and
   debugpy alike.
 - SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command; the mux itself
   keeps draining until the command has exited.
@@ -121,6 +126,15 @@ def main():
     except (OSError, ValueError) as e:
         record(b"e", ("periscope: ignoring the environment it was sent: %s\n" % (e,)).encode())
     devnull = os.open(os.devnull, os.O_RDONLY)
+    stdin_path = os.path.join(os.path.dirname(sys.argv[1]), "stdin")
+    try:
+        os.mkfifo(stdin_path, 0o600)
+        # Our own writer first (O_RDWR never blocks on a FIFO), then the program's read end.
+        stdin_keep = os.open(stdin_path, os.O_RDWR)
+        child_stdin = os.open(stdin_path, os.O_RDONLY)
+    except OSError:
+        stdin_keep = None
+        child_stdin = devnull
     # The launch's sitecustomize (TCP_NODELAY, ordered output), ahead of the program's own
     # PYTHONPATH.
     site = env.pop("PERISCOPE_SITE", None)
@@ -145,7 +159,7 @@ def main():
         env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
         pass_fds = (tagged_w,)
     try:
-        child = subprocess.Popen(sys.argv[2:], stdin=devnull, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
+        child = subprocess.Popen(sys.argv[2:], stdin=child_stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
     except (OSError, ValueError, TypeError) as e:
         why = getattr(e, "strerror", None) or str(e)
         record(b"e", ("periscope: cannot start %s: %s\n" % (sys.argv[2], why)).encode())
@@ -165,12 +179,17 @@ def main():
         os.close(tagged_w)
         tags[tagged_r] = None
 
+    if child_stdin != devnull:
+        os.close(child_stdin)
     poller = select.poll()
     for fd in tags:
         poller.register(fd, select.POLLIN)
     exited_at = None
     while tags:
         events = poller.poll(100 if exited_at is None else QUIET * 1000)
+        if stdin_keep is not None and os.path.exists(stdin_path + ".eof"):
+            os.close(stdin_keep)
+            stdin_keep = None
         for fd, _ in events:
             try:
                 data = os.read(fd, 65536)
