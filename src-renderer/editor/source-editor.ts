@@ -5,7 +5,7 @@
  * recreating the view.
  */
 import { python } from '@codemirror/lang-python';
-import { EditorState } from '@codemirror/state';
+import { EditorState, type StateEffect } from '@codemirror/state';
 import type { Extension } from '@codemirror/state';
 import { EditorView, highlightSpecialChars, keymap } from '@codemirror/view';
 import { gotoLine, highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
@@ -59,6 +59,9 @@ export class SourceEditor {
     editing: null,
   };
   private onToggle: ToggleBreakpoint;
+  /** The scroller's height in px, as the ResizeObserver last saw it. */
+  private scrollerHeight = 0;
+  private readonly resizes: ResizeObserver;
   private handlers: SourceEditorHandlers = {};
 
   /**
@@ -93,6 +96,11 @@ export class SourceEditor {
       EditorView.contentAttributes.of({ tabindex: '0', 'aria-readonly': 'true' }),
     ];
     this.view = new EditorView({ parent, state: this.createState(this.shown) });
+    this.resizes = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.contentRect;
+      if (box) this.scrollerHeight = box.height;
+    });
+    this.resizes.observe(this.view.scrollDOM);
   }
 
   /** Replaces the click handler (the component's prop may change). */
@@ -123,19 +131,24 @@ export class SourceEditor {
     if (next.path !== previous.path) {
       this.view.setState(this.createState(this.shown));
       // setState keeps the scroller's offset: a new file would open where the last one was.
-      if (next.currentLine !== null) this.revealLine(next.currentLine, true);
+      if (next.currentLine !== null) this.revealLine(next.currentLine);
       else this.view.dispatch({ effects: EditorView.scrollIntoView(0, { y: 'start' }) });
       if (this.shown.editing) this.openEditor(this.shown.editing);
       return;
     }
     if (next.content !== previous.content) this.replaceContent(next.content);
+    // A step changes the current line (and now and then the breakpoints): one transaction for
+    // all of it, since each dispatch makes CodeMirror re-read the DOM selection (a forced layout).
+    const effects: StateEffect<unknown>[] = [];
     if (!sameBreakpoints(previous.breakpoints, next.breakpoints)) {
-      this.view.dispatch({ effects: setBreakpointsEffect.of(this.shown.breakpoints) });
+      effects.push(setBreakpointsEffect.of(this.shown.breakpoints));
     }
     if (next.currentLine !== previous.currentLine) {
-      this.view.dispatch({ effects: setCurrentLineEffect.of(next.currentLine) });
-      if (next.currentLine !== null) this.revealLine(next.currentLine, false);
+      effects.push(setCurrentLineEffect.of(next.currentLine));
+      const reveal = this.revealEffect(next.currentLine);
+      if (reveal) effects.push(reveal);
     }
+    if (effects.length > 0) this.view.dispatch({ effects });
     if (!sameEditing(previous.editing ?? null, this.shown.editing ?? null)) {
       if (this.shown.editing) this.openEditor(this.shown.editing);
       else this.view.dispatch({ effects: setBreakpointEditorEffect.of(null) });
@@ -170,6 +183,7 @@ export class SourceEditor {
 
   /** Destroys the view. */
   destroy(): void {
+    this.resizes.disconnect();
     this.view.destroy();
   }
 
@@ -199,21 +213,26 @@ export class SourceEditor {
     });
   }
 
-  /** Scrolls `line` (1-based) to the middle of the view unless it is fully visible already. */
-  private revealLine(line: number, force: boolean): void {
+  /**
+   * The scroll that keeps the current line `line` (1-based) in the middle third of the view: none
+   * while it is there already, else it lands a third of the way in. CodeMirror works it out in
+   * its own measure phase, and the scroller's height comes from a ResizeObserver: nothing here
+   * reads the layout (in a step the panels' DOM has just changed, so a read would force it).
+   */
+  private revealEffect(line: number | null): StateEffect<unknown> | null {
     const doc = this.view.state.doc;
-    if (line < 1 || line > doc.lines) return;
-    const position = doc.line(line).from;
-    if (!force && this.isLineVisible(position)) return;
-    this.view.dispatch({ effects: EditorView.scrollIntoView(position, { y: 'center' }) });
+    if (line === null || line < 1 || line > doc.lines) return null;
+    const margin = Math.floor(this.scrollerHeight / 3);
+    return EditorView.scrollIntoView(doc.line(line).from, { y: 'nearest', yMargin: margin });
   }
 
-  private isLineVisible(position: number): boolean {
-    const rect = this.view.scrollDOM.getBoundingClientRect();
-    if (rect.height <= 0) return false;
-    const block = this.view.lineBlockAt(position);
-    const top = this.view.documentTop + block.top;
-    return top >= rect.top && top + block.height <= rect.bottom;
+  /** Scrolls `line` (1-based) to the middle of the view (a file just opened at its frame). */
+  private revealLine(line: number): void {
+    const doc = this.view.state.doc;
+    if (line < 1 || line > doc.lines) return;
+    this.view.dispatch({
+      effects: EditorView.scrollIntoView(doc.line(line).from, { y: 'center' }),
+    });
   }
 }
 
