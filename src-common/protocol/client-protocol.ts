@@ -194,6 +194,15 @@ export interface AppMethods {
   'session.launch': { params: LaunchParams; result: { session: SessionInfo } };
   'sessions.list': { params: Record<string, never>; result: { sessions: SessionInfo[] } };
   /**
+   * Quick open's index: the Python files (`.py`, `.pyi`) under `root` on the profile's machine
+   * (`~` = the login directory), at most 200,000, skipping VCS, cache and virtualenv directories.
+   * Errors: `not-found` (profile), `ssh-failed` (connection, or root is not a directory).
+   */
+  'files.index': {
+    params: { profileId: string; root: string };
+    result: { root: string; files: string[]; truncated: boolean };
+  };
+  /**
    * Removes ended sessions from the list (every ended one when `sessionIds` is absent); live
    * sessions, and ended roots of a process tree with live processes, stay. The relay also forgets
    * ended sessions by itself past its retention limits (`maxEndedSessions`, `endedRetentionMs`).
@@ -252,7 +261,11 @@ export interface AppMethods {
    * remote machine over SFTP. Errors: not found (code `source-not-found`), too big (> 8 MiB).
    */
   'source.read': {
-    params: { path: string; sessionId?: string };
+    /**
+     * `sessionId`: read on that session's machine; else `profileId`: on that profile's machine
+     * (over its shared link; a file found with quick open before anything runs).
+     */
+    params: { path: string; sessionId?: string; profileId?: string };
     result: { path: string; content: string; origin: SourceOrigin };
   };
   /** The user's answer to a `hostKey.prompt`. */

@@ -84,7 +84,10 @@ const appParams = {
     .strict(),
   'session.join': z.object({ sessionId }).strict(),
   'session.close': z.object({ sessionId }).strict(),
-  'source.read': z.object({ path: nonEmpty, sessionId: sessionId.optional() }).strict(),
+  'source.read': z
+    .object({ path: nonEmpty, sessionId: sessionId.optional(), profileId: nonEmpty.optional() })
+    .strict(),
+  'files.index': z.object({ profileId: nonEmpty, root: z.string().max(4096) }).strict(),
   'hostKey.answer': z.object({ promptId: nonEmpty, accept: z.boolean() }).strict(),
   'secret.answer': z
     .object({

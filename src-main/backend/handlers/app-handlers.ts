@@ -16,6 +16,7 @@ import { logHandlers } from './logs.js';
 import { profileHandlers } from './profiles.js';
 import { sessionHandlers } from './sessions.js';
 import { forwardHandlers } from './forwards.js';
+import { fileHandlers } from './files.js';
 
 /** The handler of every app method. */
 export function appHandlers(parts: BackendParts): AppHandlers {
@@ -25,6 +26,7 @@ export function appHandlers(parts: BackendParts): AppHandlers {
     ...connectionHandlers(parts),
     ...forwardHandlers(parts),
     ...logHandlers(parts),
+    ...fileHandlers(parts),
   };
 }
 

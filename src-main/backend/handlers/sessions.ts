@@ -11,6 +11,7 @@ import { requireProfile, type AppHandlers, type BackendParts } from './handler-t
 import { toRemotePath } from '../../../src-common/path-mapping.js';
 import { attachStarter } from '../../tracer/attach-tracer.js';
 import { readSource } from '../../tracer/source-reader.js';
+import { profileFileReader } from './files.js';
 
 /** The session methods. */
 type SessionMethod =
@@ -29,14 +30,8 @@ type SessionMethod =
   | 'source.read';
 
 /** Handlers of the session methods. */
-export function sessionHandlers({
-  profileStore,
-  sessions,
-  removeEnded,
-  starter,
-  endpoints,
-  injectorVerdicts,
-}: BackendParts): AppHandlers<SessionMethod> {
+export function sessionHandlers(parts: BackendParts): AppHandlers<SessionMethod> {
+  const { profileStore, sessions, removeEnded, starter, endpoints, injectorVerdicts } = parts;
   const session = (id: string): DebugSession => sessions.require(id).session;
   /** The root of the process tree `s` is in (`s` itself when it has none). */
   const rootOf = (s: DebugSession): DebugSession => s.processTree?.root ?? s;
@@ -143,8 +138,15 @@ export function sessionHandlers({
       watched.setWatches(client, expressions);
       return Promise.resolve({});
     },
-    'source.read': async (_client, { path, sessionId }) => {
+    'source.read': async (client, { path, sessionId, profileId }) => {
       const entry = sessionId === undefined ? undefined : sessions.require(sessionId);
+      // No session: the profile's machine, when one is named (quick open before a launch).
+      if (!entry && profileId !== undefined) {
+        const profile = requireProfile(profileStore, profileId);
+        const mapped = toRemotePath(path, profile.pathMappings ?? []);
+        const reader = profileFileReader(parts, client, profile);
+        return { path, ...(await readSource(path, (_p, max) => reader(mapped, max))) };
+      }
       // A laptop path without a laptop copy is read at its mapped remote path (pathMappings).
       const mappings =
         entry && (profileStore.get(entry.session.info.profileId)?.pathMappings ?? []);
