@@ -132,7 +132,7 @@ function command(rng: FuzzRandom): string {
 /** The JSON text of one hostile client request with sequence number `seq`. */
 export function clientRequest(rng: FuzzRandom, seq: number): string {
   const name = command(rng);
-  const fields = CLIENT_COMMANDS[name] ?? [];
+  const fields = Object.hasOwn(CLIENT_COMMANDS, name) ? (CLIENT_COMMANDS[name] ?? []) : [];
   return hostileObject(
     rng,
     [

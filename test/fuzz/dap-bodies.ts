@@ -164,7 +164,7 @@ export const EVENT_BODIES: Record<string, readonly FieldSpec[] | undefined> = {
 /** The body of event `event` (`debugpyAttach` carries a child's configuration). */
 export function eventBody(rng: FuzzRandom, event: string): string | undefined {
   if (event === 'debugpyAttach') return childConfiguration(rng);
-  const fields = EVENT_BODIES[event];
+  const fields = Object.hasOwn(EVENT_BODIES, event) ? EVENT_BODIES[event] : undefined;
   return fields ? hostileObject(rng, fields) : undefined;
 }
 

@@ -28,6 +28,8 @@ export interface FuzzTracerOptions {
   pHostileHandshake: number;
   /** Chance that a frame's framing is broken (0 for a tracer that must stay). */
   pBrokenFrame: number;
+  /** The pid it claims in `pydevdSystemInfo` (default a fixed one no process has). */
+  pid?: number;
 }
 
 /** See the module comment. */
@@ -88,7 +90,7 @@ export class FuzzTracer extends FuzzPeer {
     const requestSeq = typeof message.seq === 'number' ? message.seq : 0;
     const rng = this.answers;
     if (HANDSHAKE.has(command) && !rng.chance(this.options.pHostileHandshake)) {
-      this.socket.write(encodeDapMessage(plainAnswer(requestSeq, command)));
+      this.socket.write(encodeDapMessage(plainAnswer(requestSeq, command, this.options.pid)));
       if (command === 'attach')
         this.socket.write(encodeDapMessage({ seq: 0, type: 'event', event: 'initialized' }));
       return;
@@ -102,12 +104,12 @@ export class FuzzTracer extends FuzzPeer {
 }
 
 /** A plain, correct answer to a handshake request. */
-function plainAnswer(requestSeq: number, command: string): object {
+function plainAnswer(requestSeq: number, command: string, pid = 3_999_999): object {
   const body =
     command === 'initialize'
       ? { supportsConfigurationDoneRequest: true, supportsConditionalBreakpoints: true }
       : command === 'pydevdSystemInfo'
-        ? { process: { pid: 3_999_999, ppid: 3_999_998 } }
+        ? { process: { pid, ppid: 1 } }
         : command === 'setBreakpoints'
           ? { breakpoints: [] }
           : {};

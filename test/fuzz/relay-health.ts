@@ -1,0 +1,57 @@
+/**
+ * Whether the relay under fuzzing is still well: its process runs, no bug reached its last-resort
+ * guard (an unhandled rejection, logged instead of ending the process), and its memory and file
+ * descriptors, read from /proc, stay within bounds.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { UNHANDLED_REJECTION_MESSAGE } from '../../src-main/cli/last-resort-guard.js';
+import type { RelayProcess } from '../harness/relay-process.js';
+
+/** A reading of the relay process. */
+export interface RelayReading {
+  rssMb: number;
+  fds: number;
+}
+
+/** Reads the resident set size (MB) and open file descriptors of process `pid`. */
+export async function readProcess(pid: number): Promise<RelayReading> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+  const fds = (await readdir(`/proc/${pid}/fd`)).length;
+  return { rssMb: Math.round(kb / 1024), fds };
+}
+
+/**
+ * What is wrong with the relay now, or undefined when nothing is: it exited, its log shows a bug
+ * (the guard's line, a stack overflow, a crash), or its RSS is above `maxRssMb`.
+ */
+export async function relayProblem(
+  relay: RelayProcess,
+  maxRssMb: number,
+): Promise<{ problem?: string; reading?: RelayReading }> {
+  const { child } = relay;
+  if (!relay.alive() || child.pid === undefined) {
+    return {
+      problem: `the relay exited (code ${child.exitCode}, signal ${child.signalCode}); its log ends:\n${relay.log().slice(-3000)}`,
+    };
+  }
+  const log = relay.log();
+  for (const sign of [
+    UNHANDLED_REJECTION_MESSAGE,
+    'Maximum call stack size exceeded',
+    'FATAL ERROR',
+  ]) {
+    const at = log.indexOf(sign);
+    if (at >= 0)
+      return {
+        problem: `the relay logged "${sign}":\n${log.slice(Math.max(0, at - 200), at + 2000)}`,
+      };
+  }
+  const reading = await readProcess(child.pid);
+  if (reading.rssMb > maxRssMb)
+    return {
+      problem: `the relay's RSS is ${reading.rssMb} MB, above the bound of ${maxRssMb} MB`,
+      reading,
+    };
+  return { reading };
+}
