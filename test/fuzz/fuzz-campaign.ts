@@ -29,6 +29,8 @@ export interface CampaignOptions {
   maxRssMb: number;
   /** Chance that a DAP frame's framing is broken. */
   pBrokenFrame: number;
+  /** Which targets to fuzz (default all). */
+  targets?: TargetName[];
   /** Told one line per batch. */
   progress?: (line: string) => void;
 }
@@ -65,8 +67,15 @@ export class FuzzFailure extends Error {
   }
 }
 
-/** Shares of each batch: the tracer port gets half, the DAP endpoint and WebSocket a quarter each. */
-const SHARES = [0.5, 0.25, 0.25] as const;
+/** The targets, each with its share of a batch: half at the tracer port, a quarter at each other. */
+const TARGETS = {
+  tracer: { share: 2, make: (): FuzzTarget => new TracerPortTarget() },
+  dap: { share: 1, make: (): FuzzTarget => new DapEndpointTarget() },
+  ws: { share: 1, make: (): FuzzTarget => new WebSocketTarget() },
+} as const;
+
+/** A target's name in {@link CampaignOptions.targets}. */
+export type TargetName = keyof typeof TARGETS;
 
 /** Runs the campaign on `relay` (see the module comment). */
 export async function runCampaign(
@@ -78,11 +87,10 @@ export async function runCampaign(
   const isProbe = (s: ListedSession | undefined): boolean =>
     s?.pid !== undefined && probePids.has(s.pid);
   const observer = await FuzzObserver.open(relay.clientPort, relay.token, isProbe);
-  const targets: FuzzTarget[] = [
-    new TracerPortTarget(),
-    new DapEndpointTarget(),
-    new WebSocketTarget(),
-  ];
+  const chosen = options.targets ?? (Object.keys(TARGETS) as TargetName[]);
+  const targets = chosen.map((name) => TARGETS[name].make());
+  const totalShare = chosen.reduce((sum, name) => sum + TARGETS[name].share, 0);
+  const shares = chosen.map((name) => TARGETS[name].share / totalShare);
   const perTarget: Record<string, TargetStats> = {};
   const nextIndex = targets.map(() => 0);
   const context = {
@@ -100,7 +108,7 @@ export async function runCampaign(
     while (inputs < options.count && Date.now() - started < options.timeLimitMs) {
       const size = Math.min(options.batchSize, options.count - inputs);
       const budgets = targets.map(
-        (_, i) => new FuzzBudget(Math.round(size * (SHARES[i] ?? 0)), nextIndex[i] ?? 0),
+        (_, i) => new FuzzBudget(Math.round(size * (shares[i] ?? 0)), nextIndex[i] ?? 0),
       );
       const stats = await Promise.all(
         targets.map((t, i) => t.runBatch(context, batch, budgets[i] as FuzzBudget)),

@@ -8,7 +8,8 @@
  * In `npm test`: 21,000 inputs, a random seed (printed; a failure prints it with the last inputs).
  * `npm run fuzz` runs a million or more through the same code (`scripts/fuzz.mjs`). Environment:
  * FUZZ_SEED, FUZZ_COUNT, FUZZ_BATCH (inputs per batch), FUZZ_TIME_S (no batch starts after it),
- * FUZZ_MAX_RSS_MB, FUZZ_P_BROKEN (chance of a broken DAP frame).
+ * FUZZ_MAX_RSS_MB, FUZZ_P_BROKEN (chance of a broken DAP frame), FUZZ_TARGETS (`tracer,dap,ws`),
+ * FUZZ_NODE_ARGS (Node flags of the relay, e.g. `--max-old-space-size=256`), FUZZ_LOG_LEVEL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +18,7 @@ import {
   type BuiltCli,
   type RelayProcess,
 } from '../../harness/relay-process.js';
-import { runCampaign } from '../../fuzz/fuzz-campaign.js';
+import { runCampaign, type TargetName } from '../../fuzz/fuzz-campaign.js';
 
 const env = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -38,7 +39,11 @@ let relay: RelayProcess;
 
 beforeAll(async () => {
   built = await buildCli();
-  relay = await startRelayProcess(built, ['--log-level', process.env.FUZZ_LOG_LEVEL ?? 'error']);
+  relay = await startRelayProcess(
+    built,
+    ['--log-level', process.env.FUZZ_LOG_LEVEL ?? 'error'],
+    (process.env.FUZZ_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
 });
 
 afterAll(async () => {
@@ -60,6 +65,9 @@ describe('hostile input at the relay (seeded fuzzing)', () => {
         timeLimitMs: TIME_S * 1000,
         maxRssMb: MAX_RSS_MB,
         pBrokenFrame: P_BROKEN,
+        ...(process.env.FUZZ_TARGETS
+          ? { targets: process.env.FUZZ_TARGETS.split(',') as TargetName[] }
+          : {}),
         progress: (line) => console.log(`  ${line}`),
       });
       console.log(`hostile-input fuzzing done: ${JSON.stringify(report)}`);
