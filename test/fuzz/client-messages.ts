@@ -8,7 +8,7 @@
  * program, opens an SSH link or writes a file. Session-scoped methods name fuzz sessions only.
  */
 import type { FuzzRandom } from './fuzz-random.js';
-import { deepValue, hostileValue } from './hostile-json.js';
+import { deepAtSizeLimit, deepValue, hostileValue } from './hostile-json.js';
 import { hostileObject, type FieldSpec } from './hostile-object.js';
 import { clientRequest } from './client-requests.js';
 
@@ -173,6 +173,14 @@ function dapMessage(rng: FuzzRandom, seq: number, ids: SessionIds): string {
 /** Largest client message the relay takes (16 Mi characters): one over it is refused. */
 const LIMIT = 16 * 1024 * 1024;
 
+/**
+ * Whether to send a message nested as deep as the 16 Mi-character limit allows. Off until the
+ * client-message validation refuses depth before `JSON.parse` (found by fuzzing, reported in
+ * issue 17; `test/integration/relay/fuzz-findings.test.ts` reproduces it): each such message
+ * makes the relay allocate ~500 MB and block ~3 s. `FUZZ_KNOWN_BUGS=1` turns it on.
+ */
+const DEEP_AT_LIMIT = process.env.FUZZ_KNOWN_BUGS === '1';
+
 /** One hostile client message (text); `n` numbers it (app id, DAP seq). */
 export function clientMessage(rng: FuzzRandom, n: number, ids: SessionIds): string {
   return rng.weighted([
@@ -190,6 +198,11 @@ export function clientMessage(rng: FuzzRandom, n: number, ids: SessionIds): stri
       0.05,
       () =>
         `{"type":"app","id":${n},"method":"sessions.list","params":{"x":"${'x'.repeat(LIMIT - rng.int(3))}"}}`,
+    ],
+    [
+      DEEP_AT_LIMIT ? 0.05 : 0,
+      () =>
+        deepAtSizeLimit(`{"type":"app","id":${n},"method":"sessions.list","params":`, '}', LIMIT),
     ],
   ] as const)();
 }

@@ -4,7 +4,7 @@
  * mutated field by field, `seq` and `command` wrong now and then, and unknown commands.
  */
 import type { FuzzRandom } from './fuzz-random.js';
-import { hostileValue } from './hostile-json.js';
+import { deepAtSizeLimit, hostileValue } from './hostile-json.js';
 import { arrayOf, hostileObject, type FieldSpec } from './hostile-object.js';
 
 const int = (max: number) => (rng: FuzzRandom) => String(rng.int(max));
@@ -131,6 +131,12 @@ function command(rng: FuzzRandom): string {
 
 /** The JSON text of one hostile client request with sequence number `seq`. */
 export function clientRequest(rng: FuzzRandom, seq: number): string {
+  if (rng.chance(0.0003))
+    return deepAtSizeLimit(
+      `{"seq":${seq},"type":"request","command":"evaluate","arguments":{"x":`,
+      '}}',
+      16 * 1024 * 1024,
+    );
   const name = command(rng);
   const fields = Object.hasOwn(CLIENT_COMMANDS, name) ? (CLIENT_COMMANDS[name] ?? []) : [];
   return hostileObject(

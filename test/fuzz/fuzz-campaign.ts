@@ -148,7 +148,7 @@ export async function runCampaign(
       }
       slowestProbeMs = Math.max(slowestProbeMs, probeMs);
       options.progress?.(
-        `batch ${batch}: ${inputs} inputs, ${Math.round((Date.now() - started) / 1000)} s, RSS ${health.reading?.rssMb ?? '?'} MB, ` +
+        `batch ${batch}: ${inputs} inputs, ${Math.round((Date.now() - started) / 1000)} s, RSS ${health.reading?.rssMb ?? '?'} MB (peak ${health.reading?.peakRssMb ?? '?'}), ` +
           `fds ${health.reading?.fds ?? '?'}, ${observer.listed} sessions listed, probe ${probeMs} ms`,
       );
       batch++;

@@ -110,6 +110,15 @@ export function deepValue(rng: FuzzRandom, depth: number, leaf = '0'): string {
   return '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
 }
 
+/**
+ * `prefix` + `{"a":{"a":…1…}}` + `suffix`, as deep as fits in `bytes` (the DAP body limit, the
+ * client message limit): millions of levels, which `JSON.parse` alone turns into hundreds of MB.
+ */
+export function deepAtSizeLimit(prefix: string, suffix: string, bytes: number): string {
+  const levels = Math.floor((bytes - prefix.length - suffix.length - 1) / 6);
+  return `${prefix}${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}${suffix}`;
+}
+
 /** Nesting depths around the relay's limit (64) and far beyond what the stack survives. */
 const DEPTHS = [63, 64, 65, 200, 2_000, 20_000, 100_000];
 

@@ -5,7 +5,7 @@
  * every field (`seq`, `type`, `event`, `command`).
  */
 import type { FuzzRandom } from './fuzz-random.js';
-import { hostileValue } from './hostile-json.js';
+import { deepAtSizeLimit, hostileValue } from './hostile-json.js';
 import { hostileObject } from './hostile-object.js';
 import { EVENT_BODIES, eventBody, responseBody, reverseRequestArguments } from './dap-bodies.js';
 
@@ -110,5 +110,18 @@ export function unpromptedTracerMessage(rng: FuzzRandom, seq: SeqCounter): strin
     [10, () => unsolicitedResponse(rng, seq)],
     [12, () => reverseRequest(rng, seq)],
     [8, () => brokenEnvelope(rng, seq)],
+    [0.03, () => deepOutputAtLimit(seq.next(rng))],
   ] as const)();
+}
+
+/** Largest DAP body (16 MiB). */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** An `output` event nested as deep as the body limit allows (issue 17: ~500 MB once parsed). */
+function deepOutputAtLimit(seq: string): string {
+  return deepAtSizeLimit(
+    `{"seq":${seq},"type":"event","event":"output","body":{"category":"stdout","output":"x","data":`,
+    '}}',
+    MAX_BODY_BYTES,
+  );
 }
