@@ -15,6 +15,8 @@ import { DapEndpointTarget } from './targets/dap-endpoint-target.js';
 import { TracerPortTarget } from './targets/tracer-port-target.js';
 import type { FuzzTarget, TargetStats } from './targets/target-types.js';
 import { WebSocketTarget } from './targets/websocket-target.js';
+import { sendKnownInputs } from './targets/known-inputs.js';
+import type { SentInput } from './fuzz-peer.js';
 
 /** Options of {@link runCampaign}. */
 export interface CampaignOptions {
@@ -29,6 +31,8 @@ export interface CampaignOptions {
   maxRssMb: number;
   /** Chance that a DAP frame's framing is broken. */
   pBrokenFrame: number;
+  /** Whether to start with the known hostile inputs (`targets/known-inputs.ts`; default true). */
+  knownInputs?: boolean;
   /** Which targets to fuzz (default all). */
   targets?: TargetName[];
   /** Told one line per batch. */
@@ -104,7 +108,13 @@ export async function runCampaign(
   let inputs = 0;
   let batch = 0;
   let slowestProbeMs = 0;
+  const known: SentInput[] = [];
   try {
+    if (options.knownInputs !== false) {
+      const stats = await sendKnownInputs(context, (input) => known.push(input));
+      perTarget['known inputs'] = stats;
+      inputs += stats.inputs;
+    }
     while (inputs < options.count && Date.now() - started < options.timeLimitMs) {
       const size = Math.min(options.batchSize, options.count - inputs);
       const budgets = targets.map(
@@ -127,7 +137,10 @@ export async function runCampaign(
           options.seed,
           batch,
           problem,
-          Object.fromEntries(targets.map((t) => [t.name, t.recent()])),
+          Object.fromEntries<unknown[]>([
+            ['known inputs', known],
+            ...targets.map((t): [string, unknown[]] => [t.name, t.recent()]),
+          ]),
         );
       };
       const health = await relayProblem(relay, options.maxRssMb);

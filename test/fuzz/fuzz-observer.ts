@@ -18,6 +18,8 @@ export interface ListedSession {
 export class FuzzObserver {
   private sessions: ListedSession[] = [];
   private readonly joined = new Set<string>();
+  /** Sessions whose join the relay confirmed. */
+  private readonly confirmed = new Set<string>();
   private readonly pending = new Map<number, (reply: Record<string, unknown>) => void>();
   private nextId = 1;
 
@@ -89,6 +91,22 @@ export class FuzzObserver {
     });
   }
 
+  /** Resolves with the session of process `pid` once the observer has joined it. */
+  async joinedByPid(pid: number, timeoutMs = 10_000): Promise<ListedSession> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const session = this.byPid(pid);
+      if (session && this.confirmed.has(session.id)) return session;
+      if (Date.now() > deadline) throw new Error(`never joined the session of pid ${pid}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Sends a raw client-protocol message (a DAP request to a joined session, say). */
+  send(text: string): void {
+    this.ws.send(text);
+  }
+
   close(): void {
     this.ws.terminate();
   }
@@ -117,7 +135,11 @@ export class FuzzObserver {
     for (const s of this.sessions) {
       if (s.state === 'ended' || this.joined.has(s.id) || this.isProtected(s)) continue;
       this.joined.add(s.id);
-      this.app('session.join', { sessionId: s.id }).catch(() => undefined);
+      this.app('session.join', { sessionId: s.id })
+        .then((reply) => {
+          if (reply.ok === true) this.confirmed.add(s.id);
+        })
+        .catch(() => undefined);
     }
   }
 }

@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import { FuzzRandom } from './fuzz-random.js';
 import { FuzzPeer, openLoopback } from './fuzz-peer.js';
-import { wireFrame, type WireFrame } from './dap-wire.js';
+import { frame, wireFrame, type WireFrame } from './dap-wire.js';
 import { SeqCounter, tracerResponse, unpromptedTracerMessage } from './tracer-messages.js';
 import { encodeDapMessage } from '../../src-main/dap/framing.js';
 
@@ -30,6 +30,8 @@ export interface FuzzTracerOptions {
   pBrokenFrame: number;
   /** The pid it claims in `pydevdSystemInfo` (default a fixed one no process has). */
   pid?: number;
+  /** The body of its `initialize` answer, as JSON text (default: plain capabilities). */
+  initializeBody?: string;
 }
 
 /** See the module comment. */
@@ -83,6 +85,19 @@ export class FuzzTracer extends FuzzPeer {
   /** True once an input broke the framing: the relay should drop this connection. */
   brokeFraming = false;
 
+  /** Sends `texts` as they are, each in a correct frame (known hostile inputs). */
+  sendRaw(first: number, texts: readonly string[]): void {
+    texts.forEach((text, i) => this.remember(first + i, 'known input', text));
+    this.write(
+      texts.map((text) => ({
+        writes: [frame(Buffer.from(text))],
+        broken: false,
+        mutation: 'known input',
+      })),
+      false,
+    );
+  }
+
   private onMessage(message: Record<string, unknown>): void {
     if (message.type !== 'request' || this.closed) return;
     this.requestsSeen++;
@@ -90,7 +105,17 @@ export class FuzzTracer extends FuzzPeer {
     const requestSeq = typeof message.seq === 'number' ? message.seq : 0;
     const rng = this.answers;
     if (HANDSHAKE.has(command) && !rng.chance(this.options.pHostileHandshake)) {
-      this.socket.write(encodeDapMessage(plainAnswer(requestSeq, command, this.options.pid)));
+      if (command === 'initialize' && this.options.initializeBody !== undefined) {
+        this.socket.write(
+          frame(
+            Buffer.from(
+              `{"seq":0,"type":"response","request_seq":${requestSeq},"success":true,"command":"initialize","body":${this.options.initializeBody}}`,
+            ),
+          ),
+        );
+      } else {
+        this.socket.write(encodeDapMessage(plainAnswer(requestSeq, command, this.options.pid)));
+      }
       if (command === 'attach')
         this.socket.write(encodeDapMessage({ seq: 0, type: 'event', event: 'initialized' }));
       return;
