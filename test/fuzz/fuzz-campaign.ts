@@ -109,20 +109,47 @@ export async function runCampaign(
   let batch = 0;
   let slowestProbeMs = 0;
   const known: SentInput[] = [];
+  const fail = (problem: string): never => {
+    throw new FuzzFailure(
+      options.seed,
+      batch,
+      problem,
+      Object.fromEntries<unknown[]>([
+        ['known inputs', known],
+        ...targets.map((t): [string, unknown[]] => [t.name, t.recent()]),
+      ]),
+    );
+  };
   try {
     if (options.knownInputs !== false) {
-      const stats = await sendKnownInputs(context, (input) => known.push(input));
-      perTarget['known inputs'] = stats;
-      inputs += stats.inputs;
+      try {
+        const stats = await sendKnownInputs(context, (input) => known.push(input));
+        perTarget['known inputs'] = stats;
+        inputs += stats.inputs;
+      } catch (error) {
+        const after = await relayProblem(relay, options.maxRssMb);
+        fail(
+          `sending the known inputs failed: ${String(error)}${after.problem ? `; ${after.problem}` : ''}`,
+        );
+      }
     }
     while (inputs < options.count && Date.now() - started < options.timeLimitMs) {
       const size = Math.min(options.batchSize, options.count - inputs);
       const budgets = targets.map(
         (_, i) => new FuzzBudget(Math.round(size * (shares[i] ?? 0)), nextIndex[i] ?? 0),
       );
-      const stats = await Promise.all(
-        targets.map((t, i) => t.runBatch(context, batch, budgets[i] as FuzzBudget)),
-      );
+      let stats: TargetStats[];
+      try {
+        stats = await Promise.all(
+          targets.map((t, i) => t.runBatch(context, batch, budgets[i] as FuzzBudget)),
+        );
+      } catch (error) {
+        // A target cannot go on (a connection refused: the relay may have died under it).
+        const after = await relayProblem(relay, options.maxRssMb);
+        return fail(
+          `a fuzz target failed: ${String(error)}${after.problem ? `; ${after.problem}` : ''}`,
+        );
+      }
       targets.forEach((t, i) => {
         const s = stats[i] as TargetStats;
         const total = (perTarget[t.name] ??= { inputs: 0, connections: 0, dropped: 0 });
@@ -132,17 +159,6 @@ export async function runCampaign(
         nextIndex[i] = (nextIndex[i] ?? 0) + s.inputs + 1000;
         inputs += s.inputs;
       });
-      const fail = (problem: string): never => {
-        throw new FuzzFailure(
-          options.seed,
-          batch,
-          problem,
-          Object.fromEntries<unknown[]>([
-            ['known inputs', known],
-            ...targets.map((t): [string, unknown[]] => [t.name, t.recent()]),
-          ]),
-        );
-      };
       const health = await relayProblem(relay, options.maxRssMb);
       if (health.problem) fail(health.problem);
       if (!observer.open) fail('the relay dropped the well-behaved observer client');

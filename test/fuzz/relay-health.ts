@@ -15,6 +15,24 @@ export interface RelayReading {
   fds: number;
 }
 
+/**
+ * Error-level log lines a hostile peer may cause without any bug: the relay says why it dropped
+ * the peer. Every other error line is the relay catching its own exception (a listener threw, a
+ * client request failed in the relay, a step of ending a session failed…): a bug.
+ */
+const EXPECTED_ERRORS = ['framing error from peer; closing'];
+
+/** The relay's error-level log lines that are not {@link EXPECTED_ERRORS}. */
+export function bugLines(log: string): string[] {
+  const lines: string[] = [];
+  for (const match of log.matchAll(/^\S+ error \[[^\]]*\] (.*)$/gm)) {
+    const text = match[1] ?? '';
+    if (!EXPECTED_ERRORS.some((expected) => text.startsWith(expected)))
+      lines.push(match[0].slice(0, 1000));
+  }
+  return lines;
+}
+
 /** Reads the resident set size (MB) and open file descriptors of process `pid`. */
 export async function readProcess(pid: number): Promise<RelayReading> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -26,7 +44,8 @@ export async function readProcess(pid: number): Promise<RelayReading> {
 
 /**
  * What is wrong with the relay now, or undefined when nothing is: it exited, its log shows a bug
- * (the guard's line, a stack overflow, a crash), or its RSS, now or at its peak, was above
+ * (an error line the relay logs on catching its own exception, the guard's line, a stack overflow,
+ * a crash), or its RSS, now or at its peak, was above
  * `maxRssMb`.
  */
 export async function relayProblem(
@@ -51,6 +70,11 @@ export async function relayProblem(
         problem: `the relay logged "${sign}":\n${log.slice(Math.max(0, at - 200), at + 2000)}`,
       };
   }
+  const bugs = bugLines(log);
+  if (bugs.length > 0)
+    return {
+      problem: `the relay logged ${bugs.length} error line(s) that mean a bug:\n${bugs.slice(0, 5).join('\n').slice(0, 4000)}`,
+    };
   const reading = await readProcess(child.pid);
   if (reading.peakRssMb > maxRssMb)
     return {

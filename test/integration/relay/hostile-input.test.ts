@@ -9,7 +9,9 @@
  * `npm run fuzz` runs a million or more through the same code (`scripts/fuzz.mjs`). Environment:
  * FUZZ_SEED, FUZZ_COUNT, FUZZ_BATCH (inputs per batch), FUZZ_TIME_S (no batch starts after it),
  * FUZZ_MAX_RSS_MB, FUZZ_P_BROKEN (chance of a broken DAP frame), FUZZ_TARGETS (`tracer,dap,ws`),
- * FUZZ_NODE_ARGS (Node flags of the relay, e.g. `--max-old-space-size=256`), FUZZ_LOG_LEVEL.
+ * FUZZ_NODE_ARGS (Node flags of the relay, e.g. `--max-old-space-size=256`), FUZZ_LOG_LEVEL,
+ * FUZZ_KNOWN_INPUTS=0 (skip the known hostile inputs), FUZZ_KNOWN_BUGS=1 (send inputs of bugs
+ * still open, `test/fuzz/client-messages.ts`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -65,6 +67,7 @@ describe('hostile input at the relay (seeded fuzzing)', () => {
         timeLimitMs: TIME_S * 1000,
         maxRssMb: MAX_RSS_MB,
         pBrokenFrame: P_BROKEN,
+        knownInputs: process.env.FUZZ_KNOWN_INPUTS !== '0',
         ...(process.env.FUZZ_TARGETS
           ? { targets: process.env.FUZZ_TARGETS.split(',') as TargetName[] }
           : {}),
