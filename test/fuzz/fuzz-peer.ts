@@ -81,9 +81,17 @@ export class FuzzPeer {
     if (this.recent.length > KEPT_INPUTS) this.recent.shift();
   }
 
-  /** Resolves once fewer than `bytes` wait to be sent (so a fast fuzzer does not pile up memory). */
-  async drained(bytes = 1 << 20): Promise<void> {
+  /**
+   * Resolves once fewer than `bytes` wait to be sent (so a fast fuzzer does not pile up memory).
+   * A relay that reads nothing for `timeoutMs` gets the connection destroyed instead.
+   */
+  async drained(bytes = 1 << 20, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     while (!this.closed && this.socket.writableLength > bytes) {
+      if (Date.now() > deadline) {
+        this.socket.destroy();
+        return;
+      }
       await new Promise<void>((done) => {
         const timer = setTimeout(done, 200);
         this.socket.once('drain', () => {

@@ -69,10 +69,16 @@ export class RawWsClient {
     if (!this.closed) for (const b of bytes) this.socket.write(b);
   }
 
-  /** Resolves once fewer than `bytes` wait to be sent. */
-  async drained(bytes = 1 << 20): Promise<void> {
-    while (!this.closed && this.socket.writableLength > bytes)
+  /** Resolves once fewer than `bytes` wait to be sent; destroys it after `timeoutMs` without. */
+  async drained(bytes = 1 << 20, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed && this.socket.writableLength > bytes) {
+      if (Date.now() > deadline) {
+        this.socket.destroy();
+        return;
+      }
       await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** Ends the connection; destroys it after `graceMs` if the relay keeps it open. */
