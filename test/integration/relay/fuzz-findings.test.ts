@@ -8,9 +8,14 @@
  *    turn) grew the relay's inbound queue without bound: nothing stopped reading the socket.
  * 3. (OPEN, fails until fixed) The same deep JSON in one client-protocol message (16 Mi
  *    characters): `validateClientMessage` parses before it checks depth.
+ * 4. (OPEN, fails until fixed) A tracer's `evaluate` answer whose `result` is not a string (an
+ *    object no template string can print): `session-echo.ts` builds the echo for the session's
+ *    DAP clients with `${result}`, which throws; the relay logs "reading a tracer answer failed"
+ *    and the other clients never see the evaluation (found at input ~510,000 of seed 8).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeDapMessage } from '../../../src-main/dap/framing.js';
+import { connect } from 'node:net';
+import { DapFrameDecoder, encodeDapMessage } from '../../../src-main/dap/framing.js';
 import {
   buildCli,
   startRelayProcess,
@@ -120,6 +125,47 @@ describe('found by fuzzing (issue 17)', () => {
     expect(String((reply.error as { message?: string } | undefined)?.message)).toMatch(/deeper/);
     expect(await peakRssMb()).toBeLessThan(PEAK_RSS_MB);
     client.close();
+  });
+});
+
+describe('found by fuzzing (issue 17), still open', () => {
+  it('4 (OPEN, fails until fixed): an evaluate result that is not a string still reaches the other clients', async () => {
+    const client = await relay.connectClient();
+    const tracer = await HostileTracer.dial(relay.tracerPort, (command) => {
+      if (command === 'pydevdSystemInfo') return undefined;
+      if (command === 'evaluate') return { result: { toString: null, valueOf: null } };
+      return command === 'disconnect' ? SILENT : {};
+    });
+    await tracer.waitForCommand('configurationDone');
+    const list = await client.app('sessions.list');
+    const sessionId = (list.result as { sessions: { id: string }[] }).sessions[0]?.id ?? '';
+    expect((await client.app('session.join', { sessionId })).ok).toBe(true);
+    // Another client of the session: a DAP client at its endpoint, joined by its first request.
+    const opened = await client.app('session.dapEndpoint.open', { sessionId });
+    const port = (opened.result as { endpoint: { port: number } }).endpoint.port;
+    const dap = connect(port, '127.0.0.1');
+    const decoder = new DapFrameDecoder();
+    const seen: Record<string, unknown>[] = [];
+    dap.on('data', (d: Buffer) => seen.push(...(decoder.push(d) as Record<string, unknown>[])));
+    await new Promise((r) => dap.once('connect', r));
+    dap.write(encodeDapMessage({ seq: 1, type: 'request', command: 'threads' }));
+    await expect.poll(() => seen.some((m) => m.type === 'response')).toBe(true);
+
+    const answer = await client.dap(sessionId, 1, 'evaluate', {
+      expression: '1+1',
+      context: 'repl',
+    });
+    expect(answer.success).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(relay.log()).not.toContain('reading a tracer answer failed');
+    const echo = seen.find(
+      (m) =>
+        m.event === 'output' && String((m.body as { output?: unknown }).output).includes('> 1+1'),
+    );
+    expect(echo, 'the DAP client saw no echo of the evaluation').toBeDefined();
+    dap.destroy();
+    client.close();
+    await tracer.end();
   });
 });
 
