@@ -18,16 +18,6 @@ import { DapFrameDecoder, DapFramingError, encodeDapMessage } from './framing.js
 import { InboundQueue } from './inbound-queue.js';
 import { ListenerSet } from './listener-set.js';
 
-/**
- * Messages received and not yet delivered above which the connection stops reading from its
- * stream until they are (backpressure: the peer's writes then wait in TCP or SSH buffers, not in
- * the relay's memory).
- */
-export const MAX_UNDELIVERED_MESSAGES = 256;
-
-/** Bytes received since the queue was last empty above which reading stops likewise (16 MiB). */
-export const MAX_UNDELIVERED_BYTES = 16 * 1024 * 1024;
-
 /** Default time a request may wait for its response, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -70,10 +60,6 @@ interface PendingRequest {
  * events, so the code awaiting a response runs (its microtasks drain) before a later event is
  * delivered: a `stopped` sent after the `continue` response is seen after it.
  *
- * Backpressure: while more than {@link MAX_UNDELIVERED_MESSAGES} messages (or
- * {@link MAX_UNDELIVERED_BYTES}) wait for delivery, the stream is not read, so a peer that writes
- * faster than the relay handles its messages is slowed down instead of growing the relay's memory.
- *
  * Robustness: bad bytes from the peer never throw out of the stream handler. A framing error closes
  * the connection (messages completed before it are still delivered); a well-framed message that is
  * not DAP, or a response to no pending request, is logged and dropped. A throwing listener is
@@ -96,10 +82,6 @@ export class DapConnection {
   private closeFinished = false;
   /** Reading from the peer is paused until it reads what was sent (see {@link write}). */
   private readPaused = false;
-  /** Bytes received since every message was last delivered. */
-  private undeliveredBytes = 0;
-  /** Reading is paused until the inbound queue empties (see {@link MAX_UNDELIVERED_MESSAGES}). */
-  private backlogPaused = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -112,7 +94,6 @@ export class DapConnection {
       (message) => this.dispatch(message),
       (reason) => this.finishClose(reason),
       (error) => this.log.error('failed to deliver a message', { error: String(error) }),
-      () => this.resumeReading(),
     );
     stream.on('data', (chunk: Buffer | string) => this.receive(chunk));
     stream.on('end', () => this.beginClose('the peer ended the stream'));
@@ -282,7 +263,7 @@ export class DapConnection {
       });
       this.stream.once('drain', () => {
         this.readPaused = false;
-        if (this.closeReason === undefined && !this.backlogPaused) this.stream.resume();
+        if (this.closeReason === undefined) this.stream.resume();
       });
     }
   }
@@ -303,23 +284,6 @@ export class DapConnection {
       return;
     }
     for (const message of messages) this.inbound.push(message);
-    this.undeliveredBytes += bytes.length;
-    if (
-      !this.backlogPaused &&
-      (this.inbound.length > MAX_UNDELIVERED_MESSAGES ||
-        this.undeliveredBytes > MAX_UNDELIVERED_BYTES)
-    ) {
-      this.backlogPaused = true;
-      this.stream.pause();
-    }
-  }
-
-  /** The queue is empty: read again (see {@link MAX_UNDELIVERED_MESSAGES}). */
-  private resumeReading(): void {
-    this.undeliveredBytes = 0;
-    if (!this.backlogPaused) return;
-    this.backlogPaused = false;
-    if (!this.stream.destroyed && !this.readPaused) this.stream.resume();
   }
 
   private dispatch(value: unknown): void {

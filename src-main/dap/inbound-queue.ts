@@ -24,8 +24,6 @@ export class InboundQueue {
     private readonly onClose: (reason: string) => void,
     /** Receives an exception thrown by `deliver` or `onClose` instead of crashing the process. */
     private readonly onError: (error: unknown) => void,
-    /** Called each time every queued message has been delivered (the queue is empty again). */
-    private readonly onIdle: () => void = () => undefined,
   ) {}
 
   /** Number of items (messages and a close) waiting. */
@@ -93,7 +91,6 @@ export class InboundQueue {
     }
     this.items = [];
     this.head = 0;
-    this.onIdle();
   }
 }
 
