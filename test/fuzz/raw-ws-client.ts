@@ -4,6 +4,7 @@
  * the relay sends (so the relay never sees a slow client), and knows when it was dropped.
  */
 import { connect, type Socket } from 'node:net';
+import { clientHeaders } from '../harness/relay-process.js';
 
 /** See the module comment. */
 export class RawWsClient {
@@ -20,7 +21,7 @@ export class RawWsClient {
     socket.on('data', () => undefined);
   }
 
-  /** Upgrades a connection to `/client` on 127.0.0.1:`port` with the token cookie. */
+  /** Upgrades a connection to `/client` on 127.0.0.1:`port` with the token (as the harness sends it). */
   static async open(port: number, token: string): Promise<RawWsClient> {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
@@ -34,8 +35,7 @@ export class RawWsClient {
         'Connection: Upgrade',
         'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
         'Sec-WebSocket-Version: 13',
-        `Origin: http://127.0.0.1:${port}`,
-        `Cookie: periscope-token-${port}=${token}`,
+        ...Object.entries(clientHeaders(port, token)).map(([name, value]) => `${name}: ${value}`),
         '',
         '',
       ].join('\r\n'),
