@@ -5,6 +5,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isTooDeep, MAX_JSON_DEPTH } from '../../src-common/json-limits.js';
+import { TooDeepBody } from './framing.js';
 
 /** A decoded message sorted by kind, or the reason it is not a DAP message. */
 export type ClassifiedDapMessage =
@@ -18,10 +19,14 @@ export type ClassifiedDapMessage =
  * every message needs an integer `seq` ≥ 0 and a `type`; a request a non-empty string `command`;
  * a response an integer `request_seq`, a boolean `success` and a string `command`; an event a
  * non-empty string `event`. A message nesting deeper than {@link MAX_JSON_DEPTH} levels is
- * `invalid` too (it could not be sent on: `JSON.stringify` would overflow the stack). Anything else
- * is `invalid` with a short `problem`.
+ * `invalid` too (it could not be sent on: `JSON.stringify` would overflow the stack), and so is a
+ * {@link TooDeepBody} (one the decoder refused to parse for its depth). Anything else is
+ * `invalid` with a short `problem`.
  */
 export function classifyDapMessage(value: unknown): ClassifiedDapMessage {
+  if (value instanceof TooDeepBody) {
+    return { kind: 'invalid', problem: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { kind: 'invalid', problem: 'message is not a JSON object' };
   }

@@ -12,6 +12,8 @@
  * `Content-Length: <1–8 ASCII digits>`, which is what debugpy, pydevd and VS Code send.
  */
 
+import { jsonTextTooDeep } from '../../src-common/json-limits.js';
+
 /** Largest header block accepted, in bytes, including the final `\r\n\r\n`. */
 export const MAX_HEADER_BYTES = 8192;
 
@@ -39,6 +41,19 @@ export class DapFramingError extends Error {
   ) {
     super(`DAP framing error: ${reason}`);
   }
+}
+
+/**
+ * What {@link DapFrameDecoder.push} returns, in its place, for a well-framed body that nests
+ * deeper than `MAX_JSON_DEPTH` levels (`src-common/json-limits.ts`): the body is not parsed
+ * (parsing alone would build millions of objects), and the connection goes on.
+ * `classifyDapMessage` calls it invalid.
+ */
+export class TooDeepBody {
+  constructor(
+    /** The body's size in bytes. */
+    readonly bytes: number,
+  ) {}
 }
 
 /**
@@ -84,7 +99,7 @@ export class DapFrameDecoder {
 
   /**
    * Consumes `chunk` and returns the messages it completed, in wire order (each a parsed JSON
-   * object, not yet checked to be a valid DAP message).
+   * object, not yet checked to be a valid DAP message, or a {@link TooDeepBody}).
    *
    * @throws {DapFramingError} on any framing violation (see the class comment).
    */
@@ -164,12 +179,18 @@ export class DapFrameDecoder {
     return buffered.subarray(end + HEADER_TERMINATOR.length);
   }
 
-  private parseBody(body: Buffer): object {
+  private parseBody(body: Buffer): object | TooDeepBody {
     let text: string;
     try {
       text = this.utf8.decode(body);
     } catch {
       throw new DapFramingError('body is not valid UTF-8');
+    }
+    // Before parsing: a deep body would be built in full (16 MiB of `[` is 8 million arrays).
+    if (jsonTextTooDeep(text)) {
+      if (text.trimStart().startsWith('['))
+        throw new DapFramingError('body is JSON an array, not an object');
+      return new TooDeepBody(body.length);
     }
     let value: unknown;
     try {

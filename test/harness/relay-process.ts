@@ -58,16 +58,19 @@ export interface RelayProcess {
 }
 
 /**
- * Starts `periscope relay` on free loopback ports with `args` added (e.g. `--log-level warn`).
+ * Starts `periscope relay` on free loopback ports with `args` added (e.g. `--log-level warn`),
+ * and `nodeArgs` given to Node itself (e.g. `--max-old-space-size=256`).
  */
 export async function startRelayProcess(
   built: BuiltCli,
   args: string[] = [],
+  nodeArgs: string[] = [],
 ): Promise<RelayProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'periscope-relay-proc-'));
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       built.cli,
       'relay',
       '--tracer-port',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isTooDeep, jsonDepth, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
+import {
+  isTooDeep,
+  jsonDepth,
+  jsonTextTooDeep,
+  MAX_JSON_DEPTH,
+} from '../../../src-common/json-limits.js';
 
 function nested(depth: number): unknown {
   let value: unknown = 1;
@@ -24,5 +29,25 @@ describe('jsonDepth', () => {
   it('accepts exactly the limit and refuses one more', () => {
     expect(isTooDeep(nested(MAX_JSON_DEPTH))).toBe(false);
     expect(isTooDeep(nested(MAX_JSON_DEPTH + 1))).toBe(true);
+  });
+});
+
+describe('jsonTextTooDeep', () => {
+  const text = (depth: number, leaf = '1'): string =>
+    '[{"a":'.repeat(depth / 2) + leaf + '}]'.repeat(depth / 2);
+
+  it('agrees with jsonDepth on the parsed value, as text and as UTF-8 bytes', () => {
+    for (const depth of [0, 2, MAX_JSON_DEPTH - 2, MAX_JSON_DEPTH, MAX_JSON_DEPTH + 2, 10_000]) {
+      const t = text(depth, '"é😀"');
+      const expected = isTooDeep(JSON.parse(t));
+      expect(jsonTextTooDeep(t)).toBe(expected);
+      expect(jsonTextTooDeep(Buffer.from(t, 'utf8'))).toBe(expected);
+    }
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    const tricky = JSON.stringify({ s: '['.repeat(1000) + '\\"' + '{'.repeat(1000) + '\\' });
+    expect(jsonTextTooDeep(tricky)).toBe(false);
+    expect(jsonTextTooDeep(`[${tricky}]`, 1)).toBe(true);
   });
 });

@@ -4,8 +4,10 @@ import {
   DapFramingError,
   MAX_BODY_BYTES,
   MAX_HEADER_BYTES,
+  TooDeepBody,
   encodeDapMessage,
 } from '../../../../src-main/dap/framing.js';
+import { MAX_JSON_DEPTH } from '../../../../src-common/json-limits.js';
 
 const first = { seq: 1, type: 'event', event: 'output', body: { output: 'héllo 😀\n' } };
 const second = { seq: 2, type: 'response', request_seq: 7, success: true, command: 'threads' };
@@ -143,6 +145,36 @@ describe('DapFrameDecoder', () => {
   ])('rejects a body that is %s', (_name, body, reason) => {
     const raw = `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     expect(framingError(() => decodeAll(Buffer.from(raw))).reason).toBe(reason);
+  });
+
+  it('does not parse a body nested deeper than the JSON depth limit (issue 17, found by fuzzing)', () => {
+    // 16 MiB of `{"a":` once parsed is millions of objects, hundreds of MB, seconds of CPU.
+    const levels = Math.floor((MAX_BODY_BYTES - 2) / 6);
+    const body = `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const raw = Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const decoder = new DapFrameDecoder();
+    const out = decoder.push(raw);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toBeInstanceOf(TooDeepBody);
+    expect((out[0] as TooDeepBody).bytes).toBe(Buffer.byteLength(body));
+    // The connection goes on: the next message decodes.
+    expect(decoder.push(encodeDapMessage(first))).toEqual([first]);
+  });
+
+  it('parses a body exactly at the depth limit, brackets inside strings not counted', () => {
+    const inner = '"[[[[{{{{\\"[[["';
+    const body = `${'{"a":'.repeat(MAX_JSON_DEPTH - 1)}{"s":${inner}}${'}'.repeat(MAX_JSON_DEPTH - 1)}`;
+    const out = decodeAll(Buffer.from(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`));
+    expect(out[0]).not.toBeInstanceOf(TooDeepBody);
+    expect(out[0]).toEqual(JSON.parse(body));
+  });
+
+  it('rejects a deep array body as not an object, without parsing it', () => {
+    const body = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const raw = `Content-Length: ${body.length}\r\n\r\n${body}`;
+    expect(framingError(() => decodeAll(Buffer.from(raw))).reason).toBe(
+      'body is JSON an array, not an object',
+    );
   });
 
   it('rejects a body that is not valid UTF-8', () => {
