@@ -5,7 +5,7 @@
  * after each batch the relay must run, have logged no bug, stay under an RSS bound, and a real
  * debugpy session on it must still stop at a breakpoint, step and show a variable.
  *
- * In `npm test`: 21,000 inputs, a random seed (printed; a failure prints it with the last inputs).
+ * In `npm test`: 21,000 inputs, a fixed seed (printed; a failure prints it with the last inputs).
  * `npm run fuzz` runs a million or more through the same code (`scripts/fuzz.mjs`). Environment:
  * FUZZ_SEED, FUZZ_COUNT, FUZZ_BATCH (inputs per batch), FUZZ_TIME_S (no batch starts after it),
  * FUZZ_MAX_RSS_MB, FUZZ_P_BROKEN (chance of a broken DAP frame), FUZZ_TARGETS (`tracer,dap,ws`),
@@ -27,7 +27,8 @@ const env = (name: string, fallback: number): number => {
   return value === undefined || value === '' ? fallback : Number(value);
 };
 
-const SEED = env('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
+// Fixed in the test run, so CI fails or passes the same way each time; `npm run fuzz` varies it.
+const SEED = env('FUZZ_SEED', 20261202);
 const COUNT = env('FUZZ_COUNT', 21_000);
 const BATCH = env('FUZZ_BATCH', 5_000);
 const TIME_S = env('FUZZ_TIME_S', 45);
