@@ -6,12 +6,13 @@
  *   {@link CONNECTIONS_CHECK_INTERVAL_MS}; Node's defaults are 60 s and 300 s, checked every 30 s);
  * - at most {@link MAX_UNAUTHENTICATED_CONNECTIONS} connections may be open that have not yet been
  *   answered with success (a page or file served with the cookie, the token exchanged, a
- *   WebSocket accepted); one more arriving closes the one that has waited longest, so a browser
- *   with the token still gets in while others are held open;
+ *   WebSocket accepted); one more arriving closes the one that has waited longest (one whose
+ *   success answer is still being sent is let be), so a browser with the token still gets in
+ *   while others are held open;
  * - a connection still not authenticated after {@link UNAUTHENTICATED_DEADLINE_MS} is closed
  *   (this also covers a refused upgrade whose peer never closes its side).
  */
-import type { Server, ServerOptions } from 'node:http';
+import type { Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log/logger.js';
@@ -50,23 +51,34 @@ export interface ConnectionGuard {
 export function guardConnections(server: Server, logger: Logger): ConnectionGuard {
   /** Unauthenticated connections, oldest first, with their deadline timers. */
   const waiting = new Map<Duplex, NodeJS.Timeout>();
+  /** The latest response on each connection. */
+  const responses = new WeakMap<Duplex, ServerResponse>();
   const release = (socket: Duplex): void => {
     clearTimeout(waiting.get(socket));
     waiting.delete(socket);
   };
-  server.on('connection', (socket: Socket) => {
-    if (waiting.size >= MAX_UNAUTHENTICATED_CONNECTIONS) {
-      const [oldest] = waiting.keys();
-      if (oldest) {
-        release(oldest);
-        logger.warn(
-          `closed the longest-waiting connection: ${MAX_UNAUTHENTICATED_CONNECTIONS} connections without the token were open (limit), and another arrived`,
-        );
-        oldest.destroy();
-      }
+  /** A success response has begun on it (a large file still being sent to a slow browser). */
+  const answered = (socket: Duplex): boolean => {
+    const response = responses.get(socket);
+    return !!response && response.headersSent && response.statusCode < 400;
+  };
+  /** Makes room: the longest-waiting connection that is not being answered with success. */
+  const shedOldest = (): void => {
+    for (const socket of waiting.keys()) {
+      release(socket);
+      if (answered(socket)) continue;
+      logger.warn(
+        `closed the longest-waiting connection: ${MAX_UNAUTHENTICATED_CONNECTIONS} connections without the token were open (limit), and another arrived`,
+      );
+      socket.destroy();
+      return;
     }
+  };
+  server.on('connection', (socket: Socket) => {
+    if (waiting.size >= MAX_UNAUTHENTICATED_CONNECTIONS) shedOldest();
     const timer = setTimeout(() => {
       release(socket);
+      if (answered(socket)) return;
       logger.warn(
         `closed a connection that did not authenticate within ${UNAUTHENTICATED_DEADLINE_MS} ms`,
       );
@@ -76,6 +88,7 @@ export function guardConnections(server: Server, logger: Logger): ConnectionGuar
     socket.once('close', () => release(socket));
   });
   server.on('request', (request, response) => {
+    responses.set(request.socket, response);
     response.once('finish', () => {
       if (response.statusCode < 400) release(request.socket);
     });
