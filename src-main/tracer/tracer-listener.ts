@@ -130,9 +130,16 @@ export class TracerListener {
       name: `tracer-${this.nextId++} ${where}`,
       logger: this.options.logger,
     });
-    void this.identification.identify(connection, stream, where).then((identified) => {
-      if (identified) this.admit(stream, connection, peer, identified.process);
-    });
+    this.identification
+      .identify(connection, stream, where)
+      .then((identified) => {
+        if (identified) this.admit(stream, connection, peer, identified.process);
+      })
+      .catch((error: unknown) => {
+        // A bug, not the peer's doing: logged, and the peer let go, never the process.
+        this.options.logger.error('accepting a tracer failed', { error: String(error) });
+        connection.close('the relay failed to accept this tracer');
+      });
     return true;
   }
 
