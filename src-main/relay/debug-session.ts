@@ -117,8 +117,8 @@ export class DebugSession {
     this.liveness = new TracerLiveness(
       this.tracer,
       () => this.lifecycle.state === 'running' || this.lifecycle.state === 'stopped',
-      (since) => {
-        this.pushOutput('console', livenessNotice(since));
+      (since, answered) => {
+        if (since !== undefined || answered) this.pushOutput('console', livenessNotice(since));
         this.onChange(this);
       },
     );

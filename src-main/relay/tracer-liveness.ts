@@ -40,12 +40,14 @@ export class TracerLiveness {
 
   /**
    * @param watched true while the session should be watched (attached, not ended).
-   * @param onChange told when the tracer stops or starts responding again.
+   * @param onChange told when the tracer stops responding (`since` set) and when that is over
+   *   (`since` undefined): `answered` is true when the tracer spoke again, false when the session
+   *   is simply no longer watched (reconnecting, ended).
    */
   constructor(
     private readonly tracer: TracerLink,
     private readonly watched: () => boolean,
-    private readonly onChange: (notRespondingSince: number | undefined) => void,
+    private readonly onChange: (notRespondingSince: number | undefined, answered: boolean) => void,
     options: LivenessOptions = {},
   ) {
     this.notRespondingAfterMs = options.notRespondingAfterMs ?? NOT_RESPONDING_AFTER_MS;
@@ -71,7 +73,10 @@ export class TracerLiveness {
   check(now = Date.now()): void {
     const connection = this.tracer.connection;
     if (!this.watched() || connection.isClosed || this.tracer.reconnecting?.()) {
-      this.set(undefined);
+      if (this.since !== undefined) {
+        this.since = undefined;
+        this.onChange(undefined, false);
+      }
       return;
     }
     const quietMs = now - connection.lastReceivedAt;
@@ -97,7 +102,7 @@ export class TracerLiveness {
   private set(since: number | undefined): void {
     if (since === this.since || (since !== undefined && this.since !== undefined)) return;
     this.since = since;
-    this.onChange(since);
+    this.onChange(since, since === undefined);
   }
 }
 

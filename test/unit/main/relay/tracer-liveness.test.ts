@@ -117,6 +117,27 @@ describe('TracerLiveness', () => {
     reconnecting.stop();
   });
 
+  it('clears without saying the tracer answered when the session is no longer watched', () => {
+    const { connection, link } = stub();
+    let attached = true;
+    const changes: [number | undefined, boolean][] = [];
+    const liveness = new TracerLiveness(
+      link,
+      () => attached,
+      (since, answered) => changes.push([since, answered]),
+      { tickMs: 1e9 },
+    );
+    connection.oldestPendingSentAt = 0;
+    liveness.check(6000);
+    attached = false;
+    liveness.check(7000);
+    expect(changes).toEqual([
+      [0, false],
+      [undefined, false],
+    ]);
+    liveness.stop();
+  });
+
   it('tells the console what happened', () => {
     expect(livenessNotice(1000, 8000)).toMatch(/^Periscope: the program is not responding: .* 7 s/);
     expect(livenessNotice(undefined)).toBe('Periscope: the program is responding again.\n');
