@@ -5,7 +5,6 @@
  * longest-waiting one closed for each new one), each is closed once its headers take over 10 s,
  * and a browser with the token gets in meanwhile.
  */
-import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,39 +21,7 @@ import {
   HEADERS_TIMEOUT_MS,
   MAX_UNAUTHENTICATED_CONNECTIONS,
 } from '../../../src-main/web/connection-guard.js';
-
-interface Result {
-  status: number;
-  setCookie: string;
-  body: string;
-}
-
-function get(port: number, path: string, cookie?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        agent: false,
-        headers: { Host: `127.0.0.1:${port}`, ...(cookie ? { Cookie: cookie } : {}) },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            setCookie: String(res.headers['set-cookie'] ?? ''),
-            body,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { httpGet, pageUpgrade, signIn } from './web-http-kit.js';
 
 /** A slow client: the request line, then one header line every 500 ms, never the blank line. */
 interface Slow {
@@ -120,14 +87,11 @@ describe('web mode against slowloris', () => {
     expect(openNow).toBeLessThanOrEqual(MAX_UNAUTHENTICATED_CONNECTIONS);
 
     // A browser with the token gets in while the slow ones are held.
-    const exchange = await get(port, `/?token=${token}`);
-    expect(exchange.status).toBe(302);
-    const cookie = exchange.setCookie.split(';')[0] ?? '';
-    const page = await get(port, '/', cookie);
+    const signedIn = await signIn(port, token);
+    const page = await httpGet(port, '/', { Cookie: signedIn.cookie });
     expect(page.status).toBe(200);
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/client`, {
-      headers: { Cookie: cookie, Origin: `http://127.0.0.1:${port}` },
-    });
+    const upgrade = pageUpgrade(port, signedIn);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${upgrade.path}`, { headers: upgrade.headers });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
