@@ -66,6 +66,12 @@ export interface SessionInfo {
   /** The SSH link of a launch while it is not simply up (e.g. `reconnecting` after a drop). */
   link?: LinkStatusInfo;
   /**
+   * Set while the program is not responding: a request to its tracer has waited 5 s or more and
+   * nothing has come from the tracer meanwhile (a SIGSTOPped or hung program). When the tracer
+   * last said anything, ms since the Unix epoch. Absent while it responds.
+   */
+  notRespondingSince?: number;
+  /**
    * For a child process of a debugged program (a gunicorn worker, a multiprocessing worker…):
    * the session of its parent process. Its `target` is then its command line.
    */

@@ -41,7 +41,8 @@ Options:
   --sweep-time S              seconds between sweeps for orphaned sessions (default 5)
   --timeout-disable-mode M    what the sweep does: soft = detach, the program runs on (default);
                               hard = terminate the program
-  --max-tracers N             most tracers at once (default 32)
+  --max-tracers N             most tracers at once (default 32; a connection counts once it has
+                              answered the relay, which it must within 5 s)
   --max-clients N             most clients at once (default 64)
   --max-ended-sessions N      ended sessions kept in the list, oldest forgotten first (default 50)
   --ended-retention S         seconds an ended session is kept (default 3600; 0 = no age limit)

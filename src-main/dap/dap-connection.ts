@@ -48,6 +48,8 @@ interface PendingRequest {
   resolve: (response: DebugProtocol.Response) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
+  /** When it was sent, ms since the epoch. */
+  sentAt: number;
 }
 
 /**
@@ -77,6 +79,8 @@ export class DapConnection {
   private readonly requestListeners = new ListenerSet<DebugProtocol.Request>();
   private readonly closeListeners = new ListenerSet<string>();
   private nextSeq = 1;
+  /** When bytes last came from the peer (or the connection was made), ms since the epoch. */
+  private lastReceived = Date.now();
   /** Set when closing starts; no more sends from then on. */
   private closeReason: string | undefined;
   private closeFinished = false;
@@ -121,6 +125,17 @@ export class DapConnection {
     return this.pending.size;
   }
 
+  /** When bytes last came from the peer (the connection's creation before any), ms since the epoch. */
+  get lastReceivedAt(): number {
+    return this.lastReceived;
+  }
+
+  /** When the longest-waiting request still unanswered was sent (ms since the epoch), if any. */
+  get oldestPendingSentAt(): number | undefined {
+    // A Map iterates in insertion order: the first entry is the oldest.
+    return this.pending.values().next().value?.sentAt;
+  }
+
   /**
    * Sends a request and resolves with the peer's response, successful or not (`success: false`
    * responses resolve too: the relay forwards them as they are).
@@ -140,7 +155,13 @@ export class DapConnection {
     const timeoutMs = checkTimeout(options.timeoutMs ?? this.defaultTimeoutMs);
     const seq = this.nextSeq++;
     return new Promise<DebugProtocol.Response>((resolve, reject) => {
-      const entry: PendingRequest = { command, resolve, reject, timer: undefined };
+      const entry: PendingRequest = {
+        command,
+        resolve,
+        reject,
+        timer: undefined,
+        sentAt: Date.now(),
+      };
       if (timeoutMs > 0) {
         entry.timer = setTimeout(() => {
           this.pending.delete(seq);
@@ -270,6 +291,7 @@ export class DapConnection {
 
   private receive(chunk: Buffer | string): void {
     if (this.closeReason !== undefined) return;
+    this.lastReceived = Date.now();
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     let messages: readonly unknown[];
     try {

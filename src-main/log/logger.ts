@@ -1,10 +1,15 @@
 /**
  * A small structured logger for the Node side. Lines go to stderr as
  * `<ISO time> <level> [<scope>] <message> <json fields>`. Never pass secrets or the client token.
+ * A logger and its children share a rate limit (`line-limiter.ts`: a kind of line repeated too
+ * often is summed up in one line) and every line's fields are bounded (`log-fields.ts`), so input
+ * from outside cannot make the log grow faster than a bounded rate.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import { boundFields, MAX_LOG_MESSAGE_CHARS, truncateText } from './log-fields.js';
+import { LEVEL_RANK, type LogLevel } from './log-level.js';
+import { LineLimiter, type LineLimiterOptions } from './line-limiter.js';
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export type { LogLevel } from './log-level.js';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -29,21 +34,34 @@ export const stderrSink: LogSink = (level, scope, message, fields) => {
   process.stderr.write(`${new Date().toISOString()} ${level} [${scope}] ${message}${extra}\n`);
 };
 
-/** Creates a logger that drops lines below `minLevel`. */
+/**
+ * Creates a logger that drops lines below `minLevel`. It and its children share one rate limit
+ * (`rateLimit`: the limiter's options, default 20 lines of a kind per 10 s; `false` for none).
+ */
 export function createLogger(
   scope = 'periscope',
   sink: LogSink = stderrSink,
   minLevel: LogLevel = parseLevel(process.env.PERISCOPE_LOG),
+  rateLimit: LineLimiterOptions | false = {},
 ): Logger {
-  const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-    if (LEVEL_RANK[level] >= LEVEL_RANK[minLevel]) sink(level, scope, message, fields);
-  };
+  const limiter =
+    rateLimit === false
+      ? undefined
+      : new LineLimiter((level, s, message) => sink(level, s, message), rateLimit);
+  return scopedLogger(scope, (level, lineScope, message, fields) => {
+    if (LEVEL_RANK[level] < LEVEL_RANK[minLevel]) return;
+    if (limiter && !limiter.admit(level, lineScope, message)) return;
+    sink(level, lineScope, truncateText(message, MAX_LOG_MESSAGE_CHARS), boundFields(fields));
+  });
+}
+
+function scopedLogger(scope: string, emit: LogSink): Logger {
   return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (child) => createLogger(`${scope}:${child}`, sink, minLevel),
+    debug: (m, f) => emit('debug', scope, m, f),
+    info: (m, f) => emit('info', scope, m, f),
+    warn: (m, f) => emit('warn', scope, m, f),
+    error: (m, f) => emit('error', scope, m, f),
+    child: (child) => scopedLogger(`${scope}:${child}`, emit),
   };
 }
 

@@ -14,6 +14,8 @@
  *   changed or typed in the console (`session-echo.ts`);
  * - tracks the session state (starting / running / stopped / ended) for the Sessions list, and
  *   ends with the program's exit status when the tracer is gone (`session-lifecycle.ts`);
+ * - says when its tracer stops answering (a frozen program) and when it answers again
+ *   (`tracer-liveness.ts`);
  * - as a member of a program's process tree (`process-tree.ts`), shares its breakpoint changes
  *   with the other processes. debugpy's announcements of child processes (`debugpyAttach`) are
  *   the relay's business (`tracer/child-processes.ts`), not relayed to clients.
@@ -40,6 +42,7 @@ import type { ProcessTree } from './process-tree.js';
 import { SharedBreakpoints, sameBreakpoints } from './shared-breakpoints.js';
 import type { SessionLimits } from './session-limits.js';
 import type { TracerLink } from './tracer-link.js';
+import { livenessNotice, TracerLiveness } from './tracer-liveness.js';
 
 /** Tracer events the relay handles itself and never relays (debugpy's child announcements). */
 const RELAY_CONSUMED_EVENTS = new Set(['debugpyAttach']);
@@ -80,6 +83,7 @@ export class DebugSession {
   private readonly onChange: (session: DebugSession) => void;
   private baseInfo: Omit<SessionInfo, 'state' | 'endReason' | 'clients' | 'dapEndpoint'>;
   private readonly lifecycle: SessionLifecycle;
+  private readonly liveness: TracerLiveness;
   private readonly sharedBreakpoints = new SharedBreakpoints();
   private watchExpressions: string[] = [];
   private readonly program = new ProgramState();
@@ -102,6 +106,7 @@ export class DebugSession {
     this.lifecycle = new SessionLifecycle(this.id, this.tracer, this.logger, {
       closeOutput: () => this.output.close(),
       ended: () => {
+        this.liveness.stop();
         this.program.stopped = undefined;
         for (const off of this.unsubscribe) off();
       },
@@ -109,6 +114,14 @@ export class DebugSession {
       changed: () => this.onChange(this),
       exitCode: () => this.program.exitCode,
     });
+    this.liveness = new TracerLiveness(
+      this.tracer,
+      () => this.lifecycle.state === 'running' || this.lifecycle.state === 'stopped',
+      (since, answered) => {
+        if (since !== undefined || answered) this.pushOutput('console', livenessNotice(since));
+        this.onChange(this);
+      },
+    );
     this.watchTracer();
   }
 
@@ -155,6 +168,9 @@ export class DebugSession {
       ...(this.lifecycle.endReason ? { endReason: this.lifecycle.endReason } : {}),
       clients: this.clients.infos(),
       ...(this.dapEndpoint ? { dapEndpoint: this.dapEndpoint() } : {}),
+      ...(this.liveness.notRespondingSince !== undefined && {
+        notRespondingSince: this.liveness.notRespondingSince,
+      }),
     };
   }
 

@@ -6,8 +6,9 @@
  *
  * A dialled-in program's child processes dial the same port again, each on a connection of its
  * own, and say nothing on the parent's (pydevd patches process creation; measured with fork, spawn,
- * `os.fork` and `subprocess`): {@link dialledProcess} asks pydevd which process it is
- * (`pydevdSystemInfo`: pid and parent pid), so the relay can put the child under its parent.
+ * `os.fork` and `subprocess`): the tracer port asks pydevd which process it is
+ * (`pydevdSystemInfo`: pid and parent pid, `tracer-identification.ts`; {@link processOf} reads the
+ * answer), so the relay can put the child under its parent.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Logger } from '../log/logger.js';
@@ -37,9 +38,6 @@ export interface DialledAttachOptions {
   exceptions?: Pick<AttachOptions, 'exceptionFilters' | 'functionBreakpoints'>;
 }
 
-/** How long pydevd may take to say which process it is, in ms (it answers at once: ~1 ms). */
-const SYSTEM_INFO_TIMEOUT_MS = 2000;
-
 /** Which process a dialled-in pydevd runs in. */
 export interface DialledProcess {
   pid: number;
@@ -48,30 +46,21 @@ export interface DialledProcess {
 }
 
 /**
- * Asks a dialled-in pydevd which process it is (pydevd's `pydevdSystemInfo` request). Undefined
- * when it does not say within {@link SYSTEM_INFO_TIMEOUT_MS} or says nonsense. Never rejects.
+ * The process a `pydevdSystemInfo` response names (`body.process.pid`, `.ppid`), or undefined when
+ * it names none or the numbers are not process ids.
  */
-export async function dialledProcess(link: TracerLink): Promise<DialledProcess | undefined> {
-  try {
-    const response = await link.connection.sendRequest(
-      'pydevdSystemInfo',
-      {},
-      { timeoutMs: SYSTEM_INFO_TIMEOUT_MS },
-    );
-    const process = (response.body as { process?: { pid?: unknown; ppid?: unknown } } | undefined)
-      ?.process;
-    const { pid, ppid } = process ?? {};
-    return typeof pid === 'number' &&
-      Number.isSafeInteger(pid) &&
-      pid > 0 &&
-      typeof ppid === 'number' &&
-      Number.isSafeInteger(ppid) &&
-      ppid >= 0
-      ? { pid, ppid }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+export function processOf(response: DebugProtocol.Response): DialledProcess | undefined {
+  const process = (response.body as { process?: { pid?: unknown; ppid?: unknown } } | undefined)
+    ?.process;
+  const { pid, ppid } = process ?? {};
+  return typeof pid === 'number' &&
+    Number.isSafeInteger(pid) &&
+    pid > 0 &&
+    typeof ppid === 'number' &&
+    Number.isSafeInteger(ppid) &&
+    ppid >= 0
+    ? { pid, ppid }
+    : undefined;
 }
 
 /**

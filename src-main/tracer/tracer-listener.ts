@@ -4,10 +4,12 @@
  * becomes a {@link TracerLink} the relay attaches to as a DAP client (`dialled-tracer.ts`).
  *
  * Streams can also arrive from elsewhere than the TCP port: an SSH remote forward hands its
- * channels to {@link TracerListener.accept}. The listener binds loopback unless told otherwise,
- * and releases tracers beyond its cap with a warning in the log: pydevd blocks the program when its
- * socket just closes, so the relay goes through a minimal handshake and `disconnect`s with
- * `terminateDebuggee: false`, and the program runs on undebugged.
+ * channels to {@link TracerListener.accept}. The listener binds loopback unless told otherwise.
+ * A new peer is not a tracer until it answers a DAP request within 5 s (`tracer-identification.ts`);
+ * until then it does not count against the tracer cap, and idle peers cannot fill the port. The
+ * listener releases tracers beyond its cap with a warning in the log: pydevd blocks the program
+ * when its socket just closes, so the relay goes through a minimal handshake and `disconnect`s
+ * with `terminateDebuggee: false`, and the program runs on undebugged.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -15,6 +17,8 @@ import { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import type { RemoteFileReader } from './source-reader.js';
+import type { DialledProcess } from './dialled-tracer.js';
+import { TracerIdentification, type IdentificationOptions } from './tracer-identification.js';
 
 /** Default most tracers connected at once. */
 export const DEFAULT_MAX_TRACERS = 32;
@@ -30,10 +34,12 @@ export interface TracerPeer {
   readFile?: RemoteFileReader;
 }
 
-/** A tracer that dialled in: the link to attach to, and where it came from. */
+/** A tracer that dialled in: the link to attach to, where it came from, and which process it is. */
 export interface DialledTracer {
   link: TracerLink;
   peer: TracerPeer;
+  /** What pydevd said about its process when it identified itself; undefined if it did not say. */
+  process: DialledProcess | undefined;
 }
 
 /** Options of {@link TracerListener}. */
@@ -44,6 +50,8 @@ export interface TracerListenerOptions {
   port?: number;
   /** Most tracers connected at once (default {@link DEFAULT_MAX_TRACERS}). */
   maxTracers?: number;
+  /** Bounds on peers not yet identified as tracers (defaults in `tracer-identification.ts`). */
+  identification?: Pick<IdentificationOptions, 'maxWaiting' | 'timeoutMs'>;
   logger: Logger;
   /** Called for each accepted tracer; the callee owns the link from then on. */
   onTracer: (tracer: DialledTracer) => void;
@@ -54,6 +62,8 @@ export class TracerListener {
   private readonly server: Server;
   private readonly live = new Set<Duplex>();
   private readonly maxTracers: number;
+  private readonly identification: TracerIdentification;
+  private closed = false;
   private nextId = 1;
   private boundPort = 0;
   readonly host: string;
@@ -61,6 +71,10 @@ export class TracerListener {
   private constructor(private readonly options: TracerListenerOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.maxTracers = options.maxTracers ?? DEFAULT_MAX_TRACERS;
+    this.identification = new TracerIdentification({
+      ...options.identification,
+      logger: options.logger,
+    });
     this.server = createServer((socket: Socket) => {
       socket.setNoDelay(true);
       this.accept(socket, {
@@ -96,28 +110,61 @@ export class TracerListener {
     return this.live.size;
   }
 
+  /** Peers connected and not yet identified as tracers. */
+  get unidentifiedCount(): number {
+    return this.identification.count;
+  }
+
   /**
-   * Takes a tracer's stream (a TCP socket, or an SSH channel of a remote forward). Over the cap,
-   * the stream is closed at once and false returned.
+   * Takes a peer's stream (a TCP socket, or an SSH channel of a remote forward). It becomes a
+   * tracer once it answers its first request (`tracer-identification.ts`); over the tracer cap, it
+   * is then released. Returns false when the listener is closed (the stream is destroyed).
    */
   accept(stream: Duplex, peer: TracerPeer): boolean {
+    if (this.closed) {
+      stream.destroy();
+      return false;
+    }
     const where = `${peer.host}${peer.port !== undefined ? `:${peer.port}` : ''}`;
+    const connection = new DapConnection(stream, {
+      name: `tracer-${this.nextId++} ${where}`,
+      logger: this.options.logger,
+    });
+    this.identification
+      .identify(connection, stream, where)
+      .then((identified) => {
+        if (identified) this.admit(stream, connection, peer, identified.process);
+      })
+      .catch((error: unknown) => {
+        // A bug, not the peer's doing: logged, and the peer let go, never the process.
+        this.options.logger.error('accepting a tracer failed', { error: String(error) });
+        connection.close('the relay failed to accept this tracer');
+      });
+    return true;
+  }
+
+  /** A peer answered: it is a tracer. Over the cap it is released; else the relay gets it. */
+  private admit(
+    stream: Duplex,
+    connection: DapConnection,
+    peer: TracerPeer,
+    process: DialledProcess | undefined,
+  ): void {
+    const where = `${peer.host}${peer.port !== undefined ? `:${peer.port}` : ''}`;
+    if (this.closed || connection.isClosed) {
+      connection.close('the tracer port closed');
+      return;
+    }
     if (this.live.size >= this.maxTracers) {
       this.options.logger.warn(
         `tracer refused: the relay already has ${this.live.size} tracers (limit ${this.maxTracers}); the program runs on undebugged`,
         { from: where },
       );
-      void releaseTracer(
-        new DapConnection(stream, { name: `refused ${where}`, logger: this.options.logger }),
-      );
-      return false;
+      void releaseTracer(connection);
+      return;
     }
     this.live.add(stream);
     stream.once('close', () => this.live.delete(stream));
-    const connection = new DapConnection(stream, {
-      name: `tracer-${this.nextId++} ${where}`,
-      logger: this.options.logger,
-    });
     let disposed = false;
     const link: TracerLink = {
       connection,
@@ -131,12 +178,13 @@ export class TracerListener {
       },
     };
     this.options.logger.info('tracer connected', { from: where });
-    this.options.onTracer({ link, peer });
-    return true;
+    this.options.onTracer({ link, peer, process });
   }
 
   /** Stops listening and drops every tracer stream still open. */
   close(): Promise<void> {
+    this.closed = true;
+    this.identification.close();
     for (const stream of this.live) stream.destroy();
     this.live.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));

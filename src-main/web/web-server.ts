@@ -14,6 +14,8 @@
  *   happen before any message flows.
  * - Repeated wrong tokens from this machine rotate the token (`token-lockout.ts`); the new URL
  *   goes to `onTokenRotated`, for the user, and works at once; pages already open go on.
+ * - Slow and idle connections without the token are bounded in time and number
+ *   (`connection-guard.ts`).
  * - Binding a non-loopback address needs `allowRemote`; then `Host` may also be that address (or
  *   the names in `allowedHosts`).
  */
@@ -32,6 +34,7 @@ import { isAllowedHost, isOwnOrigin } from './request-guards.js';
 import { requestSite } from './request-site.js';
 import { TokenLockout, type TokenVerdict } from './token-lockout.js';
 import { WsClientTransport } from './ws-client-transport.js';
+import { GUARDED_SERVER_OPTIONS, guardConnections } from './connection-guard.js';
 
 /** Options of {@link startWebServer}. */
 export interface WebServerOptions {
@@ -118,13 +121,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   let port = 0;
 
-  const server: Server = createServer((request, response) => {
+  const server: Server = createServer(GUARDED_SERVER_OPTIONS, (request, response) => {
     handleHttp(request, response).catch((error: unknown) => {
       logger.error('HTTP request failed', { error: String(error) });
       if (!response.headersSent) respond(response, 500, 'Internal error');
       else response.destroy();
     });
   });
+  const guard = guardConnections(server, logger);
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!hostAllowed(request.headers.host))
@@ -231,6 +235,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return refuse(401, 'missing or wrong cookie and key');
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      guard.authenticated(socket);
       const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
       relay.connectClient(
         new WsClientTransport(ws, label, undefined, (error) =>

@@ -2,11 +2,13 @@
  * A {@link ClientTransport} over one WebSocket (`ws`), for web mode.
  * Text frames only; a binary frame or an oversize message closes the socket with a reason. A client
  * that cannot keep up (more than `maxBufferedBytes` queued unsent, `WebSocket.bufferedAmount`) is
- * disconnected with a reason instead of growing the relay's memory without bound. A protocol error
- * from the peer drops its connection and nothing else.
+ * disconnected with a reason instead of growing the relay's memory without bound. A client that
+ * stops answering pings is dropped too (`ws-heartbeat.ts`). A protocol error from the peer drops
+ * its connection and nothing else.
  */
 import type { WebSocket } from 'ws';
 import type { ClientTransport } from '../backend/clients/client-transport.js';
+import { CLIENT_PING_INTERVAL_MS, keepAlive } from './ws-heartbeat.js';
 
 /** WebSocket close code for a policy violation (RFC 6455 §7.4.1). */
 const POLICY_VIOLATION = 1008;
@@ -22,17 +24,28 @@ export class WsClientTransport implements ClientTransport {
    * @param onError told about a protocol error from the peer (a frame over the size limit,
    *   invalid UTF-8, an unmasked frame, a bad close code…); the socket is then dropped. `ws` emits
    *   these as `error` events, which end the process when nobody listens.
+   * @param pingIntervalMs how often the client is pinged; one missed answer drops it.
    */
   constructor(
     private readonly socket: WebSocket,
     readonly label: string,
     private readonly maxBufferedBytes = MAX_CLIENT_BACKLOG_BYTES,
     onError: (error: Error) => void = () => undefined,
+    pingIntervalMs = CLIENT_PING_INTERVAL_MS,
   ) {
     socket.on('error', (error: Error) => {
       onError(error);
       socket.terminate();
     });
+    keepAlive(
+      socket,
+      () => {
+        this.close(`client not responding: no answer to a ping within ${pingIntervalMs} ms`);
+        // Its side will not answer the close handshake either.
+        socket.terminate();
+      },
+      pingIntervalMs,
+    );
   }
 
   send(message: string): void {

@@ -25,11 +25,7 @@ import type { RelayLimits } from '../../relay/relay-limits.js';
 import type { StartedTracer, TracerStarter } from '../../tracer/launch-tracer.js';
 import { keepSessionAttached } from '../../tracer/session-reconnect.js';
 import type { SessionTable } from './session-table.js';
-import {
-  attachDialledTracer,
-  dialledProcess,
-  type DialledProcess,
-} from '../../tracer/dialled-tracer.js';
+import { attachDialledTracer, type DialledProcess } from '../../tracer/dialled-tracer.js';
 import { childTracer } from '../../tracer/child-tracer.js';
 import { followChildren, type ChildProcessContext } from '../../tracer/child-processes.js';
 import type { DialledTracer } from '../../tracer/tracer-listener.js';
@@ -159,12 +155,11 @@ export class SessionStarter {
    * A tracer dialled in: makes it a session (listed at once, `starting`), attaches to it within
    * the attach timeout, and ends it if that fails. Never rejects.
    */
-  async acceptDialledTracer({ link, peer }: DialledTracer): Promise<void> {
+  async acceptDialledTracer({ link, peer, process }: DialledTracer): Promise<void> {
     if (this.options.isClosed()) {
       await link.dispose();
       return;
     }
-    const process = await dialledProcess(link);
     const parent = process && this.dialledSessionOf(process.ppid);
     if (process && parent?.processTree) {
       await this.acceptDialledChild(parent, link, peer, process);
