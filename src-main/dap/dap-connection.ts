@@ -27,6 +27,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
+/** Received messages waiting for delivery above which reading from the peer pauses. */
+export const MAX_WAITING_MESSAGES = 256;
+/** ...and below which it resumes. */
+const RESUME_WAITING_MESSAGES = 64;
+
 /** Options of a {@link DapConnection}. */
 export interface DapConnectionOptions {
   /** Names the peer in logs and errors, e.g. `tracer-1`. */
@@ -84,8 +89,12 @@ export class DapConnection {
   /** Set when closing starts; no more sends from then on. */
   private closeReason: string | undefined;
   private closeFinished = false;
-  /** Reading from the peer is paused until it reads what was sent (see {@link write}). */
-  private readPaused = false;
+  /**
+   * Why reading from the peer is paused: it does not read what we sent (`unsent`, see
+   * {@link write}), or it sends faster than its messages are delivered (`inbound`). Reading
+   * resumes when no reason is left.
+   */
+  private readonly pausedFor = new Set<'unsent' | 'inbound'>();
 
   constructor(
     private readonly stream: Duplex,
@@ -98,6 +107,7 @@ export class DapConnection {
       (message) => this.dispatch(message),
       (reason) => this.finishClose(reason),
       (error) => this.log.error('failed to deliver a message', { error: String(error) }),
+      (waiting) => this.onInboundProgress(waiting),
     );
     stream.on('data', (chunk: Buffer | string) => this.receive(chunk));
     stream.on('end', () => this.beginClose('the peer ended the stream'));
@@ -112,7 +122,7 @@ export class DapConnection {
 
   /** True while reading from the peer is paused because it does not read (see {@link write}). */
   get isReadPaused(): boolean {
-    return this.readPaused;
+    return this.pausedFor.size > 0;
   }
 
   /** True once the connection is closing or closed: sends fail from then on. */
@@ -276,17 +286,28 @@ export class DapConnection {
     // Backpressure: a peer that sends requests (or anything we answer) but never reads would
     // grow our unsent buffer without bound; stop reading from it until it has read, so its own
     // writes block instead (TCP flow control carries the wait back to it).
-    if (!this.readPaused && this.stream.writableLength > MAX_UNSENT_BYTES) {
-      this.readPaused = true;
-      this.stream.pause();
+    if (!this.pausedFor.has('unsent') && this.stream.writableLength > MAX_UNSENT_BYTES) {
+      this.pauseFor('unsent');
       this.log.warn('the peer is not reading; reading from it paused until it does', {
         unsentBytes: this.stream.writableLength,
       });
-      this.stream.once('drain', () => {
-        this.readPaused = false;
-        if (this.closeReason === undefined) this.stream.resume();
-      });
+      this.stream.once('drain', () => this.resumeFrom('unsent'));
     }
+  }
+
+  private pauseFor(reason: 'unsent' | 'inbound'): void {
+    if (this.pausedFor.size === 0) this.stream.pause();
+    this.pausedFor.add(reason);
+  }
+
+  private resumeFrom(reason: 'unsent' | 'inbound'): void {
+    if (!this.pausedFor.delete(reason)) return;
+    if (this.pausedFor.size === 0 && this.closeReason === undefined) this.stream.resume();
+  }
+
+  /** Messages waiting for delivery: past {@link MAX_WAITING_MESSAGES}, reading pauses. */
+  private onInboundProgress(waiting: number): void {
+    if (waiting <= RESUME_WAITING_MESSAGES) this.resumeFrom('inbound');
   }
 
   private receive(chunk: Buffer | string): void {
@@ -306,6 +327,10 @@ export class DapConnection {
       return;
     }
     for (const message of messages) this.inbound.push(message);
+    // A peer that writes small frames faster than they are delivered (one per task) would grow
+    // the queue without bound: stop reading until it has drained.
+    if (this.inbound.length > MAX_WAITING_MESSAGES && !this.pausedFor.has('inbound'))
+      this.pauseFor('inbound');
   }
 
   private dispatch(value: unknown): void {

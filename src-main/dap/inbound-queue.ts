@@ -24,6 +24,8 @@ export class InboundQueue {
     private readonly onClose: (reason: string) => void,
     /** Receives an exception thrown by `deliver` or `onClose` instead of crashing the process. */
     private readonly onError: (error: unknown) => void,
+    /** Called after each drain step with the number of items still waiting. */
+    private readonly onProgress: (waiting: number) => void = () => undefined,
   ) {}
 
   /** Number of items (messages and a close) waiting. */
@@ -73,6 +75,7 @@ export class InboundQueue {
       const isEvent = item.kind === 'message' && isEventMessage(item.message);
       if (previousWasEvent !== undefined && !(previousWasEvent && isEvent)) {
         this.schedule();
+        this.onProgress(this.length);
         return;
       }
       this.head++;
@@ -91,6 +94,7 @@ export class InboundQueue {
     }
     this.items = [];
     this.head = 0;
+    this.onProgress(0);
   }
 }
 

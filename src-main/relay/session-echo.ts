@@ -19,9 +19,11 @@ export function echoEvaluation(
   response: DebugProtocol.Response,
 ): void {
   const ok = response.success;
-  const result = ok
+  // DAP says `result` is a string; a tracer's answer is not trusted to be one.
+  const raw: unknown = ok
     ? ((response as DebugProtocol.EvaluateResponse).body?.result ?? '')
     : describeErrorResponse(response);
+  const result = typeof raw === 'string' ? raw : '(the tracer answered with no text)';
   const who = describeClient(by);
   for (const client of others) {
     if (client.kind === 'app') {

@@ -5,7 +5,7 @@
  * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
  */
 import { z } from 'zod';
-import { isTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
+import { isTooDeep, jsonTextTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
 import { dapRequestSchema } from '../../dap/dap-request-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
 
@@ -217,6 +217,11 @@ export type ClientMessageValidation =
 export function validateClientMessage(raw: string): ClientMessageValidation {
   if (raw.length > MAX_CLIENT_MESSAGE_CHARS) {
     return { ok: false, error: `message of ${raw.length} characters exceeds the 16 MiB limit` };
+  }
+  // Measured on the text first: parsing 16 Mi characters of `[[[[` would build millions of
+  // objects (hundreds of MB) only to refuse them.
+  if (jsonTextTooDeep(raw)) {
+    return { ok: false, error: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   let json: unknown;
   try {

@@ -4,15 +4,14 @@
  * RSS (VmHWM): memory that explodes between two readings shows there.
  * 1. (fixed) One DAP frame nested as deep as 16 MiB allows, from an unauthenticated tracer: parsed,
  *    it was 2.8 million objects (~500 MB, seconds of CPU) before the depth check refused it.
- * 2. (OPEN, fails until fixed) A tracer writing small frames faster than the relay delivers them
+ * 2. (fixed) A tracer writing small frames faster than the relay delivers them
  *    (one per event-loop turn) grows the relay's inbound queue (`dap/inbound-queue.ts`) without
- *    bound: nothing stops reading the socket while messages wait (peak 428 MB in 4 s). Pausing the
- *    stream while >256 messages or 16 MiB wait fixed it (100 MB), but clashes with the pause on
- *    unsent bytes that main added since (`dap-connection-bounds.test.ts` then hangs), so it was
- *    left to the main engineer.
- * 3. (OPEN, fails until fixed) The same deep JSON in one client-protocol message (16 Mi
+ *    bound: nothing stopped reading the socket while messages waited (peak 428 MB in 4 s). Now
+ *    reading pauses while more than 256 messages wait, with the pause on unsent bytes under one
+ *    set of reasons (`dap-connection.ts`).
+ * 3. (fixed) The same deep JSON in one client-protocol message (16 Mi
  *    characters): `validateClientMessage` parses before it checks depth.
- * 4. (OPEN, fails until fixed) A tracer's `evaluate` answer whose `result` is not a string (an
+ * 4. (fixed) A tracer's `evaluate` answer whose `result` is not a string (an
  *    object no template string can print): `session-echo.ts` builds the echo for the session's
  *    DAP clients with `${result}`, which throws; the relay logs "reading a tracer answer failed"
  *    and the other clients never see the evaluation (found at input ~510,000 of seed 8).
@@ -92,7 +91,7 @@ describe('found by fuzzing (issue 17)', () => {
     await tracer.end();
   });
 
-  it('2 (OPEN, fails until fixed): a tracer flooding small frames is read no faster than the relay handles them', async () => {
+  it('2 (fixed): a tracer flooding small frames is read no faster than the relay handles them', async () => {
     const { tracer } = await tracerWithClient();
     tracer.socket.on('data', () => undefined);
     // 64 KiB of small reverse requests per write, for 4 s, as fast as TCP takes them.
@@ -116,7 +115,7 @@ describe('found by fuzzing (issue 17)', () => {
     tracer.socket.destroy();
   });
 
-  it('3 (OPEN, fails until fixed): a client message nested as deep as 16 Mi characters allows', async () => {
+  it('3 (fixed): a client message nested as deep as 16 Mi characters allows', async () => {
     const client = await relay.connectClient();
     const message = deepAtSizeLimit(
       '{"type":"app","id":1,"method":"sessions.list","params":',
@@ -133,7 +132,7 @@ describe('found by fuzzing (issue 17)', () => {
 });
 
 describe('found by fuzzing (issue 17), still open', () => {
-  it('4 (OPEN, fails until fixed): an evaluate result that is not a string still reaches the other clients', async () => {
+  it('4 (fixed): an evaluate result that is not a string still reaches the other clients', async () => {
     const client = await relay.connectClient();
     const tracer = await HostileTracer.dial(relay.tracerPort, (command) => {
       if (command === 'pydevdSystemInfo') return undefined;
