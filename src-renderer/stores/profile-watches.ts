@@ -51,8 +51,12 @@ export class ProfileWatches {
     return legacy;
   }
 
-  /** Queues writing a profile's watch list; a later call within the delay replaces it. */
+  /**
+   * Queues writing a profile's watch list; a later call within the delay replaces it. A session
+   * without a profile (a program that dialled in) has nowhere to keep it: nothing is written.
+   */
   save(profileId: string, expressions: readonly string[]): void {
+    if (profileId === '') return;
     const list = [...expressions];
     const previous = this.latest.get(profileId);
     if (previous && previous.join('\n') === list.join('\n') && !this.timers.has(profileId)) return;

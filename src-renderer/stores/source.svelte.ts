@@ -33,14 +33,20 @@ class SourceStore {
 
   /**
    * Opens a file by path with the app method `source.read` (laptop file when it exists, else
-   * the session's remote file). Errors are shown in place of the text. With `line` (1-based), the
-   * cursor goes to that line once the file is shown.
+   * the session's remote file, or without a session the file on `profileId`'s machine). Errors are
+   * shown in place of the text. With `line` (1-based), the cursor goes to that line once shown.
    */
-  async open(path: string, sessionId: string | null, line: number | null = null): Promise<void> {
+  async open(
+    path: string,
+    sessionId: string | null,
+    line: number | null = null,
+    profileId: string | null = null,
+  ): Promise<void> {
     const key = `path:${path}`;
     await this.show(key, async () => {
-      const params: { path: string; sessionId?: string } = { path };
+      const params: { path: string; sessionId?: string; profileId?: string } = { path };
       if (sessionId) params.sessionId = sessionId;
+      else if (profileId) params.profileId = profileId;
       const result = await connection.client.request('source.read', params);
       return { path, content: result.content, origin: result.origin };
     });

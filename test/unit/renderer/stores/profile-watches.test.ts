@@ -102,4 +102,13 @@ describe('ProfileWatches', () => {
     await Promise.resolve();
     expect(sent).toEqual([['p2', ['z']]]);
   });
+
+  it('writes nothing for a session without a profile (a program that dialled in)', async () => {
+    watches.save('', ['x']);
+    await vi.advanceTimersByTimeAsync(WATCH_SAVE_DELAY_MS + 10);
+    watches.flush();
+    await Promise.resolve();
+    expect(sent).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });
