@@ -209,6 +209,15 @@ export interface AppMethods {
     result: { root: string; files: string[]; truncated: boolean };
   };
   /**
+   * One directory of the profile's machine for the Files panel (SFTP; `~` and relative paths
+   * from the login directory): its absolute path, folders first, at most 5,000 entries (`more`
+   * counts the rest). Errors: `not-found` (profile), `ssh-failed` (connection, no such directory).
+   */
+  'files.list': {
+    params: { profileId: string; path: string };
+    result: { path: string; entries: { name: string; directory: boolean }[]; more: number };
+  };
+  /**
    * Removes ended sessions from the list (every ended one when `sessionIds` is absent); live
    * sessions, and ended roots of a process tree with live processes, stay. The relay also forgets
    * ended sessions by itself past its retention limits (`maxEndedSessions`, `endedRetentionMs`).

@@ -88,6 +88,7 @@ const appParams = {
     .object({ path: nonEmpty, sessionId: sessionId.optional(), profileId: nonEmpty.optional() })
     .strict(),
   'files.index': z.object({ profileId: nonEmpty, root: z.string().max(4096) }).strict(),
+  'files.list': z.object({ profileId: nonEmpty, path: z.string().max(4096) }).strict(),
   'hostKey.answer': z.object({ promptId: nonEmpty, accept: z.boolean() }).strict(),
   'secret.answer': z
     .object({

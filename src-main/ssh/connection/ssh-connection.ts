@@ -9,6 +9,7 @@ import { silentLogger } from '../../log/logger.js';
 import type { HostKeyPolicy } from '../host-keys/host-key-verifier.js';
 import { openLocalForward, type LocalForward } from './local-forward.js';
 import { RemoteProcess, type RemoteExit } from '../exec/remote-process.js';
+import { listRemoteDirectory, type RemoteDirEntry } from '../exec/sftp-list.js';
 import { readRemoteFile } from '../exec/sftp-read.js';
 import type { SecretSource } from './ssh-auth.js';
 import { SshError } from '../ssh-error.js';
@@ -323,6 +324,16 @@ export class SshConnection {
    */
   async readFile(remotePath: string, maxBytes: number): Promise<Buffer> {
     return readRemoteFile(await this.openSftp(), this.where, remotePath, maxBytes);
+  }
+
+  /**
+   * Lists a remote directory over SFTP, folders first (`ssh/exec/sftp-list.ts`).
+   * @throws SshError `file-not-found` | `ssh-failed`.
+   */
+  async listDirectory(
+    remotePath: string,
+  ): Promise<{ path: string; entries: RemoteDirEntry[]; more: number }> {
+    return listRemoteDirectory(await this.openSftp(), this.where, remotePath);
   }
 
   /** Closes the connection (and its forwards); resolves once the socket has closed (at most ~2 s). */

@@ -171,7 +171,7 @@ describe('launch under debugpy over SSH', () => {
     );
   });
 
-  it('fails with the shell error when the working directory does not exist', async () => {
+  it('names the working directory when it does not exist, before debugpy starts', async () => {
     const missingDir = path.join(tmp.dir, 'no such dir');
     const error = await launchUnderDebugpy(connection, {
       python: PYTHON,
@@ -180,8 +180,8 @@ describe('launch under debugpy over SSH', () => {
       cwd: missingDir,
     }).catch((e: unknown) => e);
     expect((error as SshError).code).toBe('launch-failed');
-    expect((error as SshError).message).toMatch(
-      /^the program exited before debugpy was listening \(exit code \d+\): .*no such dir/,
+    expect((error as SshError).message).toBe(
+      `The working directory "${missingDir}" does not exist on 127.0.0.1`,
     );
   });
 });

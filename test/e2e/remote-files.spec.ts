@@ -1,7 +1,8 @@
 /**
- * Issue 16, "finding files on the remote machine": quick open (Ctrl+P) over the real sshd on a
- * generated project of 20,000 Python files — listed in one answer, filtered as the person types,
- * the chosen file opened in the source view (read from the profile's machine, no session needed).
+ * Issue 16, "finding files on the remote machine", over the real sshd on a generated project of
+ * 20,000 Python files: quick open (Ctrl+P) lists them in one answer and filters them as the person
+ * types; the Files panel lists folders over SFTP as they are opened. Either opens the file in the
+ * source view, read from the profile's machine (no session needed).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures.js';
 import { loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
 
-test('Ctrl+P finds one of 20,000 remote files by a few letters and opens it', async ({
+test('Ctrl+P finds one of 20,000 remote files by a few letters; the Files panel browses them', async ({
   app,
   sshd,
   page,
@@ -45,6 +46,16 @@ test('Ctrl+P finds one of 20,000 remote files by a few letters and opens it', as
     await expect(dialog).toHaveCount(0);
     await expect(app.sourceView).toContainText('Module 42 of package 17.');
     await expect(page.getByTestId('source-path')).toContainText('mod_42.py');
+
+    // The Files panel: nothing listed until asked, then folders opened one by one.
+    await page.getByRole('button', { name: 'Show files on loopback' }).click();
+    const tree = page.getByRole('tree', { name: 'Remote files' });
+    await tree.getByRole('treeitem', { name: 'pkg3', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'sub', exact: true }).click();
+    await tree.getByRole('treeitem', { name: 'mod_7.py', exact: true }).click();
+    await expect(app.sourceView).toContainText('Module 7 of package 3.');
+    await expect(tree.getByRole('treeitem', { name: '.git' })).toHaveCount(1);
+    await snapBothSizes(page, '16-files-panel');
   } finally {
     await rm(project, { recursive: true, force: true });
   }
