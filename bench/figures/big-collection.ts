@@ -48,6 +48,13 @@ async function expandInPage(page: Page): Promise<number> {
     .filter({ has: page.locator('.name', { hasText: /^big$/ }) })
     .first();
   await row.waitFor();
+  // The Variables tree keeps rows open across stops: close it first, so the click opens it.
+  if ((await row.getAttribute('aria-expanded')) === 'true') {
+    await row.getByRole('button').first().click();
+    await page.waitForFunction(
+      'document.querySelectorAll(\'[data-testid="variable"]\').length < 50',
+    );
+  }
   await page.evaluate(ARM_EXPAND);
   await row.getByRole('button').first().click();
   return page.evaluate<number>('window.__expand');

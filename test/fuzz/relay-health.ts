@@ -26,7 +26,8 @@ const EXPECTED_ERRORS = ['framing error from peer; closing'];
 export function bugLines(log: string): string[] {
   const lines: string[] = [];
   for (const match of log.matchAll(/^\S+ error \[[^\]]*\] (.*)$/gm)) {
-    const text = match[1] ?? '';
+    // The log's rate limit sums up repeats as "N similar messages suppressed (…): <the line>".
+    const text = (match[1] ?? '').replace(/^\d+ similar messages suppressed \([^)]*\): /, '');
     if (!EXPECTED_ERRORS.some((expected) => text.startsWith(expected)))
       lines.push(match[0].slice(0, 1000));
   }

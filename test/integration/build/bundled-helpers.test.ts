@@ -16,6 +16,7 @@ const markers: Record<string, string> = {
   'pick_port.py': '__periscope_no_debugpy__',
   'wait_listening.py': 'deadline = time.time() + float(sys.argv[2])',
   'preflight_probe.py': '__periscope_preflight__',
+  'index_files.py': '__periscope_files__ ',
 };
 
 /** Helpers no TypeScript imports yet, with the reason. */
