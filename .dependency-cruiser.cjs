@@ -40,8 +40,10 @@ const layers = {
   'src-renderer/debug': [],
   'src-renderer/console': [],
   'src-renderer/editor': [],
-  'src-renderer/stores': ['backend', 'debug', 'console', 'editor'],
-  'src-renderer/panels': ['stores', 'ui', 'backend', 'debug', 'console', 'editor'],
+  // Quick open's matching of typed letters to file paths.
+  'src-renderer/quick-open': [],
+  'src-renderer/stores': ['backend', 'debug', 'console', 'editor', 'quick-open'],
+  'src-renderer/panels': ['stores', 'ui', 'backend', 'debug', 'console', 'editor', 'quick-open'],
 };
 
 /** Imports that may only be type-only: from a folder to another it sees only the types of. */
