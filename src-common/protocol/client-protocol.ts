@@ -26,6 +26,7 @@ import type {
   RemoteProcessInfo,
   SshConfigCandidates,
 } from './connections.js';
+import type { DataHeatmap, DataHeatmapParams, DataPage, DataPageParams } from './data-view.js';
 
 /** Lifecycle of a debug session, as the UI shows it. */
 export type SessionState =
@@ -275,6 +276,15 @@ export interface AppMethods {
    * Reads a source file: from the laptop when `path` exists there, otherwise from the session's
    * remote machine over SFTP. Errors: not found (code `source-not-found`), too big (> 8 MiB).
    */
+  /**
+   * A page of a pandas DataFrame or Series or a numpy array that `expression` gives in a stopped
+   * frame (the data viewer), read in the program by `remote/python/data_view.py`. Errors:
+   * `not-found` (session), `session-ended`, `evaluate-failed` (the expression failed, the value is
+   * of another type, the thread is not stopped; the message says which).
+   */
+  'data.page': { params: DataPageParams; result: DataPage };
+  /** A 2-D numeric value as a heatmap (see {@link DataHeatmap}); errors as `data.page`'s. */
+  'data.heatmap': { params: DataHeatmapParams; result: DataHeatmap };
   'source.read': {
     /**
      * `sessionId`: read on that session's machine; else `profileId`: on that profile's machine
@@ -499,6 +509,7 @@ export const APP_ERROR_CODES = [
   'attach-failed',
   'limit-reached',
   'session-ended',
+  'evaluate-failed',
   'internal',
 ] as const;
 

@@ -43,6 +43,7 @@ import { SharedBreakpoints, sameBreakpoints } from './shared-breakpoints.js';
 import type { SessionLimits } from './session-limits.js';
 import type { TracerLink } from './tracer-link.js';
 import { livenessNotice, TracerLiveness } from './tracer-liveness.js';
+import { RelayError } from '../../src-common/errors.js';
 
 /** Tracer events the relay handles itself and never relays (debugpy's child announcements). */
 const RELAY_CONSUMED_EVENTS = new Set(['debugpyAttach']);
@@ -306,6 +307,25 @@ export class DebugSession {
       );
       shareBreakpointChange(this.id, TREE, this.clients.all(), change);
     }
+  }
+
+  /**
+   * Sends a request of the relay's own to the tracer (not a client's: its answer goes to the
+   * caller alone and nothing is recorded), such as the data viewer's `evaluate`. Resolves with
+   * the response, successful or not.
+   * @throws RelayError `session-ended` when the session has ended, or its tracer is gone or
+   *   reconnecting; DapTimeoutError (rejection) after `timeoutMs` ms.
+   */
+  async requestTracer(
+    command: string,
+    args: unknown,
+    timeoutMs: number,
+  ): Promise<DebugProtocol.Response> {
+    if (this.isEnded || this.tracer.connection.isClosed)
+      throw new RelayError('session-ended', 'That session has ended.');
+    if (this.tracer.reconnecting?.())
+      throw new RelayError('session-ended', 'The program is out of reach while SSH reconnects.');
+    return this.tracer.connection.sendRequest(command, args, { timeoutMs });
   }
 
   /**

@@ -31,6 +31,15 @@ const sourceBreakpoint = z.object({
 });
 
 const empty = z.object({}).strict();
+/** A row or column position, or an index along an axis. */
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Where the data viewer's value is (`src-common/protocol/data-view.ts`). */
+const dataTarget = {
+  sessionId,
+  frameId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  expression: z.string().min(1).max(10_000),
+  lead: z.array(count).max(32).optional(),
+};
 
 /** What `session.launch` and `session.attach` both carry: justMyCode and the breakpoints to set first. */
 const debugSettings = {
@@ -84,6 +93,17 @@ const appParams = {
     .strict(),
   'session.join': z.object({ sessionId }).strict(),
   'session.close': z.object({ sessionId }).strict(),
+  'data.page': z
+    .object({
+      ...dataTarget,
+      row: count,
+      rows: z.number().int().min(0).max(500),
+      col: count,
+      cols: z.number().int().min(0).max(200),
+      maxChars: z.number().int().min(1).max(2000).optional(),
+    })
+    .strict(),
+  'data.heatmap': z.object({ ...dataTarget, maxSide: z.number().int().min(1).max(512) }).strict(),
   'source.read': z
     .object({ path: nonEmpty, sessionId: sessionId.optional(), profileId: nonEmpty.optional() })
     .strict(),
