@@ -42,8 +42,18 @@ const layers = {
   'src-renderer/editor': [],
   // Quick open's matching of typed letters to file paths.
   'src-renderer/quick-open': [],
-  'src-renderer/stores': ['backend', 'debug', 'console', 'editor', 'quick-open'],
-  'src-renderer/panels': ['stores', 'ui', 'backend', 'debug', 'console', 'editor', 'quick-open'],
+  'src-renderer/data-view': [],
+  'src-renderer/stores': ['backend', 'debug', 'console', 'editor', 'quick-open', 'data-view'],
+  'src-renderer/panels': [
+    'stores',
+    'ui',
+    'backend',
+    'debug',
+    'console',
+    'editor',
+    'quick-open',
+    'data-view',
+  ],
 };
 
 /** Imports that may only be type-only: from a folder to another it sees only the types of. */

@@ -19,6 +19,8 @@ export interface VariableActions {
   showFullValue(variable: DebugProtocol.Variable): void;
   /** Copies the whole value to the clipboard; resolves with false when that failed. */
   copyValue(variable: DebugProtocol.Variable): Promise<boolean>;
+  /** Opens a DataFrame, Series or array in the data viewer (rows with an `evaluateName`). */
+  viewData(variable: DebugProtocol.Variable): void;
   /** The tracer can set values (`supportsSetVariable`). */
   canSetValue: boolean;
 }
