@@ -84,7 +84,10 @@ test('a million-row DataFrame, a Series and arrays in the data viewer', async ({
   await viewer.getByRole('tab', { name: 'Heatmap' }).click();
   const heatmap = page.getByTestId('heatmap');
   await expect(heatmap).toBeVisible();
-  await expect(heatmap).toHaveAttribute('aria-label', /^Heatmap of 300 × 400 values, from -\d(\.\d+)? to \d(\.\d+)?$/);
+  await expect(heatmap).toHaveAttribute(
+    'aria-label',
+    /^Heatmap of 300 × 400 values, from -\d(\.\d+)? to \d(\.\d+)?$/,
+  );
   await expect(viewer).toContainText('each pixel: the mean of 2 × 2 cells');
   const box = await heatmap.boundingBox();
   if (!box) throw new Error('the heatmap has no box');
