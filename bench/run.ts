@@ -14,6 +14,7 @@ import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
+import { dataViewer } from './figures/data-viewer.js';
 
 /** Runs every figure with `reps` repetitions each. */
 export async function runBenchmarks(
@@ -56,6 +57,11 @@ export async function runBenchmarks(
     `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target}: ${big.met ? 'met' : 'not met'})`,
   );
   figures.push(big);
+  const data = await dataViewer(Math.max(2, Math.min(reps, 10)));
+  log(
+    `${data.figure} (${data.variant}): ${data.periscope.median.toFixed(0)} ms vs ${data.baseline.median.toFixed(0)} ms → ${data.ratio.toFixed(2)}×, first opening ${data.firstOpenMs.toFixed(0)} ms (target ${data.target}: ${data.met ? 'met' : 'not met'})`,
+  );
+  figures.push(data);
   const fan = await fanOut(reps >= 20 ? 50 : 5);
   log(
     `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})`,

@@ -20,6 +20,7 @@ describe('benchmark smoke run', () => {
         'step latency/ssh forward',
         'step to paint/loopback, Chromium',
         'big collection/loopback, Chromium',
+        'data viewer (10⁶-row DataFrame)/loopback, Chromium',
       ]);
       for (const figure of results.figures) {
         expect(Number.isFinite(figure.ratio)).toBe(true);
