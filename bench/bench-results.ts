@@ -1,6 +1,7 @@
 /** What one `npm run bench` measured: written by `run.ts`, rendered by `results-table.ts`. */
 import type { ChildReadyFigure } from './figures/child-ready.js';
 import type { FanOutFigure } from './figures/fan-out.js';
+import type { ChurnFigure } from './figures/session-churn.js';
 import type { FloodFigure } from './figures/output-flood.js';
 import type { Figure } from './figures/relay-figures.js';
 import type { StartFigure } from './figures/start-figure.js';
@@ -15,5 +16,6 @@ export interface BenchResults {
   flood?: FloodFigure;
   fanOut?: FanOutFigure;
   children?: ChildReadyFigure;
+  churn?: ChurnFigure;
   notMeasured: { figure: string; why: string }[];
 }

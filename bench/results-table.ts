@@ -31,6 +31,14 @@ export function renderResults(results: BenchResults): string {
       `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for ${f.baseline} → ${f.ratio.toFixed(2)}× (target ${f.target}: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores. Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
     );
   }
+  if (results.churn) {
+    const c = results.churn;
+    const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+    lines.push(
+      '',
+      `**Session churn** (\`periscope relay\` in its own process; tracers dial in, print 64 KiB, hang up): ${(c.perLiveSessionBytes / 1024).toFixed(0)} KiB of RSS per live session; after ${c.sessions.toLocaleString('en')} sessions opened and closed, RSS ${mib(c.warmRssBytes)} → ${mib(c.afterRssBytes)} MiB from the warmed-up relay, ${c.listed} ended sessions still listed (target ${c.target}: ${c.met ? 'met' : 'not met'}).`,
+    );
+  }
   if (results.children) {
     const c = results.children;
     lines.push(

@@ -15,6 +15,7 @@ import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
 import { dataViewer } from './figures/data-viewer.js';
+import { sessionChurn } from './figures/session-churn.js';
 
 /** Runs every figure with `reps` repetitions each. */
 export async function runBenchmarks(
@@ -66,6 +67,11 @@ export async function runBenchmarks(
   log(
     `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})`,
   );
+  const churn = await sessionChurn(reps >= 20 ? 1000 : 50);
+  const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+  log(
+    `session churn (${churn.sessions} opened and closed): relay RSS ${mib(churn.warmRssBytes)} → ${mib(churn.afterRssBytes)} MiB, ${(churn.perLiveSessionBytes / 1024).toFixed(0)} KiB per live session (target ${churn.target}: ${churn.met ? 'met' : 'not met'})`,
+  );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
     `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'})`,
@@ -79,6 +85,7 @@ export async function runBenchmarks(
     flood,
     fanOut: fan,
     children,
+    churn,
     notMeasured: [],
   };
 }

@@ -33,6 +33,9 @@ describe('benchmark smoke run', () => {
       expect(Number.isFinite(results.flood?.ratio)).toBe(true);
       expect(results.children?.fromStart.n).toBe(3);
       expect(results.children?.fromStart.median).toBeGreaterThan(0);
+      expect(results.churn?.sessions).toBe(50);
+      expect(results.churn?.listed).toBeGreaterThan(0);
+      expect(renderResults(results)).toContain('**Session churn**');
       expect(renderResults(results)).toContain('**Child processes**');
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
     },
