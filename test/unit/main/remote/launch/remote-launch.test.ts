@@ -16,7 +16,7 @@ describe('launchCommand', () => {
     // Stands in for python: prints where it runs, the env flag, and each argument on its own line.
     await writeFile(
       stub,
-      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\nfor a in "$@"; do echo "arg=$a"; done\n',
+      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\necho "bp=$PYTHONBREAKPOINT"\nfor a in "$@"; do echo "arg=$a"; done\n',
     );
     await chmod(stub, 0o755);
   });
@@ -30,6 +30,34 @@ describe('launchCommand', () => {
       .toString('utf8')
       .trimEnd()
       .split('\n');
+
+  it('puts pythonArgs before the program, and runs debugpy_main.py to stop on entry', () => {
+    const lines = run(
+      launchCommand(
+        {
+          python: stub,
+          target: { kind: 'module', module: 'app.main' },
+          args: ['x'],
+          cwd: '',
+          pythonArgs: ['-X', 'dev', '-O'],
+          stopOnEntry: true,
+        },
+        5678,
+      ),
+    );
+    const args = lines.filter((l) => l.startsWith('arg=')).map((l) => l.slice(4));
+    expect(args.slice(0, 5)).toEqual(['-X', 'dev', '-O', '-Xfrozen_modules=off', '-c']);
+    // The script is one argument of many lines; the stub prints it over several.
+    expect(lines.join('\n')).toContain('    PyDevdAPI().stop_on_entry()\n');
+    expect(args.slice(-6)).toEqual([
+      '--listen',
+      '127.0.0.1:5678',
+      '--wait-for-client',
+      '-m',
+      'app.main',
+      'x',
+    ]);
+  });
 
   it('prints the pid marker, then runs python with debugpy and every part quoted, in ~/cwd', () => {
     const lines = run(
@@ -47,6 +75,7 @@ describe('launchCommand', () => {
     expect(lines.slice(1)).toEqual([
       `pwd=${home}/work dir's`,
       'env=1',
+      'bp=debugpy.breakpoint',
       'arg=-Xfrozen_modules=off',
       'arg=-m',
       'arg=debugpy',
