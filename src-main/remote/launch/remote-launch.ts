@@ -34,7 +34,6 @@ import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { SshError } from '../../ssh/ssh-error.js';
 import { errorMessage } from '../../../src-common/errors.js';
 import PICK_PORT from '../python/pick_port.py';
-import DEBUGPY_MAIN from '../python/debugpy_main.py';
 import { mergeUnderEnv, parseEnvFile } from './env-file.js';
 import WAIT_LISTENING from '../python/wait_listening.py';
 
@@ -78,7 +77,10 @@ export interface LaunchOptions {
   envFile?: string;
   /** Interpreter flags before the program (launch.json's `pythonArgs`), e.g. `-X dev`, `-O`. */
   pythonArgs?: string[];
-  /** Stop on the program's first line (launch.json's `stopOnEntry`; `debugpy_main.py`). */
+  /**
+   * Stop on the program's first line (launch.json's `stopOnEntry`): done by the launch's
+   * sitecustomize (`remote/python/sitecustomize.py`, part 4), so not with `tcpNoDelay: false`.
+   */
   stopOnEntry?: boolean;
   /**
    * Follow child processes (default true): false starts debugpy with `--configure-subProcess
@@ -392,6 +394,8 @@ export function launchCommand(
     'PYTHONUNBUFFERED=1',
     // `breakpoint()` goes to Periscope, never to pdb on a terminal nobody sees.
     'PYTHONBREAKPOINT=debugpy.breakpoint',
+    // Read (and removed) by the launch's sitecustomize, part 4.
+    ...(options.stopOnEntry === true ? ['PERISCOPE_STOP_ON_ENTRY=1'] : []),
     // Over the mux the environment goes through stdin instead (`muxStdin`): argv is public.
     ...(options.outputToFiles === true
       ? []
@@ -399,7 +403,8 @@ export function launchCommand(
     options.python,
     ...(options.pythonArgs ?? []),
     '-Xfrozen_modules=off',
-    ...(options.stopOnEntry === true ? ['-c', DEBUGPY_MAIN] : ['-m', 'debugpy']),
+    '-m',
+    'debugpy',
     '--listen',
     `127.0.0.1:${port}`,
     '--wait-for-client',

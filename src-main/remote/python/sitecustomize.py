@@ -3,7 +3,7 @@
 Python's site-specific hook (see the ``site`` module documentation) runs it at start-up in the
 program (pydevd) and in debugpy's adapter, which inherits the environment; the adapter then
 deletes the file's directory. A sitecustomize the system already has is still run. Python 3.
-Three changes, each of which leaves things as they were if it fails:
+Three changes (four with stop on entry), each of which leaves things as they were if it fails:
 
 1. TCP_NODELAY on loopback TCP sockets as they connect or are accepted. Stock debugpy 1.6 writes
    each DAP message's header and body in two ``send`` calls on sockets without TCP_NODELAY, so
@@ -34,6 +34,9 @@ Three changes, each of which leaves things as they were if it fails:
    program that closes all its descriptors from C makes the next write fail (and go to fd 1/2)
    rather than land in a file that reused the number. The variable is removed from the
    environment once read, so debugpy's adapter and the program's children do not inherit it.
+
+4. With ``PERISCOPE_STOP_ON_ENTRY=1``: the program stops on its first line once the client has
+   attached (launch.json's ``stopOnEntry``; see the code below).
 """
 import os as _os, socket as _socket, sys as _sys
 
@@ -249,3 +252,56 @@ def _periscope_tag_output():
     _sys.stderr = wrap(_sys.stderr, b"e")
 
 _periscope_tag_output()
+
+# 4. Stop on entry (launch.json's stopOnEntry), asked for with PERISCOPE_STOP_ON_ENTRY=1.
+# debugpy honours stopOnEntry only for a "launch" request, and Periscope attaches to the
+# `python -m debugpy --listen` adapter. So once the client has attached -- debugpy's command line
+# calls debugpy.wait_for_client(), which returns after its configurationDone --, the main thread
+# is told to stop on the first line of user code it runs: pydevd's own stop on entry
+# (PyDevdAPI.stop_on_entry), which the client sees as a "stopped" event with reason "entry", on
+# the first line of the program file or module. Only that first call: a wait_for_client() in the
+# program itself is left alone. The variable is removed, so children and the adapter do not see it.
+def _periscope_stop_on_entry(module):
+    try:
+        original_wait = module.wait_for_client
+        state = {"done": False}
+
+        def wait_for_client(*args, **kwargs):
+            result = original_wait(*args, **kwargs)
+            if not state["done"]:
+                state["done"] = True
+                try:
+                    from _pydevd_bundle.pydevd_api import PyDevdAPI
+                    PyDevdAPI().stop_on_entry()
+                except Exception:
+                    pass
+            return result
+
+        module.wait_for_client = wait_for_client
+    except Exception:
+        pass
+
+class _PeriscopeDebugpyFinder(_abc.MetaPathFinder):
+    # `python -m debugpy` looks debugpy up (importlib.util.find_spec) before it imports it, so
+    # this finder stays until the module is executed, unlike the pydevd one.
+    def find_spec(self, name, path, target=None):
+        if name != "debugpy":
+            return None
+        spec = _machinery.PathFinder.find_spec(name, path)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original_exec = loader.exec_module
+        finder = self
+
+        def exec_module(module):
+            if finder in _sys.meta_path:
+                _sys.meta_path.remove(finder)
+            original_exec(module)
+            _periscope_stop_on_entry(module)
+
+        loader.exec_module = exec_module
+        return spec
+
+if _os.environ.pop("PERISCOPE_STOP_ON_ENTRY", None) == "1":
+    _sys.meta_path.insert(0, _PeriscopeDebugpyFinder())

@@ -17,7 +17,6 @@ const markers: Record<string, string> = {
   'wait_listening.py': 'deadline = time.time() + float(sys.argv[2])',
   'preflight_probe.py': '__periscope_preflight__',
   'index_files.py': '__periscope_files__ ',
-  'debugpy_main.py': 'PyDevdAPI().stop_on_entry()',
 };
 
 /** Helpers no TypeScript imports yet, with the reason. */

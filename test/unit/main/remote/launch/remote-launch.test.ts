@@ -16,7 +16,7 @@ describe('launchCommand', () => {
     // Stands in for python: prints where it runs, the env flag, and each argument on its own line.
     await writeFile(
       stub,
-      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\necho "bp=$PYTHONBREAKPOINT"\nfor a in "$@"; do echo "arg=$a"; done\n',
+      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\necho "bp=$PYTHONBREAKPOINT"\n[ -n "$PERISCOPE_STOP_ON_ENTRY" ] && echo "entry=$PERISCOPE_STOP_ON_ENTRY"\nfor a in "$@"; do echo "arg=$a"; done\n',
     );
     await chmod(stub, 0o755);
   });
@@ -31,7 +31,7 @@ describe('launchCommand', () => {
       .trimEnd()
       .split('\n');
 
-  it('puts pythonArgs before the program, and runs debugpy_main.py to stop on entry', () => {
+  it('puts pythonArgs before the program, and asks the hook to stop on entry', () => {
     const lines = run(
       launchCommand(
         {
@@ -41,15 +41,19 @@ describe('launchCommand', () => {
           cwd: '',
           pythonArgs: ['-X', 'dev', '-O'],
           stopOnEntry: true,
+          tcpNoDelay: false,
         },
         5678,
       ),
     );
-    const args = lines.filter((l) => l.startsWith('arg=')).map((l) => l.slice(4));
-    expect(args.slice(0, 5)).toEqual(['-X', 'dev', '-O', '-Xfrozen_modules=off', '-c']);
-    // The script is one argument of many lines; the stub prints it over several.
-    expect(lines.join('\n')).toContain('    PyDevdAPI().stop_on_entry()\n');
-    expect(args.slice(-6)).toEqual([
+    expect(lines).toContain('entry=1');
+    expect(lines.filter((l) => l.startsWith('arg=')).map((l) => l.slice(4))).toEqual([
+      '-X',
+      'dev',
+      '-O',
+      '-Xfrozen_modules=off',
+      '-m',
+      'debugpy',
       '--listen',
       '127.0.0.1:5678',
       '--wait-for-client',

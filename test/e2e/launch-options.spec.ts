@@ -1,0 +1,38 @@
+/**
+ * Issue 18: launch.json's debug options in the profile form, and what they do to a program
+ * launched over the real sshd (Chromium, web mode). `stopOnEntry`: ticked in the form, the
+ * program stops on its first line before it prints anything.
+ */
+import { resolve } from 'node:path';
+import { expect, test } from './fixtures.js';
+import { launchProgram, loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
+
+const ENTRY = resolve('test/fixtures/programs/launch_options/entry.py');
+
+test('Stop on entry: the launched program stops on its first line before it runs', async ({
+  app,
+  sshd,
+  page,
+}) => {
+  await loopbackProfile(app, sshd);
+  await app.profileItem('loopback').getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByRole('form', { name: 'Profile' });
+  await form.getByLabel('Stop on entry').check();
+  await expect(form).toContainText('breaks the debugger at the first line of the program');
+  await form.getByLabel('Interpreter flags').fill('-X dev');
+  await snapBothSizes(page, '18-profile-debug-options');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+
+  await launchProgram(app, ENTRY);
+  await expect(app.status).toContainText('Paused', { timeout: 60_000 });
+  await expect(app.status).toContainText('entry');
+  await expect(app.callStack.first()).toContainText('entry.py:1');
+  await expect(app.currentLine()).toContainText('stopOnEntry');
+  expect(await app.consoleText()).not.toContain('entry ran');
+  await snapBothSizes(page, '18-stopped-on-entry');
+
+  await page.getByRole('button', { name: 'Continue (F5)' }).click();
+  await expect.poll(() => app.consoleText(), { timeout: 30_000 }).toContain('entry ran');
+  await expect(app.status).toContainText(/ended|exited/i, { timeout: 30_000 });
+});
