@@ -35,8 +35,9 @@ Three changes (four with stop on entry), each of which leaves things as they wer
    rather than land in a file that reused the number. The variable is removed from the
    environment once read, so debugpy's adapter and the program's children do not inherit it.
 
-4. With ``PERISCOPE_STOP_ON_ENTRY=1``: the program stops on its first line once the client has
-   attached (launch.json's ``stopOnEntry``; see the code below).
+4. debugpy's ``wait_for_client``: with ``PERISCOPE_STOP_ON_ENTRY=1`` the program stops on its
+   first line once the client has attached (launch.json's ``stopOnEntry``), and the program's
+   own call (written for an attach) says on stderr that it goes on (see the code below).
 """
 import os as _os, socket as _socket, sys as _sys
 
@@ -253,26 +254,38 @@ def _periscope_tag_output():
 
 _periscope_tag_output()
 
-# 4. Stop on entry (launch.json's stopOnEntry), asked for with PERISCOPE_STOP_ON_ENTRY=1.
-# debugpy honours stopOnEntry only for a "launch" request, and Periscope attaches to the
-# `python -m debugpy --listen` adapter. So once the client has attached -- debugpy's command line
-# calls debugpy.wait_for_client(), which returns after its configurationDone --, the main thread
-# is told to stop on the first line of user code it runs: pydevd's own stop on entry
-# (PyDevdAPI.stop_on_entry), which the client sees as a "stopped" event with reason "entry", on
-# the first line of the program file or module. Only that first call: a wait_for_client() in the
-# program itself is left alone. The variable is removed, so children and the adapter do not see it.
-def _periscope_stop_on_entry(module):
+# 4. debugpy's wait_for_client(). debugpy's command line (`python -m debugpy --listen ...
+# --wait-for-client`) calls it first; it returns after the client's configurationDone.
+# - With PERISCOPE_STOP_ON_ENTRY=1 (launch.json's stopOnEntry): debugpy honours stopOnEntry only
+#   for a "launch" request, and Periscope attaches to the `--listen` adapter. So once that first
+#   call returns, the main thread is told to stop on the first line of user code it runs:
+#   pydevd's own stop on entry (PyDevdAPI.stop_on_entry), which the client sees as a "stopped"
+#   event with reason "entry", on the first line of the program file or module. The variable is
+#   removed, so children and the adapter do not see it.
+# - A later call is the program's own (written for VS Code's attach: debugpy.listen(),
+#   wait_for_client()): Periscope is its debugger already, so it returns at once, and says so
+#   on stderr, once, rather than leave the reader wondering whether it waits.
+_PERISCOPE_STOP_ON_ENTRY = _os.environ.pop("PERISCOPE_STOP_ON_ENTRY", None) == "1"
+
+def _periscope_wrap_wait_for_client(module):
     try:
         original_wait = module.wait_for_client
-        state = {"done": False}
+        state = {"calls": 0}
 
         def wait_for_client(*args, **kwargs):
             result = original_wait(*args, **kwargs)
-            if not state["done"]:
-                state["done"] = True
+            state["calls"] += 1
+            if state["calls"] == 1 and _PERISCOPE_STOP_ON_ENTRY:
                 try:
                     from _pydevd_bundle.pydevd_api import PyDevdAPI
                     PyDevdAPI().stop_on_entry()
+                except Exception:
+                    pass
+            elif state["calls"] == 2:
+                try:
+                    _sys.stderr.write(
+                        "Periscope: the program called debugpy.wait_for_client(); Periscope is "
+                        "its debugger already, so it goes on.\n")
                 except Exception:
                     pass
             return result
@@ -298,10 +311,11 @@ class _PeriscopeDebugpyFinder(_abc.MetaPathFinder):
             if finder in _sys.meta_path:
                 _sys.meta_path.remove(finder)
             original_exec(module)
-            _periscope_stop_on_entry(module)
+            _periscope_wrap_wait_for_client(module)
 
         loader.exec_module = exec_module
         return spec
 
-if _os.environ.pop("PERISCOPE_STOP_ON_ENTRY", None) == "1":
+# Only in the program debugpy's command line starts (not its adapter, nor children).
+if _sys.argv and _sys.argv[0] == "-m" and "debugpy" not in _sys.modules:
     _sys.meta_path.insert(0, _PeriscopeDebugpyFinder())

@@ -1,7 +1,9 @@
 /**
  * launch.json's debug options on a program launched over a real sshd under a real debugpy
  * (issue 18): stopOnEntry (file and module), pythonArgs, envFile (read on the remote machine,
- * under the profile's env, its values never in a log) and showReturnValue.
+ * under the profile's env, its values never in a log) and showReturnValue; breakpoint() and
+ * debugpy.breakpoint() in the program's code, PYTHONBREAKPOINT for a process run without the
+ * debugger, and a program that waits for a debugger itself.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,12 @@ const programs = resolve('test/fixtures/programs/launch_options');
 const entry = join(programs, 'entry.py');
 /** The first line of entry.py that runs (line 1 is its docstring, which is code too). */
 const ENTRY_FIRST_LINE = 1;
+const inCode = join(programs, 'breakpoints_in_code.py');
+/** Where breakpoint() and debugpy.breakpoint() stop: the line after each call. */
+const AFTER_BREAKPOINT_LINE = 12;
+const AFTER_DEBUGPY_BREAKPOINT_LINE = 14;
+const waitsForClient = join(programs, 'waits_for_client.py');
+const AFTER_ITS_BREAKPOINT_LINE = 10;
 const returns = join(programs, 'returns.py');
 const RETURN_LINE = 6;
 const CALLER_LINE = 10;
@@ -148,5 +156,32 @@ describe('launch.json debug options with a real debugpy over SSH', () => {
       else expect(Object.keys(locals).filter((n) => n.startsWith('(return)'))).toEqual([]);
       await w.dispose();
     }
+  });
+
+  it('breakpoint() and debugpy.breakpoint() in the code stop; a child without the debugger goes on', async (ctx) => {
+    ctx.onTestFinished(() => world?.dispose());
+    // subProcess off: the child runs without the debugger, so only PYTHONBREAKPOINT keeps its
+    // breakpoint() from starting pdb on a terminal nobody sees.
+    const w = await launch({ program: inCode, profile: { subProcess: false } });
+    let view = await untilStoppedWithLocals(w, AFTER_BREAKPOINT_LINE);
+    expect(childrenByName(view, localsRef(view)).first?.value).toBe("'builtin'");
+    await w.model.resume('continue');
+    view = await untilStoppedWithLocals(w, AFTER_DEBUGPY_BREAKPOINT_LINE);
+    expect(childrenByName(view, localsRef(view)).second?.value).toBe("'debugpy'");
+    await w.model.resume('continue');
+    await untilOutput(w, 'child went on 0 builtin debugpy');
+  });
+
+  it('a program that calls debugpy.listen() and wait_for_client() itself goes on, and says why', async (ctx) => {
+    ctx.onTestFinished(() => world?.dispose());
+    const w = await launch({ program: waitsForClient });
+    const view = await untilStoppedWithLocals(w, AFTER_ITS_BREAKPOINT_LINE);
+    expect(childrenByName(view, localsRef(view)).x?.value).toBe('1');
+    expect(output(w)).toContain(
+      'Periscope: the program called debugpy.wait_for_client(); Periscope is its debugger already, so it goes on.',
+    );
+    expect(output(w)).toContain('debugger attached');
+    await w.model.resume('continue');
+    await untilOutput(w, 'after debugpy.breakpoint');
   });
 });
