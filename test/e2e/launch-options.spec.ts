@@ -1,7 +1,8 @@
 /**
  * Issue 18: launch.json's debug options in the profile form, and what they do to a program
  * launched over the real sshd (Chromium, web mode). `stopOnEntry`: ticked in the form, the
- * program stops on its first line before it prints anything.
+ * program stops on its first line before it prints anything. `breakpoint()` in the code stops
+ * like a breakpoint.
  */
 import { resolve } from 'node:path';
 import { expect, test } from './fixtures.js';
@@ -35,4 +36,25 @@ test('Stop on entry: the launched program stops on its first line before it runs
   await page.getByRole('button', { name: 'Continue (F5)' }).click();
   await expect.poll(() => app.consoleText(), { timeout: 30_000 }).toContain('entry ran');
   await expect(app.status).toContainText(/ended|exited/i, { timeout: 30_000 });
+});
+
+const IN_CODE = resolve('test/fixtures/programs/launch_options/breakpoints_in_code.py');
+
+test('breakpoint() in the program stops in Periscope, not in pdb', async ({ app, sshd, page }) => {
+  await loopbackProfile(app, sshd);
+  await launchProgram(app, IN_CODE);
+  await expect(app.status).toContainText('Paused', { timeout: 60_000 });
+  await expect(app.callStack.first()).toContainText('breakpoints_in_code.py:12');
+  await expect(app.currentLine()).toContainText('second = "debugpy"');
+  await expect(app.variable('first').locator('.value')).toHaveText("'builtin'");
+  await snapBothSizes(page, '18-breakpoint-call');
+
+  await page.getByRole('button', { name: 'Continue (F5)' }).click();
+  await expect(app.callStack.first()).toContainText('breakpoints_in_code.py:14');
+  await expect(app.variable('second').locator('.value')).toHaveText("'debugpy'");
+  await page.getByRole('button', { name: 'Continue (F5)' }).click();
+  await expect
+    .poll(() => app.consoleText(), { timeout: 30_000 })
+    .toContain('child went on 0 builtin debugpy');
+  expect(await app.consoleText()).not.toContain('(Pdb)');
 });
