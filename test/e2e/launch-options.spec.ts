@@ -58,3 +58,34 @@ test('breakpoint() in the program stops in Periscope, not in pdb', async ({ app,
     .toContain('child went on 0 builtin debugpy');
   expect(await app.consoleText()).not.toContain('(Pdb)');
 });
+
+const DJANGO_PROGRAM = resolve('test/fixtures/programs/launch_options/django_template.py');
+const DJANGO_PAGE = resolve('test/fixtures/programs/launch_options/templates/page.html');
+
+test('Django: a breakpoint on a template line stops when it renders, variables are its context', async ({
+  app,
+  sshd,
+  page,
+}) => {
+  await loopbackProfile(app, sshd);
+  await app.profileItem('loopback').getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByRole('form', { name: 'Profile' });
+  await form.getByLabel('Django').check();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+
+  await app.openFile(DJANGO_PAGE);
+  await app.toggleBreakpoint(4);
+  await launchProgram(app, DJANGO_PROGRAM);
+  await expect(app.status).toContainText('Paused', { timeout: 60_000 });
+  await expect(app.callStack.first()).toContainText('page.html:4');
+  await expect(app.currentLine()).toContainText('<li>{{ item }}</li>');
+  await expect(app.variable('item').locator('.value')).toHaveText("'apple'");
+  await expect(app.variable('title').locator('.value')).toHaveText("'Fruit'");
+  await snapBothSizes(page, '18-django-template-breakpoint');
+
+  await page.getByRole('button', { name: 'Continue (F5)' }).click();
+  await expect(app.variable('item').locator('.value')).toHaveText("'pear'");
+  await page.getByRole('button', { name: 'Continue (F5)' }).click();
+  await expect.poll(() => app.consoleText(), { timeout: 30_000 }).toContain('<li>pear</li>');
+});

@@ -8,7 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import {
   childrenByName,
@@ -30,6 +30,10 @@ const AFTER_DEBUGPY_BREAKPOINT_LINE = 14;
 const waitsForClient = join(programs, 'waits_for_client.py');
 const AFTER_ITS_BREAKPOINT_LINE = 10;
 const returns = join(programs, 'returns.py');
+const djangoPage = join(programs, 'templates', 'page.html');
+const jinjaPage = join(programs, 'templates', 'page.jinja.html');
+/** `<li>{{ item }}</li>` in both templates. */
+const ITEM_LINE = 4;
 const RETURN_LINE = 6;
 const CALLER_LINE = 10;
 
@@ -184,4 +188,29 @@ describe('launch.json debug options with a real debugpy over SSH', () => {
     await w.model.resume('continue');
     await untilOutput(w, 'after debugpy.breakpoint');
   });
+
+  it.each([
+    ['django', join(programs, 'django_template.py'), djangoPage],
+    ['jinja', join(programs, 'jinja_template.py'), jinjaPage],
+  ] as const)(
+    '%s: a breakpoint on a template line stops when it renders, with the template context',
+    async (option, program, template) => {
+      onTestFinished(() => world?.dispose());
+      const w = await launch({
+        program,
+        breakpoints: [{ path: template, lines: [ITEM_LINE] }],
+        profile: { [option]: true },
+      });
+      const view = await untilStoppedWithLocals(w, ITEM_LINE);
+      expect(view.frames[0]?.source?.path).toBe(template);
+      const context = childrenByName(view, localsRef(view));
+      expect(context.item?.value).toBe("'apple'");
+      expect(context.title?.value).toBe("'Fruit'");
+      await w.model.resume('continue');
+      const again = await untilStoppedWithLocals(w, ITEM_LINE);
+      expect(childrenByName(again, localsRef(again)).item?.value).toBe("'pear'");
+      await w.model.resume('continue');
+      await untilOutput(w, '<li>pear</li>');
+    },
+  );
 });
