@@ -5,7 +5,7 @@
  *
  * Type-only, like `client-protocol.ts`, which names the methods and events that carry these.
  */
-import type { PathMapping, ProfileDraft } from './profile.js';
+import type { PathMapping, Profile, ProfileDraft } from './profile.js';
 
 /** Answer of `profiles.importSshConfig`: one draft per concrete `Host` alias. */
 export interface SshConfigCandidates {
@@ -17,14 +17,27 @@ export interface SshConfigCandidates {
 }
 
 /**
- * One VS Code `attach` configuration of type `debugpy`/`python` (`.vscode/launch.json`): where
- * debugpy listens as seen from the laptop (`connect`), `pathMappings` and `justMyCode`.
+ * The launch.json debug options a profile keeps, by VS Code's names (each is documented on
+ * {@link Profile}). Imported from an entry with VS Code's defaults for what it leaves out, and
+ * all written on export.
+ */
+export type LaunchJsonOptions = Pick<
+  Profile,
+  'subProcess' | 'django' | 'jinja' | 'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue'
+>;
+
+/**
+ * One VS Code configuration of type `debugpy`/`python` (`.vscode/launch.json`): for `attach`,
+ * where debugpy listens as seen from the laptop (`connect`); for `launch`, no `connect` (the
+ * profile's attach port is kept). Both: `pathMappings`, `justMyCode` and the debug options.
  */
 export interface LaunchJsonAttach {
   name: string;
-  connect: { host: string; port: number };
+  /** Absent for a `launch` entry. */
+  connect?: { host: string; port: number };
   pathMappings: PathMapping[];
   justMyCode: boolean;
+  options: LaunchJsonOptions;
 }
 
 /**

@@ -97,6 +97,27 @@ export interface Profile {
   django: boolean;
   /** launch.json's `jinja`: Jinja2 template debugging (Flask), and `SystemExit(3)` as for `django`. */
   jinja: boolean;
+  /**
+   * launch.json's `stopOnEntry`: a launched program stops on its first line (of the file, or of
+   * the module), before anything else runs. Launch only (debugpy ignores it for attach).
+   */
+  stopOnEntry: boolean;
+  /**
+   * launch.json's `pythonArgs`: interpreter flags put before the program, e.g. `["-X", "dev"]`
+   * or `["-O"]`, one argv entry each. Launch only.
+   */
+  pythonArgs: string[];
+  /**
+   * launch.json's `envFile`: a `.env` file ON THE REMOTE MACHINE (absolute, `~/…`, or relative to
+   * the launch's working directory), read there at each launch; its variables are merged under
+   * {@link env} (a name in both takes `env`'s value). Empty = none. Launch only.
+   */
+  envFile: string;
+  /**
+   * launch.json's `showReturnValue`: the value a function returns shows in the variables view
+   * (as `(return) name`) after a step over its `return` or a step out of it.
+   */
+  showReturnValue: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -109,7 +130,11 @@ export type ProfileAddedField =
   | 'subProcess'
   | 'maxChildProcesses'
   | 'django'
-  | 'jinja';
+  | 'jinja'
+  | 'stopOnEntry'
+  | 'pythonArgs'
+  | 'envFile'
+  | 'showReturnValue';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

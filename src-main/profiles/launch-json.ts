@@ -1,9 +1,15 @@
 /**
- * Import and export of VS Code `attach` configurations (`.vscode/launch.json`, JSON with comments
- * and trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for
- * debugpy: `connect` (`host`, `port`; the legacy top-level `host`/`port` too), `pathMappings` and
- * `justMyCode`. Only `"request": "attach"` entries of type `debugpy` or `python` are read;
- * `${workspaceFolder}` in a `localRoot` becomes the given folder.
+ * Import and export of VS Code configurations (`.vscode/launch.json`, JSON with comments and
+ * trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for
+ * debugpy: `connect` (`host`, `port`; the legacy top-level `host`/`port` too), `pathMappings`,
+ * `justMyCode` and the debug options of `LaunchJsonOptions` (`stopOnEntry`, `pythonArgs`,
+ * `envFile`, `showReturnValue`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
+ * `python` are read: `"request": "attach"` ones need a `connect.port`; `"request": "launch"`
+ * ones give their options and mappings (no port). `${workspaceFolder}` in a `localRoot` becomes
+ * the given folder; in an `envFile` (a laptop path for VS Code, a remote one for Periscope) it
+ * becomes the remote root mapped to that folder, or else the path is taken as relative to the
+ * launch's remote working directory. What an entry leaves out gets VS Code's default
+ * ({@link VS_CODE_DEFAULTS}). Export writes an `attach` entry with every option.
  *
  * `connect` is where VS Code finds debugpy from the laptop. For a remote machine that is usually
  * `localhost:<port>` through `ssh -L <port>:localhost:<port>`, the port being the one debugpy
@@ -20,8 +26,24 @@ import {
   printParseErrorCode,
   type ParseError,
 } from 'jsonc-parser';
-import type { LaunchJsonAttach } from '../../src-common/protocol/connections.js';
+import type { LaunchJsonAttach, LaunchJsonOptions } from '../../src-common/protocol/connections.js';
 import type { PathMapping } from '../../src-common/protocol/profile.js';
+import { DEFAULT_ATTACH_PORT } from './profile-schema.js';
+
+/**
+ * What VS Code's Python debugger does when an entry leaves an option out: `subProcess` on (debugpy's
+ * default), `showReturnValue` on (the Python extension sets it on every configuration that does
+ * not say), the rest off or empty.
+ */
+export const VS_CODE_DEFAULTS: Readonly<LaunchJsonOptions> = {
+  stopOnEntry: false,
+  pythonArgs: [],
+  envFile: '',
+  showReturnValue: true,
+  subProcess: true,
+  django: false,
+  jinja: false,
+};
 
 /** One attach configuration as Periscope uses it (the client protocol's type). */
 export type AttachConfiguration = LaunchJsonAttach;
@@ -75,9 +97,20 @@ export function importLaunchJson(
   const skipped: string[] = [];
   for (const [index, entry] of parsed.configurations.entries()) {
     const label = isRecord(entry) && typeof entry.name === 'string' ? entry.name : `#${index + 1}`;
-    if (!isRecord(entry) || entry.request !== 'attach') continue;
+    if (!isRecord(entry) || (entry.request !== 'attach' && entry.request !== 'launch')) continue;
     if (entry.type !== 'debugpy' && entry.type !== 'python') {
       skipped.push(`${label}: type "${String(entry.type)}" is not debugpy`);
+      continue;
+    }
+    const pathMappings = readPathMappings(entry.pathMappings, workspaceFolder);
+    const common = {
+      name: label,
+      pathMappings,
+      justMyCode: typeof entry.justMyCode === 'boolean' ? entry.justMyCode : true,
+      options: readOptions(entry, workspaceFolder, pathMappings),
+    };
+    if (entry.request === 'launch') {
+      configurations.push(common);
       continue;
     }
     const connect = isRecord(entry.connect) ? entry.connect : entry; // legacy top-level host/port
@@ -93,30 +126,71 @@ export function importLaunchJson(
       continue;
     }
     const host = typeof connect.host === 'string' ? connect.host : '127.0.0.1';
-    const mappings = Array.isArray(entry.pathMappings) ? entry.pathMappings : [];
-    const pathMappings = mappings.flatMap((m): PathMapping[] =>
-      isRecord(m) && typeof m.localRoot === 'string' && typeof m.remoteRoot === 'string'
-        ? [
-            {
-              localRoot: m.localRoot.replaceAll('${workspaceFolder}', workspaceFolder),
-              remoteRoot: m.remoteRoot,
-            },
-          ]
-        : [],
-    );
-    configurations.push({
-      name: label,
-      connect: { host, port },
-      pathMappings,
-      justMyCode: typeof entry.justMyCode === 'boolean' ? entry.justMyCode : true,
-    });
+    configurations.push({ ...common, connect: { host, port } });
   }
   return { configurations, skipped };
 }
 
+function readPathMappings(raw: unknown, workspaceFolder: string): PathMapping[] {
+  const mappings = Array.isArray(raw) ? raw : [];
+  return mappings.flatMap((m): PathMapping[] =>
+    isRecord(m) && typeof m.localRoot === 'string' && typeof m.remoteRoot === 'string'
+      ? [
+          {
+            localRoot: m.localRoot.replaceAll('${workspaceFolder}', workspaceFolder),
+            remoteRoot: m.remoteRoot,
+          },
+        ]
+      : [],
+  );
+}
+
+/** The debug options of one entry, VS Code's defaults for what it leaves out or gets wrong. */
+function readOptions(
+  entry: Record<string, unknown>,
+  workspaceFolder: string,
+  pathMappings: PathMapping[],
+): LaunchJsonOptions {
+  const flag = (key: keyof LaunchJsonOptions): boolean => {
+    const value = entry[key];
+    return typeof value === 'boolean' ? value : (VS_CODE_DEFAULTS[key] as boolean);
+  };
+  const pythonArgs = Array.isArray(entry.pythonArgs)
+    ? entry.pythonArgs.filter((a): a is string => typeof a === 'string' && a !== '')
+    : [];
+  return {
+    stopOnEntry: flag('stopOnEntry'),
+    pythonArgs,
+    envFile:
+      typeof entry.envFile === 'string'
+        ? remoteEnvFile(entry.envFile, workspaceFolder, pathMappings)
+        : '',
+    showReturnValue: flag('showReturnValue'),
+    subProcess: flag('subProcess'),
+    django: flag('django'),
+    jinja: flag('jinja'),
+  };
+}
+
 /**
- * The launch.json entry for `config` (type `debugpy`, request `attach`); a `localRoot` inside
- * `workspaceFolder` is written as `${workspaceFolder}/…`.
+ * Where VS Code's `envFile` (a path on the laptop, usually `${workspaceFolder}/.env`) is on the
+ * remote machine: through the path mapping of the workspace folder, or else relative to the
+ * launch's working directory there.
+ */
+function remoteEnvFile(envFile: string, workspaceFolder: string, mappings: PathMapping[]): string {
+  const prefix = '${workspaceFolder}';
+  if (!envFile.startsWith(prefix)) return envFile;
+  const rest = envFile.slice(prefix.length).replace(/^\/+/, '');
+  const folder = workspaceFolder.replace(/\/+$/, '');
+  const mapping = mappings.find((m) => m.localRoot.replace(/\/+$/, '') === folder);
+  return mapping ? `${mapping.remoteRoot.replace(/\/+$/, '')}/${rest}` : rest;
+}
+
+/**
+ * The launch.json entry for `config` (type `debugpy`, request `attach`, every debug option
+ * written out); a `localRoot` inside `workspaceFolder` is written as `${workspaceFolder}/…`.
+ * Launch-only options (`stopOnEntry`, `pythonArgs`, `envFile`) are what Periscope's launches
+ * use; debugpy ignores them for an attach, as VS Code does.
  */
 export function attachConfigurationEntry(
   config: AttachConfiguration,
@@ -127,7 +201,10 @@ export function attachConfigurationEntry(
     name: config.name,
     type: 'debugpy',
     request: 'attach',
-    connect: { host: config.connect.host, port: config.connect.port },
+    connect: {
+      host: config.connect?.host ?? 'localhost',
+      port: config.connect?.port ?? DEFAULT_ATTACH_PORT,
+    },
     pathMappings: config.pathMappings.map((m) => ({
       localRoot:
         m.localRoot === folder || m.localRoot.startsWith(`${folder}/`)
@@ -136,6 +213,7 @@ export function attachConfigurationEntry(
       remoteRoot: m.remoteRoot,
     })),
     justMyCode: config.justMyCode,
+    ...config.options,
   };
 }
 

@@ -16,7 +16,8 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
- *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false).
+ *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
+ *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -92,6 +93,9 @@ const jumpHostSchema = z.discriminatedUnion(
       'a jump host must be { kind: "address", host, port, user, auth } or { kind: "profile", profileId }',
   },
 );
+
+/** Most interpreter flags (`pythonArgs`) per profile. */
+export const MAX_PYTHON_ARGS = 64;
 
 /** Longest ProxyJump chain accepted (OpenSSH has no limit; more than a few hops is a mistake). */
 export const MAX_JUMP_HOSTS = 8;
@@ -183,7 +187,52 @@ const addedFields = {
     .max(1000, 'maxChildProcesses must be from 1 to 1000'),
   django: z.boolean({ error: 'django must be true or false' }),
   jinja: z.boolean({ error: 'jinja must be true or false' }),
+  stopOnEntry: z.boolean({ error: 'stopOnEntry must be true or false' }),
+  pythonArgs: z
+    .array(
+      z
+        .string({ error: 'an interpreter flag must be a string' })
+        .min(1, 'an interpreter flag must not be empty')
+        .refine(
+          (value) => !value.includes('\0') && !/[\n\r]/.test(value),
+          'an interpreter flag must not contain NUL or line breaks',
+        ),
+      { error: 'pythonArgs must be a list' },
+    )
+    .max(MAX_PYTHON_ARGS, `at most ${MAX_PYTHON_ARGS} interpreter flags`),
+  envFile: z
+    .string({ error: 'envFile must be a string' })
+    .refine((value) => !CONTROL_CHARS.test(value), 'envFile must not contain control characters'),
+  showReturnValue: z.boolean({ error: 'showReturnValue must be true or false' }),
 };
+
+/**
+ * Defaults of the launch.json debug options a profile keeps, for profiles and files written
+ * before each existed: off, as Periscope launched before it (VS Code's own defaults are applied
+ * when a launch.json entry is imported, `launch-json.ts`).
+ */
+export const DEBUG_OPTION_DEFAULTS = {
+  stopOnEntry: false,
+  pythonArgs: [] as string[],
+  envFile: '',
+  showReturnValue: false,
+};
+
+/**
+ * The debug options of a launch.json configuration sent to `profiles.exportLaunchJson`
+ * (`LaunchJsonOptions`), each validated as the profile field of the same name.
+ */
+export const launchJsonOptionsSchema = z
+  .object({
+    stopOnEntry: addedFields.stopOnEntry,
+    pythonArgs: addedFields.pythonArgs,
+    envFile: addedFields.envFile,
+    showReturnValue: addedFields.showReturnValue,
+    subProcess: addedFields.subProcess,
+    django: addedFields.django,
+    jinja: addedFields.jinja,
+  })
+  .strict();
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
 export const profileSchema = z.object({
@@ -197,6 +246,10 @@ export const profileSchema = z.object({
   maxChildProcesses: addedFields.maxChildProcesses.default(DEFAULT_MAX_CHILD_PROCESSES),
   django: addedFields.django.default(false),
   jinja: addedFields.jinja.default(false),
+  stopOnEntry: addedFields.stopOnEntry.default(DEBUG_OPTION_DEFAULTS.stopOnEntry),
+  pythonArgs: addedFields.pythonArgs.default(() => []),
+  envFile: addedFields.envFile.default(DEBUG_OPTION_DEFAULTS.envFile),
+  showReturnValue: addedFields.showReturnValue.default(DEBUG_OPTION_DEFAULTS.showReturnValue),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -212,6 +265,10 @@ export const profileDraftSchema = z.object({
   maxChildProcesses: addedFields.maxChildProcesses.optional(),
   django: addedFields.django.optional(),
   jinja: addedFields.jinja.optional(),
+  stopOnEntry: addedFields.stopOnEntry.optional(),
+  pythonArgs: addedFields.pythonArgs.optional(),
+  envFile: addedFields.envFile.optional(),
+  showReturnValue: addedFields.showReturnValue.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -349,6 +406,8 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               maxChildProcesses: DEFAULT_MAX_CHILD_PROCESSES,
               django: false,
               jinja: false,
+              ...DEBUG_OPTION_DEFAULTS,
+              pythonArgs: [],
               ...profile,
             }
           : profile,

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from '../log/logger.js';
 import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 import { withFileLock } from './file-lock.js';
 import {
+  DEBUG_OPTION_DEFAULTS,
   DEFAULT_ATTACH_PORT,
   DEFAULT_MAX_CHILD_PROCESSES,
   migrate,
@@ -123,7 +124,8 @@ export class ProfileStore {
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
    * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`,
-   * `subProcess`, `maxChildProcesses`, `django`, `jinja`) keep their stored values when replacing and are empty (the
+   * `subProcess`, `maxChildProcesses`, `django`, `jinja` and the debug options of
+   * {@link DEBUG_OPTION_DEFAULTS}) keep their stored values when replacing and are empty (the
    * defaults) when creating.
    *
    * @returns the saved profile, unknown keys stripped.
@@ -150,6 +152,11 @@ export class ProfileStore {
           valid.maxChildProcesses ?? stored?.maxChildProcesses ?? DEFAULT_MAX_CHILD_PROCESSES,
         django: valid.django ?? stored?.django ?? false,
         jinja: valid.jinja ?? stored?.jinja ?? false,
+        stopOnEntry: valid.stopOnEntry ?? stored?.stopOnEntry ?? DEBUG_OPTION_DEFAULTS.stopOnEntry,
+        pythonArgs: valid.pythonArgs ?? stored?.pythonArgs ?? [],
+        envFile: valid.envFile ?? stored?.envFile ?? DEBUG_OPTION_DEFAULTS.envFile,
+        showReturnValue:
+          valid.showReturnValue ?? stored?.showReturnValue ?? DEBUG_OPTION_DEFAULTS.showReturnValue,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -32,6 +32,8 @@ export interface DebugpyAttachArguments {
   django?: boolean;
   /** Jinja2 template debugging; `SystemExit(3)` likewise (launch.json's `jinja`). */
   jinja?: boolean;
+  /** A function's return value shows among the locals after a step out or over its return. */
+  showReturnValue?: boolean;
   /** debugpy's stepping rules (`{ path | module, include }`); Periscope adds its own. */
   rules?: readonly { path?: string; module?: string; include: boolean }[];
 }

@@ -58,11 +58,11 @@ test('launch.json import brings the debugpy port to "Attach to port", export wri
   const exchange = form.getByRole('group', { name: 'VS Code launch.json' });
   await exchange.getByLabel('Project folder').fill('~/src/app');
   await exchange.getByRole('button', { name: 'Import' }).click();
-  await expect(exchange.getByRole('status')).toContainText('2 attach configurations');
+  await expect(exchange.getByRole('status')).toContainText('2 configurations');
 
   // A configuration that attaches straight to another machine: taken, and explained.
   await exchange
-    .getByLabel('Attach configuration')
+    .getByLabel('Configuration', { exact: true })
     .selectOption({ label: 'Attach (direct) — 10.20.0.7:5691' });
   await exchange.getByRole('button', { name: 'Use' }).click();
   await expect(exchange.getByRole('status')).toContainText(
@@ -75,7 +75,7 @@ test('launch.json import brings the debugpy port to "Attach to port", export wri
   await exchange.getByRole('button', { name: 'Import' }).click();
   await exchange.getByRole('button', { name: 'Use' }).click();
   await expect(exchange.getByRole('status')).toHaveText(
-    'Took path mappings, justMyCode and attach port 5690 from "Attach (tunnel)".',
+    'Took path mappings, justMyCode, the debug options and attach port 5690 from "Attach (tunnel)".',
   );
   await expect(form.getByLabel('Attach port')).toHaveValue('5690');
   await expect(form.getByLabel('Just my code')).not.toBeChecked();

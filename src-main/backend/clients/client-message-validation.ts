@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { isTooDeep, jsonTextTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
 import { dapRequestSchema } from '../../dap/dap-request-schema.js';
+import { launchJsonOptionsSchema } from '../../profiles/profile-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
 
 /** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
@@ -161,11 +162,13 @@ const appParams = {
           name: z.string().min(1).max(200),
           connect: z
             .object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) })
-            .strict(),
+            .strict()
+            .optional(),
           pathMappings: z
             .array(z.object({ localRoot: nonEmpty, remoteRoot: nonEmpty }).strict())
             .max(100),
           justMyCode: z.boolean(),
+          options: launchJsonOptionsSchema,
         })
         .strict(),
     })

@@ -110,6 +110,7 @@ export class SessionStarter {
       pathMappings: profile.pathMappings,
       ...(profile.django && { django: true }),
       ...(profile.jinja && { jinja: true }),
+      ...(profile.showReturnValue && { showReturnValue: true }),
     };
     const tree = new ProcessTree(session, {
       follow: profile.subProcess,

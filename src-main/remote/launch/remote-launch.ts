@@ -34,6 +34,7 @@ import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { SshError } from '../../ssh/ssh-error.js';
 import { errorMessage } from '../../../src-common/errors.js';
 import PICK_PORT from '../python/pick_port.py';
+import { mergeUnderEnv, parseEnvFile } from './env-file.js';
 import WAIT_LISTENING from '../python/wait_listening.py';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
@@ -62,8 +63,25 @@ export interface LaunchOptions {
    * is up.
    */
   link?: ReconnectingSsh;
-  /** Environment variables for the program (`NAME=value`; names must be POSIX names). */
+  /**
+   * Environment variables for the program (`NAME=value`; names must be POSIX names). Also
+   * set, unless given here: `PYTHONBREAKPOINT=debugpy.breakpoint`, so `breakpoint()` stops in
+   * Periscope in every process of the program (debugpy also hooks it in the processes it debugs).
+   */
   env?: { name: string; value: string }[];
+  /**
+   * A `.env` file of the remote machine (absolute, `~/…`, or relative to `cwd`), read there now;
+   * its variables go under `env` (`env-file.ts`). Its values, like `env`'s, are never in a
+   * command line (over a link) nor in a log.
+   */
+  envFile?: string;
+  /** Interpreter flags before the program (launch.json's `pythonArgs`), e.g. `-X dev`, `-O`. */
+  pythonArgs?: string[];
+  /**
+   * Stop on the program's first line (launch.json's `stopOnEntry`): done by the launch's
+   * sitecustomize (`remote/python/sitecustomize.py`, part 4), so not with `tcpNoDelay: false`.
+   */
+  stopOnEntry?: boolean;
   /**
    * Follow child processes (default true): false starts debugpy with `--configure-subProcess
    * False`, so it does not patch process creation (an attach's `subProcess` is ignored by
@@ -123,14 +141,19 @@ export interface RemoteDebuggee {
  */
 export async function launchUnderDebugpy(
   connection: SshConnection,
-  options: LaunchOptions,
+  given: LaunchOptions,
 ): Promise<RemoteDebuggee> {
+  let options = given;
   const logger = options.logger ?? silentLogger;
   const host = connection.target.host;
   const remotePort = await pickRemotePort(connection, options.python, host);
 
   const link = options.link;
   const outputToFiles = link !== undefined;
+  const fromFile = options.envFile
+    ? await readEnvFile(connection, options, host, logger)
+    : { env: options.env ?? [] };
+  options = { ...options, env: fromFile.env };
   const command = launchCommand({ ...options, outputToFiles }, remotePort);
   // Never the program's environment values in the log (they may be tokens or passwords).
   const logged = launchCommand(
@@ -146,6 +169,7 @@ export async function launchUnderDebugpy(
   // Over a link the output mux reads the program's environment from stdin, not from argv.
   if (outputToFiles) remote.stdin.end(muxStdin(options.env ?? []));
   const output = new LaunchOutput();
+  if (fromFile.notice) output.push('stderr', Buffer.from(fromFile.notice));
   remote.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
   remote.stderr.on('data', (chunk: Buffer) => output.push('stderr', chunk));
   const channelExit = remote.exit.then((result) => {
@@ -343,7 +367,15 @@ export const MUX_OUTPUT_FILE = 'output';
 export function launchCommand(
   options: Pick<
     LaunchOptions,
-    'python' | 'target' | 'args' | 'cwd' | 'tcpNoDelay' | 'env' | 'subProcess'
+    | 'python'
+    | 'target'
+    | 'args'
+    | 'cwd'
+    | 'tcpNoDelay'
+    | 'env'
+    | 'subProcess'
+    | 'pythonArgs'
+    | 'stopOnEntry'
   > & {
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
@@ -360,11 +392,16 @@ export function launchCommand(
     'PYDEVD_DISABLE_FILE_VALIDATION=1',
     // Over a pipe Python buffers stdout in 8 KiB blocks; the console must show output as it comes.
     'PYTHONUNBUFFERED=1',
+    // `breakpoint()` goes to Periscope, never to pdb on a terminal nobody sees.
+    'PYTHONBREAKPOINT=debugpy.breakpoint',
+    // Read (and removed) by the launch's sitecustomize, part 4.
+    ...(options.stopOnEntry === true ? ['PERISCOPE_STOP_ON_ENTRY=1'] : []),
     // Over the mux the environment goes through stdin instead (`muxStdin`): argv is public.
     ...(options.outputToFiles === true
       ? []
       : (options.env ?? []).map((v) => `${v.name}=${v.value}`)),
     options.python,
+    ...(options.pythonArgs ?? []),
     '-Xfrozen_modules=off',
     '-m',
     'debugpy',
@@ -408,6 +445,54 @@ export function launchCommand(
         ? `${writeNodelayHook()} && ${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
         : `${writeNodelayHook()} && ${cd}${check}${marker} && exec env ${nodelayPythonPath()} ${python}`;
   return `exec sh -c ${shellQuote(script)}`;
+}
+
+/**
+ * The launch's environment: the remote `envFile` (read with `cat` in the launch's working
+ * directory) under `env`, and a console line naming (by number only) the lines it skipped. Its
+ * content never reaches a log.
+ * @throws SshError `launch-failed` naming the file (or the missing working directory) when it
+ *   cannot be read.
+ */
+async function readEnvFile(
+  connection: SshConnection,
+  options: LaunchOptions,
+  host: string,
+  logger: Logger,
+): Promise<{ env: { name: string; value: string }[]; notice?: string }> {
+  const file = options.envFile ?? '';
+  const cd =
+    options.cwd === ''
+      ? ''
+      : `{ cd ${quoteDirectory(options.cwd)} 2>/dev/null || { echo ${NO_DIRECTORY_MARKER} >&2; exit ${MISSING_EXIT}; }; } && `;
+  const result = await connection.run(`${cd}cat -- ${quoteDirectory(file)}`);
+  if (result.code !== 0) {
+    const missingDir = missingPart(options, host, result.stderr);
+    if (missingDir) throw new SshError('launch-failed', missingDir);
+    const where =
+      file.startsWith('/') || file.startsWith('~')
+        ? ''
+        : ` (looked in ${options.cwd || 'the home directory'})`;
+    const why = result.stderr.trim().replace(/^cat: /, '') || describeExit(result);
+    throw new SshError(
+      'launch-failed',
+      `The env file "${file}" could not be read on ${host}${where}: ${why}`,
+    );
+  }
+  const env = options.env ?? [];
+  const parsed = parseEnvFile(result.stdout, env);
+  logger.info('read the env file', {
+    file,
+    names: parsed.vars.map((v) => v.name),
+    badLines: parsed.badLines,
+  });
+  const lines = parsed.badLines;
+  return {
+    env: mergeUnderEnv(parsed.vars, env),
+    ...(lines.length > 0 && {
+      notice: `Periscope: ${file}: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} not NAME=value, skipped\n`,
+    }),
+  };
 }
 
 /** Quotes a directory, keeping a leading `~/` unquoted so the shell expands it. */

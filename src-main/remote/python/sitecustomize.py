@@ -3,7 +3,7 @@
 Python's site-specific hook (see the ``site`` module documentation) runs it at start-up in the
 program (pydevd) and in debugpy's adapter, which inherits the environment; the adapter then
 deletes the file's directory. A sitecustomize the system already has is still run. Python 3.
-Three changes, each of which leaves things as they were if it fails:
+Three changes (four with stop on entry), each of which leaves things as they were if it fails:
 
 1. TCP_NODELAY on loopback TCP sockets as they connect or are accepted. Stock debugpy 1.6 writes
    each DAP message's header and body in two ``send`` calls on sockets without TCP_NODELAY, so
@@ -34,6 +34,10 @@ Three changes, each of which leaves things as they were if it fails:
    program that closes all its descriptors from C makes the next write fail (and go to fd 1/2)
    rather than land in a file that reused the number. The variable is removed from the
    environment once read, so debugpy's adapter and the program's children do not inherit it.
+
+4. debugpy's ``wait_for_client``: with ``PERISCOPE_STOP_ON_ENTRY=1`` the program stops on its
+   first line once the client has attached (launch.json's ``stopOnEntry``), and the program's
+   own call (written for an attach) says on stderr that it goes on (see the code below).
 """
 import os as _os, socket as _socket, sys as _sys
 
@@ -249,3 +253,69 @@ def _periscope_tag_output():
     _sys.stderr = wrap(_sys.stderr, b"e")
 
 _periscope_tag_output()
+
+# 4. debugpy's wait_for_client(). debugpy's command line (`python -m debugpy --listen ...
+# --wait-for-client`) calls it first; it returns after the client's configurationDone.
+# - With PERISCOPE_STOP_ON_ENTRY=1 (launch.json's stopOnEntry): debugpy honours stopOnEntry only
+#   for a "launch" request, and Periscope attaches to the `--listen` adapter. So once that first
+#   call returns, the main thread is told to stop on the first line of user code it runs:
+#   pydevd's own stop on entry (PyDevdAPI.stop_on_entry), which the client sees as a "stopped"
+#   event with reason "entry", on the first line of the program file or module. The variable is
+#   removed, so children and the adapter do not see it.
+# - A later call is the program's own (written for VS Code's attach: debugpy.listen(),
+#   wait_for_client()): Periscope is its debugger already, so it returns at once, and says so
+#   on stderr, once, rather than leave the reader wondering whether it waits.
+_PERISCOPE_STOP_ON_ENTRY = _os.environ.pop("PERISCOPE_STOP_ON_ENTRY", None) == "1"
+
+def _periscope_wrap_wait_for_client(module):
+    try:
+        original_wait = module.wait_for_client
+        state = {"calls": 0}
+
+        def wait_for_client(*args, **kwargs):
+            result = original_wait(*args, **kwargs)
+            state["calls"] += 1
+            if state["calls"] == 1 and _PERISCOPE_STOP_ON_ENTRY:
+                try:
+                    from _pydevd_bundle.pydevd_api import PyDevdAPI
+                    PyDevdAPI().stop_on_entry()
+                except Exception:
+                    pass
+            elif state["calls"] == 2:
+                try:
+                    _sys.stderr.write(
+                        "Periscope: the program called debugpy.wait_for_client(); Periscope is "
+                        "its debugger already, so it goes on.\n")
+                except Exception:
+                    pass
+            return result
+
+        module.wait_for_client = wait_for_client
+    except Exception:
+        pass
+
+class _PeriscopeDebugpyFinder(_abc.MetaPathFinder):
+    # `python -m debugpy` looks debugpy up (importlib.util.find_spec) before it imports it, so
+    # this finder stays until the module is executed, unlike the pydevd one.
+    def find_spec(self, name, path, target=None):
+        if name != "debugpy":
+            return None
+        spec = _machinery.PathFinder.find_spec(name, path)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original_exec = loader.exec_module
+        finder = self
+
+        def exec_module(module):
+            if finder in _sys.meta_path:
+                _sys.meta_path.remove(finder)
+            original_exec(module)
+            _periscope_wrap_wait_for_client(module)
+
+        loader.exec_module = exec_module
+        return spec
+
+# Only in the program debugpy's command line starts (not its adapter, nor children).
+if _sys.argv and _sys.argv[0] == "-m" and "debugpy" not in _sys.modules:
+    _sys.meta_path.insert(0, _PeriscopeDebugpyFinder())

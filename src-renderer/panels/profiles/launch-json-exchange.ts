@@ -19,8 +19,10 @@ import { isLoopbackHost } from '../../../src-common/net.js';
  * to the profile's machine and reaches debugpy on its loopback).
  */
 export function importedStatus(configuration: LaunchJsonAttach, profileHost: string): string {
+  if (!configuration.connect)
+    return `Took path mappings, justMyCode and the debug options from the launch configuration "${configuration.name}".`;
   const { host, port } = configuration.connect;
-  const taken = `Took path mappings, justMyCode and attach port ${port} from "${configuration.name}".`;
+  const taken = `Took path mappings, justMyCode, the debug options and attach port ${port} from "${configuration.name}".`;
   if (isLoopbackHost(host)) return taken;
   const machine = profileHost.trim()
     ? `this profile's machine (${profileHost.trim()})`
@@ -42,7 +44,7 @@ export function exportedStatus(
   path: string,
   destination: string,
 ): string {
-  const { port } = configuration.connect;
+  const port = configuration.connect?.port ?? 5678;
   const forward = `ssh -L ${port}:localhost:${port} ${destination.trim() || '<user>@<host>'}`;
   return (
     `Wrote "${configuration.name}" (attach to localhost:${port}) to ${path}. ` +

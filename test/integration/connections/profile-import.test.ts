@@ -96,6 +96,15 @@ describe('profile import and launch.json exchange through the relay', () => {
       connect: { host: 'localhost', port: 5678 },
       pathMappings: [{ localRoot: join(project, 'src'), remoteRoot: '/srv/app' }],
       justMyCode: false,
+      options: {
+        stopOnEntry: true,
+        pythonArgs: ['-X', 'dev'],
+        envFile: '/srv/app/.env',
+        showReturnValue: false,
+        subProcess: false,
+        django: true,
+        jinja: false,
+      },
     };
     const written = await client.app('profiles.exportLaunchJson', {
       projectPath: project,
@@ -120,6 +129,15 @@ describe('profile import and launch.json exchange through the relay', () => {
         connect: { host: 'localhost', port: 1 },
         pathMappings: [],
         justMyCode: true,
+        options: {
+          stopOnEntry: false,
+          pythonArgs: [],
+          envFile: '',
+          showReturnValue: true,
+          subProcess: true,
+          django: false,
+          jinja: false,
+        },
       },
     });
     expect(response).toMatchObject({ ok: false, error: { code: 'invalid-message' } });

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
-import type { PathMapping, Profile } from '../../../src-common/protocol/profile.js';
+import type { PathMapping, Profile, ProfileDraft } from '../../../src-common/protocol/profile.js';
+import { createLogger, type LogSink } from '../../../src-main/log/logger.js';
 import type { Backend } from '../../../src-main/backend/backend.js';
 import { DebugSessionModel, type ConsoleKind } from '../../../src-renderer/debug/session-model.js';
 import type { DebugSessionView } from '../../../src-renderer/debug/session-view.js';
@@ -38,6 +39,14 @@ export interface DebuggerWorld {
 /** Options of {@link launchWorld}. */
 export interface WorldOptions {
   program: string;
+  /** Run `program` as a module (`python -m program`) instead of a file. */
+  module?: boolean;
+  /** More fields of the saved profile (launch.json's debug options, env…). */
+  profile?: Partial<ProfileDraft>;
+  /** The launch's working directory on the remote machine (default: the profile's). */
+  cwd?: string;
+  /** Receives every log line of the backend (default: none). */
+  logSink?: LogSink;
   args?: string[];
   breakpoints?: { path: string; lines: number[] }[];
   pathMappings?: PathMapping[];
@@ -48,7 +57,14 @@ export interface WorldOptions {
 export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promise<DebuggerWorld> {
   const root = await mkdtemp(join(tmpdir(), 'periscope-debugger-it-'));
   const { relay, profile } = await loopbackRelay(root, sshd, {
-    profile: { pathMappings: options.pathMappings ?? [], justMyCode: options.justMyCode ?? true },
+    profile: {
+      pathMappings: options.pathMappings ?? [],
+      justMyCode: options.justMyCode ?? true,
+      ...options.profile,
+    },
+    ...(options.logSink && {
+      backend: { logger: createLogger('test', options.logSink, 'debug', false) },
+    }),
   });
   const client = new RelayTestClient();
   relay.connectClient(client);
@@ -77,9 +93,11 @@ export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promis
 
   const params: LaunchParams = {
     profileId: profile.id,
-    target: { kind: 'file', path: options.program },
+    target: options.module
+      ? { kind: 'module', module: options.program }
+      : { kind: 'file', path: options.program },
     args: options.args ?? [],
-    cwd: '',
+    cwd: options.cwd ?? '',
     breakpoints: (options.breakpoints ?? []).map((b) => ({
       path: b.path,
       breakpoints: b.lines.map((line) => ({ line })),

@@ -4,7 +4,10 @@ import {
   exportToLaunchJson,
   importLaunchJson,
   LaunchJsonError,
+  VS_CODE_DEFAULTS,
 } from '../../../../src-main/profiles/launch-json.js';
+
+const options = { ...VS_CODE_DEFAULTS };
 
 const LAUNCH_JSON = `{
   // Use IntelliSense to learn about possible attributes.
@@ -36,13 +39,16 @@ describe('launch.json import', () => {
         connect: { host: 'localhost', port: 5678 },
         pathMappings: [{ localRoot: '/home/me/app/src', remoteRoot: '/srv/app/src' }],
         justMyCode: false,
+        options,
       },
       {
         name: 'Legacy',
         connect: { host: '10.0.0.5', port: 3000 },
         pathMappings: [],
         justMyCode: true,
+        options,
       },
+      { name: 'Launch file', pathMappings: [], justMyCode: true, options },
     ]);
     expect(skipped).toEqual([
       'By pid: no connect.port (attach by process id is not imported)',
@@ -94,6 +100,7 @@ describe('launch.json export', () => {
     connect: { host: 'localhost', port: 5678 },
     pathMappings: [{ localRoot: '/home/me/app/src', remoteRoot: '/srv/app/src' }],
     justMyCode: true,
+    options,
   };
 
   it('writes a new launch.json that imports back to the same configuration', () => {
@@ -163,3 +170,99 @@ describe('launch.json export', () => {
 function importLaunchJsonNames(text: string): unknown {
   return parse(text, [], { allowTrailingComma: true }) as unknown;
 }
+
+describe('launch.json debug options', () => {
+  const entry = (fields: string): string =>
+    `{ "configurations": [ { "name": "run", "type": "debugpy", "request": "launch", ${fields} } ] }`;
+  const read = (fields: string, folder = '/home/me/app') =>
+    importLaunchJson(entry(fields), folder).configurations[0]?.options;
+
+  it("gives what an entry leaves out VS Code's defaults (showReturnValue and subProcess on)", () => {
+    expect(read('"program": "app.py"')).toEqual({
+      stopOnEntry: false,
+      pythonArgs: [],
+      envFile: '',
+      showReturnValue: true,
+      subProcess: true,
+      django: false,
+      jinja: false,
+    });
+  });
+
+  it('reads each option as VS Code writes it', () => {
+    expect(
+      read(`"stopOnEntry": true, "pythonArgs": ["-X", "dev", "-O"], "envFile": "/srv/app/.env",
+        "showReturnValue": false, "subProcess": false, "django": true, "jinja": true`),
+    ).toEqual({
+      stopOnEntry: true,
+      pythonArgs: ['-X', 'dev', '-O'],
+      envFile: '/srv/app/.env',
+      showReturnValue: false,
+      subProcess: false,
+      django: true,
+      jinja: true,
+    });
+  });
+
+  it('takes the wrong types of a hand-edited file as absent', () => {
+    expect(read('"stopOnEntry": "yes", "pythonArgs": "-O", "envFile": 3')).toEqual(
+      VS_CODE_DEFAULTS,
+    );
+    expect(read('"pythonArgs": ["-O", 3, ""]')?.pythonArgs).toEqual(['-O']);
+  });
+
+  it('puts ${workspaceFolder} of an envFile where the path mappings put the folder, else relative', () => {
+    const mapped = `"envFile": "\${workspaceFolder}/config/.env",
+      "pathMappings": [{ "localRoot": "\${workspaceFolder}", "remoteRoot": "/srv/app/" }]`;
+    expect(read(mapped)?.envFile).toBe('/srv/app/config/.env');
+    expect(read('"envFile": "${workspaceFolder}/.env"')?.envFile).toBe('.env');
+    expect(read('"envFile": "~/app/.env"')?.envFile).toBe('~/app/.env');
+  });
+
+  it('round-trips every option through export and import', () => {
+    const config = {
+      name: 'Periscope: all',
+      connect: { host: 'localhost', port: 5678 },
+      pathMappings: [],
+      justMyCode: false,
+      options: {
+        stopOnEntry: true,
+        pythonArgs: ['-X', 'dev'],
+        envFile: '~/app/.env',
+        showReturnValue: false,
+        subProcess: false,
+        django: true,
+        jinja: true,
+      },
+    };
+    const text = exportToLaunchJson('', config, '/home/me/app');
+    expect(importLaunchJson(text, '/home/me/app').configurations).toEqual([config]);
+    // Flipped, so that no option round-trips only by being its default.
+    const flipped = {
+      ...config,
+      options: {
+        stopOnEntry: false,
+        pythonArgs: [],
+        envFile: '',
+        showReturnValue: true,
+        subProcess: true,
+        django: false,
+        jinja: false,
+      },
+    };
+    const again = exportToLaunchJson(text, flipped, '/home/me/app');
+    expect(importLaunchJson(again, '/home/me/app').configurations).toEqual([flipped]);
+  });
+
+  it('exports a launch entry (no connect) as an attach at localhost and the default port', () => {
+    const text = exportToLaunchJson(
+      '',
+      { name: 'from launch', pathMappings: [], justMyCode: true, options: VS_CODE_DEFAULTS },
+      '/w',
+    );
+    expect(importLaunchJson(text, '/w').configurations[0]?.connect).toEqual({
+      host: 'localhost',
+      port: 5678,
+    });
+  });
+});

@@ -184,6 +184,10 @@ describe('attachPort', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
+      stopOnEntry: false,
+      pythonArgs: [],
+      envFile: '',
+      showReturnValue: false,
     });
   });
 
@@ -233,6 +237,10 @@ describe('migrate', () => {
           maxChildProcesses: 32,
           django: false,
           jinja: false,
+          stopOnEntry: false,
+          pythonArgs: [],
+          envFile: '',
+          showReturnValue: false,
         },
       ],
     });
@@ -258,6 +266,10 @@ describe('migrate', () => {
           maxChildProcesses: 4,
           django: true,
           jinja: false,
+          stopOnEntry: true,
+          pythonArgs: ['-X', 'dev'],
+          envFile: '~/app/.env',
+          showReturnValue: true,
         },
       ],
     };
@@ -291,5 +303,39 @@ describe('migrate', () => {
     expect(() => migrate({ version: 1, profiles: [p, p] })).toThrow(
       /profiles\.1\.id: duplicate profile id "same"/,
     );
+  });
+});
+
+describe('the launch.json debug options', () => {
+  it('reads a file written before them as off and empty', () => {
+    const file = {
+      version: 2,
+      profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
+    };
+    expect(migrate(file).profiles[0]).toMatchObject({
+      stopOnEntry: false,
+      pythonArgs: [],
+      envFile: '',
+      showReturnValue: false,
+    });
+  });
+
+  it('refuses interpreter flags that are not one argv entry each, and a bad envFile', () => {
+    expect(issuesOf({ ...good, pythonArgs: '-O' })).toEqual([
+      'pythonArgs: pythonArgs must be a list',
+    ]);
+    expect(issuesOf({ ...good, pythonArgs: ['-X', ''] })).toEqual([
+      'pythonArgs.1: an interpreter flag must not be empty',
+    ]);
+    expect(issuesOf({ ...good, pythonArgs: ['-c\nprint(1)'] })).toEqual([
+      'pythonArgs.0: an interpreter flag must not contain NUL or line breaks',
+    ]);
+    expect(issuesOf({ ...good, envFile: '.env\n' })).toEqual([
+      'envFile: envFile must not contain control characters',
+    ]);
+    expect(issuesOf({ ...good, stopOnEntry: 1, showReturnValue: 'yes' })).toEqual([
+      'stopOnEntry: stopOnEntry must be true or false',
+      'showReturnValue: showReturnValue must be true or false',
+    ]);
   });
 });

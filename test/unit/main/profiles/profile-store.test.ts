@@ -67,6 +67,10 @@ describe('ProfileStore', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
+      stopOnEntry: false,
+      pythonArgs: [],
+      envFile: '',
+      showReturnValue: false,
       id: a.id,
     });
 

@@ -31,6 +31,10 @@ function profile(id: string, watchExpressions: string[]): Profile {
     maxChildProcesses: 32,
     django: false,
     jinja: false,
+    stopOnEntry: false,
+    pythonArgs: [],
+    envFile: '',
+    showReturnValue: false,
   };
 }
 

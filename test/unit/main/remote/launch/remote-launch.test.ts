@@ -16,7 +16,7 @@ describe('launchCommand', () => {
     // Stands in for python: prints where it runs, the env flag, and each argument on its own line.
     await writeFile(
       stub,
-      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\nfor a in "$@"; do echo "arg=$a"; done\n',
+      '#!/bin/sh\necho "pwd=$PWD"\necho "env=$PYDEVD_DISABLE_FILE_VALIDATION"\necho "bp=$PYTHONBREAKPOINT"\n[ -n "$PERISCOPE_STOP_ON_ENTRY" ] && echo "entry=$PERISCOPE_STOP_ON_ENTRY"\nfor a in "$@"; do echo "arg=$a"; done\n',
     );
     await chmod(stub, 0o755);
   });
@@ -30,6 +30,38 @@ describe('launchCommand', () => {
       .toString('utf8')
       .trimEnd()
       .split('\n');
+
+  it('puts pythonArgs before the program, and asks the hook to stop on entry', () => {
+    const lines = run(
+      launchCommand(
+        {
+          python: stub,
+          target: { kind: 'module', module: 'app.main' },
+          args: ['x'],
+          cwd: '',
+          pythonArgs: ['-X', 'dev', '-O'],
+          stopOnEntry: true,
+          tcpNoDelay: false,
+        },
+        5678,
+      ),
+    );
+    expect(lines).toContain('entry=1');
+    expect(lines.filter((l) => l.startsWith('arg=')).map((l) => l.slice(4))).toEqual([
+      '-X',
+      'dev',
+      '-O',
+      '-Xfrozen_modules=off',
+      '-m',
+      'debugpy',
+      '--listen',
+      '127.0.0.1:5678',
+      '--wait-for-client',
+      '-m',
+      'app.main',
+      'x',
+    ]);
+  });
 
   it('prints the pid marker, then runs python with debugpy and every part quoted, in ~/cwd', () => {
     const lines = run(
@@ -47,6 +79,7 @@ describe('launchCommand', () => {
     expect(lines.slice(1)).toEqual([
       `pwd=${home}/work dir's`,
       'env=1',
+      'bp=debugpy.breakpoint',
       'arg=-Xfrozen_modules=off',
       'arg=-m',
       'arg=debugpy',

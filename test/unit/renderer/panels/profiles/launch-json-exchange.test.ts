@@ -11,18 +11,34 @@ const attach = (host: string, port = 5679): LaunchJsonAttach => ({
   connect: { host, port },
   pathMappings: [],
   justMyCode: true,
+  options: {
+    stopOnEntry: false,
+    pythonArgs: [],
+    envFile: '',
+    showReturnValue: true,
+    subProcess: true,
+    django: false,
+    jinja: false,
+  },
 });
 
 describe('launch.json exchange wording', () => {
   it('names what was taken, port included, and nothing more for a tunnel to localhost', () => {
     expect(importedStatus(attach('localhost'), 'web1')).toBe(
-      'Took path mappings, justMyCode and attach port 5679 from "Attach to staging".',
+      'Took path mappings, justMyCode, the debug options and attach port 5679 from "Attach to staging".',
+    );
+  });
+
+  it('says a launch entry (no connect) gave its debug options and no port', () => {
+    const { connect: _none, ...launch } = attach('localhost');
+    expect(importedStatus(launch, 'web1')).toBe(
+      'Took path mappings, justMyCode and the debug options from the launch configuration "Attach to staging".',
     );
   });
 
   it('explains a connect.host that is another machine instead of dropping it silently', () => {
     expect(importedStatus(attach('10.0.0.5'), 'staging.example.com')).toBe(
-      'Took path mappings, justMyCode and attach port 5679 from "Attach to staging". It attaches ' +
+      'Took path mappings, justMyCode, the debug options and attach port 5679 from "Attach to staging". It attaches ' +
         'straight to 10.0.0.5:5679 over the network; Periscope instead connects over SSH to this ' +
         "profile's machine (staging.example.com) and reaches debugpy at 127.0.0.1:5679 there, so " +
         '10.0.0.5 must be that machine and its debugpy must listen on 127.0.0.1 or 0.0.0.0.',
