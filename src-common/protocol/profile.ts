@@ -4,6 +4,7 @@
  * A profile never holds a secret (password, passphrase): only where to find a key or that the
  * ssh-agent is to be used. Stored by `src-main/profiles/profile-store.ts`.
  */
+import type { ContainerTarget } from './containers.js';
 
 /** How the SSH connection authenticates. */
 export type ProfileAuth =
@@ -97,6 +98,11 @@ export interface Profile {
   django: boolean;
   /** launch.json's `jinja`: Jinja2 template debugging (Flask), and `SystemExit(3)` as for `django`. */
   jinja: boolean;
+  /**
+   * Containers of the machine saved as targets of this profile (`containers.ts`), by name; at
+   * most 100. A launch may run in one of them instead of on the machine itself.
+   */
+  containers: ContainerTarget[];
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -109,7 +115,8 @@ export type ProfileAddedField =
   | 'subProcess'
   | 'maxChildProcesses'
   | 'django'
-  | 'jinja';
+  | 'jinja'
+  | 'containers';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

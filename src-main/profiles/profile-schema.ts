@@ -16,7 +16,8 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
- *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false).
+ *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
+ *   `containers` (absent: `[]`).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -142,6 +143,27 @@ const pathMappingSchema = z.object({
   remoteRoot: text('remoteRoot'),
 });
 
+/** Most container targets saved per profile. */
+export const MAX_CONTAINER_TARGETS = 100;
+
+/** A container name or id as Docker allows it (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), at most 253. */
+const containerNameSchema = z
+  .string({ error: 'container name must be text' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/, 'not a container name (letters, digits, _ . -)');
+
+const containerTargetSchema = z.object({
+  kind: z.enum(['docker', 'podman'], { error: 'container kind must be docker or podman' }),
+  name: containerNameSchema,
+  python: z
+    .string()
+    .max(4096)
+    .refine((v) => !CONTROL_CHARS.test(v), 'python must be one line'),
+  pathMappings: z.array(pathMappingSchema, { error: 'pathMappings must be a list' }).max(100),
+});
+
+/** A container target as a client sends it (`session.launch`, `session.preflight`). */
+export const containerTargetParamsSchema = containerTargetSchema.strict();
+
 const profileFields = {
   name: text('name').max(
     MAX_PROFILE_NAME_LENGTH,
@@ -183,6 +205,9 @@ const addedFields = {
     .max(1000, 'maxChildProcesses must be from 1 to 1000'),
   django: z.boolean({ error: 'django must be true or false' }),
   jinja: z.boolean({ error: 'jinja must be true or false' }),
+  containers: z
+    .array(containerTargetSchema, { error: 'containers must be a list' })
+    .max(MAX_CONTAINER_TARGETS, `at most ${MAX_CONTAINER_TARGETS} containers`),
 };
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
@@ -197,6 +222,7 @@ export const profileSchema = z.object({
   maxChildProcesses: addedFields.maxChildProcesses.default(DEFAULT_MAX_CHILD_PROCESSES),
   django: addedFields.django.default(false),
   jinja: addedFields.jinja.default(false),
+  containers: addedFields.containers.default([]),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -212,6 +238,7 @@ export const profileDraftSchema = z.object({
   maxChildProcesses: addedFields.maxChildProcesses.optional(),
   django: addedFields.django.optional(),
   jinja: addedFields.jinja.optional(),
+  containers: addedFields.containers.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -349,6 +376,7 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               maxChildProcesses: DEFAULT_MAX_CHILD_PROCESSES,
               django: false,
               jinja: false,
+              containers: [],
               ...profile,
             }
           : profile,

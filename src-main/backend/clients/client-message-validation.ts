@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isTooDeep, jsonTextTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
 import { dapRequestSchema } from '../../dap/dap-request-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
+import { containerTargetParamsSchema } from '../../profiles/profile-schema.js';
 
 /** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
 export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;
@@ -75,6 +76,7 @@ const appParams = {
       ]),
       args: z.array(z.string().max(100_000)).max(1000),
       cwd: z.string().max(4096),
+      container: containerTargetParamsSchema.optional(),
       ...debugSettings,
     })
     .strict(),
@@ -114,9 +116,20 @@ const appParams = {
       mode: z.enum(['launch', 'attach-pid', 'attach-port']),
       port: z.number().int().min(1).max(65535).optional(),
       pid: z.number().int().positive().max(4_194_304).optional(),
+      container: containerTargetParamsSchema.optional(),
     })
     .strict(),
   'processes.list': z.object({ profileId: nonEmpty }).strict(),
+  'containers.list': z
+    .object({ profileId: nonEmpty, kind: containerTargetParamsSchema.shape.kind })
+    .strict(),
+  'containers.inspect': z
+    .object({
+      profileId: nonEmpty,
+      kind: containerTargetParamsSchema.shape.kind,
+      name: containerTargetParamsSchema.shape.name,
+    })
+    .strict(),
   'session.attach': z
     .object({
       profileId: nonEmpty,

@@ -70,6 +70,13 @@ export interface LaunchOptions {
    * debugpy: it must be set before `listen`, `debugpy/server/cli.py`).
    */
   subProcess?: boolean;
+  /**
+   * Runs every command of the launch somewhere else on the machine: the host shell command that
+   * runs a shell command line there, e.g. inside a container (`remote/containers/container-place.ts`).
+   * `remotePort` and `pid` are then that place's. Not with `link` (the output mux and its `tail -F`
+   * run on the machine itself).
+   */
+  place?: (command: string) => string;
   logger?: Logger;
 }
 
@@ -127,11 +134,14 @@ export async function launchUnderDebugpy(
 ): Promise<RemoteDebuggee> {
   const logger = options.logger ?? silentLogger;
   const host = connection.target.host;
-  const remotePort = await pickRemotePort(connection, options.python, host);
+  const place = options.place ?? ((command: string) => command);
+  if (options.place && options.link)
+    throw new Error('a launch in another place cannot use the output mux of a link');
+  const remotePort = await pickRemotePort(connection, options.python, host, place);
 
   const link = options.link;
   const outputToFiles = link !== undefined;
-  const command = launchCommand({ ...options, outputToFiles }, remotePort);
+  const command = place(launchCommand({ ...options, outputToFiles }, remotePort));
   // Never the program's environment values in the log (they may be tokens or passwords).
   const logged = launchCommand(
     {
@@ -220,20 +230,23 @@ export async function launchUnderDebugpy(
     pid = await Promise.race([output.pid, exitedFirst, timedOut]);
     startTails(pid);
     wait = await connection.exec(
-      shellJoin([
-        options.python,
-        '-c',
-        WAIT_LISTENING,
-        String(remotePort),
-        String(timeoutMs / 1000),
-      ]),
+      place(
+        shellJoin([
+          options.python,
+          '-c',
+          WAIT_LISTENING,
+          String(remotePort),
+          String(timeoutMs / 1000),
+        ]),
+      ),
     );
     wait.stderr.resume();
     const outcome = await Promise.race([collectStdout(wait.stdout), exitedFirst, timedOut]);
     if (outcome.trim() !== 'listening') throw notListening();
   } catch (error) {
     wait?.close();
-    if (pid !== undefined) await terminator(() => connection, pid, remotePort, exit, logger)();
+    if (pid !== undefined)
+      await terminator(() => connection, pid, remotePort, exit, logger, place)();
     else remote.close();
     throw error;
   } finally {
@@ -243,7 +256,7 @@ export async function launchUnderDebugpy(
   const ended = tails ?? channelExit.then(() => undefined);
   let programEnded = false;
   void ended.then(() => (programEnded = true));
-  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger);
+  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger, place);
   // Give the tail a moment to drain and remove the output directory, then remove it anyway.
   const terminate = async (): Promise<void> => {
     // Stop pressed while the link is down: wait for it (trying at once) rather than leave the
@@ -421,8 +434,9 @@ async function pickRemotePort(
   connection: SshConnection,
   python: string,
   host: string,
+  place: (command: string) => string,
 ): Promise<number> {
-  const result = await connection.run(shellJoin([python, '-c', PICK_PORT]));
+  const result = await connection.run(place(shellJoin([python, '-c', PICK_PORT])));
   const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
   if (noDebugpy) {
     throw new SshError(
@@ -451,6 +465,8 @@ function terminator(
   /** Settles once the program is gone (its exit status, or its output drained after it ended). */
   exit: Promise<unknown>,
   logger: Logger,
+  /** Where the program runs (`LaunchOptions.place`). */
+  place: (command: string) => string,
 ): () => Promise<void> {
   // Once the program is gone its group id and port may be reused: never kill then.
   let done = false;
@@ -483,7 +499,7 @@ function terminator(
       const connection = currentConnection();
       if (done || connection === undefined || connection.isClosed) return;
       try {
-        await connection.run(`exec sh -c ${shellQuote(script)}`);
+        await connection.run(place(`exec sh -c ${shellQuote(script)}`));
       } catch (error) {
         logger.warn('could not kill the remote process group', { pid, error: errorMessage(error) });
         return;
