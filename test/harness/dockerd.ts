@@ -37,7 +37,11 @@ export interface TestDockerd {
    * Starts a detached container `name` (no network, {@link SYSTEM_BINDS} and `binds`, extra
    * `docker run` options) running `command`. @returns its id.
    */
-  run(name: string, command: string[], options?: { binds?: string[]; extra?: string[] }): Promise<string>;
+  run(
+    name: string,
+    command: string[],
+    options?: { binds?: string[]; extra?: string[] },
+  ): Promise<string>;
   /** Removes every container, stops dockerd (TERM, then KILL) and removes the directory. */
   stop(): Promise<void>;
 }
@@ -72,7 +76,10 @@ export async function startDockerd(): Promise<TestDockerd> {
     if (log.length < 256 * 1024) log += text;
   });
   let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = `dockerd exited (code ${code}, signal ${signal})`));
+  child.once(
+    'exit',
+    (code, signal) => (exited = `dockerd exited (code ${code}, signal ${signal})`),
+  );
   child.once('error', (error) => (exited = `dockerd could not start: ${error.message}`));
   const env = { ...process.env, DOCKER_HOST: dockerHost };
   const docker = async (args: string[]): Promise<string> => {
@@ -91,10 +98,17 @@ export async function startDockerd(): Promise<TestDockerd> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       if (exited !== undefined) throw new Error(`${exited}: ${log.trim().slice(-2000)}`);
-      if (await docker(['version', '--format', '{{.Server.Version}}']).then(() => true, () => false))
+      if (
+        await docker(['version', '--format', '{{.Server.Version}}']).then(
+          () => true,
+          () => false,
+        )
+      )
         break;
       if (Date.now() > deadline)
-        throw new Error(`dockerd did not answer within ${READY_TIMEOUT_MS} ms: ${log.slice(-2000)}`);
+        throw new Error(
+          `dockerd did not answer within ${READY_TIMEOUT_MS} ms: ${log.slice(-2000)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await importImage(dir, env);
@@ -132,7 +146,9 @@ async function importImage(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   await mkdir(path.join(rootfs, 'tmp'), { recursive: true });
   await mkdir(path.join(rootfs, 'app'), { recursive: true });
   await chmod(path.join(rootfs, 'tmp'), 0o1777);
-  const tar = spawn('tar', ['-C', rootfs, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const tar = spawn('tar', ['-C', rootfs, '-cf', '-', '.'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const load = spawn('docker', ['import', '-', TEST_IMAGE], {
     env,
     stdio: ['pipe', 'ignore', 'pipe'],

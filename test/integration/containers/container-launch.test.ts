@@ -125,8 +125,12 @@ describe('launch in a container', () => {
     await world.until((v) => v.state === 'ended', 30_000);
     const output = world.client.output(world.session.id);
     // pid 1 of the program's world is the container's own sleeper: it ran inside.
-    expect(output).toMatch(/in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/);
-    expect(output).toContain('(docker) on 127.0.0.1; the debugger is reached through `docker exec`');
+    expect(output).toMatch(
+      /in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/,
+    );
+    expect(output).toContain(
+      '(docker) on 127.0.0.1; the debugger is reached through `docker exec`',
+    );
     await world.dispose();
     world = undefined;
   });
