@@ -7,9 +7,11 @@
  * python stdio_bridge.py PORT` over an SSH exec channel, `remote/containers/stdio-bridge.ts`). No
  * port is published from the container, and none is opened on the machine's interfaces.
  *
- * The program's output comes over the `docker exec` channel's pipes: an SSH drop ends the session
- * (the output mux and its `tail -F` of the machine launch are not used in a container yet).
- * Sources are read inside the container, then on the machine (SFTP) for paths that are the
+ * As for a launch on the machine, the program's output goes through the output mux into a file and
+ * `tail -F` — both inside the container — so an SSH drop is not the program's end: once the link
+ * is back the tail resumes and {@link StartedTracer.reattach} opens a new bridge to the same
+ * debugpy (the old bridge, its stdin gone with the old connection, has left the adapter's client
+ * slot). Sources are read inside the container, then on the machine (SFTP) for paths that are the
  * machine's own (a bind mount's source).
  */
 import { DapConnection } from '../dap/dap-connection.js';
@@ -71,6 +73,7 @@ export const startContainerTracer: TracerStarter = async (
       env: profile.env,
       subProcess: profile.subProcess,
       place: (command) => place.wrap(command),
+      link: ssh,
       logger,
     });
     let released = false;
@@ -81,14 +84,19 @@ export const startContainerTracer: TracerStarter = async (
         name: `tracer ${profile.host} ${target.name}`,
         logger,
       });
-    const connection = await open();
+    let connection = await open();
+    // From a drop until the re-attach: the DAP connection's close is not the program's end.
+    let dropped = false;
+    ssh.onStatus((status) => {
+      if (status.state === 'reconnecting') dropped = true;
+    });
     let disposed: Promise<void> | undefined;
     const link: TracerLink = {
       get connection() {
         return connection;
       },
       programExit: debuggee.exit,
-      reconnecting: () => false,
+      reconnecting: () => dropped && ssh.state.state !== 'failed' && ssh.state.state !== 'closed',
       dispose: () => {
         disposed ??= (async () => {
           connection.close('session closed');
@@ -124,6 +132,12 @@ export const startContainerTracer: TracerStarter = async (
       pathMappings: target.pathMappings,
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile,
+      ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
+      reattach: async () => {
+        connection = await open();
+        dropped = false;
+        return connection;
+      },
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
       tunnels: () => [],

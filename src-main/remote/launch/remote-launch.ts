@@ -73,8 +73,8 @@ export interface LaunchOptions {
   /**
    * Runs every command of the launch somewhere else on the machine: the host shell command that
    * runs a shell command line there, e.g. inside a container (`remote/containers/container-place.ts`).
-   * `remotePort` and `pid` are then that place's. Not with `link` (the output mux and its `tail -F`
-   * run on the machine itself).
+   * `remotePort`, `pid` and the output files are then that place's; with `link`, the output mux,
+   * its `tail -F` and the stdin writes run there too.
    */
   place?: (command: string) => string;
   logger?: Logger;
@@ -135,8 +135,6 @@ export async function launchUnderDebugpy(
   const logger = options.logger ?? silentLogger;
   const host = connection.target.host;
   const place = options.place ?? ((command: string) => command);
-  if (options.place && options.link)
-    throw new Error('a launch in another place cannot use the output mux of a link');
   const remotePort = await pickRemotePort(connection, options.python, host, place);
 
   const link = options.link;
@@ -186,11 +184,12 @@ export async function launchUnderDebugpy(
         }),
     });
     const file = `${dir}/${MUX_OUTPUT_FILE}`;
-    const trim = outputTrimmer(link, file, logger);
+    const trim = outputTrimmer(link, file, logger, undefined, place);
     const tail: RemoteFileTail = RemoteFileTail.start(link, {
       path: file,
       fromByte: 0,
       untilPid: pid,
+      ...(options.place && { place }),
       onData: (chunk) => {
         deframer.push(chunk);
         trim(tail.position);
@@ -200,7 +199,7 @@ export async function launchUnderDebugpy(
     tails = tail.done.then(async () => {
       deframer.end();
       output.end();
-      await link.current?.run(`rm -rf ${shellQuote(dir)}`).catch(() => undefined);
+      await link.current?.run(place(`rm -rf ${shellQuote(dir)}`)).catch(() => undefined);
     });
   };
 
@@ -275,7 +274,7 @@ export async function launchUnderDebugpy(
     if (!tails || dir === undefined) return;
     await Promise.race([tails, new Promise((resolve) => setTimeout(resolve, 1500))]);
     await current()
-      ?.run(`rm -rf ${shellQuote(dir)}`)
+      ?.run(place(`rm -rf ${shellQuote(dir)}`))
       .catch(() => undefined);
   };
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
@@ -287,7 +286,7 @@ export async function launchUnderDebugpy(
       ? {
           outputFile: `${outputDir}/${MUX_OUTPUT_FILE}`,
           writeStdin: (text: string, eof = false) =>
-            writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host),
+            writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host, place),
         }
       : {}),
     onOutput: (listener) => output.onOutput(listener),
@@ -310,6 +309,7 @@ async function writeProgramStdin(
   text: string,
   eof: boolean,
   host: string,
+  place: (command: string) => string,
 ): Promise<void> {
   if (!connection)
     throw new SshError(
@@ -319,7 +319,7 @@ async function writeProgramStdin(
   const q = shellQuote(fifo);
   // `[ -p ]`: only into the mux's FIFO (never create a plain file if the program has gone).
   const command = text === '' ? `[ -p ${q} ]` : `[ -p ${q} ] && exec cat > ${q}`;
-  const writer = await connection.exec(command);
+  const writer = await connection.exec(place(command));
   writer.stdout.resume();
   writer.stderr.resume();
   writer.stdin.end(text);
@@ -336,7 +336,7 @@ async function writeProgramStdin(
     throw new Error('the program has not read its input for 10 s; it may not be reading stdin');
   }
   if (result.code !== 0) throw new Error('the program has ended: its input is closed');
-  if (eof) await connection.run(`: > ${shellQuote(`${fifo}.eof`)}`);
+  if (eof) await connection.run(place(`: > ${shellQuote(`${fifo}.eof`)}`));
 }
 
 /** How long a stop waits for a dropped SSH link to come back to kill the program, in ms. */
