@@ -6,34 +6,15 @@
  *
  * A target is one kind of place inside the remote machine where Periscope runs commands: today
  * a container of Docker or Podman (same CLI, `docker exec -i` / `podman exec -i`). A Kubernetes
- * pod would be one more member of {@link ContainerTarget} (`{ kind: 'kubernetes'; namespace; pod;
+ * pod would be one more member of `ContainerTarget` (`profile.ts`) (`{ kind: 'kubernetes'; namespace; pod;
  * container }`, run with `kubectl exec -i`), not a new code path.
  *
  * Type-only, like `client-protocol.ts`, which names the methods that carry these.
  */
 import type { PathMapping } from './profile.js';
 
-/** The container engines whose CLI Periscope drives over SSH (Podman takes Docker's commands). */
-export type ContainerEngine = 'docker' | 'podman';
-
-/**
- * A container as a target of a profile: named, not by id, so the target survives the container
- * being re-created (a restart with a new id keeps the name).
- */
-export interface ContainerTarget {
-  /** The engine whose CLI runs the container on the profile's machine. */
-  kind: ContainerEngine;
-  /** The container's name (`docker ps`'s NAMES), or its id. */
-  name: string;
-  /** Interpreter inside the container that has debugpy; empty = the profile's `python`. */
-  python: string;
-  /**
-   * Path mappings for sessions in this container (accepted from `containers.inspect`'s
-   * suggestions), used before the profile's own: `localRoot` as the UI names files (the laptop,
-   * or the remote machine's own path of a bind mount), `remoteRoot` inside the container.
-   */
-  pathMappings: PathMapping[];
-}
+// The target itself is a profile field, so it is defined with the profile.
+export type { ContainerEngine, ContainerTarget } from './profile.js';
 
 /** One running (or stopped) container, as `docker ps --format '{{json .}}'` lists it. */
 export interface ContainerInfo {

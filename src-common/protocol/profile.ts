@@ -4,7 +4,6 @@
  * A profile never holds a secret (password, passphrase): only where to find a key or that the
  * ssh-agent is to be used. Stored by `src-main/profiles/profile-store.ts`.
  */
-import type { ContainerTarget } from './containers.js';
 
 /** How the SSH connection authenticates. */
 export type ProfileAuth =
@@ -45,6 +44,28 @@ export interface EnvVar {
 export interface PathMapping {
   localRoot: string;
   remoteRoot: string;
+}
+
+/** The container engines whose CLI Periscope drives over SSH (Podman takes Docker's commands). */
+export type ContainerEngine = 'docker' | 'podman';
+
+/**
+ * A container as a target of a profile: named, not by id, so the target survives the container
+ * being re-created (a restart with a new id keeps the name).
+ */
+export interface ContainerTarget {
+  /** The engine whose CLI runs the container on the profile's machine. */
+  kind: ContainerEngine;
+  /** The container's name (`docker ps`'s NAMES), or its id. */
+  name: string;
+  /** Interpreter inside the container that has debugpy; empty = the profile's `python`. */
+  python: string;
+  /**
+   * Path mappings for sessions in this container (accepted from `containers.inspect`'s
+   * suggestions), used before the profile's own: `localRoot` as the UI names files (the laptop,
+   * or the remote machine's own path of a bind mount), `remoteRoot` inside the container.
+   */
+  pathMappings: PathMapping[];
 }
 
 /** A saved connection to one remote machine and its debug settings. */
