@@ -309,7 +309,11 @@ export interface AppMethods {
    */
   'session.preflight': { params: PreflightParams; result: PreflightResult };
   /** The remote user's Python processes on a profile's machine (for "Attach to process"). */
-  'processes.list': { params: { profileId: string }; result: { processes: RemoteProcessInfo[] } };
+  /** With `container`: the processes inside that container (their pids are the container's). */
+  'processes.list': {
+    params: { profileId: string; container?: ContainerTarget };
+    result: { processes: RemoteProcessInfo[] };
+  };
   /**
    * The containers of the profile's machine (`docker ps --all`, or Podman's), running first.
    * Errors: `launch-failed` naming what is missing (no CLI, no permission on the socket, with

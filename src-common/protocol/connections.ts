@@ -123,8 +123,11 @@ export interface RemoteProcessInfo {
 
 /** What `session.attach` attaches to on the profile's machine. */
 export type AttachTarget =
-  /** debugpy is injected into `pid` with gdb or lldb, whichever is proved to work there. */
-  | { kind: 'pid'; pid: number }
+  /**
+   * debugpy is injected into `pid` with gdb or lldb, whichever is proved to work there; with
+   * `container`, inside that container (its pid, its injector, its loopback).
+   */
+  | { kind: 'pid'; pid: number; container?: ContainerTarget }
   /** A debugpy someone started with `python -m debugpy --listen <port>`, on the remote loopback. */
   | { kind: 'port'; port: number };
 

@@ -119,7 +119,9 @@ const appParams = {
       container: containerTargetParamsSchema.optional(),
     })
     .strict(),
-  'processes.list': z.object({ profileId: nonEmpty }).strict(),
+  'processes.list': z
+    .object({ profileId: nonEmpty, container: containerTargetParamsSchema.optional() })
+    .strict(),
   'containers.list': z
     .object({ profileId: nonEmpty, kind: containerTargetParamsSchema.shape.kind })
     .strict(),
@@ -135,7 +137,11 @@ const appParams = {
       profileId: nonEmpty,
       to: z.discriminatedUnion('kind', [
         z
-          .object({ kind: z.literal('pid'), pid: z.number().int().positive().max(4_194_304) })
+          .object({
+            kind: z.literal('pid'),
+            pid: z.number().int().positive().max(4_194_304),
+            container: containerTargetParamsSchema.optional(),
+          })
           .strict(),
         z.object({ kind: z.literal('port'), port: z.number().int().min(1).max(65535) }).strict(),
       ]),
