@@ -362,7 +362,11 @@ export interface AppMethods {
    * client only: `logs.output` and `logs.status` events carry `logId`. Starts at the file's last
    * 200 lines (the whole file once it appears, when it does not exist yet).
    */
-  'logs.open': { params: { profileId: string; path: string }; result: { logId: string } };
+  /** With `container`: that container's log (`docker logs -f`); `path` is then the tab's name. */
+  'logs.open': {
+    params: { profileId: string; path: string; container?: ContainerTarget };
+    result: { logId: string };
+  };
   /** Stops a log tail: the remote `tail` is killed by pid. Idempotent. */
   'logs.close': { params: { logId: string }; result: Record<string, never> };
 }

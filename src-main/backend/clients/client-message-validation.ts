@@ -196,6 +196,7 @@ const appParams = {
     .object({
       profileId: nonEmpty,
       path: nonEmpty.refine((p) => !p.includes('\0'), 'must not contain NUL'),
+      container: containerTargetParamsSchema.optional(),
     })
     .strict(),
   'logs.close': z.object({ logId: nonEmpty }).strict(),
