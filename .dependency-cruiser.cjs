@@ -68,7 +68,9 @@ const typesOnly = {
  */
 const ranks = {
   'src-main/ssh': [['ssh-error.ts'], ['host-keys', 'exec'], ['connection'], ['forwards']],
-  'src-main/remote': [['python'], ['tail', 'probes'], ['launch']],
+  // containers/: running commands inside a container of the remote machine (issue 14), below the
+  // probes and the launch that run theirs there.
+  'src-main/remote': [['python'], ['containers'], ['tail', 'probes'], ['launch']],
   'src-main/backend': [['clients'], ['sessions'], ['handlers'], ['backend.ts']],
 };
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need on Debian (idempotent): Chromium for Playwright, OpenSSH's sshd,
+# Docker's dockerd and CLI,
 # Python's debugpy, gdb and lldb, pyflakes and pytest, real Python servers (gunicorn, Flask, Django),
 # and the npm packages from package-lock.json.
 set -euo pipefail
@@ -7,9 +8,12 @@ cd "$(dirname "$0")/.."
 
 # gdb and lldb: the attach-by-PID injectors; pyflakes3 and python3-pytest: the remote helpers;
 # gunicorn, Flask, Django (and setproctitle, which names gunicorn's workers): programs that start
-# child processes, for the child-process tests; numpy for the snapshot capture of arrays; pandas (with numpy) for the data viewer.
+# child processes, for the child-process tests; numpy for the snapshot capture of arrays; pandas
+# (with numpy) for the data viewer; docker.io: the container tests start their own dockerd
+# (test/harness/dockerd.ts).
 debian_packages=(chromium openssh-server openssh-client python3-debugpy gdb lldb pyflakes3
-  python3-pytest gunicorn python3-flask python3-django python3-setproctitle python3-numpy python3-pandas)
+  python3-pytest gunicorn python3-flask python3-django python3-setproctitle python3-numpy
+  python3-pandas docker.io)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -27,6 +27,7 @@ import type {
   SshConfigCandidates,
 } from './connections.js';
 import type { DataHeatmap, DataHeatmapParams, DataPage, DataPageParams } from './data-view.js';
+import type { ContainerDetails, ContainerInfo, ContainerTarget } from './containers.js';
 
 /** Lifecycle of a debug session, as the UI shows it. */
 export type SessionState =
@@ -161,6 +162,11 @@ export interface LaunchParams {
   exceptionFilters?: string[];
   /** Function breakpoints to set before `configurationDone` (DAP `setFunctionBreakpoints`). */
   functionBreakpoints?: DebugProtocol.FunctionBreakpoint[];
+  /**
+   * Run the program inside this container of the profile's machine (`docker exec`) instead of
+   * on the machine itself; `target` and `cwd` are then paths inside the container.
+   */
+  container?: ContainerTarget;
 }
 
 /**
@@ -313,7 +319,28 @@ export interface AppMethods {
    */
   'session.preflight': { params: PreflightParams; result: PreflightResult };
   /** The remote user's Python processes on a profile's machine (for "Attach to process"). */
-  'processes.list': { params: { profileId: string }; result: { processes: RemoteProcessInfo[] } };
+  /** With `container`: the processes inside that container (their pids are the container's). */
+  'processes.list': {
+    params: { profileId: string; container?: ContainerTarget };
+    result: { processes: RemoteProcessInfo[] };
+  };
+  /**
+   * The containers of the profile's machine (`docker ps --all`, or Podman's), running first.
+   * Errors: `launch-failed` naming what is missing (no CLI, no permission on the socket, with
+   * the fix), `ssh-failed`.
+   */
+  'containers.list': {
+    params: { profileId: string; kind: ContainerTarget['kind'] };
+    result: { containers: ContainerInfo[] };
+  };
+  /**
+   * One container's mounts and working directory (`docker inspect`), with path mappings
+   * suggested from its bind mounts. Errors as `containers.list`; `not-found` (no such container).
+   */
+  'containers.inspect': {
+    params: { profileId: string; kind: ContainerTarget['kind']; name: string };
+    result: ContainerDetails;
+  };
   /** Attaches to a running program (by pid, or a user-started debugpy's port); joins the caller. */
   'session.attach': { params: AttachParams; result: { session: SessionInfo } };
   /** Reads the laptop's OpenSSH config (default `~/.ssh/config`) into profile drafts; runs nothing. */
@@ -345,7 +372,11 @@ export interface AppMethods {
    * client only: `logs.output` and `logs.status` events carry `logId`. Starts at the file's last
    * 200 lines (the whole file once it appears, when it does not exist yet).
    */
-  'logs.open': { params: { profileId: string; path: string }; result: { logId: string } };
+  /** With `container`: that container's log (`docker logs -f`); `path` is then the tab's name. */
+  'logs.open': {
+    params: { profileId: string; path: string; container?: ContainerTarget };
+    result: { logId: string };
+  };
   /** Stops a log tail: the remote `tail` is killed by pid. Idempotent. */
   'logs.close': { params: { logId: string }; result: Record<string, never> };
 }

@@ -6,6 +6,7 @@
  * Type-only, like `client-protocol.ts`, which names the methods and events that carry these.
  */
 import type { PathMapping, Profile, ProfileDraft } from './profile.js';
+import type { ContainerTarget } from './containers.js';
 
 /** Answer of `profiles.importSshConfig`: one draft per concrete `Host` alias. */
 export interface SshConfigCandidates {
@@ -72,6 +73,11 @@ export interface PreflightParams {
   port?: number;
   /** For `attach-pid`: the process to attach to. */
   pid?: number;
+  /**
+   * For `launch`: into this container of the machine. Then the checks are `ssh`, `auth`,
+   * `engine`, `engine-socket`, `container`, and `python`, `debugpy` inside the container.
+   */
+  container?: ContainerTarget;
 }
 
 /**
@@ -82,7 +88,20 @@ export interface PreflightParams {
  * (`remote/probes/debugpy-injector.ts`); one that works is enough.
  */
 export type PreflightCheckId =
-  'ssh' | 'auth' | 'python' | 'debugpy' | 'port' | 'ptrace' | 'gdb' | 'lldb';
+  | 'ssh'
+  | 'auth'
+  | 'python'
+  | 'debugpy'
+  | 'port'
+  | 'ptrace'
+  | 'gdb'
+  | 'lldb'
+  /** A container launch: the engine's CLI is on the machine's PATH (its version). */
+  | 'engine'
+  /** The engine's daemon answers this user (Docker's socket permission; the fix when not). */
+  | 'engine-socket'
+  /** The container exists and is running. */
+  | 'container';
 
 /**
  * One named diagnosis. `skipped`: an earlier check failed (or, for an injector, it is not
@@ -117,8 +136,11 @@ export interface RemoteProcessInfo {
 
 /** What `session.attach` attaches to on the profile's machine. */
 export type AttachTarget =
-  /** debugpy is injected into `pid` with gdb or lldb, whichever is proved to work there. */
-  | { kind: 'pid'; pid: number }
+  /**
+   * debugpy is injected into `pid` with gdb or lldb, whichever is proved to work there; with
+   * `container`, inside that container (its pid, its injector, its loopback).
+   */
+  | { kind: 'pid'; pid: number; container?: ContainerTarget }
   /** A debugpy someone started with `python -m debugpy --listen <port>`, on the remote loopback. */
   | { kind: 'port'; port: number };
 

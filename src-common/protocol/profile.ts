@@ -46,6 +46,28 @@ export interface PathMapping {
   remoteRoot: string;
 }
 
+/** The container engines whose CLI Periscope drives over SSH (Podman takes Docker's commands). */
+export type ContainerEngine = 'docker' | 'podman';
+
+/**
+ * A container as a target of a profile: named, not by id, so the target survives the container
+ * being re-created (a restart with a new id keeps the name).
+ */
+export interface ContainerTarget {
+  /** The engine whose CLI runs the container on the profile's machine. */
+  kind: ContainerEngine;
+  /** The container's name (`docker ps`'s NAMES), or its id. */
+  name: string;
+  /** Interpreter inside the container that has debugpy; empty = the profile's `python`. */
+  python: string;
+  /**
+   * Path mappings for sessions in this container (accepted from `containers.inspect`'s
+   * suggestions), used before the profile's own: `localRoot` as the UI names files (the laptop,
+   * or the remote machine's own path of a bind mount), `remoteRoot` inside the container.
+   */
+  pathMappings: PathMapping[];
+}
+
 /** A saved connection to one remote machine and its debug settings. */
 export interface Profile {
   /** Stable random id, assigned by the store on first save. */
@@ -118,6 +140,11 @@ export interface Profile {
    * (as `(return) name`) after a step over its `return` or a step out of it.
    */
   showReturnValue: boolean;
+  /**
+   * Containers of the machine saved as targets of this profile (`containers.ts`), by name; at
+   * most 100. A launch may run in one of them instead of on the machine itself.
+   */
+  containers: ContainerTarget[];
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -134,7 +161,8 @@ export type ProfileAddedField =
   | 'stopOnEntry'
   | 'pythonArgs'
   | 'envFile'
-  | 'showReturnValue';
+  | 'showReturnValue'
+  | 'containers';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

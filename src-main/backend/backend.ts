@@ -31,6 +31,7 @@ import { validateClientMessage } from './clients/client-message-validation.js';
 import type { ClientTransport } from './clients/client-transport.js';
 import { NoSecretStore, type SecretStore } from '../profiles/secret-store.js';
 import { startRemoteTracer, type TracerStarter } from '../tracer/launch-tracer.js';
+import { startContainerTracer } from '../tracer/container-tracer.js';
 import { DapEndpoints } from '../relay/dap-endpoints.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../relay/relay-limits.js';
 import { SessionStarter } from './sessions/session-starter.js';
@@ -112,7 +113,11 @@ export class Backend {
       profileStore: options.profileStore,
       sessions: this.sessions,
       connections: this.connections,
-      startTracer: options.startTracer ?? startRemoteTracer,
+      // A launch into a container has its own path (`tracer/container-tracer.ts`).
+      startTracer:
+        options.startTracer ??
+        ((profile, params, ...rest) =>
+          (params.container ? startContainerTracer : startRemoteTracer)(profile, params, ...rest)),
       limits: this.limits,
       logger: this.logger,
       onChange: () => this.broadcastSessions(),

@@ -10,6 +10,9 @@
  * on the server; when the link is down at that moment, the tail's lease on the link is kept until
  * it is back and the kill is done (without holding up the answer).
  *
+ * A tab may also follow a container's log (`docker logs -f`, `remote/containers/container-logs.ts`)
+ * instead of a file: the same events, over the same link.
+ *
  * Output is gathered for {@link DEFAULT_LOG_FLUSH_MS} into one event; when a client cannot keep
  * up with a flood, the oldest pending text is dropped (at most {@link MAX_PENDING_LOG_CHARS}
  * wait) and a line says how much.
@@ -25,7 +28,8 @@ import { remotePathWord } from '../ssh/exec/remote-path.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { RelayError } from '../../src-common/errors.js';
 import type { LinkedProfile, ProfileLinkLease, ProfileLinks } from '../connect/profile-links.js';
-import type { Profile } from '../../src-common/protocol/profile.js';
+import type { ContainerTarget, Profile } from '../../src-common/protocol/profile.js';
+import { ContainerLogStream } from '../remote/containers/container-logs.js';
 
 /** How many of the file's last lines a new tab starts with. */
 export const INITIAL_LOG_LINES = 200;
@@ -56,7 +60,7 @@ interface Tail {
   client: LogTailClient;
   path: string;
   /** Set right after the entry is made (its callbacks need the entry). */
-  tail: RemoteFileTail | undefined;
+  tail: { stop(): Promise<void> } | undefined;
   lease: ProfileLinkLease;
   pending: string;
   timer: NodeJS.Timeout | undefined;
@@ -82,6 +86,8 @@ export class LogTails {
   /**
    * Starts following `path` on the profile's machine for `client`, from its last
    * {@link INITIAL_LOG_LINES} lines (from its first byte once it appears, if it does not exist).
+   * With `container`, follows that container's log instead (`path` then only names the tab in
+   * the relay's log).
    * @throws the SSH layer's errors (host key, auth, network), or `ssh-failed` while the shared
    *   link is reconnecting.
    */
@@ -90,6 +96,7 @@ export class LogTails {
     profile: LinkedProfile & Pick<Profile, 'name'>,
     path: string,
     connect: () => Promise<ReconnectingSsh>,
+    container?: ContainerTarget,
   ): Promise<{ logId: string }> {
     const lease = await this.options.links.acquire(profile, connect);
     let fromByte: number;
@@ -101,14 +108,13 @@ export class LogTails {
           `the SSH connection to ${profile.host} is reconnecting; try again when it is back`,
         );
       }
-      fromByte = await startOffset(connection, path);
+      fromByte = container ? 0 : await startOffset(connection, path);
       if (this.gone.has(client)) throw new SshError('ssh-failed', 'the client went away');
     } catch (error) {
       await lease.release();
       throw error;
     }
     const logId = `log${this.nextId++}`;
-    const decoder = new StringDecoder('utf8');
     const entry: Tail = {
       logId,
       client,
@@ -119,7 +125,49 @@ export class LogTails {
       timer: undefined,
       offStatus: () => undefined,
     };
-    entry.tail = RemoteFileTail.start(lease.link, {
+    const onEnd = (reason: string): void => {
+      // A closed tab (`stop`) is told nothing more, even if its link fails while it waits.
+      if (reason !== 'stopped' && this.tails.get(logId) === entry) {
+        this.flush(entry);
+        this.status(entry, 'ended', `The tail ended: ${reason}.`);
+      }
+      void this.forget(entry);
+    };
+    entry.tail = container
+      ? ContainerLogStream.start(lease.link, {
+          cli: container.kind,
+          name: container.name,
+          tailLines: INITIAL_LOG_LINES,
+          onData: (text) => this.queue(entry, text),
+          onResume: () => {
+            this.flush(entry);
+            this.status(entry, 'following', 'Reconnected; following on from the last line shown.');
+          },
+          onEnd,
+          logger: this.options.logger,
+        })
+      : this.startFileTail(lease.link, entry, path, fromByte, onEnd);
+    entry.offStatus = lease.link.onStatus((status) => {
+      if (status.state === 'reconnecting')
+        this.status(entry, 'reconnecting', `Reconnecting: ${status.reason ?? 'link dropped'}`);
+      // The message comes with the resumed tail (`onResume`): on, or from the new file's start.
+      else if (status.state === 'up') this.status(entry, 'following');
+    });
+    this.tails.set(logId, entry);
+    this.options.logger.info('log tail started', { logId, profile: profile.name, path });
+    return { logId };
+  }
+
+  /** `tail -F` of `path` for `entry`, from byte `fromByte`. */
+  private startFileTail(
+    link: ReconnectingSsh,
+    entry: Tail,
+    path: string,
+    fromByte: number,
+    onEnd: (reason: string) => void,
+  ): RemoteFileTail {
+    const decoder = new StringDecoder('utf8');
+    return RemoteFileTail.start(link, {
       path,
       fromByte,
       onData: (chunk) => this.queue(entry, decoder.write(chunk)),
@@ -135,25 +183,9 @@ export class LogTails {
         this.flush(entry);
         this.status(entry, 'following', RESUME_MESSAGES[file]);
       },
-      onEnd: (reason) => {
-        // A closed tab (`stop`) is told nothing more, even if its link fails while it waits.
-        if (reason !== 'stopped' && this.tails.get(logId) === entry) {
-          this.flush(entry);
-          this.status(entry, 'ended', `The tail ended: ${reason}.`);
-        }
-        void this.forget(entry);
-      },
+      onEnd,
       logger: this.options.logger,
     });
-    entry.offStatus = lease.link.onStatus((status) => {
-      if (status.state === 'reconnecting')
-        this.status(entry, 'reconnecting', `Reconnecting: ${status.reason ?? 'link dropped'}`);
-      // The message comes with the resumed tail (`onResume`): on, or from the new file's start.
-      else if (status.state === 'up') this.status(entry, 'following');
-    });
-    this.tails.set(logId, entry);
-    this.options.logger.info('log tail started', { logId, profile: profile.name, path });
-    return { logId };
   }
 
   /**

@@ -17,7 +17,8 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}).
+ *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}),
+ *   then `containers` (absent: `[]`).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -146,6 +147,27 @@ const pathMappingSchema = z.object({
   remoteRoot: text('remoteRoot'),
 });
 
+/** Most container targets saved per profile. */
+export const MAX_CONTAINER_TARGETS = 100;
+
+/** A container name or id as Docker allows it (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`), at most 253. */
+const containerNameSchema = z
+  .string({ error: 'container name must be text' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/, 'not a container name (letters, digits, _ . -)');
+
+const containerTargetSchema = z.object({
+  kind: z.enum(['docker', 'podman'], { error: 'container kind must be docker or podman' }),
+  name: containerNameSchema,
+  python: z
+    .string()
+    .max(4096)
+    .refine((v) => !CONTROL_CHARS.test(v), 'python must be one line'),
+  pathMappings: z.array(pathMappingSchema, { error: 'pathMappings must be a list' }).max(100),
+});
+
+/** A container target as a client sends it (`session.launch`, `session.preflight`). */
+export const containerTargetParamsSchema = containerTargetSchema.strict();
+
 const profileFields = {
   name: text('name').max(
     MAX_PROFILE_NAME_LENGTH,
@@ -204,6 +226,9 @@ const addedFields = {
     .string({ error: 'envFile must be a string' })
     .refine((value) => !CONTROL_CHARS.test(value), 'envFile must not contain control characters'),
   showReturnValue: z.boolean({ error: 'showReturnValue must be true or false' }),
+  containers: z
+    .array(containerTargetSchema, { error: 'containers must be a list' })
+    .max(MAX_CONTAINER_TARGETS, `at most ${MAX_CONTAINER_TARGETS} containers`),
 };
 
 /**
@@ -250,6 +275,7 @@ export const profileSchema = z.object({
   pythonArgs: addedFields.pythonArgs.default(() => []),
   envFile: addedFields.envFile.default(DEBUG_OPTION_DEFAULTS.envFile),
   showReturnValue: addedFields.showReturnValue.default(DEBUG_OPTION_DEFAULTS.showReturnValue),
+  containers: addedFields.containers.default([]),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -269,6 +295,7 @@ export const profileDraftSchema = z.object({
   pythonArgs: addedFields.pythonArgs.optional(),
   envFile: addedFields.envFile.optional(),
   showReturnValue: addedFields.showReturnValue.optional(),
+  containers: addedFields.containers.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -408,6 +435,7 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               jinja: false,
               ...DEBUG_OPTION_DEFAULTS,
               pythonArgs: [],
+              containers: [],
               ...profile,
             }
           : profile,

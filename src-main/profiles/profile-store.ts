@@ -124,7 +124,7 @@ export class ProfileStore {
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
    * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`,
-   * `subProcess`, `maxChildProcesses`, `django`, `jinja` and the debug options of
+   * `subProcess`, `maxChildProcesses`, `django`, `jinja`, `containers` and the debug options of
    * {@link DEBUG_OPTION_DEFAULTS}) keep their stored values when replacing and are empty (the
    * defaults) when creating.
    *
@@ -157,6 +157,7 @@ export class ProfileStore {
         envFile: valid.envFile ?? stored?.envFile ?? DEBUG_OPTION_DEFAULTS.envFile,
         showReturnValue:
           valid.showReturnValue ?? stored?.showReturnValue ?? DEBUG_OPTION_DEFAULTS.showReturnValue,
+        containers: valid.containers ?? stored?.containers ?? [],
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -6,7 +6,9 @@
  *   free loopback port; a failed proof leaves the user's process untouched;
  * - by port: a debugpy someone started with `python -m debugpy --listen <port>`.
  * Either way a local forward (`ssh/forwards/kept-local-forward.ts`) to the remote loopback port
- * carries DAP. Neither has Periscope's TCP_NODELAY hook (`remote/launch/nodelay-sitecustomize.ts`):
+ * carries DAP — or, for a process inside a container (`to.container`), the injector runs inside
+ * it (its namespaces, its pid) and a stdio bridge through `docker exec`
+ * (`remote/containers/stdio-bridge.ts`) reaches the adapter on the container's loopback. Neither has Periscope's TCP_NODELAY hook (`remote/launch/nodelay-sitecustomize.ts`):
  * expect stock debugpy's ~40 ms per message. The program is not ours: closing the session never
  * terminates it through SSH.
  */
@@ -23,6 +25,8 @@ import type { TracerLink } from '../relay/tracer-link.js';
 import { connectProfileKeepingUp } from '../connect/profile-connect.js';
 import type { StartedTracer, TracerStarter } from './launch-tracer.js';
 import { describeRemoteProcess, openChildVia } from './child-link.js';
+import { containerPlace } from '../remote/containers/container-place.js';
+import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
 
 /**
  * A {@link TracerStarter} that attaches to `to` instead of launching; `verdicts` keeps what the
@@ -37,6 +41,8 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
       if (status.state === 'closed' || status.state === 'failed') ownSshd.stop();
     });
     let forward: KeptLocalForward | undefined;
+    const place =
+      to.kind === 'pid' && to.container ? containerPlace(to.container, profile.python) : undefined;
     try {
       const connection = ssh.current!;
       let remotePort: number;
@@ -46,12 +52,13 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
         injected = await injectDebugpy(
           {
             connection,
-            python: profile.python,
-            machine: `${profile.user}@${profile.host}:${profile.port}`,
+            python: place?.python ?? profile.python,
+            machine: `${profile.user}@${profile.host}:${profile.port}${place ? ` ${place.label}` : ''}`,
             host: profile.host,
             env: profile.env,
             verdicts,
             logger,
+            ...(place && { place: (command: string) => place.wrap(command) }),
           },
           to.pid,
         );
@@ -59,12 +66,23 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
       } else {
         remotePort = to.port;
       }
-      forward = await KeptLocalForward.open(ssh, '127.0.0.1', remotePort, { logger });
-      const tunnel = forward;
+      const tunnel = place
+        ? undefined
+        : (forward = await KeptLocalForward.open(ssh, '127.0.0.1', remotePort, { logger }));
       const open = async (): Promise<DapConnection> => {
+        const name = `debugpy ${profile.host}:${remotePort}`;
+        if (!tunnel) {
+          const current = ssh.current;
+          if (!current)
+            throw new SshError('ssh-failed', `the SSH connection to ${profile.host} is down`);
+          return new DapConnection(await openStdioBridge(current, place!, remotePort), {
+            name,
+            logger,
+          });
+        }
         const socket = await connectLoopback(tunnel.localPort);
         socket.setNoDelay(true);
-        return new DapConnection(socket, { name: `debugpy ${profile.host}:${remotePort}`, logger });
+        return new DapConnection(socket, { name, logger });
       };
       let dap = await open().catch((error: unknown) => {
         throw new SshError(
@@ -80,7 +98,7 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
       const dispose = (): Promise<void> => {
         disposed ??= (async () => {
           dap.close('session closed');
-          await tunnel.close().catch(() => undefined);
+          await tunnel?.close().catch(() => undefined);
           await ssh.close().catch(() => undefined);
         })();
         return disposed;
@@ -96,7 +114,7 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
       const started: StartedTracer = {
         link,
         ...(injected && {
-          label: `process ${to.kind === 'pid' ? to.pid : ''} (via ${injected.injector})`,
+          label: `process ${to.kind === 'pid' ? to.pid : ''}${place ? ` in ${place.target.name}` : ''} (via ${injected.injector})`,
           notice: injectedNotice(injected, to.kind === 'pid' ? to.pid : 0),
         }),
         // The program's stdout/stderr belong to whoever started it.
@@ -109,16 +127,19 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
           dropped = false;
           return dap;
         },
-        freeStaleClients: () =>
-          freeStaleClientSlotOver(ssh, {
-            python: profile.python,
-            port: remotePort,
-            ownSshdPids: ownSshd.pids,
-            logger,
-          }),
-        tunnels: () => [tunnel.info()],
-        openChild: (connect) => openChildVia(ssh, remotePort, open, connect, logger),
-        describeProcess: (pid) => describeRemoteProcess(ssh, pid),
+        ...(tunnel && {
+          freeStaleClients: () =>
+            freeStaleClientSlotOver(ssh, {
+              python: profile.python,
+              port: remotePort,
+              ownSshdPids: ownSshd.pids,
+              logger,
+            }),
+          openChild: (connect?: { host: string; port: number }) =>
+            openChildVia(ssh, remotePort, open, connect, logger),
+          describeProcess: (pid: number) => describeRemoteProcess(ssh, pid),
+        }),
+        tunnels: () => (tunnel ? [tunnel.info()] : []),
       };
       return started;
     } catch (error) {

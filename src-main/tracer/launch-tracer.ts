@@ -15,7 +15,7 @@ import { linkFileReader } from './link-file-reader.js';
 import { connectLoopback } from './loopback-socket.js';
 import type { Logger } from '../log/logger.js';
 import type { LaunchParams } from '../../src-common/protocol/client-protocol.js';
-import type { Profile } from '../../src-common/protocol/profile.js';
+import type { PathMapping, Profile } from '../../src-common/protocol/profile.js';
 import type { LinkStatus } from '../ssh/connection/reconnecting-ssh.js';
 import type { HostKeyPolicy } from '../ssh/connection/ssh-connection.js';
 import { KeptLocalForward, type TunnelInfo } from '../ssh/forwards/kept-local-forward.js';
@@ -37,6 +37,11 @@ export interface StartedTracer {
   label?: string;
   /** One line for the console when the session starts: how the tracer was reached. */
   notice?: string;
+  /**
+   * Path mappings of the place the tracer runs in (a container's), used before the profile's:
+   * in the attach arguments and when a source is read for the session.
+   */
+  pathMappings?: PathMapping[];
   /** Output of the program's process (stdout/stderr), in arrival order, UTF-8 decoded. */
   onOutput(listener: (category: 'stdout' | 'stderr', text: string) => void): void;
   /** Reads a file on the tracer's machine (SFTP). */

@@ -24,6 +24,8 @@ export interface PreflightTarget {
   mode: PreflightMode;
   pid?: number;
   port?: number;
+  /** For a launch into a container: its name. */
+  container?: string;
 }
 
 /** The profile's fields the checks depend on (address, login, jumps, interpreter), as one string. */
@@ -73,5 +75,5 @@ export class PassedPreflights {
 }
 
 function keyOf(target: PreflightTarget): string {
-  return `${target.profileId}\0${target.fields}\0${target.mode}\0${target.pid ?? ''}\0${target.port ?? ''}`;
+  return `${target.profileId}\0${target.fields}\0${target.mode}\0${target.pid ?? ''}\0${target.port ?? ''}\0${target.container ?? ''}`;
 }

@@ -20,6 +20,7 @@ import { sessions } from './sessions.svelte.js';
 import { sourceEditor } from './source.svelte.js';
 import { splitArgs } from './shell-args.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { containerPicker } from './containers.svelte.js';
 
 /** What the launch dialog collects. */
 export interface LaunchForm {
@@ -35,6 +36,8 @@ export interface LaunchForm {
   args: string;
   cwd: string;
   justMyCode: boolean;
+  /** For `file`/`module`: run inside this container of the machine ('' = on the machine). */
+  container: string;
 }
 
 /**
@@ -66,6 +69,7 @@ class LaunchStore {
     this.progress = null;
     this.preflight = null;
     this.processes = null;
+    containerPicker.reset(profile);
   }
 
   /**
@@ -83,6 +87,9 @@ class LaunchStore {
         mode: target.mode,
         ...(target.pid !== undefined ? { pid: target.pid } : {}),
         ...(target.port !== undefined ? { port: target.port } : {}),
+        ...(target.container
+          ? { container: containerPicker.target(profile, target.container) }
+          : {}),
       });
       this.passed.record(target, this.preflight);
       return this.preflight;
@@ -153,6 +160,7 @@ class LaunchStore {
         args: '',
         cwd: profile.cwd,
         justMyCode: profile.justMyCode,
+        container: '',
       }
     );
   }
@@ -187,15 +195,18 @@ class LaunchStore {
       checked = await this.checkFirst(profile, form);
       if (!checked) return;
       this.progress = `Connecting to ${profileAddress(profile)}…`;
+      const container = form.container ? containerPicker.target(profile, form.container) : null;
       const params = {
         profileId: profile.id,
         target,
         args,
         cwd: form.cwd.trim(),
         justMyCode: form.justMyCode,
+        ...(container && { container }),
         ...launchBreakpointParams(profile.id),
       };
       const { session } = await connection.client.request('session.launch', params);
+      if (container) await containerPicker.remember(profile, container);
       this.launching = false;
       this.profile = null;
       this.progress = null;
@@ -281,6 +292,7 @@ function preflightTarget(profile: Profile, form: LaunchForm): PreflightTarget {
     mode,
     ...(mode === 'attach-pid' && pid ? { pid } : {}),
     ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
+    ...(mode === 'launch' && form.container ? { container: form.container } : {}),
   };
 }
 

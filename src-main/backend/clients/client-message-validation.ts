@@ -9,6 +9,7 @@ import { isTooDeep, jsonTextTooDeep, MAX_JSON_DEPTH } from '../../../src-common/
 import { dapRequestSchema } from '../../dap/dap-request-schema.js';
 import { launchJsonOptionsSchema } from '../../profiles/profile-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
+import { containerTargetParamsSchema } from '../../profiles/profile-schema.js';
 
 /** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
 export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;
@@ -85,6 +86,7 @@ const appParams = {
       ]),
       args: z.array(z.string().max(100_000)).max(1000),
       cwd: z.string().max(4096),
+      container: containerTargetParamsSchema.optional(),
       ...debugSettings,
     })
     .strict(),
@@ -135,15 +137,32 @@ const appParams = {
       mode: z.enum(['launch', 'attach-pid', 'attach-port']),
       port: z.number().int().min(1).max(65535).optional(),
       pid: z.number().int().positive().max(4_194_304).optional(),
+      container: containerTargetParamsSchema.optional(),
     })
     .strict(),
-  'processes.list': z.object({ profileId: nonEmpty }).strict(),
+  'processes.list': z
+    .object({ profileId: nonEmpty, container: containerTargetParamsSchema.optional() })
+    .strict(),
+  'containers.list': z
+    .object({ profileId: nonEmpty, kind: containerTargetParamsSchema.shape.kind })
+    .strict(),
+  'containers.inspect': z
+    .object({
+      profileId: nonEmpty,
+      kind: containerTargetParamsSchema.shape.kind,
+      name: containerTargetParamsSchema.shape.name,
+    })
+    .strict(),
   'session.attach': z
     .object({
       profileId: nonEmpty,
       to: z.discriminatedUnion('kind', [
         z
-          .object({ kind: z.literal('pid'), pid: z.number().int().positive().max(4_194_304) })
+          .object({
+            kind: z.literal('pid'),
+            pid: z.number().int().positive().max(4_194_304),
+            container: containerTargetParamsSchema.optional(),
+          })
           .strict(),
         z.object({ kind: z.literal('port'), port: z.number().int().min(1).max(65535) }).strict(),
       ]),
@@ -200,6 +219,7 @@ const appParams = {
     .object({
       profileId: nonEmpty,
       path: nonEmpty.refine((p) => !p.includes('\0'), 'must not contain NUL'),
+      container: containerTargetParamsSchema.optional(),
     })
     .strict(),
   'logs.close': z.object({ logId: nonEmpty }).strict(),

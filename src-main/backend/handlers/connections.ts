@@ -9,6 +9,7 @@ import { RelayError } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
 import { runPreflight } from '../../remote/probes/preflight.js';
 import { listPythonProcesses } from '../../remote/probes/processes.js';
+import { containerPlace } from '../../remote/containers/container-place.js';
 
 /** The connection methods. */
 type ConnectionMethod = 'session.preflight' | 'processes.list' | 'hostKey.answer' | 'secret.answer';
@@ -28,10 +29,14 @@ export function connectionHandlers({
         logger,
       });
     },
-    'processes.list': async (client, { profileId }) => {
-      const connection = await connections.connect(client, requireProfile(profileStore, profileId));
+    'processes.list': async (client, { profileId, container }) => {
+      const profile = requireProfile(profileStore, profileId);
+      const connection = await connections.connect(client, profile);
       try {
-        return { processes: await listPythonProcesses(connection) };
+        const place = container && containerPlace(container, profile.python);
+        return {
+          processes: await listPythonProcesses(connection, place && ((c) => place.wrap(c))),
+        };
       } finally {
         await connection.close().catch(() => undefined);
       }

@@ -14,9 +14,15 @@ export function logHandlers({
   logTails,
 }: BackendParts): AppHandlers<LogMethod> {
   return {
-    'logs.open': (client, { profileId, path }) => {
+    'logs.open': (client, { profileId, path, container }) => {
       const profile = requireProfile(profileStore, profileId);
-      return logTails.open(client, profile, path, connections.keepingUp(client, profile));
+      return logTails.open(
+        client,
+        profile,
+        path,
+        connections.keepingUp(client, profile),
+        container,
+      );
     },
     'logs.close': async (client, { logId }) => {
       await logTails.close(client, logId);

@@ -148,8 +148,10 @@ export function sessionHandlers(parts: BackendParts): AppHandlers<SessionMethod>
         return { path, ...(await readSource(path, (_p, max) => reader(mapped, max))) };
       }
       // A laptop path without a laptop copy is read at its mapped remote path (pathMappings).
-      const mappings =
-        entry && (profileStore.get(entry.session.info.profileId)?.pathMappings ?? []);
+      const mappings = entry && [
+        ...(entry.tracer.pathMappings ?? []),
+        ...(profileStore.get(entry.session.info.profileId)?.pathMappings ?? []),
+      ];
       // An ended session's SSH connection is closing or closed: say that, not how SFTP failed.
       const readRemote =
         entry &&

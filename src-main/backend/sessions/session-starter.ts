@@ -107,7 +107,7 @@ export class SessionStarter {
     const attachArgs = {
       name: profile.name,
       justMyCode: params.justMyCode ?? profile.justMyCode,
-      pathMappings: profile.pathMappings,
+      pathMappings: [...(tracer.pathMappings ?? []), ...profile.pathMappings],
       ...(profile.django && { django: true }),
       ...(profile.jinja && { jinja: true }),
       ...(profile.showReturnValue && { showReturnValue: true }),

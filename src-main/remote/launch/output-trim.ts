@@ -27,6 +27,8 @@ export function outputTrimmer(
   path: string,
   logger: Logger,
   stepBytes = TRIM_STEP_BYTES,
+  /** Where the file is (`LaunchOptions.place`); absent: the machine itself. */
+  place: (command: string) => string = (command) => command,
 ): (position: number) => void {
   let trimmedTo = 0;
   let latest = 0;
@@ -40,7 +42,7 @@ export function outputTrimmer(
     busy = true;
     const command = `fallocate --punch-hole --offset 0 --length ${upTo} ${shellQuote(path)} 2>&1 && echo trimmed`;
     connection
-      .run(command)
+      .run(place(command))
       .then(
         (result) => {
           if (result.stdout.includes('trimmed')) {

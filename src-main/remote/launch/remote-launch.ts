@@ -88,6 +88,13 @@ export interface LaunchOptions {
    * debugpy: it must be set before `listen`, `debugpy/server/cli.py`).
    */
   subProcess?: boolean;
+  /**
+   * Runs every command of the launch somewhere else on the machine: the host shell command that
+   * runs a shell command line there, e.g. inside a container (`remote/containers/container-place.ts`).
+   * `remotePort`, `pid` and the output files are then that place's; with `link`, the output mux,
+   * its `tail -F` and the stdin writes run there too.
+   */
+  place?: (command: string) => string;
   logger?: Logger;
 }
 
@@ -146,15 +153,16 @@ export async function launchUnderDebugpy(
   let options = given;
   const logger = options.logger ?? silentLogger;
   const host = connection.target.host;
-  const remotePort = await pickRemotePort(connection, options.python, host);
+  const place = options.place ?? ((command: string) => command);
+  const remotePort = await pickRemotePort(connection, options.python, host, place);
 
   const link = options.link;
   const outputToFiles = link !== undefined;
   const fromFile = options.envFile
-    ? await readEnvFile(connection, options, host, logger)
+    ? await readEnvFile(connection, options, host, logger, place)
     : { env: options.env ?? [] };
   options = { ...options, env: fromFile.env };
-  const command = launchCommand({ ...options, outputToFiles }, remotePort);
+  const command = place(launchCommand({ ...options, outputToFiles }, remotePort));
   // Never the program's environment values in the log (they may be tokens or passwords).
   const logged = launchCommand(
     {
@@ -200,11 +208,12 @@ export async function launchUnderDebugpy(
         }),
     });
     const file = `${dir}/${MUX_OUTPUT_FILE}`;
-    const trim = outputTrimmer(link, file, logger);
+    const trim = outputTrimmer(link, file, logger, undefined, place);
     const tail: RemoteFileTail = RemoteFileTail.start(link, {
       path: file,
       fromByte: 0,
       untilPid: pid,
+      ...(options.place && { place }),
       onData: (chunk) => {
         deframer.push(chunk);
         trim(tail.position);
@@ -214,7 +223,7 @@ export async function launchUnderDebugpy(
     tails = tail.done.then(async () => {
       deframer.end();
       output.end();
-      await link.current?.run(`rm -rf ${shellQuote(dir)}`).catch(() => undefined);
+      await link.current?.run(place(`rm -rf ${shellQuote(dir)}`)).catch(() => undefined);
     });
   };
 
@@ -244,20 +253,23 @@ export async function launchUnderDebugpy(
     pid = await Promise.race([output.pid, exitedFirst, timedOut]);
     startTails(pid);
     wait = await connection.exec(
-      shellJoin([
-        options.python,
-        '-c',
-        WAIT_LISTENING,
-        String(remotePort),
-        String(timeoutMs / 1000),
-      ]),
+      place(
+        shellJoin([
+          options.python,
+          '-c',
+          WAIT_LISTENING,
+          String(remotePort),
+          String(timeoutMs / 1000),
+        ]),
+      ),
     );
     wait.stderr.resume();
     const outcome = await Promise.race([collectStdout(wait.stdout), exitedFirst, timedOut]);
     if (outcome.trim() !== 'listening') throw notListening();
   } catch (error) {
     wait?.close();
-    if (pid !== undefined) await terminator(() => connection, pid, remotePort, exit, logger)();
+    if (pid !== undefined)
+      await terminator(() => connection, pid, remotePort, exit, logger, place)();
     else remote.close();
     throw error;
   } finally {
@@ -267,7 +279,7 @@ export async function launchUnderDebugpy(
   const ended = tails ?? channelExit.then(() => undefined);
   let programEnded = false;
   void ended.then(() => (programEnded = true));
-  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger);
+  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger, place);
   // Give the tail a moment to drain and remove the output directory, then remove it anyway.
   const terminate = async (): Promise<void> => {
     // Stop pressed while the link is down: wait for it (trying at once) rather than leave the
@@ -286,7 +298,7 @@ export async function launchUnderDebugpy(
     if (!tails || dir === undefined) return;
     await Promise.race([tails, new Promise((resolve) => setTimeout(resolve, 1500))]);
     await current()
-      ?.run(`rm -rf ${shellQuote(dir)}`)
+      ?.run(place(`rm -rf ${shellQuote(dir)}`))
       .catch(() => undefined);
   };
   logger.info('debugpy listening', { where: connection.where, remotePort, pid });
@@ -298,7 +310,7 @@ export async function launchUnderDebugpy(
       ? {
           outputFile: `${outputDir}/${MUX_OUTPUT_FILE}`,
           writeStdin: (text: string, eof = false) =>
-            writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host),
+            writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host, place),
         }
       : {}),
     onOutput: (listener) => output.onOutput(listener),
@@ -321,6 +333,7 @@ async function writeProgramStdin(
   text: string,
   eof: boolean,
   host: string,
+  place: (command: string) => string,
 ): Promise<void> {
   if (!connection)
     throw new SshError(
@@ -330,7 +343,7 @@ async function writeProgramStdin(
   const q = shellQuote(fifo);
   // `[ -p ]`: only into the mux's FIFO (never create a plain file if the program has gone).
   const command = text === '' ? `[ -p ${q} ]` : `[ -p ${q} ] && exec cat > ${q}`;
-  const writer = await connection.exec(command);
+  const writer = await connection.exec(place(command));
   writer.stdout.resume();
   writer.stderr.resume();
   writer.stdin.end(text);
@@ -347,7 +360,7 @@ async function writeProgramStdin(
     throw new Error('the program has not read its input for 10 s; it may not be reading stdin');
   }
   if (result.code !== 0) throw new Error('the program has ended: its input is closed');
-  if (eof) await connection.run(`: > ${shellQuote(`${fifo}.eof`)}`);
+  if (eof) await connection.run(place(`: > ${shellQuote(`${fifo}.eof`)}`));
 }
 
 /** How long a stop waits for a dropped SSH link to come back to kill the program, in ms. */
@@ -454,18 +467,30 @@ export function launchCommand(
  * @throws SshError `launch-failed` naming the file (or the missing working directory) when it
  *   cannot be read.
  */
+/** Largest `envFile` read, in bytes (a `.env` file is a few hundred). */
+const MAX_ENV_FILE_BYTES = 256 * 1024;
+
 async function readEnvFile(
   connection: SshConnection,
   options: LaunchOptions,
   host: string,
   logger: Logger,
+  place: (command: string) => string,
 ): Promise<{ env: { name: string; value: string }[]; notice?: string }> {
   const file = options.envFile ?? '';
   const cd =
     options.cwd === ''
       ? ''
       : `{ cd ${quoteDirectory(options.cwd)} 2>/dev/null || { echo ${NO_DIRECTORY_MARKER} >&2; exit ${MISSING_EXIT}; }; } && `;
-  const result = await connection.run(`${cd}cat -- ${quoteDirectory(file)}`);
+  // Read where the program runs (inside its container, if any), at most MAX_ENV_FILE_BYTES.
+  const result = await connection.run(place(`${cd}cat -- ${quoteDirectory(file)}`), {
+    maxOutputBytes: MAX_ENV_FILE_BYTES + 1,
+  });
+  if (result.code === 0 && Buffer.byteLength(result.stdout) > MAX_ENV_FILE_BYTES)
+    throw new SshError(
+      'launch-failed',
+      `The env file ${file} on ${host} is larger than ${MAX_ENV_FILE_BYTES / 1024} KiB; Periscope reads at most that.`,
+    );
   if (result.code !== 0) {
     const missingDir = missingPart(options, host, result.stderr);
     if (missingDir) throw new SshError('launch-failed', missingDir);
@@ -506,8 +531,9 @@ async function pickRemotePort(
   connection: SshConnection,
   python: string,
   host: string,
+  place: (command: string) => string,
 ): Promise<number> {
-  const result = await connection.run(shellJoin([python, '-c', PICK_PORT]));
+  const result = await connection.run(place(shellJoin([python, '-c', PICK_PORT])));
   const noDebugpy = /__periscope_no_debugpy__ (.*)/.exec(result.stdout);
   if (noDebugpy) {
     throw new SshError(
@@ -536,6 +562,8 @@ function terminator(
   /** Settles once the program is gone (its exit status, or its output drained after it ended). */
   exit: Promise<unknown>,
   logger: Logger,
+  /** Where the program runs (`LaunchOptions.place`). */
+  place: (command: string) => string,
 ): () => Promise<void> {
   // Once the program is gone its group id and port may be reused: never kill then.
   let done = false;
@@ -568,7 +596,7 @@ function terminator(
       const connection = currentConnection();
       if (done || connection === undefined || connection.isClosed) return;
       try {
-        await connection.run(`exec sh -c ${shellQuote(script)}`);
+        await connection.run(place(`exec sh -c ${shellQuote(script)}`));
       } catch (error) {
         logger.warn('could not kill the remote process group', { pid, error: errorMessage(error) });
         return;

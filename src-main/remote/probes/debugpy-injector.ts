@@ -98,6 +98,12 @@ export interface InjectContext {
   env?: { name: string; value: string }[];
   verdicts: InjectorVerdicts;
   logger: Logger;
+  /**
+   * Runs the helper somewhere else on the machine: inside a container (`remote/containers/
+   * container-place.ts`), so the injector works in the container's namespaces and `pid` is the
+   * container's. `machine` should then name the container too.
+   */
+  place?: (command: string) => string;
 }
 
 /**
@@ -146,7 +152,7 @@ export async function injectDebugpy(context: InjectContext, pid: number): Promis
 async function runHelper(context: InjectContext, request: object): Promise<HelperAnswer> {
   const env = Object.fromEntries((context.env ?? []).map((v) => [v.name, v.value]));
   const command = shellJoin([context.python, '-c', INJECT_DEBUGPY, '-']);
-  const result = await context.connection.run(command, {
+  const result = await context.connection.run(context.place ? context.place(command) : command, {
     maxOutputBytes: 256 * 1024,
     stdin: JSON.stringify({ ...request, injectors: INJECTORS, env }),
   });

@@ -22,6 +22,8 @@ import PROBE from '../python/preflight_probe.py';
 import { probeInjectors, type InjectContext, type InjectorProbe } from './debugpy-injector.js';
 import { INJECTORS, type InjectorVerdicts } from './injector-verdicts.js';
 import type { Logger } from '../../log/logger.js';
+import { containerPlace, type ContainerPlace } from '../containers/container-place.js';
+import { CONTAINER_CHECKS, checkContainer } from '../containers/container-preflight.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
   ssh: 'SSH server reachable',
@@ -32,6 +34,9 @@ const LABELS: Record<PreflightCheckId, string> = {
   ptrace: 'ptrace permitted',
   gdb: 'gdb (injector)',
   lldb: 'lldb (injector)',
+  engine: 'Container engine',
+  'engine-socket': 'Container daemon access',
+  container: 'Container running',
 };
 
 /** What the probe's one line of output starts with (its `MARKER`). */
@@ -87,10 +92,14 @@ export async function runPreflight(
   const skipRest = (from: PreflightCheckId[]): void => {
     for (const id of from) add(id, 'skipped', 'not checked: an earlier check failed');
   };
+  const place =
+    params.container && params.mode === 'launch'
+      ? containerPlace(params.container, profile.python)
+      : undefined;
   const later: PreflightCheckId[] =
     params.mode === 'attach-pid'
       ? ['python', 'debugpy', 'port', 'ptrace', ...INJECTORS]
-      : ['python', 'debugpy', 'port'];
+      : [...(place ? CONTAINER_CHECKS : []), 'python', 'debugpy', 'port'];
   const address = `${profile.user}@${profile.host}:${profile.port}`;
 
   let connection: SshConnection;
@@ -119,18 +128,25 @@ export async function runPreflight(
   }
   add('ssh', 'ok', `${address} answered and its host key was accepted`);
   add('auth', 'ok', `logged in as ${profile.user} (${profile.auth.kind})`);
+  const python = place?.python ?? profile.python;
   try {
-    const probe = await runProbe(connection, profile.python, params);
+    if (place && !(await checkContainer(connection, place, add))) {
+      skipRest(['python', 'debugpy', 'port']);
+      return { ok: false, checks };
+    }
+    const probe = await runProbe(connection, python, params, place);
     if ('missing' in probe) {
       add(
         'python',
         'failed',
         probe.missing,
-        `Set the profile's Python to an interpreter that exists on ${profile.host}, e.g. /usr/bin/python3 (see \`command -v python3\` there).`,
+        place
+          ? `Set the container target's Python to an interpreter that exists in ${place.label}, e.g. /usr/local/bin/python3 (see \`${place.cli} exec ${place.target.name} sh -c 'command -v python3'\`).`
+          : `Set the profile's Python to an interpreter that exists on ${profile.host}, e.g. /usr/bin/python3 (see \`command -v python3\` there).`,
       );
-      skipRest(later.slice(1));
+      skipRest(later.slice(later.indexOf('python') + 1));
     } else {
-      judge(probe, profile.python, params, add);
+      judge(probe, python, params, add, place);
       if (params.mode === 'attach-pid') {
         const context: InjectContext = {
           connection,
@@ -146,7 +162,7 @@ export async function runPreflight(
     }
   } catch (error) {
     add('python', 'failed', `could not run the check: ${errorMessage(error)}`);
-    skipRest(later.slice(1));
+    skipRest(later.slice(later.indexOf('python') + 1));
   } finally {
     await connection.close().catch(() => undefined);
   }
@@ -157,13 +173,18 @@ async function runProbe(
   connection: SshConnection,
   python: string,
   params: PreflightParams,
+  place?: ContainerPlace,
 ): Promise<ProbeResult | { missing: string }> {
   const py = shellQuote(python);
   const args = [params.mode, String(params.port ?? 0), String(params.pid ?? 0)].map(shellQuote);
   const command = `if command -v ${py} >/dev/null 2>&1; then exec ${py} -c ${shellQuote(PROBE)} ${args.join(' ')}; else echo __periscope_no_python__; fi`;
-  const result = await connection.run(command, { maxOutputBytes: 64 * 1024 });
+  const result = await connection.run(place ? place.wrap(command) : command, {
+    maxOutputBytes: 64 * 1024,
+  });
   if (result.stdout.includes('__periscope_no_python__'))
-    return { missing: `"${python}" was not found on the remote machine (not a file, not on PATH)` };
+    return {
+      missing: `"${python}" was not found ${place ? `in ${place.label}` : 'on the remote machine'} (not a file, not on PATH)`,
+    };
   const line = result.stdout.split('\n').find((l) => l.startsWith(PROBE_MARKER));
   if (!line) {
     const why = result.stderr.trim().split('\n').slice(-3).join(' ') || `exit code ${result.code}`;
@@ -172,15 +193,27 @@ async function runProbe(
   return JSON.parse(line.slice(PROBE_MARKER.length)) as ProbeResult;
 }
 
-function judge(probe: ProbeResult, python: string, params: PreflightParams, add: Add): void {
-  add('python', 'ok', `Python ${probe.python} at ${probe.executable}`);
+function judge(
+  probe: ProbeResult,
+  python: string,
+  params: PreflightParams,
+  add: Add,
+  place?: ContainerPlace,
+): void {
+  add(
+    'python',
+    'ok',
+    `Python ${probe.python} at ${probe.executable}${place ? ` in ${place.label}` : ''}`,
+  );
   if (probe.debugpy) add('debugpy', 'ok', `debugpy ${probe.debugpy}`);
   else
     add(
       'debugpy',
       'failed',
-      `debugpy is not installed for ${probe.executable} (${probe.debugpyError ?? 'import failed'})`,
-      `Install it on the remote machine: \`${python} -m pip install debugpy\`, or on Debian/Ubuntu the distribution package: \`sudo apt install python3-debugpy\` (for the system /usr/bin/python3).`,
+      `debugpy is not installed for ${probe.executable}${place ? ` in ${place.label}` : ''} (${probe.debugpyError ?? 'import failed'})`,
+      place
+        ? `Add debugpy to the container's image (\`${python} -m pip install debugpy\` in its Dockerfile), or for this container only: \`${place.cli} exec ${place.target.name} ${python} -m pip install debugpy\`.`
+        : `Install it on the remote machine: \`${python} -m pip install debugpy\`, or on Debian/Ubuntu the distribution package: \`sudo apt install python3-debugpy\` (for the system /usr/bin/python3).`,
     );
 
   if (params.mode === 'attach-port') {

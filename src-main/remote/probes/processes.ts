@@ -15,8 +15,12 @@ const PYTHON_ARGV0 = /(^|\/)python[\d.]*$/;
  * adapters Periscope or debugpy started themselves.
  * @throws SshError `ssh-failed` when `ps` cannot run.
  */
-export async function listPythonProcesses(connection: SshConnection): Promise<RemoteProcessInfo[]> {
-  const result = await connection.run('LC_ALL=C ps -u "$(id -u)" -o pid=,lstart=,args=', {
+export async function listPythonProcesses(
+  connection: SshConnection,
+  /** Lists inside a container instead (`InjectContext.place`); pids are then the container's. */
+  place: (command: string) => string = (command) => command,
+): Promise<RemoteProcessInfo[]> {
+  const result = await connection.run(place('LC_ALL=C ps -u "$(id -u)" -o pid=,lstart=,args='), {
     maxOutputBytes: 4 * 1024 * 1024,
   });
   if (result.code !== 0)

@@ -72,6 +72,11 @@ export interface RemoteFileTailOptions {
   onResume?: (resume: TailResume) => void;
   /** Called once when the tail has ended for good (`reason`: why). */
   onEnd?: (reason: string) => void;
+  /**
+   * Runs the tail's commands somewhere else on the machine (inside a container): the host shell
+   * command that runs a shell command line there. `path` and `untilPid` are then that place's.
+   */
+  place?: (command: string) => string;
   logger?: Logger;
 }
 
@@ -138,6 +143,11 @@ export class RemoteFileTail {
     return this.offset;
   }
 
+  /** `command` as run where the file is (`options.place`). */
+  private wrap(command: string): string {
+    return this.options.place ? this.options.place(command) : command;
+  }
+
   /** The remote `tail`'s pid while one runs (and its marker has come). */
   get pid(): number | undefined {
     return this.running?.pid;
@@ -169,7 +179,7 @@ export class RemoteFileTail {
       if (pid !== undefined) {
         if (connection === running.connection) {
           await connection
-            .run(`kill ${pid} 2>/dev/null; exit 0`)
+            .run(this.wrap(`kill ${pid} 2>/dev/null; exit 0`))
             .catch(() => this.orphans.add(pid));
         } else this.orphans.add(pid);
       }
@@ -188,7 +198,7 @@ export class RemoteFileTail {
       if (connection) {
         const pids = [...this.orphans];
         try {
-          await connection.run(reapScript(this.options.path, pids));
+          await connection.run(this.wrap(reapScript(this.options.path, pids)));
           for (const pid of pids) this.orphans.delete(pid);
           return;
         } catch (error) {
@@ -256,7 +266,7 @@ export class RemoteFileTail {
     )}`;
     let remote: RemoteProcess;
     try {
-      remote = await connection.exec(command);
+      remote = await connection.exec(this.wrap(command));
     } catch (error) {
       this.logger.debug('tail could not start; waiting for the link', {
         error: errorMessage(error),
@@ -376,7 +386,7 @@ export class RemoteFileTail {
     const version = this.identityVersion;
     const path = remotePathWord(this.options.path);
     connection
-      .run(`stat -L -c %d:%i -- ${path} 2>/dev/null`)
+      .run(this.wrap(`stat -L -c %d:%i -- ${path} 2>/dev/null`))
       .then((result) => {
         const identity = result.stdout.trim();
         if (version === this.identityVersion && /^\d+:\d+$/.test(identity)) {

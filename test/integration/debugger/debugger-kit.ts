@@ -10,6 +10,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { PathMapping, Profile, ProfileDraft } from '../../../src-common/protocol/profile.js';
 import { createLogger, type LogSink } from '../../../src-main/log/logger.js';
+import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
 import type { Backend } from '../../../src-main/backend/backend.js';
 import { DebugSessionModel, type ConsoleKind } from '../../../src-renderer/debug/session-model.js';
 import type { DebugSessionView } from '../../../src-renderer/debug/session-view.js';
@@ -51,6 +52,8 @@ export interface WorldOptions {
   breakpoints?: { path: string; lines: number[] }[];
   pathMappings?: PathMapping[];
   justMyCode?: boolean;
+  /** Launch inside this container of the machine (`LaunchParams.container`). */
+  container?: ContainerTarget;
 }
 
 /** Starts the relay, launches `program` over SSH under debugpy and wires a model to it. */
@@ -98,6 +101,7 @@ export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promis
       : { kind: 'file', path: options.program },
     args: options.args ?? [],
     cwd: options.cwd ?? '',
+    ...(options.container && { container: options.container }),
     breakpoints: (options.breakpoints ?? []).map((b) => ({
       path: b.path,
       breakpoints: b.lines.map((line) => ({ line })),

@@ -188,6 +188,7 @@ describe('attachPort', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: false,
+      containers: [],
     });
   });
 
@@ -241,6 +242,7 @@ describe('migrate', () => {
           pythonArgs: [],
           envFile: '',
           showReturnValue: false,
+          containers: [],
         },
       ],
     });
@@ -270,6 +272,7 @@ describe('migrate', () => {
           pythonArgs: ['-X', 'dev'],
           envFile: '~/app/.env',
           showReturnValue: true,
+          containers: [],
         },
       ],
     };

@@ -71,6 +71,7 @@ describe('ProfileStore', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: false,
+      containers: [],
       id: a.id,
     });
 

@@ -1,0 +1,98 @@
+/**
+ * A byte stream to a TCP port on the loopback of a container, with no port published: one SSH
+ * exec channel runs `docker exec -i NAME python -c <stdio_bridge.py> PORT` (`container-place.ts`
+ * wraps it), whose stdin and stdout carry the bytes (laptop → SSH → `docker exec` stdio →
+ * 127.0.0.1:PORT inside). The stream is a Node `Duplex`, what a DAP connection reads and writes.
+ */
+import { Duplex } from 'node:stream';
+import type { RemoteProcess } from '../../ssh/exec/remote-process.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { shellJoin } from '../../ssh/exec/shell-quote.js';
+import { SshError } from '../../ssh/ssh-error.js';
+import BRIDGE from '../python/stdio_bridge.py';
+import type { ContainerPlace } from './container-place.js';
+
+/** What the bridge prints on stderr once connected, and when it could not connect. */
+const UP = '__periscope_bridge_up__';
+const FAILED = '__periscope_bridge_failed__';
+
+/** How long the bridge may take to connect, in ms (the `docker exec` start included). */
+const BRIDGE_UP_TIMEOUT_MS = 15_000;
+
+/**
+ * Opens the bridge to `port` inside `place` over `connection`; resolves once it is connected.
+ * Destroying the stream closes the channel (the bridge then sees EOF and exits).
+ * @throws SshError `launch-failed` when nothing listens on the port inside or the bridge cannot
+ *   start there (message carries its stderr); `ssh-failed` when the channel cannot open.
+ */
+export async function openStdioBridge(
+  connection: SshConnection,
+  place: ContainerPlace,
+  port: number,
+): Promise<Duplex> {
+  const remote = await connection.exec(
+    place.wrap(shellJoin([place.python, '-I', '-c', BRIDGE, String(port)])),
+  );
+  let stderr = '';
+  const up = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      remote.close();
+      reject(new SshError('launch-failed', `the bridge into ${place.label} did not connect`));
+    }, BRIDGE_UP_TIMEOUT_MS);
+    const onData = (chunk: Buffer): void => {
+      stderr += chunk.toString('utf8');
+      if (stderr.includes(UP)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    remote.stderr.on('data', onData);
+    void remote.exit.then(() => {
+      clearTimeout(timer);
+      const failed = new RegExp(`${FAILED} (.*)`).exec(stderr)?.[1];
+      reject(
+        new SshError(
+          'launch-failed',
+          failed !== undefined
+            ? `nothing answered on port ${port} inside ${place.label}: ${failed.trim()}`
+            : `the bridge into ${place.label} ended before connecting: ${stderr.trim().slice(-500) || 'no message'}`,
+        ),
+      );
+    });
+  });
+  await up;
+  return new ChannelStream(remote);
+}
+
+/** The exec channel's stdout (read) and stdin (write) as one `Duplex`. */
+class ChannelStream extends Duplex {
+  constructor(private readonly remote: RemoteProcess) {
+    super();
+    remote.stdout.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) remote.stdout.pause();
+    });
+    remote.stdout.once('end', () => this.push(null));
+    // The channel closed (the bridge exited, the SSH connection dropped): the stream ends.
+    void remote.exit.then(() => {
+      if (!this.destroyed) this.destroy();
+    });
+  }
+
+  override _read(): void {
+    this.remote.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
+    this.remote.stdin.write(chunk, (error) => done(error ?? undefined));
+  }
+
+  override _final(done: (error?: Error) => void): void {
+    this.remote.stdin.end();
+    done();
+  }
+
+  override _destroy(error: Error | null, done: (error: Error | null) => void): void {
+    this.remote.close();
+    done(error);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Starts a tracer inside a container of a profile's machine (issue 14), as a
+ * {@link TracerStarter} so the relay's launch path (session, attach handshake, Stop) serves it
+ * unchanged. The path: SSH link from the profile → the program under debugpy, started inside the
+ * container with `docker exec -i` (`remote/launch/remote-launch.ts` with the container's `place`)
+ * and listening on the container's own 127.0.0.1 → DAP through a stdio bridge (`docker exec -i …
+ * python stdio_bridge.py PORT` over an SSH exec channel, `remote/containers/stdio-bridge.ts`). No
+ * port is published from the container, and none is opened on the machine's interfaces.
+ *
+ * As for a launch on the machine, the program's output goes through the output mux into a file and
+ * `tail -F` — both inside the container — so an SSH drop is not the program's end: once the link
+ * is back the tail resumes and {@link StartedTracer.reattach} opens a new bridge to the same
+ * debugpy (the old bridge, its stdin gone with the old connection, has left the adapter's client
+ * slot). Sources are read inside the container, then on the machine (SFTP) for paths that are the
+ * machine's own (a bind mount's source).
+ */
+import { DapConnection } from '../dap/dap-connection.js';
+import { linkFileReader } from './link-file-reader.js';
+import type { TracerLink } from '../relay/tracer-link.js';
+import { connectProfileKeepingUp } from '../connect/profile-connect.js';
+import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
+import { containerPlace } from '../remote/containers/container-place.js';
+import { requireContainer } from '../remote/containers/container-inspect.js';
+import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
+import { readContainerFile } from '../remote/containers/container-files.js';
+import { SshError } from '../ssh/ssh-error.js';
+import type { RemoteFileReader } from './source-reader.js';
+import type { StartedTracer, TracerStarter } from './launch-tracer.js';
+
+/**
+ * Connects, checks the container runs, launches in it and bridges to debugpy. Rejects with the
+ * SSH layer's `SshError`, a named container problem (`launch-failed`: no CLI, socket
+ * permission, no such container, not running) or a launch error; nothing is left open then.
+ */
+export const startContainerTracer: TracerStarter = async (
+  profile,
+  params,
+  hostKeys,
+  logger,
+  progress = () => undefined,
+  extras = {},
+) => {
+  const target = params.container;
+  if (!target) throw new Error('startContainerTracer needs params.container');
+  const place = containerPlace(target, profile.python);
+  progress(`Connecting to ${profile.user}@${profile.host}:${profile.port}…`);
+  const ssh = await connectProfileKeepingUp(profile, hostKeys, logger, extras);
+  const cleanups: (() => Promise<unknown>)[] = [() => ssh.close()];
+  const undo = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  const current = () => {
+    const connection = ssh.current;
+    if (!connection)
+      throw new SshError('ssh-failed', `the SSH connection to ${profile.host} is down`);
+    return connection;
+  };
+  try {
+    progress(`Checking ${place.label}…`);
+    const details = await requireContainer(current(), target.kind, target.name);
+    if (!details.running)
+      throw new SshError(
+        'launch-failed',
+        `${place.label} on ${profile.host} is not running. Start it: \`${place.cli} start ${target.name}\``,
+      );
+    progress(`Starting the program under debugpy in ${place.label}…`);
+    const debuggee = await launchUnderDebugpy(current(), {
+      python: place.python,
+      target: params.target,
+      args: params.args,
+      // Empty: the container's own working directory (`docker exec` starts there).
+      cwd: params.cwd,
+      env: profile.env,
+      ...(profile.envFile && { envFile: profile.envFile }),
+      pythonArgs: profile.pythonArgs,
+      stopOnEntry: profile.stopOnEntry,
+      // debugpy's child processes would need their own bridge into the container; until then
+      // they run without the debugger rather than wait for one that cannot reach them.
+      subProcess: false,
+      place: (command) => place.wrap(command),
+      link: ssh,
+      logger,
+    });
+    let released = false;
+    cleanups.push(() => (released ? Promise.resolve() : debuggee.terminate()));
+    progress(`Opening the bridge into ${place.label}…`);
+    const open = async (): Promise<DapConnection> =>
+      new DapConnection(await openStdioBridge(current(), place, debuggee.remotePort), {
+        name: `tracer ${profile.host} ${target.name}`,
+        logger,
+      });
+    let connection = await open();
+    // From a drop until the re-attach: the DAP connection's close is not the program's end.
+    let dropped = false;
+    ssh.onStatus((status) => {
+      if (status.state === 'reconnecting') dropped = true;
+    });
+    let disposed: Promise<void> | undefined;
+    const link: TracerLink = {
+      get connection() {
+        return connection;
+      },
+      programExit: debuggee.exit,
+      reconnecting: () => dropped && ssh.state.state !== 'failed' && ssh.state.state !== 'closed',
+      dispose: () => {
+        disposed ??= (async () => {
+          connection.close('session closed');
+          await undo();
+        })();
+        return disposed;
+      },
+      release: () => {
+        released = true;
+        connection.close('detached');
+        // The SSH link stays while the program runs: it carries the program's output.
+        void debuggee.ended.then(() => link.dispose());
+      },
+    };
+    const onMachine = linkFileReader(ssh, profile.host);
+    const readFile: RemoteFileReader = async (path, maxBytes) => {
+      try {
+        return await readContainerFile(current(), place, path, maxBytes);
+      } catch (error) {
+        // Not in the container: a path of the machine itself (a bind mount's source).
+        if ((error as { code?: unknown }).code !== 'file-not-found') throw error;
+        try {
+          return await onMachine(path, maxBytes);
+        } catch {
+          throw error;
+        }
+      }
+    };
+    const started: StartedTracer = {
+      link,
+      label: `${params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`} in ${target.name}`,
+      notice: `Periscope: running in ${place.label} on ${profile.host}; the debugger is reached through \`${place.cli} exec\` over the SSH connection (no port published).`,
+      pathMappings: target.pathMappings,
+      onOutput: (listener) => debuggee.onOutput(listener),
+      readFile,
+      ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
+      reattach: async () => {
+        connection = await open();
+        dropped = false;
+        return connection;
+      },
+      onLinkStatus: (listener) => ssh.onStatus(listener),
+      retryNow: () => ssh.retryNow(),
+      tunnels: () => [],
+    };
+    return started;
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+};

@@ -1,0 +1,80 @@
+/**
+ * Issue 14 through the UI: the launch dialog lists the containers of the profile's machine (a
+ * real dockerd with no network, `test/harness/dockerd.ts`, reached by the real sshd's sessions),
+ * suggests the path mapping of the picked container's bind mount, and launches a program inside
+ * it; a breakpoint in the file read from the container stops it, the console shows its output,
+ * Stop ends it. Screenshots of the container list and the stopped program at both window sizes.
+ */
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startDockerd, type TestDockerd } from '../harness/dockerd.js';
+import { startSshd, type TestSshd } from '../harness/sshd.js';
+import { expect, test as base } from './fixtures.js';
+import { loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
+
+/** `total += step` in counter.py. */
+const TOTAL_LINE = 14;
+
+const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd }>({
+  // eslint-disable-next-line no-empty-pattern
+  dockerd: async ({}, use) => {
+    const dockerd = await startDockerd();
+    await use(dockerd);
+    await dockerd.stop();
+  },
+  project: async ({ dockerd }, use) => {
+    const project = await mkdtemp('/tmp/periscope-e2e-project-');
+    await copyFile(resolve('test/fixtures/programs/counter.py'), join(project, 'counter.py'));
+    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
+      binds: [`${project}:/app`],
+      extra: ['-w', '/app'],
+    });
+    await dockerd.docker(['create', '--name', 'worker-old', 'periscope-test:1', '/bin/true']);
+    await use(project);
+    await rm(project, { recursive: true, force: true });
+  },
+  sshd: async ({ dockerd }, use) => {
+    const sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
+    await use(sshd);
+    await sshd.stop();
+  },
+});
+
+test('launch in a container from the launch dialog: list, pick, break, output, Stop', async ({
+  app,
+  page,
+  sshd,
+  project,
+}) => {
+  test.setTimeout(120_000);
+  await loopbackProfile(app, sshd);
+  const dialog = await app.fillLaunch('loopback', { program: '/app/counter.py', args: '400' });
+  await dialog.getByLabel('Where').selectOption('container');
+  await app.trustHostKey();
+  const list = dialog.getByRole('listbox', { name: 'Containers' });
+  await expect(list.getByRole('option', { name: /web/ })).toContainText('periscope-test:1');
+  await expect(list.getByRole('option', { name: /worker-old/ })).toBeDisabled();
+  await list.getByRole('option', { name: /web/ }).click();
+  await expect(dialog.getByLabel('Suggested path mappings')).toContainText(`${project} → /app`);
+  await snapBothSizes(page, '14-container-list');
+
+  await dialog.getByRole('button', { name: 'Launch' }).click();
+  await expect(app.status).toContainText('Running', { timeout: 30_000 });
+  await expect.poll(() => app.consoleText()).toContain('(docker) on 127.0.0.1');
+  await expect.poll(() => app.consoleText()).toContain('step 1: total=1');
+  // The source came from inside the container.
+  await expect(app.sourceView).toContainText('def describe(total, step):');
+  await app.toggleBreakpoint(TOTAL_LINE);
+  await expect(app.status).toContainText('Paused', { timeout: 30_000 });
+  await expect(app.currentLine()).toContainText('total += step');
+  await expect(app.callStack.first()).toContainText(`counter.py:${TOTAL_LINE}`);
+  await expect(app.variable('step')).toBeVisible();
+  await snapBothSizes(page, '14-stopped-in-container');
+
+  await page.getByRole('button', { name: 'Stop (Shift+F5)' }).click();
+  await expect(app.status).toContainText('Ended', { timeout: 30_000 });
+  // Saved as a target of the profile: the next dialog marks it.
+  const again = await app.fillLaunch('loopback', { program: '/app/counter.py' });
+  await again.getByLabel('Where').selectOption('container');
+  await expect(again.getByRole('option', { name: /web/ })).toContainText('saved');
+});

@@ -1,0 +1,103 @@
+/**
+ * Attach by PID to a Python process running inside a container (issue 14): the process list of
+ * the container shows it (its pid inside), the injector proves itself and injects inside the
+ * container's namespaces, DAP reaches the injected debugpy through a stdio bridge (no port
+ * published), a breakpoint stops it; detach, and the process keeps running. Real dockerd, sshd,
+ * gdb and debugpy (the machine's, bind-mounted into the container).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
+import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
+import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { RelayTestClient } from '../../harness/relay-test-client.js';
+
+const WORK = [
+  'import time', // 1
+  'count = 0', // 2
+  'while True:', // 3
+  '    count += 1', // 4
+  '    time.sleep(0.05)', // 5
+  '',
+].join('\n');
+const COUNT_LINE = 4;
+
+describe('attach by PID inside a container', () => {
+  let dockerd: TestDockerd;
+  let sshd: TestSshd;
+  let project: string;
+  let root: string;
+  const worker: ContainerTarget = { kind: 'docker', name: 'worker', python: '', pathMappings: [] };
+
+  beforeAll(async () => {
+    dockerd = await startDockerd();
+    project = await mkdtemp('/tmp/periscope-container-attach-');
+    await writeFile(join(project, 'work.py'), WORK);
+    await dockerd.run('worker', ['/usr/bin/python3', '/app/work.py'], {
+      binds: [`${project}:/app`],
+    });
+    sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
+    root = await mkdtemp('/tmp/periscope-container-attach-it-');
+  }, 120_000);
+  afterAll(async () => {
+    await sshd?.stop();
+    await dockerd?.stop();
+    await rm(project, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it('lists the process inside, attaches, breaks, and detaches leaving it running', async () => {
+    const { relay, profile } = await loopbackRelay(root, sshd);
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const { processes } = await client.app('processes.list', {
+        profileId: profile.id,
+        container: worker,
+      });
+      // The container's own pid 1, not the machine's pid of it.
+      expect(processes).toContainEqual(
+        expect.objectContaining({ pid: 1, command: '/usr/bin/python3 /app/work.py' }),
+      );
+      const { session } = await client.app('session.attach', {
+        profileId: profile.id,
+        to: { kind: 'pid', pid: 1, container: worker },
+        breakpoints: [],
+      });
+      expect(session.target).toMatch(/^process 1 in worker \(via (gdb|lldb)\)$/);
+      const stopped = client.dapEvent(session.id, 'stopped', 30_000);
+      await client.dap(session.id, 9001, 'setBreakpoints', {
+        source: { path: '/app/work.py' },
+        breakpoints: [{ line: COUNT_LINE }],
+      });
+      const stop = (await stopped).body as DebugProtocol.StoppedEvent['body'];
+      expect(stop.reason).toBe('breakpoint');
+      const stack = await client.dap(session.id, 9002, 'stackTrace', { threadId: stop.threadId });
+      const frame = (stack.body as DebugProtocol.StackTraceResponse['body']).stackFrames[0]!;
+      expect(frame).toMatchObject({ line: COUNT_LINE, source: { path: '/app/work.py' } });
+      const count = await client.dap(session.id, 9003, 'evaluate', {
+        expression: 'count',
+        frameId: frame.id,
+        context: 'watch',
+      });
+      const before = Number((count.body as DebugProtocol.EvaluateResponse['body']).result);
+      expect(before).toBeGreaterThan(0);
+
+      await client.dap(session.id, 9004, 'setBreakpoints', {
+        source: { path: '/app/work.py' },
+        breakpoints: [],
+      });
+      await client.app('session.detach', { sessionId: session.id });
+      // Still running inside the container.
+      const ps = await dockerd.docker(['exec', 'worker', 'ps', '-o', 'pid=,args=', '-p', '1']);
+      expect(ps).toContain('/usr/bin/python3 /app/work.py');
+      const state = await dockerd.docker(['inspect', '--format', '{{.State.Running}}', 'worker']);
+      expect(state.trim()).toBe('true');
+    } finally {
+      await relay.close();
+    }
+  }, 120_000);
+});

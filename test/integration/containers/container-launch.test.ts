@@ -1,0 +1,168 @@
+/**
+ * Launching a program inside a container of the remote machine (issue 14), end to end with real
+ * parts: a real dockerd (its own temp directory, no network, `test/harness/dockerd.ts`), a real
+ * sshd whose sessions reach it (`SetEnv DOCKER_HOST`), the machine's debugpy bind-mounted into
+ * the container, and the renderer's debug model. The container publishes no port: DAP goes
+ * laptop → SSH → `docker exec -i` stdio → debugpy on the container's loopback.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
+import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
+import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import {
+  childrenByName,
+  launchWorld,
+  localsRef,
+  untilStoppedWithLocals,
+  type DebuggerWorld,
+} from '../debugger/debugger-kit.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { RelayTestClient } from '../../harness/relay-test-client.js';
+
+const PROGRAM = [
+  'import os', // 1
+  'def main():', // 2
+  '    where = open("/proc/1/cmdline", "rb").read().replace(b"\\0", b" ").decode()', // 3
+  '    total = 40', // 4
+  '    total += 2', // 5
+  '    print("in the container; pid 1 is", where, "total", total, flush=True)', // 6
+  'main()', // 7
+  '',
+].join('\n');
+const FIRST_LINE = 4;
+
+describe('launch in a container', () => {
+  let dockerd: TestDockerd;
+  let sshd: TestSshd;
+  let project: string;
+  let world: DebuggerWorld | undefined;
+
+  const target = (overrides: Partial<ContainerTarget> = {}): ContainerTarget => ({
+    kind: 'docker',
+    name: 'web',
+    python: '/usr/bin/python3',
+    pathMappings: [],
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    dockerd = await startDockerd();
+    project = await mkdtemp('/tmp/periscope-container-project-');
+    await writeFile(join(project, 'app.py'), PROGRAM);
+    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
+      binds: [`${project}:/app`],
+      extra: ['-w', '/app'],
+    });
+    await dockerd.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
+    sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
+  }, 120_000);
+  afterAll(async () => {
+    await world?.dispose();
+    await sshd?.stop();
+    await dockerd?.stop();
+    if (project) await rm(project, { recursive: true, force: true });
+  }, 60_000);
+
+  it('lists the containers of the machine, running first, and inspects one', async () => {
+    const dir = await mkdtemp('/tmp/periscope-container-it-');
+    const { relay, profile } = await loopbackRelay(dir, sshd);
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const { containers } = await client.app('containers.list', {
+        profileId: profile.id,
+        kind: 'docker',
+      });
+      expect(containers.map((c) => [c.name, c.state, c.image])).toEqual([
+        ['web', 'running', 'periscope-test:1'],
+        ['stopped-one', 'created', 'periscope-test:1'],
+      ]);
+      const details = await client.app('containers.inspect', {
+        profileId: profile.id,
+        kind: 'docker',
+        name: 'web',
+      });
+      expect(details).toMatchObject({ name: 'web', running: true, workingDir: '/app' });
+      expect(details.mounts).toContainEqual({
+        type: 'bind',
+        source: project,
+        destination: '/app',
+        rw: true,
+      });
+      // Only the project's bind mount: the system directories bound in are not suggested.
+      expect(details.suggestedMappings).toEqual([{ localRoot: project, remoteRoot: '/app' }]);
+      await expect(
+        client.app('containers.inspect', { profileId: profile.id, kind: 'docker', name: 'nope' }),
+      ).rejects.toThrow(/no container "nope"/);
+    } finally {
+      await relay.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the program inside: a breakpoint by the machine path verifies through the suggested mapping; inspect, step, output, Stop', async () => {
+    const hostFile = join(project, 'app.py');
+    world = await launchWorld(sshd, {
+      program: '/app/app.py',
+      container: target({ pathMappings: [{ localRoot: project, remoteRoot: '/app' }] }),
+      breakpoints: [{ path: hostFile, lines: [FIRST_LINE] }],
+    });
+    expect(world.session.target).toBe('/app/app.py in web');
+    const stopped = await untilStoppedWithLocals(world, FIRST_LINE);
+    const frame = stopped.frames[0];
+    // The frame's file is the container's, shown by the machine path it maps to.
+    expect(frame?.source?.path).toMatch(/app\.py$/);
+    expect(world.model.view.breakpoints.get(hostFile)?.[0]?.verified).toBe(true);
+    expect(childrenByName(stopped, localsRef(stopped)).where?.value).toContain('time.sleep');
+
+    await world.model.resume('next');
+    const stepped = await untilStoppedWithLocals(world, FIRST_LINE + 1);
+    expect(childrenByName(stepped, localsRef(stepped)).total?.value).toBe('40');
+
+    await world.model.resume('continue');
+    await world.until((v) => v.state === 'ended', 30_000);
+    const output = world.client.output(world.session.id);
+    // pid 1 of the program's world is the container's own sleeper: it ran inside.
+    expect(output).toMatch(
+      /in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/,
+    );
+    expect(output).toContain(
+      '(docker) on 127.0.0.1; the debugger is reached through `docker exec`',
+    );
+    await world.dispose();
+    world = undefined;
+  });
+
+  it('without the mapping the same breakpoint does not verify: the path inside is not the machine path', async () => {
+    const hostFile = join(project, 'app.py');
+    world = await launchWorld(sshd, {
+      program: '/app/app.py',
+      container: target(),
+      breakpoints: [{ path: hostFile, lines: [FIRST_LINE] }],
+    });
+    await world.until((v) => v.state === 'ended', 30_000);
+    expect(world.client.output(world.session.id)).toContain('total 42');
+    expect(world.model.view.breakpoints.get(hostFile)?.[0]?.verified).not.toBe(true);
+    await world.dispose();
+    world = undefined;
+  });
+
+  it('Stop ends the program inside the container, and nothing of it stays there', async () => {
+    const loop = 'import time\nwhile True:\n    time.sleep(0.1)\n';
+    await writeFile(join(project, 'loop.py'), loop);
+    world = await launchWorld(sshd, { program: '/app/loop.py', container: target() });
+    const ps = (): Promise<string> =>
+      dockerd.docker(['exec', 'web', 'sh', '-c', 'ps -eo args']).then((out) => out);
+    await world.until(() => true);
+    expect(await ps()).toContain('/app/loop.py');
+    await world.client.app('session.close', { sessionId: world.session.id });
+    for (let i = 0; i < 50 && (await ps()).includes('loop.py'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await ps()).not.toContain('loop.py');
+    expect(await ps()).not.toContain('debugpy/adapter');
+    await world.dispose();
+    world = undefined;
+  });
+});

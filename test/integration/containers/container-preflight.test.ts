@@ -1,0 +1,162 @@
+/**
+ * The preflight of a launch into a container (issue 14), against a real dockerd and sshd: each
+ * missing piece is named with its fix — no CLI, no permission on the docker socket (a real user
+ * outside the docker group), container missing or not running, no debugpy inside.
+ */
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreflightResult } from '../../../src-common/protocol/connections.js';
+import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
+import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
+import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
+import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { RelayTestClient } from '../../harness/relay-test-client.js';
+
+const execFileAsync = promisify(execFile);
+/** A real user of the machine outside the docker group (made here when missing, removed after). */
+const OUTSIDER = 'periscope-nodocker';
+
+describe('preflight of a launch in a container', () => {
+  let dockerd: TestDockerd;
+  let sshd: TestSshd;
+  let keys: string;
+  let madeUser = false;
+
+  beforeAll(async () => {
+    dockerd = await startDockerd();
+    // The socket's own mode (0660 root:docker) decides, not the directory around it.
+    await chmod(dockerd.dir, 0o711);
+    const empty = await mkdtemp('/tmp/periscope-empty-');
+    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)']);
+    // The machine's debugpy hidden inside: an empty directory over dist-packages.
+    await dockerd.run('bare', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
+      binds: [`${empty}:/usr/lib/python3/dist-packages:ro`],
+    });
+    await dockerd.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
+    if (
+      !(await execFileAsync('id', [OUTSIDER]).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      // `-p '*'`: no password, but not locked (sshd refuses locked accounts, `!`).
+      await execFileAsync('useradd', ['-m', '-s', '/bin/sh', '-p', '*', OUTSIDER]);
+      madeUser = true;
+    }
+    // sshd reads authorized keys as the user: give the outsider a copy it can read.
+    keys = await mkdtemp('/tmp/periscope-outsider-keys-');
+    await chmod(keys, 0o755);
+    sshd = await startSshd({
+      extraConfig: [
+        `SetEnv DOCKER_HOST=${dockerd.dockerHost}`,
+        `Match User ${OUTSIDER}`,
+        `  AuthorizedKeysFile ${join(keys, 'authorized_keys')}`,
+      ],
+    });
+    await copyFile(join(sshd.dir, 'authorized_keys'), join(keys, 'authorized_keys'));
+    await chmod(join(keys, 'authorized_keys'), 0o644);
+  }, 120_000);
+  afterAll(async () => {
+    await sshd?.stop();
+    await dockerd?.stop();
+    if (keys) await rm(keys, { recursive: true, force: true });
+    if (madeUser) await execFileAsync('userdel', ['-r', OUTSIDER]).catch(() => undefined);
+  }, 60_000);
+
+  const preflight = async (
+    container: Partial<ContainerTarget>,
+    profile: Partial<ProfileDraft> = {},
+  ): Promise<PreflightResult & { byId: Record<string, PreflightResult['checks'][number]> }> => {
+    const dir = await mkdtemp('/tmp/periscope-container-preflight-');
+    const { relay, profile: saved } = await loopbackRelay(dir, sshd, { profile });
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const result = await client.app('session.preflight', {
+        profileId: saved.id,
+        mode: 'launch',
+        container: { kind: 'docker', name: 'web', python: '', pathMappings: [], ...container },
+      });
+      return { ...result, byId: Object.fromEntries(result.checks.map((c) => [c.id, c])) };
+    } finally {
+      await relay.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('passes for a running container with Python and debugpy, checking inside it', async () => {
+    const result = await preflight({});
+    expect(result.checks.map((c) => [c.id, c.status])).toEqual([
+      ['ssh', 'ok'],
+      ['auth', 'ok'],
+      ['engine', 'ok'],
+      ['engine-socket', 'ok'],
+      ['container', 'ok'],
+      ['python', 'ok'],
+      ['debugpy', 'ok'],
+      ['port', 'ok'],
+    ]);
+    expect(result.ok).toBe(true);
+    expect(result.byId.engine?.detail).toMatch(/^Docker version /);
+    expect(result.byId.python?.detail).toContain('in container "web" (docker)');
+  });
+
+  it('names a user without access to the docker socket, and the fix', async () => {
+    const result = await preflight({}, { user: OUTSIDER });
+    expect(result.ok).toBe(false);
+    expect(result.byId.engine?.status).toBe('ok');
+    expect(result.byId['engine-socket']).toMatchObject({ status: 'failed' });
+    expect(result.byId['engine-socket']?.detail).toContain(
+      `${OUTSIDER} may not use the docker daemon's socket ${dockerd.socket}`,
+    );
+    expect(result.byId['engine-socket']?.fix).toContain(`sudo usermod -aG docker ${OUTSIDER}`);
+    expect(result.byId.container?.status).toBe('skipped');
+    expect(result.byId.python?.status).toBe('skipped');
+
+    // The container list says the same.
+    const dir = await mkdtemp('/tmp/periscope-container-preflight-');
+    const { relay, profile } = await loopbackRelay(dir, sshd, { profile: { user: OUTSIDER } });
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      await expect(
+        client.app('containers.list', { profileId: profile.id, kind: 'docker' }),
+      ).rejects.toThrow(/may not use the docker daemon's socket.*sudo usermod -aG docker/);
+    } finally {
+      await relay.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a container that is not running, and one that does not exist', async () => {
+    const stopped = await preflight({ name: 'stopped-one' });
+    expect(stopped.byId.container).toMatchObject({
+      status: 'failed',
+      fix: 'Start it: `docker start stopped-one`.',
+    });
+    expect(stopped.byId.python?.status).toBe('skipped');
+    const missing = await preflight({ name: 'no-such-one' });
+    expect(missing.byId.container?.status).toBe('failed');
+    expect(missing.byId.container?.detail).toContain('there is no container "no-such-one"');
+  });
+
+  it('names a container without debugpy, with how to add it', async () => {
+    const result = await preflight({ name: 'bare' });
+    expect(result.byId.python?.status).toBe('ok');
+    expect(result.byId.debugpy?.status).toBe('failed');
+    expect(result.byId.debugpy?.fix).toContain(
+      'docker exec bare /usr/bin/python3 -m pip install debugpy',
+    );
+  });
+
+  it('names a missing engine CLI', async () => {
+    const result = await preflight({ kind: 'podman' });
+    expect(result.byId.engine).toMatchObject({ status: 'failed' });
+    expect(result.byId.engine?.detail).toContain('the podman command was not found');
+    expect(result.byId['engine-socket']?.status).toBe('skipped');
+  });
+});
