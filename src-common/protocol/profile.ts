@@ -97,6 +97,14 @@ export interface Profile {
   django: boolean;
   /** launch.json's `jinja`: Jinja2 template debugging (Flask), and `SystemExit(3)` as for `django`. */
   jinja: boolean;
+  /**
+   * Crash capture for launched programs (default on): Periscope puts its capture module
+   * (`periscope_capture.py`) beside the launch's sitecustomize, so an exception nobody was
+   * debugging (the session detached, a framework that logs and swallows it) becomes a snapshot in
+   * the machine's ring directory (`~/.cache/periscope/snapshots`), listed in the Snapshots panel.
+   * Snapshot points need it too. `docs/snapshot-format.md`.
+   */
+  capture: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -109,7 +117,8 @@ export type ProfileAddedField =
   | 'subProcess'
   | 'maxChildProcesses'
   | 'django'
-  | 'jinja';
+  | 'jinja'
+  | 'capture';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -16,7 +16,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   `watchExpressions`, optional in the file (absent reads as `[]`), so the version stayed 2 and
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
- *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false).
+ *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), `capture` (absent: true).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -183,6 +183,7 @@ const addedFields = {
     .max(1000, 'maxChildProcesses must be from 1 to 1000'),
   django: z.boolean({ error: 'django must be true or false' }),
   jinja: z.boolean({ error: 'jinja must be true or false' }),
+  capture: z.boolean({ error: 'capture must be true or false' }),
 };
 
 /** A stored profile (`Profile`): every field present, `id` included. Unknown keys are stripped. */
@@ -197,6 +198,7 @@ export const profileSchema = z.object({
   maxChildProcesses: addedFields.maxChildProcesses.default(DEFAULT_MAX_CHILD_PROCESSES),
   django: addedFields.django.default(false),
   jinja: addedFields.jinja.default(false),
+  capture: addedFields.capture.default(true),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -212,6 +214,7 @@ export const profileDraftSchema = z.object({
   maxChildProcesses: addedFields.maxChildProcesses.optional(),
   django: addedFields.django.optional(),
   jinja: addedFields.jinja.optional(),
+  capture: addedFields.capture.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -349,6 +352,7 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               maxChildProcesses: DEFAULT_MAX_CHILD_PROCESSES,
               django: false,
               jinja: false,
+              capture: true,
               ...profile,
             }
           : profile,

@@ -123,7 +123,7 @@ export class ProfileStore {
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
    * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`,
-   * `subProcess`, `maxChildProcesses`, `django`, `jinja`) keep their stored values when replacing and are empty (the
+   * `subProcess`, `maxChildProcesses`, `django`, `jinja`, `capture`) keep their stored values when replacing and are empty (the
    * defaults) when creating.
    *
    * @returns the saved profile, unknown keys stripped.
@@ -150,6 +150,7 @@ export class ProfileStore {
           valid.maxChildProcesses ?? stored?.maxChildProcesses ?? DEFAULT_MAX_CHILD_PROCESSES,
         django: valid.django ?? stored?.django ?? false,
         jinja: valid.jinja ?? stored?.jinja ?? false,
+        capture: valid.capture ?? stored?.capture ?? true,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -129,6 +129,7 @@ export async function startRemoteTracer(
       cwd: params.cwd || profile.cwd,
       env: profile.env,
       subProcess: profile.subProcess,
+      capture: profile.capture,
       link: ssh,
       logger,
     });

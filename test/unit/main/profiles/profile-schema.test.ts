@@ -184,6 +184,7 @@ describe('attachPort', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
+      capture: true,
     });
   });
 
@@ -233,6 +234,7 @@ describe('migrate', () => {
           maxChildProcesses: 32,
           django: false,
           jinja: false,
+          capture: true,
         },
       ],
     });
@@ -258,6 +260,7 @@ describe('migrate', () => {
           maxChildProcesses: 4,
           django: true,
           jinja: false,
+          capture: true,
         },
       ],
     };

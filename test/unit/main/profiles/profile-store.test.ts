@@ -67,6 +67,7 @@ describe('ProfileStore', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
+      capture: true,
       id: a.id,
     });
 

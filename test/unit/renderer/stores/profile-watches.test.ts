@@ -31,6 +31,7 @@ function profile(id: string, watchExpressions: string[]): Profile {
     maxChildProcesses: 32,
     django: false,
     jinja: false,
+    capture: true,
   };
 }
 
