@@ -58,7 +58,7 @@ const typesOnly = {
  */
 const ranks = {
   'src-main/ssh': [['ssh-error.ts'], ['host-keys', 'exec'], ['connection'], ['forwards']],
-  'src-main/remote': [['python'], ['tail', 'probes'], ['launch']],
+  'src-main/remote': [['python'], ['tail', 'probes', 'snapshots'], ['launch']],
   'src-main/backend': [['clients'], ['sessions'], ['handlers'], ['backend.ts']],
 };
 
