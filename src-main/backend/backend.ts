@@ -42,6 +42,7 @@ import { ProfileLinks } from '../connect/profile-links.js';
 import { ForwardRegistry } from '../forwards/forward-registry.js';
 import { LogTails } from '../logs/log-tails.js';
 import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';
+import { SnapshotStore } from '../snapshots/snapshot-store.js';
 
 /** Options of {@link Backend}. */
 export interface BackendOptions {
@@ -91,6 +92,8 @@ export class Backend {
   /** Every forward of every connection, for the Tunnels panel (`tunnels.*`). */
   private readonly forwardRegistry: ForwardRegistry;
   private readonly logTails: LogTails;
+  /** The snapshots kept on this machine. */
+  private readonly snapshots: SnapshotStore;
 
   constructor(options: BackendOptions) {
     this.logger = options.logger ?? createLogger('relay');
@@ -162,6 +165,7 @@ export class Backend {
       logger: this.logger.child('forwards'),
     });
     this.logTails = new LogTails({ links: this.profileLinks, logger: this.logger.child('logs') });
+    this.snapshots = new SnapshotStore(join(options.dataDir, 'snapshots'));
     this.handlers = appHandlers({
       profileStore: options.profileStore,
       sessions: this.sessions,
@@ -177,6 +181,8 @@ export class Backend {
       logger: this.logger.child('attach'),
       tracerPort: () => this.tracerPort(),
       openTracerPort: () => this.openTracerPort(),
+      snapshots: this.snapshots,
+      snapshotsChanged: () => this.broadcastSnapshots(),
     });
   }
 
@@ -354,6 +360,16 @@ export class Backend {
     return count >= this.limits.maxClients
       ? `the relay already has ${count} clients (limit ${this.limits.maxClients})`
       : undefined;
+  }
+
+  /** Tells every client the kept snapshots changed. */
+  private async broadcastSnapshots(): Promise<void> {
+    const json = JSON.stringify({
+      type: 'app-event',
+      event: 'snapshots.changed',
+      body: { snapshots: await this.snapshots.list() },
+    });
+    for (const client of this.clients) client.sendSerialized(json);
   }
 
   /**

@@ -2,7 +2,7 @@
  * The backend's app requests (`AppMethods` of `src-common/protocol/client-protocol.ts`): one
  * handler per method, grouped by area — profiles (`profiles.ts`), sessions (`sessions.ts`),
  * connecting to a profile's machine (`connections.ts`), the tracer port and forwards
- * (`forwards.ts`), and log tabs (`logs.ts`) — and {@link handleAppRequest}, which answers one
+ * (`forwards.ts`), log tabs (`logs.ts`), files (`files.ts`) and snapshots (`snapshots.ts`) — and {@link handleAppRequest}, which answers one
  * request with its handler's result or with the `AppError` of what it threw. The table is checked
  * to have a handler for every method. What a handler is and what it works with: `handler-types.ts`.
  */
@@ -17,6 +17,7 @@ import { profileHandlers } from './profiles.js';
 import { sessionHandlers } from './sessions.js';
 import { forwardHandlers } from './forwards.js';
 import { fileHandlers } from './files.js';
+import { snapshotHandlers } from './snapshots.js';
 
 /** The handler of every app method. */
 export function appHandlers(parts: BackendParts): AppHandlers {
@@ -27,6 +28,7 @@ export function appHandlers(parts: BackendParts): AppHandlers {
     ...forwardHandlers(parts),
     ...logHandlers(parts),
     ...fileHandlers(parts),
+    ...snapshotHandlers(parts),
   };
 }
 

@@ -78,7 +78,7 @@ export async function listSnapshotRing(
 
 /**
  * Installs the capture module and its sitecustomize in `directory` on `connection`'s machine,
- * for programs started by hand with that directory on `PYTHONPATH`.
+ * for programs started by hand with that directory on `PYTHONPATH`; they write to `ring`.
  * @returns the absolute directory and the absolute ring directory programs will write to.
  * @throws SshError `ssh-failed` when the files cannot be written.
  */
@@ -86,6 +86,7 @@ export async function installCapture(
   connection: SshConnection,
   python: string,
   directory = DEFAULT_CAPTURE_DIRECTORY,
+  ring = DEFAULT_SNAPSHOT_DIRECTORY,
 ): Promise<{ directory: string; snapshotDirectory: string }> {
   const files = {
     'periscope_capture.py': PERISCOPE_CAPTURE,
@@ -94,7 +95,7 @@ export async function installCapture(
   const parsed = await runRing(
     connection,
     python,
-    ['install', directory, DEFAULT_SNAPSHOT_DIRECTORY],
+    ['install', directory, ring],
     JSON.stringify(files),
   );
   return {

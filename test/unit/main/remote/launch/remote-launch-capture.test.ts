@@ -35,7 +35,14 @@ describe('launchCommand with capture', () => {
       [
         '-c',
         launchCommand(
-          { python: stub, target: { kind: 'module', module: 'm' }, args: [], cwd: '', capture, env },
+          {
+            python: stub,
+            target: { kind: 'module', module: 'm' },
+            args: [],
+            cwd: '',
+            capture,
+            env,
+          },
           1,
         ),
       ],
