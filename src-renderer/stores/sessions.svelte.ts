@@ -449,7 +449,8 @@ class SessionsStore {
 
   private async syncBreakpoints(info: SessionInfo): Promise<void> {
     const entry = this.entries.get(info.id);
-    if (!entry) return;
+    // A snapshot does not run: no breakpoint of the profile can be hit there.
+    if (!entry || info.origin === 'snapshot') return;
     const book = breakpoints.book(info.profileId);
     await Promise.all([
       ...book
