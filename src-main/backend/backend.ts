@@ -100,6 +100,7 @@ export class Backend {
     this.profileLinks = new ProfileLinks((id) => options.profileStore.get(id));
     const trustedHostsFile = join(options.dataDir, 'known_hosts');
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+    this.snapshots = new SnapshotStore(join(options.dataDir, 'snapshots'));
     this.sessions = new SessionTable((json) => {
       for (const client of this.clients) client.sendSerialized(json);
     });
@@ -120,6 +121,10 @@ export class Backend {
       logger: this.logger,
       onChange: () => this.broadcastSessions(),
       isClosed: () => this.closed,
+      keepSnapshot: async (profileId, name, bytes) => {
+        await this.snapshots.add(name, bytes, profileId || null);
+        await this.broadcastSnapshots();
+      },
     });
     this.sweep = new SessionSweep(
       () => this.sessions.sessions(),
@@ -165,7 +170,6 @@ export class Backend {
       logger: this.logger.child('forwards'),
     });
     this.logTails = new LogTails({ links: this.profileLinks, logger: this.logger.child('logs') });
-    this.snapshots = new SnapshotStore(join(options.dataDir, 'snapshots'));
     this.handlers = appHandlers({
       profileStore: options.profileStore,
       sessions: this.sessions,

@@ -321,6 +321,24 @@ def test_a_snapshot_point_records_the_calling_frame_up_to_its_limit(tmp_path):
     assert locals_of(doc, frame["id"])["marker"]["repr"] == "1"
 
 
+def test_a_snapshot_points_condition_is_evaluated_in_its_frame_and_misses_do_not_count(tmp_path):
+    s = settings(tmp_path)
+    capture.configure(**s)
+    lines = []
+
+    def loop():
+        for i in range(10):
+            keep(i)
+            lines.append(capture.snapshot_point("p2", limit=2, when="i % 3 == 2"))
+        lines.append(capture.snapshot_point("p3", when="no_such_name"))
+
+    loop()
+    taken = [n for n, line in enumerate(lines[:10]) if line.startswith("periscope-snapshot ")]
+    assert taken == [2, 5]
+    assert all(line == "" for n, line in enumerate(lines[:10]) if n not in taken)
+    assert lines[10].startswith("periscope-snapshot-failed condition NameError")
+
+
 def test_the_list_command_prints_one_summary_a_file(tmp_path):
     s = settings(tmp_path)
     capture.write(capture.build(raised(lambda: 1 / 0), settings=s), s)

@@ -34,6 +34,7 @@ import { errorMessage } from '../../../src-common/errors.js';
 import type { SnapshotSummary } from '../../../src-common/protocol/snapshots.js';
 import type { SnapshotDocument } from '../../snapshots/snapshot-document.js';
 import { snapshotTracer } from '../../snapshots/snapshot-tracer.js';
+import { followSnapshotPointHits } from '../../snapshots/snapshot-point-hits.js';
 
 /** Options of {@link SessionStarter}. */
 export interface SessionStarterOptions {
@@ -51,6 +52,11 @@ export interface SessionStarterOptions {
   onChange: () => void;
   /** True once the relay is shutting down: tracers that dial in then are let go. */
   isClosed: () => boolean;
+  /**
+   * Keeps a snapshot a snapshot point of a session recorded (its file name and bytes, read over
+   * the session's link), for the profile `profileId` (`snapshots/snapshot-point-hits.ts`).
+   */
+  keepSnapshot?: (profileId: string, name: string, bytes: Buffer) => Promise<void>;
 }
 
 /** A running program to attach to instead of launching one (`session.attach`). */
@@ -410,6 +416,14 @@ export class SessionStarter {
       limits: this.options.limits,
     });
     this.options.sessions.add({ session, tracer });
+    const keep = this.options.keepSnapshot;
+    if (keep && info.origin !== 'snapshot')
+      followSnapshotPointHits(
+        session,
+        tracer.readFile,
+        (name, bytes) => keep(info.profileId, name, bytes),
+        log,
+      );
     return session;
   }
 }

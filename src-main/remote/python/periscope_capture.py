@@ -801,11 +801,22 @@ def capture_exception(exc, hook="manual", thread=None):
         return None
 
 
-def snapshot_point(point_id, limit=1, frame=None):
+def snapshot_point(point_id, limit=1, frame=None, when=None):
     """Records a snapshot of the calling frame (a snapshot point): debugpy's logpoint calls it
-    in the frame that reached the line. After ``limit`` hits of ``point_id`` it does nothing.
-    Returns the line the logpoint prints: ``periscope-snapshot <path>``, or "" when over the
-    limit or when the capture failed."""
+    in the frame that reached the line. ``when``, a Python expression, is the point's condition,
+    evaluated here in that frame: debugpy evaluates a logpoint's message before its condition,
+    so a DAP condition would not keep the snapshot from being taken. A hit whose ``when`` is
+    false does not count. After ``limit`` hits of ``point_id`` it does nothing. Returns the line
+    the logpoint prints: ``periscope-snapshot <path>``; "" when the condition is false or the
+    limit is reached (debugpy prints nothing for ""); ``periscope-snapshot-failed …`` when the
+    condition or the capture failed."""
+    if when:
+        caller = frame or sys._getframe(1)
+        try:
+            if not eval(when, caller.f_globals, caller.f_locals):
+                return ""
+        except Exception as error:
+            return "periscope-snapshot-failed condition %s: %s" % (type(error).__name__, error)
     with _lock:
         hits = _point_hits.get(point_id, 0) + 1
         if limit and hits > limit:
