@@ -4,6 +4,7 @@ import type { FanOutFigure } from './figures/fan-out.js';
 import type { FloodFigure } from './figures/output-flood.js';
 import type { Figure } from './figures/relay-figures.js';
 import type { StartFigure } from './figures/start-figure.js';
+import type { FlaskCaptureFigure, SnapshotPointFigure } from './figures/snapshot-cost.js';
 
 /** Everything a run measured. */
 export interface BenchResults {
@@ -15,5 +16,9 @@ export interface BenchResults {
   flood?: FloodFigure;
   fanOut?: FanOutFigure;
   children?: ChildReadyFigure;
+  /** A snapshot point's cost per hit (issue 12). */
+  snapshotPoint?: SnapshotPointFigure;
+  /** The capture of a Flask crash: its time and size (issue 12). */
+  flaskCapture?: FlaskCaptureFigure;
   notMeasured: { figure: string; why: string }[];
 }

@@ -14,6 +14,7 @@ import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
+import { flaskCrashCapture, snapshotPointCost } from './figures/snapshot-cost.js';
 
 /** Runs every figure with `reps` repetitions each. */
 export async function runBenchmarks(
@@ -60,6 +61,14 @@ export async function runBenchmarks(
   log(
     `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})`,
   );
+  const snapshotPoint = await snapshotPointCost(reps >= 20 ? 200 : 20);
+  log(
+    `snapshot point (${snapshotPoint.periscope.n} hits): ${snapshotPoint.periscope.median.toFixed(2)} ms per iteration vs ${snapshotPoint.baseline.median.toFixed(2)} ms with an empty logpoint → ${snapshotPoint.addedPerHitMs.toFixed(2)} ms added per hit (${snapshotPoint.ratio.toFixed(0)}×), ${snapshotPoint.overLimit.median.toFixed(3)} ms past the limit (target ${snapshotPoint.target}: ${snapshotPoint.met ? 'met' : 'not met'})`,
+  );
+  const flaskCapture = await flaskCrashCapture(reps >= 20 ? 10 : 2);
+  log(
+    `flask crash capture: ${flaskCapture.captureMs.median.toFixed(1)} ms, ${(flaskCapture.fileBytes / 1024).toFixed(0)} KiB gzip'd (${(flaskCapture.jsonBytes / 1024).toFixed(0)} KiB JSON)`,
+  );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
     `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'})`,
@@ -73,6 +82,8 @@ export async function runBenchmarks(
     flood,
     fanOut: fan,
     children,
+    snapshotPoint,
+    flaskCapture,
     notMeasured: [],
   };
 }

@@ -33,6 +33,10 @@ describe('benchmark smoke run', () => {
       expect(results.children?.fromStart.n).toBe(3);
       expect(results.children?.fromStart.median).toBeGreaterThan(0);
       expect(renderResults(results)).toContain('**Child processes**');
+      expect(results.snapshotPoint?.periscope.n).toBe(20);
+      expect(Number.isFinite(results.snapshotPoint?.addedPerHitMs)).toBe(true);
+      expect(results.flaskCapture?.runs).toBe(2);
+      expect(renderResults(results)).toContain('**Snapshot point**');
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
     },
   );
