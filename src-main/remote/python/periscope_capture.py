@@ -681,12 +681,16 @@ def build(exc=None, hook="manual", thread=None, frame=None, point=None, settings
         if ident == current.ident:
             continue
         other = by_ident.get(ident)
+        if other is None or getattr(other, "is_pydev_daemon_thread", False):
+            # The debugger's own threads (pydevd takes them out of threading.enumerate); a thread
+            # started with bare _thread and never seen by threading is left out with them.
+            continue
         pairs = [p for p in _outer_pairs(top) if not _is_debugger_frame(p[0])]
         if not pairs:
             continue
         ids, _ = snap.stack(pairs, False)
-        threads.append({"id": ident, "name": other.name if other else "Thread-%d" % ident,
-                        "daemon": bool(other and other.daemon), "frames": ids})
+        threads.append({"id": ident, "name": other.name, "daemon": bool(other.daemon),
+                        "frames": ids})
     snap.capture.expand()
     document["threads"] = threads
     document["frames"] = snap.frames
