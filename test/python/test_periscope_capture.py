@@ -296,6 +296,22 @@ def test_flask_request_exception_is_captured_once(tmp_path):
     assert names[0] == "view" and "Flask.full_dispatch_request" in names
 
 
+def test_the_programs_own_logging_configuration_still_works(tmp_path):
+    # A handler on the root logger would make basicConfig a no-op: the program's logs would go.
+    result, docs = run_program(tmp_path, """
+        import logging
+        logging.basicConfig(level=logging.INFO, format="APP %(levelname)s %(message)s")
+        logging.info("hello")
+        try:
+            1 / 0
+        except ZeroDivisionError:
+            logging.getLogger("jobs").exception("job failed")
+    """)
+    assert "APP INFO hello" in result.stderr
+    assert "APP ERROR job failed" in result.stderr and "ZeroDivisionError" in result.stderr
+    assert [d["capture"]["hook"] for d in docs] == ["logging:jobs"]
+
+
 def test_capture_is_off_with_the_variable(tmp_path):
     _, docs = run_program(tmp_path, "raise ValueError('x')\n", {"PERISCOPE_CAPTURE": "0"})
     assert docs == []

@@ -8,10 +8,10 @@ Standard library only, Python 3.8 or newer, nothing to install. Turn it on with 
 - one line in the program: ``import periscope_capture; periscope_capture.enable()``.
 
 ``enable()`` installs, each chaining to what was there before: ``sys.excepthook``,
-``threading.excepthook``, asyncio's loop exception handler (``call_exception_handler``), a
-``logging`` handler on the root logger for records that carry ``exc_info``
-(``logger.exception(...)``), and Flask's and Django's ``got_request_exception`` when those are
-imported. One exception gives one snapshot even if several hooks see it.
+``threading.excepthook``, asyncio's loop exception handler (``call_exception_handler``),
+``logging.Logger.handle`` for records that carry ``exc_info`` (``logger.exception(...)``; no
+handler is added, so the program's ``logging.basicConfig`` still configures its logging), and
+Flask's and Django's ``got_request_exception`` when those are imported. One exception gives one snapshot even if several hooks see it.
 
 What a snapshot holds, how values are bounded and redacted, and the file format:
 ``docs/snapshot-format.md`` (format ``periscope.snapshot``, version ``FORMAT_VERSION``).
@@ -849,40 +849,23 @@ def snapshot_point(point_id, limit=1, frame=None, when=None):
         _busy.active = False
 
 
-class SnapshotLogHandler(object):
-    """Placeholder replaced by a ``logging.Handler`` subclass when logging is imported."""
+def _install_logging(logging):
+    """Snapshots records that carry ``exc_info`` (``logger.exception``, Flask's and Django's
+    error logs) as ``Logger.handle`` gets them, then handles them as before. No handler is
+    added: a program's own ``logging.basicConfig`` (a no-op once the root logger has a handler)
+    and Python's ``lastResort`` work as without the capture."""
+    original = logging.Logger.handle
+    if getattr(original, "_periscope", False):
+        return
 
+    def handle(self, record):
+        info = record.exc_info
+        if info and info[1] is not None and not self.disabled:
+            capture_exception(info[1], hook="logging:" + record.name)
+        return original(self, record)
 
-def _make_log_handler():
-    import logging
-
-    class Handler(logging.Handler):
-        """Snapshots records that carry ``exc_info`` (``logger.exception``, Flask's and Django's
-        error logs). If it is the only handler a record meets, Python's ``lastResort`` still
-        prints the record, as it would have without this handler."""
-
-        def emit(self, record):
-            info = record.exc_info
-            if info and info[1] is not None:
-                capture_exception(info[1], hook="logging:" + record.name)
-            if logging.lastResort and not _other_handlers(record, self):
-                if record.levelno >= logging.lastResort.level:
-                    logging.lastResort.handle(record)
-
-    return Handler
-
-
-def _other_handlers(record, mine):
-    import logging
-    logger = logging.getLogger(record.name)
-    while logger is not None:
-        for handler in logger.handlers:
-            if handler is not mine and record.levelno >= handler.level:
-                return True
-        if not logger.propagate:
-            return False
-        logger = logger.parent
-    return False
+    handle._periscope = True
+    logging.Logger.handle = handle
 
 
 def _install_excepthooks():
@@ -995,7 +978,7 @@ def _when_imported(name, hook):
 def enable(**options):
     """Turns capture on (once per process): settings from ``PERISCOPE_CAPTURE_*``, then
     ``options``; installs the hooks. Returns the snapshot directory."""
-    global _enabled, SnapshotLogHandler
+    global _enabled
     with _lock:
         _settings.update(settings_from_env())
         configure(**options)
@@ -1003,9 +986,7 @@ def enable(**options):
             return snapshot_directory()
         _enabled = True
     _install_excepthooks()
-    import logging
-    SnapshotLogHandler = _make_log_handler()
-    logging.getLogger().addHandler(SnapshotLogHandler())
+    _when_imported("logging", _install_logging)
     _when_imported("asyncio.base_events", _install_asyncio)
     _when_imported("flask.signals", _install_flask)
     _when_imported("django.core.signals", _install_django)
