@@ -70,7 +70,7 @@ const ranks = {
   'src-main/ssh': [['ssh-error.ts'], ['host-keys', 'exec'], ['connection'], ['forwards']],
   // containers/: running commands inside a container of the remote machine (issue 14), below the
   // probes and the launch that run theirs there.
-  'src-main/remote': [['python'], ['containers'], ['tail', 'probes'], ['launch']],
+  'src-main/remote': [['python'], ['containers'], ['tail', 'probes', 'snapshots'], ['launch']],
   'src-main/backend': [['clients'], ['sessions'], ['handlers'], ['backend.ts']],
 };
 

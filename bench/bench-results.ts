@@ -5,6 +5,7 @@ import type { ChurnFigure } from './figures/session-churn.js';
 import type { FloodFigure } from './figures/output-flood.js';
 import type { Figure } from './figures/relay-figures.js';
 import type { StartFigure } from './figures/start-figure.js';
+import type { FlaskCaptureFigure, SnapshotPointFigure } from './figures/snapshot-cost.js';
 
 /** Everything a run measured. */
 export interface BenchResults {
@@ -17,5 +18,9 @@ export interface BenchResults {
   fanOut?: FanOutFigure;
   children?: ChildReadyFigure;
   churn?: ChurnFigure;
+  /** A snapshot point's cost per hit (issue 12). */
+  snapshotPoint?: SnapshotPointFigure;
+  /** The capture of a Flask crash: its time and size (issue 12). */
+  flaskCapture?: FlaskCaptureFigure;
   notMeasured: { figure: string; why: string }[];
 }

@@ -46,6 +46,20 @@ export function renderResults(results: BenchResults): string {
       `**Child processes** (gunicorn with ${c.workers} sync workers launched over SSH, a breakpoint in the view): a worker's breakpoints are in place ${ms(c.fromStart.median)} ms after the worker process starts (slowest of ${c.fromStart.n}: ${ms(c.fromStart.p99)} ms; debugpy blocks it until then), ${ms(c.fromListed.median)} ms after the relay lists it (the attach handshake: debugpy passes each request on to pydevd, ~44 ms each).`,
     );
   }
+  if (results.snapshotPoint) {
+    const p = results.snapshotPoint;
+    lines.push(
+      '',
+      `**Snapshot point** (\`bench/programs/snapshot_loop.py\` under debugpy with the capture, ${p.periscope.n} hits each recorded): ${ms(p.periscope.median)} ms per iteration vs ${ms(p.baseline.median)} ms with an empty logpoint on the same line → ${ms(p.addedPerHitMs)} ms added per hit (p99 ${ms(p.periscope.p99)} ms; target ${p.target}: ${p.met ? 'met' : 'not met'}). Past its hit limit a point costs ${p.overLimit.median.toFixed(3)} ms per hit. The capture's value walk is bounded by its time budget (\`max_seconds\`, 0.5 s) and size budget.`,
+    );
+  }
+  if (results.flaskCapture) {
+    const f = results.flaskCapture;
+    lines.push(
+      '',
+      `**Flask crash capture** (a view failing under Flask's WSGI stack, capture on PYTHONPATH, ${f.runs} runs): ${ms(f.captureMs.median)} ms to capture (slowest ${ms(f.captureMs.p99)} ms), ${(f.fileBytes / 1024).toFixed(0)} KiB on disk gzip'd (${(f.jsonBytes / 1024).toFixed(0)} KiB of JSON, most of it the source text of the frames' files).`,
+    );
+  }
   if (results.start) {
     const s = results.start;
     const total = s.bundle.reduce((sum, b) => sum + b.bytes, 0);

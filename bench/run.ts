@@ -16,6 +16,7 @@ import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
 import { dataViewer } from './figures/data-viewer.js';
 import { sessionChurn } from './figures/session-churn.js';
+import { flaskCrashCapture, snapshotPointCost } from './figures/snapshot-cost.js';
 
 /** Runs every figure with `reps` repetitions each. */
 export async function runBenchmarks(
@@ -72,6 +73,14 @@ export async function runBenchmarks(
   log(
     `session churn (${churn.sessions} opened and closed): relay RSS ${mib(churn.warmRssBytes)} → ${mib(churn.afterRssBytes)} MiB, ${(churn.perLiveSessionBytes / 1024).toFixed(0)} KiB per live session (target ${churn.target}: ${churn.met ? 'met' : 'not met'})`,
   );
+  const snapshotPoint = await snapshotPointCost(reps >= 20 ? 200 : 20);
+  log(
+    `snapshot point (${snapshotPoint.periscope.n} hits): ${snapshotPoint.periscope.median.toFixed(2)} ms per iteration vs ${snapshotPoint.baseline.median.toFixed(2)} ms with an empty logpoint → ${snapshotPoint.addedPerHitMs.toFixed(2)} ms added per hit (${snapshotPoint.ratio.toFixed(0)}×), ${snapshotPoint.overLimit.median.toFixed(3)} ms past the limit (target ${snapshotPoint.target}: ${snapshotPoint.met ? 'met' : 'not met'})`,
+  );
+  const flaskCapture = await flaskCrashCapture(reps >= 20 ? 10 : 2);
+  log(
+    `flask crash capture: ${flaskCapture.captureMs.median.toFixed(1)} ms, ${(flaskCapture.fileBytes / 1024).toFixed(0)} KiB gzip'd (${(flaskCapture.jsonBytes / 1024).toFixed(0)} KiB JSON)`,
+  );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
     `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'})`,
@@ -86,6 +95,8 @@ export async function runBenchmarks(
     fanOut: fan,
     children,
     churn,
+    snapshotPoint,
+    flaskCapture,
     notMeasured: [],
   };
 }

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SITECUSTOMIZE } from '../../src-main/remote/launch/nodelay-sitecustomize.js';
+import PERISCOPE_CAPTURE from '../../src-main/remote/python/periscope_capture.py';
 import { freePort } from '../../test/harness/free-port.js';
 
 /** A program waiting for its DAP client. */
@@ -18,15 +19,22 @@ export interface LocalDebugpy {
   stop(): Promise<void>;
 }
 
-/** Starts `program` (with `args`) under debugpy; `nodelay` adds Periscope's hook. */
+/**
+ * Starts `program` (with `args`) under debugpy; `nodelay` adds Periscope's hook, and
+ * `capture` the crash capture module beside it (as a launch with the profile's `capture` on),
+ * writing to `env.PERISCOPE_CAPTURE_DIR` when given.
+ */
 export async function startLocalDebugpy(
   program: string,
   args: string[],
   nodelay: boolean,
+  options: { capture?: boolean; env?: Record<string, string> } = {},
 ): Promise<LocalDebugpy> {
   const port = await freePort();
   const site = nodelay ? await mkdtemp(join(tmpdir(), 'periscope-bench-site-')) : undefined;
   if (site) await writeFile(join(site, 'sitecustomize.py'), SITECUSTOMIZE);
+  if (site && options.capture)
+    await writeFile(join(site, 'periscope_capture.py'), PERISCOPE_CAPTURE);
   const child = spawn(
     '/usr/bin/python3',
     [
@@ -45,6 +53,7 @@ export async function startLocalDebugpy(
         PYDEVD_DISABLE_FILE_VALIDATION: '1',
         PYTHONUNBUFFERED: '1',
         ...(site ? { PYTHONPATH: site } : {}),
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

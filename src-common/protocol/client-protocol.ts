@@ -14,6 +14,7 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Profile, ProfileDraft } from './profile.js';
+import type { CaptureInstall, SnapshotSummary } from './snapshots.js';
 import type {
   AttachTarget,
   ForwardInfo,
@@ -83,6 +84,11 @@ export interface SessionInfo {
    * because the profile's limit on followed child processes was reached.
    */
   unfollowed?: number;
+  /**
+   * For a snapshot (`origin` `snapshot`): its id in the local store. The session is read-only:
+   * it is stopped for good at the recorded moment, and nothing can step, continue or change.
+   */
+  snapshotId?: string;
 }
 
 /** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */
@@ -92,7 +98,9 @@ export type SessionOrigin =
   /** Periscope attached to a program that was already running (by PID or to its debugpy port). */
   | 'attach'
   /** The program dialled the relay's tracer port (`debugpy.connect`). */
-  | 'connect';
+  | 'connect'
+  /** A snapshot replayed: a program as it was at one moment (read-only). */
+  | 'snapshot';
 
 /** One client of a session, as other clients see it. */
 export interface SessionClientInfo {
@@ -178,7 +186,7 @@ export interface AttachParams extends Omit<LaunchParams, 'target' | 'args' | 'cw
 }
 
 /** Where a source text came from, so the UI can mark remote-only files. */
-export type SourceOrigin = 'local' | 'remote';
+export type SourceOrigin = 'local' | 'remote' | 'snapshot';
 
 /** App methods: name → parameters and result. */
 export interface AppMethods {
@@ -355,6 +363,33 @@ export interface AppMethods {
     params: { projectPath: string; configuration: LaunchJsonAttach };
     result: { path: string };
   };
+  /** The snapshots kept on this machine, newest first (see `snapshots.changed`). */
+  'snapshots.list': { params: Record<string, never>; result: { snapshots: SnapshotSummary[] } };
+  /**
+   * Lists the profile's ring directory over SSH and fetches (SFTP) the snapshots not kept here
+   * yet; `fetched` counts those. Errors: `not-found` (profile), `ssh-failed`.
+   */
+  'snapshots.fetch': {
+    params: { profileId: string };
+    result: { snapshots: SnapshotSummary[]; fetched: number };
+  };
+  /** Opens a kept snapshot as a read-only session and joins the caller. Errors: `not-found`. */
+  'snapshots.open': { params: { snapshotId: string }; result: { session: SessionInfo } };
+  /**
+   * Keeps a snapshot file the person chose (its bytes, base64) and opens it as `snapshots.open`
+   * does. Errors: `invalid-message` when the bytes are not a snapshot this Periscope reads.
+   */
+  'snapshots.openFile': {
+    params: { name: string; data: string };
+    result: { snapshot: SnapshotSummary; session: SessionInfo };
+  };
+  /** Forgets a kept snapshot. */
+  'snapshots.remove': { params: { snapshotId: string }; result: Record<string, never> };
+  /**
+   * Installs the capture module on the profile's machine for programs started by hand, and says
+   * how to use it. Errors: `not-found` (profile), `ssh-failed`.
+   */
+  'snapshots.install': { params: { profileId: string }; result: CaptureInstall };
   /** Every forward (`-L`, `-R`) of every SSH connection the relay holds (see `tunnels.changed`). */
   'tunnels.list': { params: Record<string, never>; result: { tunnels: ForwardInfo[] } };
   /**
@@ -472,6 +507,8 @@ export interface AppEvents {
   };
   /** The forwards changed (state, bytes, opened, closed); at most every 500 ms while bytes move. */
   'tunnels.changed': { tunnels: ForwardInfo[] };
+  /** The kept snapshots changed (fetched, opened from a file, a snapshot point's hit, removed). */
+  'snapshots.changed': { snapshots: SnapshotSummary[] };
   /** New bytes of a followed log file (UTF-8 decoded, ANSI escapes kept), to its client only. */
   'logs.output': { logId: string; text: string };
   /** A log tail's state changed, or `tail` said something (`message`). */

@@ -145,6 +145,14 @@ export interface Profile {
    * most 100. A launch may run in one of them instead of on the machine itself.
    */
   containers: ContainerTarget[];
+  /**
+   * Crash capture for launched programs (default on): Periscope puts its capture module
+   * (`periscope_capture.py`) beside the launch's sitecustomize, so an exception nobody was
+   * debugging (the session detached, a framework that logs and swallows it) becomes a snapshot in
+   * the machine's ring directory (`~/.cache/periscope/snapshots`), listed in the Snapshots panel.
+   * Snapshot points need it too. `docs/snapshot-format.md`.
+   */
+  capture: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -162,7 +170,8 @@ export type ProfileAddedField =
   | 'pythonArgs'
   | 'envFile'
   | 'showReturnValue'
-  | 'containers';
+  | 'containers'
+  | 'capture';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -43,6 +43,7 @@ import { ProfileLinks } from '../connect/profile-links.js';
 import { ForwardRegistry } from '../forwards/forward-registry.js';
 import { LogTails } from '../logs/log-tails.js';
 import { TracerListener, type TracerListenerOptions } from '../tracer/tracer-listener.js';
+import { SnapshotStore } from '../snapshots/snapshot-store.js';
 
 /** Options of {@link Backend}. */
 export interface BackendOptions {
@@ -92,12 +93,15 @@ export class Backend {
   /** Every forward of every connection, for the Tunnels panel (`tunnels.*`). */
   private readonly forwardRegistry: ForwardRegistry;
   private readonly logTails: LogTails;
+  /** The snapshots kept on this machine. */
+  private readonly snapshots: SnapshotStore;
 
   constructor(options: BackendOptions) {
     this.logger = options.logger ?? createLogger('relay');
     this.profileLinks = new ProfileLinks((id) => options.profileStore.get(id));
     const trustedHostsFile = join(options.dataDir, 'known_hosts');
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
+    this.snapshots = new SnapshotStore(join(options.dataDir, 'snapshots'));
     this.sessions = new SessionTable((json) => {
       for (const client of this.clients) client.sendSerialized(json);
     });
@@ -122,6 +126,10 @@ export class Backend {
       logger: this.logger,
       onChange: () => this.broadcastSessions(),
       isClosed: () => this.closed,
+      keepSnapshot: async (profileId, name, bytes) => {
+        await this.snapshots.add(name, bytes, profileId || null);
+        await this.broadcastSnapshots();
+      },
     });
     this.sweep = new SessionSweep(
       () => this.sessions.sessions(),
@@ -182,6 +190,8 @@ export class Backend {
       logger: this.logger.child('attach'),
       tracerPort: () => this.tracerPort(),
       openTracerPort: () => this.openTracerPort(),
+      snapshots: this.snapshots,
+      snapshotsChanged: () => this.broadcastSnapshots(),
     });
   }
 
@@ -359,6 +369,16 @@ export class Backend {
     return count >= this.limits.maxClients
       ? `the relay already has ${count} clients (limit ${this.limits.maxClients})`
       : undefined;
+  }
+
+  /** Tells every client the kept snapshots changed. */
+  private async broadcastSnapshots(): Promise<void> {
+    const json = JSON.stringify({
+      type: 'app-event',
+      event: 'snapshots.changed',
+      body: { snapshots: await this.snapshots.list() },
+    });
+    for (const client of this.clients) client.sendSerialized(json);
   }
 
   /**

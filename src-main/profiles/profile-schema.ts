@@ -18,7 +18,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
  *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}),
- *   then `containers` (absent: `[]`).
+ *   then `containers` (absent: `[]`) and `capture` (absent: true).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -229,6 +229,7 @@ const addedFields = {
   containers: z
     .array(containerTargetSchema, { error: 'containers must be a list' })
     .max(MAX_CONTAINER_TARGETS, `at most ${MAX_CONTAINER_TARGETS} containers`),
+  capture: z.boolean({ error: 'capture must be true or false' }),
 };
 
 /**
@@ -276,6 +277,7 @@ export const profileSchema = z.object({
   envFile: addedFields.envFile.default(DEBUG_OPTION_DEFAULTS.envFile),
   showReturnValue: addedFields.showReturnValue.default(DEBUG_OPTION_DEFAULTS.showReturnValue),
   containers: addedFields.containers.default([]),
+  capture: addedFields.capture.default(true),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -296,6 +298,7 @@ export const profileDraftSchema = z.object({
   envFile: addedFields.envFile.optional(),
   showReturnValue: addedFields.showReturnValue.optional(),
   containers: addedFields.containers.optional(),
+  capture: addedFields.capture.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */
@@ -436,6 +439,7 @@ function migrateV1toV2(raw: Record<string, unknown>): Record<string, unknown> {
               ...DEBUG_OPTION_DEFAULTS,
               pythonArgs: [],
               containers: [],
+              capture: true,
               ...profile,
             }
           : profile,

@@ -124,8 +124,8 @@ export class ProfileStore {
   /**
    * Creates (no `id`: a new random UUID) or replaces (existing `id`) a profile and writes the file.
    * Fields a draft may omit (`jumpHosts`, `env`, `logFiles`, `watchExpressions`, `attachPort`,
-   * `subProcess`, `maxChildProcesses`, `django`, `jinja`, `containers` and the debug options of
-   * {@link DEBUG_OPTION_DEFAULTS}) keep their stored values when replacing and are empty (the
+   * `subProcess`, `maxChildProcesses`, `django`, `jinja`, `containers`, `capture` and the debug
+   * options of {@link DEBUG_OPTION_DEFAULTS}) keep their stored values when replacing and are empty (the
    * defaults) when creating.
    *
    * @returns the saved profile, unknown keys stripped.
@@ -158,6 +158,7 @@ export class ProfileStore {
         showReturnValue:
           valid.showReturnValue ?? stored?.showReturnValue ?? DEBUG_OPTION_DEFAULTS.showReturnValue,
         containers: valid.containers ?? stored?.containers ?? [],
+        capture: valid.capture ?? stored?.capture ?? true,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

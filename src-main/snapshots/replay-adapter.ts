@@ -166,7 +166,7 @@ export class SnapshotReplay {
         event: 'stopped',
         body: {
           reason: root ? 'exception' : 'snapshot',
-          description: root ? `Snapshot: ${root.type}` : 'Snapshot point',
+          description: root ? 'Snapshot' : 'Snapshot point',
           text: root ? `${root.type}: ${root.message}` : undefined,
           threadId: this.firstThreadId,
           allThreadsStopped: true,

@@ -137,6 +137,7 @@ export async function startRemoteTracer(
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
       subProcess: profile.subProcess,
+      capture: profile.capture,
       link: ssh,
       logger,
     });

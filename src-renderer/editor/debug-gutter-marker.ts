@@ -45,6 +45,7 @@ export class DebugGutterMarker extends GutterMarker {
       if (bp.enabled === false) classes.push('ps-breakpoint-disabled');
       if (bp.kind === 'conditional') classes.push('ps-breakpoint-conditional');
       if (bp.kind === 'log') classes.push('ps-breakpoint-log');
+      if (bp.kind === 'snapshot') classes.push('ps-breakpoint-snapshot');
       dot.className = classes.join(' ');
       dot.dataset['line'] = String(this.line);
       dot.dataset['kind'] = bp.kind ?? 'plain';

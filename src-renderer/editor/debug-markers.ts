@@ -13,8 +13,11 @@ export interface SourceBreakpoint {
   message?: string;
   /** False: a disabled breakpoint (hollow, not sent to the tracer). Default true. */
   enabled?: boolean;
-  /** Shape: dot (`plain`, default), dot with a bar (`conditional`), diamond (`log`). */
-  kind?: 'plain' | 'conditional' | 'log';
+  /**
+   * Shape: dot (`plain`, default), dot with a bar (`conditional`), diamond (`log`), square
+   * (`snapshot`: a snapshot point).
+   */
+  kind?: 'plain' | 'conditional' | 'log' | 'snapshot';
   /** Something is wrong with it (moved, never hit, not verified): a small warning badge. */
   warning?: boolean;
 }

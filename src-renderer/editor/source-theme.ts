@@ -153,6 +153,15 @@ export const sourceTheme = EditorView.theme(
       top: 'calc(50% - 4px)',
       transform: 'rotate(45deg)',
     },
+    // Snapshot point: a square, blue (it records, it never stops).
+    '.ps-breakpoint-snapshot': {
+      borderRadius: '1px',
+      width: '9px',
+      height: '9px',
+      left: '4px',
+      top: 'calc(50% - 4.5px)',
+      backgroundColor: 'var(--ps-snapshot-point, #3794ff)',
+    },
     // Something is wrong (moved, never hit, not verified): a small amber triangle.
     '.ps-breakpoint-warning': {
       position: 'absolute',

@@ -449,7 +449,8 @@ class SessionsStore {
 
   private async syncBreakpoints(info: SessionInfo): Promise<void> {
     const entry = this.entries.get(info.id);
-    if (!entry) return;
+    // A snapshot does not run: no breakpoint of the profile can be hit there.
+    if (!entry || info.origin === 'snapshot') return;
     const book = breakpoints.book(info.profileId);
     await Promise.all([
       ...book
@@ -479,6 +480,9 @@ class SessionsStore {
       }
     }
     this.list = [...sessions].sort((a, b) => b.startedAt - a.startedAt);
+    // A snapshot's files are the texts it recorded, never the ones cached from today's disk.
+    for (const info of sessions)
+      if (info.origin === 'snapshot') sourceEditor.recordedSessions.add(info.id);
     this.forgetRemoved(new Set(sessions.map((s) => s.id)));
     for (const info of sessions) this.entries.get(info.id)?.model.applySessionInfo(info);
     this.followChildren();

@@ -4,6 +4,7 @@
  * book, their watch lists into the session's model, their console evaluations into its console,
  * marked with who typed them.
  */
+import { fromWire } from '../../src-common/snapshot-point.js';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { AppEvents } from '../../src-common/protocol/client-protocol.js';
 import type { BreakpointBook } from './breakpoints/breakpoint-book.js';
@@ -28,8 +29,10 @@ export function applyRemoteBreakpoints(
   for (const bp of current) {
     if (!wanted.some((w) => w.line === bp.line)) book.remove(path, bp.line);
   }
-  for (const bp of wanted) {
-    if (current.some((c) => same(c, bp))) continue;
+  for (const wire of wanted) {
+    if (current.some((c) => same(c, wire))) continue;
+    // A snapshot point's condition travels inside its message: back in its own field here.
+    const bp = fromWire(wire);
     book.upsert(path, bp.line, {
       ...(bp.condition ? { condition: bp.condition } : {}),
       ...(bp.hitCondition ? { hitCondition: bp.hitCondition } : {}),

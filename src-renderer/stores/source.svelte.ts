@@ -27,6 +27,11 @@ class SourceStore {
    */
   goTo = $state.raw<{ line: number; seq: number } | null>(null);
   private readonly cache = new Map<string, SourceDocument>();
+  /**
+   * Sessions whose files are texts a snapshot recorded (`origin` `snapshot`): cached apart from
+   * the same paths read from disk or another session.
+   */
+  readonly recordedSessions = new Set<string>();
   private ticket = 0;
   /** The error shown came from showing a stack frame's source (not from "Open file"). */
   private frameError = false;
@@ -42,7 +47,10 @@ class SourceStore {
     line: number | null = null,
     profileId: string | null = null,
   ): Promise<void> {
-    const key = `path:${path}`;
+    const key =
+      sessionId && this.recordedSessions.has(sessionId)
+        ? `snapshot:${sessionId}:${path}`
+        : `path:${path}`;
     await this.show(key, async () => {
       const params: { path: string; sessionId?: string; profileId?: string } = { path };
       if (sessionId) params.sessionId = sessionId;

@@ -296,6 +296,22 @@ def test_flask_request_exception_is_captured_once(tmp_path):
     assert names[0] == "view" and "Flask.full_dispatch_request" in names
 
 
+def test_the_programs_own_logging_configuration_still_works(tmp_path):
+    # A handler on the root logger would make basicConfig a no-op: the program's logs would go.
+    result, docs = run_program(tmp_path, """
+        import logging
+        logging.basicConfig(level=logging.INFO, format="APP %(levelname)s %(message)s")
+        logging.info("hello")
+        try:
+            1 / 0
+        except ZeroDivisionError:
+            logging.getLogger("jobs").exception("job failed")
+    """)
+    assert "APP INFO hello" in result.stderr
+    assert "APP ERROR job failed" in result.stderr and "ZeroDivisionError" in result.stderr
+    assert [d["capture"]["hook"] for d in docs] == ["logging:jobs"]
+
+
 def test_capture_is_off_with_the_variable(tmp_path):
     _, docs = run_program(tmp_path, "raise ValueError('x')\n", {"PERISCOPE_CAPTURE": "0"})
     assert docs == []
@@ -319,6 +335,24 @@ def test_a_snapshot_point_records_the_calling_frame_up_to_its_limit(tmp_path):
     frame = doc["frames"][doc["threads"][0]["frames"][0] - 1]
     assert frame["name"].endswith("loop")
     assert locals_of(doc, frame["id"])["marker"]["repr"] == "1"
+
+
+def test_a_snapshot_points_condition_is_evaluated_in_its_frame_and_misses_do_not_count(tmp_path):
+    s = settings(tmp_path)
+    capture.configure(**s)
+    lines = []
+
+    def loop():
+        for i in range(10):
+            keep(i)
+            lines.append(capture.snapshot_point("p2", limit=2, when="i % 3 == 2"))
+        lines.append(capture.snapshot_point("p3", when="no_such_name"))
+
+    loop()
+    taken = [n for n, line in enumerate(lines[:10]) if line.startswith("periscope-snapshot ")]
+    assert taken == [2, 5]
+    assert all(line == "" for n, line in enumerate(lines[:10]) if n not in taken)
+    assert lines[10].startswith("periscope-snapshot-failed condition NameError")
 
 
 def test_the_list_command_prints_one_summary_a_file(tmp_path):

@@ -112,6 +112,15 @@ const appParams = {
     .strict(),
   'files.index': z.object({ profileId: nonEmpty, root: z.string().max(4096) }).strict(),
   'files.list': z.object({ profileId: nonEmpty, path: z.string().max(4096) }).strict(),
+  'snapshots.list': empty,
+  'snapshots.fetch': z.object({ profileId: nonEmpty }).strict(),
+  'snapshots.open': z.object({ snapshotId: nonEmpty }).strict(),
+  // The bytes of a snapshot file, base64: the message cap (16 MiB) bounds them.
+  'snapshots.openFile': z
+    .object({ name: z.string().max(1000), data: z.string().min(1).max(MAX_CLIENT_MESSAGE_CHARS) })
+    .strict(),
+  'snapshots.remove': z.object({ snapshotId: nonEmpty }).strict(),
+  'snapshots.install': z.object({ profileId: nonEmpty }).strict(),
   'hostKey.answer': z.object({ promptId: nonEmpty, accept: z.boolean() }).strict(),
   'secret.answer': z
     .object({

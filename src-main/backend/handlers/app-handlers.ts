@@ -2,7 +2,8 @@
  * The backend's app requests (`AppMethods` of `src-common/protocol/client-protocol.ts`): one
  * handler per method, grouped by area — profiles (`profiles.ts`), sessions (`sessions.ts`),
  * connecting to a profile's machine (`connections.ts`), the tracer port and forwards
- * (`forwards.ts`), log tabs (`logs.ts`), remote files (`files.ts`), containers (`containers.ts`) and the data viewer (`data.ts`) — and {@link handleAppRequest}, which answers one
+ * (`forwards.ts`), log tabs (`logs.ts`), remote files (`files.ts`), containers (`containers.ts`),
+ * snapshots (`snapshots.ts`) and the data viewer (`data.ts`) — and {@link handleAppRequest}, which answers one
  * request with its handler's result or with the `AppError` of what it threw. The table is checked
  * to have a handler for every method. What a handler is and what it works with: `handler-types.ts`.
  */
@@ -19,6 +20,7 @@ import { forwardHandlers } from './forwards.js';
 import { fileHandlers } from './files.js';
 import { dataHandlers } from './data.js';
 import { containerHandlers } from './containers.js';
+import { snapshotHandlers } from './snapshots.js';
 
 /** The handler of every app method. */
 export function appHandlers(parts: BackendParts): AppHandlers {
@@ -31,6 +33,7 @@ export function appHandlers(parts: BackendParts): AppHandlers {
     ...fileHandlers(parts),
     ...dataHandlers(parts),
     ...containerHandlers(parts),
+    ...snapshotHandlers(parts),
   };
 }
 

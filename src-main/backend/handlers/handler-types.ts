@@ -23,6 +23,7 @@ import type { SessionStarter } from '../sessions/session-starter.js';
 import type { SessionTable } from '../sessions/session-table.js';
 import type { DialInForwards } from '../../forwards/dial-in-forwards.js';
 import type { ForwardRegistry } from '../../forwards/forward-registry.js';
+import type { SnapshotStore } from '../../snapshots/snapshot-store.js';
 
 /** Answers app method `M` for `client`; what it throws becomes the client's `AppError`. */
 export type AppHandler<M extends AppMethod> = (
@@ -57,6 +58,10 @@ export interface BackendParts {
   tracerPort(): TracerPortInfo | null;
   /** Opens a loopback tracer port. */
   openTracerPort(): Promise<TracerPortInfo>;
+  /** The snapshots kept on this machine (`<data dir>/snapshots`). */
+  snapshots: SnapshotStore;
+  /** Tells every client the kept snapshots changed (`snapshots.changed`). */
+  snapshotsChanged(): Promise<void>;
 }
 
 /** The saved profile `id`. @throws RelayError `not-found` when it no longer exists. */

@@ -6,11 +6,11 @@
  * expressions, and read a source file for it (laptop copy first, else the tracer's machine).
  */
 import type { DebugSession } from '../../relay/debug-session.js';
-import { RelayError } from '../../../src-common/errors.js';
+import { RelayError, errorMessage } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
 import { toRemotePath } from '../../../src-common/path-mapping.js';
 import { attachStarter } from '../../tracer/attach-tracer.js';
-import { readSource } from '../../tracer/source-reader.js';
+import { MAX_SOURCE_BYTES, SourceNotFoundError, readSource } from '../../tracer/source-reader.js';
 import { profileFileReader } from './files.js';
 
 /** The session methods. */
@@ -146,6 +146,15 @@ export function sessionHandlers(parts: BackendParts): AppHandlers<SessionMethod>
         const mapped = toRemotePath(path, profile.pathMappings ?? []);
         const reader = profileFileReader(parts, client, profile);
         return { path, ...(await readSource(path, (_p, max) => reader(mapped, max))) };
+      }
+      // A snapshot shows the text it recorded (the source at the time), never today's file.
+      if (entry?.session.info.origin === 'snapshot') {
+        try {
+          const bytes = await entry.tracer.readFile(path, MAX_SOURCE_BYTES);
+          return { path, content: bytes.toString('utf8'), origin: 'snapshot' };
+        } catch (error) {
+          throw new SourceNotFoundError(path, errorMessage(error));
+        }
       }
       // A laptop path without a laptop copy is read at its mapped remote path (pathMappings).
       const mappings = entry && [

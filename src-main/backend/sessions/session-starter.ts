@@ -6,7 +6,8 @@
  *   drops (`tracer/session-reconnect.ts`);
  * - `attach`: the same, to a program already running on the machine (`tracer/attach-tracer.ts`);
  * - `connect`: a tracer dialled the tracer port (`debugpy.connect`); the session is listed at once
- *   (`starting`) and attached within the attach timeout (`tracer/dialled-tracer.ts`).
+ *   (`starting`) and attached within the attach timeout (`tracer/dialled-tracer.ts`);
+ * - `snapshot`: a snapshot replayed in-process (`snapshots/snapshot-tracer.ts`), read-only.
  * A session is in the relay's table (and the Sessions list) from before its handshake, so an
  * event right after `configurationDone` is not lost.
  */
@@ -30,6 +31,10 @@ import { childTracer } from '../../tracer/child-tracer.js';
 import { followChildren, type ChildProcessContext } from '../../tracer/child-processes.js';
 import type { DialledTracer } from '../../tracer/tracer-listener.js';
 import { errorMessage } from '../../../src-common/errors.js';
+import type { SnapshotSummary } from '../../../src-common/protocol/snapshots.js';
+import type { SnapshotDocument } from '../../snapshots/snapshot-document.js';
+import { snapshotTracer } from '../../snapshots/snapshot-tracer.js';
+import { followSnapshotPointHits } from '../../snapshots/snapshot-point-hits.js';
 
 /** Options of {@link SessionStarter}. */
 export interface SessionStarterOptions {
@@ -47,6 +52,11 @@ export interface SessionStarterOptions {
   onChange: () => void;
   /** True once the relay is shutting down: tracers that dial in then are let go. */
   isClosed: () => boolean;
+  /**
+   * Keeps a snapshot a snapshot point of a session recorded (its file name and bytes, read over
+   * the session's link), for the profile `profileId` (`snapshots/snapshot-point-hits.ts`).
+   */
+  keepSnapshot?: (profileId: string, name: string, bytes: Buffer) => Promise<void>;
 }
 
 /** A running program to attach to instead of launching one (`session.attach`). */
@@ -149,6 +159,68 @@ export class SessionStarter {
     }
     keepSessionAttached(session, tracer, attachArgs, exceptions, log);
     log.info('session started', { profile: profile.name, target: session.info.target });
+    return { session: session.info };
+  }
+
+  /**
+   * Opens the snapshot `doc` (kept as `summary`) as a read-only session that `client` joins: the
+   * same handshake as a launch, with the replay as the tracer; it stops at once on the recorded
+   * moment and stays so until closed.
+   * @param profileName the name of the profile it came from, if any.
+   * @throws AttachError when the replay does not answer the handshake (a bug).
+   */
+  async openSnapshot(
+    client: ClientHandle,
+    doc: SnapshotDocument,
+    summary: SnapshotSummary,
+    profileName?: string,
+  ): Promise<{ session: SessionInfo }> {
+    const id = this.options.sessions.newId();
+    const log = this.options.logger.child(id);
+    const program = summary.program.split('/').pop() || summary.program || 'a program';
+    const what = summary.exception ?? `snapshot point ${summary.point ?? ''}`.trim();
+    const tracer = snapshotTracer(doc, `Snapshot: ${program}: ${what}`, log);
+    const session = this.open(
+      {
+        id,
+        profileId: summary.profileId ?? '',
+        profileName: profileName ?? 'snapshot file',
+        target: tracer.label ?? program,
+        startedAt: Date.now(),
+        origin: 'snapshot',
+        host: summary.host,
+        pid: summary.pid,
+        snapshotId: summary.id,
+      },
+      tracer,
+      log,
+    );
+    session.join(client);
+    if (tracer.notice) session.pushOutput('console', `${tracer.notice}\n`);
+    this.options.onChange();
+    // The replay stops right after configurationDone; the session (whose listener came first)
+    // has taken the stop when this one hears it, so the caller gets the session stopped.
+    const stopped = new Promise<void>((resolve) => {
+      const off = tracer.link.connection.onEvent((event) => {
+        if (event.event !== 'stopped') return;
+        off();
+        resolve();
+      });
+    });
+    try {
+      const attached = await attachToDebugpy(
+        tracer.link.connection,
+        { name: 'snapshot', justMyCode: false, pathMappings: [] },
+        [],
+        { exceptionFilters: [], functionBreakpoints: [] },
+      );
+      session.markAttached(attached.capabilities);
+      await stopped;
+    } catch (error) {
+      await session.close(errorMessage(error));
+      throw error;
+    }
+    log.info('snapshot opened', { snapshot: summary.id });
     return { session: session.info };
   }
 
@@ -345,6 +417,14 @@ export class SessionStarter {
       limits: this.options.limits,
     });
     this.options.sessions.add({ session, tracer });
+    const keep = this.options.keepSnapshot;
+    if (keep && info.origin !== 'snapshot')
+      followSnapshotPointHits(
+        session,
+        tracer.readFile,
+        (name, bytes) => keep(info.profileId, name, bytes),
+        log,
+      );
     return session;
   }
 }

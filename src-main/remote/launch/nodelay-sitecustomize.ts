@@ -8,6 +8,7 @@
  */
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
 import SITECUSTOMIZE from '../python/sitecustomize.py';
+import PERISCOPE_CAPTURE from '../python/periscope_capture.py';
 
 /**
  * A debugpy stepping rule (its `rules` attach setting: glob `path`, `include: false`) that keeps
@@ -26,11 +27,16 @@ export { SITECUSTOMIZE };
 /**
  * A POSIX shell fragment that writes the hook into a fresh temporary directory and leaves its
  * path in `$periscope_site`; follow it with `&&`. Use `nodelayPythonPath()` in the command's env.
+ * With `capture`, the crash capture module (`periscope_capture.py`) goes beside it, and the hook
+ * turns capture on in the program (not in debugpy's adapter): see `sitecustomize.py`.
  */
-export function writeNodelayHook(): string {
+export function writeNodelayHook(capture = false): string {
   return (
     'periscope_site=$(mktemp -d "${TMPDIR:-/tmp}/periscope-site.XXXXXX") && ' +
-    `printf '%s' ${shellQuote(SITECUSTOMIZE)} > "$periscope_site/sitecustomize.py"`
+    `printf '%s' ${shellQuote(SITECUSTOMIZE)} > "$periscope_site/sitecustomize.py"` +
+    (capture
+      ? ` && printf '%s' ${shellQuote(PERISCOPE_CAPTURE)} > "$periscope_site/periscope_capture.py"`
+      : '')
   );
 }
 

@@ -95,6 +95,12 @@ export interface LaunchOptions {
    * its `tail -F` and the stdin writes run there too.
    */
   place?: (command: string) => string;
+  /**
+   * Crash capture in the program (the profile's `capture`; default false here): the capture
+   * module goes beside the TCP_NODELAY hook, which enables it (`nodelay-sitecustomize.ts`).
+   * Needs the hook (`tcpNoDelay` not false).
+   */
+  capture?: boolean;
   logger?: Logger;
 }
 
@@ -169,10 +175,17 @@ export async function launchUnderDebugpy(
       ...options,
       outputToFiles,
       env: (options.env ?? []).map(({ name }) => ({ name, value: '…' })),
+      // The capture module is 40 kB of Python: the log says it is there, not what it is.
+      capture: false,
     },
     remotePort,
   );
-  logger.info('launching under debugpy', { where: connection.where, remotePort, command: logged });
+  logger.info('launching under debugpy', {
+    where: connection.where,
+    remotePort,
+    capture: options.capture === true,
+    command: logged,
+  });
   const remote = await connection.exec(command);
   // Over a link the output mux reads the program's environment from stdin, not from argv.
   if (outputToFiles) remote.stdin.end(muxStdin(options.env ?? []));
@@ -389,6 +402,7 @@ export function launchCommand(
     | 'subProcess'
     | 'pythonArgs'
     | 'stopOnEntry'
+    | 'capture'
   > & {
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
@@ -451,12 +465,13 @@ export function launchCommand(
   // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
   const redirect = files ? ' > /dev/null' : '';
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
+  const capture = options.capture === true;
   const script =
     options.tcpNoDelay === false
       ? `${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
       : files
-        ? `${writeNodelayHook()} && ${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
-        : `${writeNodelayHook()} && ${cd}${check}${marker} && exec env ${nodelayPythonPath()} ${python}`;
+        ? `${writeNodelayHook(capture)} && ${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
+        : `${writeNodelayHook(capture)} && ${cd}${check}${marker} && exec env ${nodelayPythonPath()} ${python}`;
   return `exec sh -c ${shellQuote(script)}`;
 }
 

@@ -38,6 +38,11 @@ Three changes (four with stop on entry), each of which leaves things as they wer
 4. debugpy's ``wait_for_client``: with ``PERISCOPE_STOP_ON_ENTRY=1`` the program stops on its
    first line once the client has attached (launch.json's ``stopOnEntry``), and the program's
    own call (written for an attach) says on stderr that it goes on (see the code below).
+5. Crash capture (the profile's ``capture``): when Periscope put ``periscope_capture.py`` beside
+   this file, the program (never debugpy's adapter) imports it and calls ``enable()``, so an
+   exception nobody is debugging becomes a snapshot (``docs/snapshot-format.md``). The module
+   stays loaded after the adapter deletes this directory, so a snapshot point's logpoint finds it.
+   ``PERISCOPE_CAPTURE=0`` in the profile's environment leaves it off.
 """
 import os as _os, socket as _socket, sys as _sys
 
@@ -142,9 +147,25 @@ for _entry in _sys.path:
             exec(compile(_f.read(), _other, "exec"), {"__name__": "sitecustomize", "__file__": _other})
         break
 # debugpy's adapter starts after the debuggee imported this file: nobody needs it any more.
-if _sys.argv and _os.path.basename(_sys.argv[0].rstrip("/")) == "adapter":
+_periscope_adapter = bool(_sys.argv) and _os.path.basename(_sys.argv[0].rstrip("/")) == "adapter"
+if _periscope_adapter:
     import shutil as _shutil
     _shutil.rmtree(_here, ignore_errors=True)
+
+# 4. Crash capture, in the program only.
+def _periscope_capture():
+    if _os.environ.get("PERISCOPE_CAPTURE", "1") in ("0", "off", "false", "no"):
+        return
+    if not _os.path.isfile(_os.path.join(_here, "periscope_capture.py")):
+        return
+    try:
+        import periscope_capture
+        periscope_capture.enable()
+    except Exception as error:  # capture must never keep the program from starting
+        _sys.stderr.write("periscope_capture: not enabled (%s)\n" % (error,))
+
+if not _periscope_adapter:
+    _periscope_capture()
 
 # 3. stdout and stderr in the order written, tagged at the source.
 def _periscope_tag_output():

@@ -1,3 +1,4 @@
+import { toWire } from '../../../src-common/snapshot-point.js';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { LaunchBreakpoints } from '../../../src-common/protocol/client-protocol.js';
 
@@ -338,11 +339,14 @@ function dedupeSorted(list: LineBreakpoint[]): LineBreakpoint[] {
   return [...byLine.values()].sort((a, b) => a.line - b.line);
 }
 
-/** A book entry as DAP `SourceBreakpoint` (only the set fields). */
+/**
+ * A book entry as DAP `SourceBreakpoint` (only the set fields); a snapshot point's condition goes
+ * into its message (`src-common/snapshot-point.ts`).
+ */
 export function toSourceBreakpoint(bp: LineBreakpoint): DebugProtocol.SourceBreakpoint {
   const out: DebugProtocol.SourceBreakpoint = { line: bp.line };
   if (bp.condition) out.condition = bp.condition;
   if (bp.hitCondition) out.hitCondition = bp.hitCondition;
   if (bp.logMessage) out.logMessage = bp.logMessage;
-  return out;
+  return toWire(out);
 }

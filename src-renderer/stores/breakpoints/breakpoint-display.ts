@@ -7,14 +7,18 @@ import type { LineBreakpoint } from './breakpoint-book.js';
 import type { BreakpointStatus } from '../../debug/session-view.js';
 import type { SourceBreakpoint } from '../../editor/debug-markers.js';
 import { describeHitCondition } from './hit-condition.js';
+import { parseSnapshotPoint } from '../../../src-common/snapshot-point.js';
 import {
   explainBreakpoint,
   type BreakpointExplanation,
   type ExplainContext,
 } from './unverified-reason.js';
 
-/** Marker shape: VS Code's dot, dot with a bar (conditional / hit count), diamond (logpoint). */
-export type BreakpointKind = 'plain' | 'conditional' | 'log';
+/**
+ * Marker shape: VS Code's dot, dot with a bar (conditional / hit count), diamond (logpoint),
+ * square (snapshot point: a logpoint that records a snapshot, `src-common/snapshot-point.ts`).
+ */
+export type BreakpointKind = 'plain' | 'conditional' | 'log' | 'snapshot';
 
 /** `idle`: no live session of this profile, so nothing was verified. */
 export type BreakpointState = 'disabled' | 'verified' | 'unverified' | 'idle';
@@ -31,6 +35,7 @@ export interface BreakpointDisplay {
 
 /** The marker kind of a breakpoint. */
 export function breakpointKind(bp: LineBreakpoint): BreakpointKind {
+  if (parseSnapshotPoint(bp.logMessage)) return 'snapshot';
   if (bp.logMessage) return 'log';
   return bp.condition || bp.hitCondition ? 'conditional' : 'plain';
 }
@@ -40,7 +45,10 @@ export function breakpointSummary(bp: LineBreakpoint): string {
   const parts: string[] = [];
   if (bp.condition) parts.push(`when ${bp.condition}`);
   if (bp.hitCondition) parts.push(describeHitCondition(bp.hitCondition));
-  if (bp.logMessage) parts.push(`log "${bp.logMessage}"`);
+  const point = parseSnapshotPoint(bp.logMessage);
+  if (point)
+    parts.push(`snapshot ${point.limit === 1 ? 'once' : `up to ${point.limit} times`}, no pause`);
+  else if (bp.logMessage) parts.push(`log "${bp.logMessage}"`);
   return parts.join(' · ');
 }
 

@@ -37,6 +37,10 @@ describe('benchmark smoke run', () => {
       expect(results.churn?.listed).toBeGreaterThan(0);
       expect(renderResults(results)).toContain('**Session churn**');
       expect(renderResults(results)).toContain('**Child processes**');
+      expect(results.snapshotPoint?.periscope.n).toBe(20);
+      expect(Number.isFinite(results.snapshotPoint?.addedPerHitMs)).toBe(true);
+      expect(results.flaskCapture?.runs).toBe(2);
+      expect(renderResults(results)).toContain('**Snapshot point**');
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
     },
   );

@@ -189,6 +189,7 @@ describe('attachPort', () => {
       envFile: '',
       showReturnValue: false,
       containers: [],
+      capture: true,
     });
   });
 
@@ -243,6 +244,7 @@ describe('migrate', () => {
           envFile: '',
           showReturnValue: false,
           containers: [],
+          capture: true,
         },
       ],
     });
@@ -273,6 +275,7 @@ describe('migrate', () => {
           envFile: '~/app/.env',
           showReturnValue: true,
           containers: [],
+          capture: true,
         },
       ],
     };

@@ -72,6 +72,7 @@ describe('ProfileStore', () => {
       envFile: '',
       showReturnValue: false,
       containers: [],
+      capture: true,
       id: a.id,
     });
 

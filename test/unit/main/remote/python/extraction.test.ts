@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import PICK_PORT from '../../../../../src-main/remote/python/pick_port.py';
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
-import SITECUSTOMIZE from '../../../../../src-main/remote/python/sitecustomize.py';
 import WAIT_LISTENING from '../../../../../src-main/remote/python/wait_listening.py';
 
 /** The syntax tree of `source` without its module docstring, as `ast.dump` prints it. */
@@ -39,22 +38,6 @@ const helpers: { name: string; now: string; edits?: [string, string][] }[] = [
     edits: [['    import debugpy\n', '    __import__("debugpy")\n']],
   },
   { name: 'wait_listening.py', now: WAIT_LISTENING },
-  {
-    // The two strings the launch wrote one after the other, now one file.
-    name: 'sitecustomize.py',
-    now: SITECUSTOMIZE,
-    // The record limit, interpolated three times, is a named constant (markers.test.ts).
-    edits: [
-      [
-        'import os as _os, socket as _socket, sys as _sys\n',
-        'import os as _os, socket as _socket, sys as _sys\n_RECORD_LIMIT = 4000\n',
-      ],
-      ['if n <= 4000:', 'if n <= _RECORD_LIMIT:'],
-      ['range(0, n, 4000)', 'range(0, n, _RECORD_LIMIT)'],
-      ['data[i:i + 4000]', 'data[i:i + _RECORD_LIMIT]'],
-    ],
-  },
-
   {
     name: 'preflight_probe.py',
     now: PROBE,

@@ -9,6 +9,8 @@ import SITECUSTOMIZE from '../../../../../src-main/remote/python/sitecustomize.p
 import PROBE from '../../../../../src-main/remote/python/preflight_probe.py';
 import { PROBE_MARKER } from '../../../../../src-main/remote/probes/preflight.js';
 import { STALE_SLOT_MARKER } from '../../../../../src-main/remote/probes/stale-slot.js';
+import SNAPSHOT_RING from '../../../../../src-main/remote/python/snapshot_ring.py';
+import { SNAPSHOT_RING_MARKER } from '../../../../../src-main/remote/snapshots/snapshot-ring.js';
 
 /** The string a helper assigns to `MARKER` (one `MARKER = "…"` line). */
 function pythonMarker(source: string): string | undefined {
@@ -28,6 +30,7 @@ describe('helper markers', () => {
   it.each([
     ['preflight_probe.py', PROBE, PROBE_MARKER],
     ['free_stale_slot.py', FREE_STALE_SLOT, STALE_SLOT_MARKER],
+    ['snapshot_ring.py', SNAPSHOT_RING, SNAPSHOT_RING_MARKER],
   ])('%s', (_name, source, marker) => {
     expect(pythonMarker(source)).toBe(marker);
     expect(source).toContain('print(MARKER + ');

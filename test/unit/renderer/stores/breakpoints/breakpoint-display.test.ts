@@ -8,6 +8,8 @@ import {
   DEBUGPY_EXCEPTION_FILTERS,
 } from '../../../../../src-renderer/stores/breakpoints/exception-filters.js';
 
+import { snapshotPointMessage } from '../../../../../src-common/snapshot-point.js';
+
 const context = { mappings: [], programPath: '/p/a.py' };
 
 describe('displayBreakpoint', () => {
@@ -28,6 +30,21 @@ describe('displayBreakpoint', () => {
       null,
     );
     expect(log).toMatchObject({ kind: 'log', summary: 'log "x={x}"' });
+    const point = displayBreakpoint(
+      {
+        path: '/p/a.py',
+        line: 3,
+        enabled: true,
+        condition: 'n > 2',
+        logMessage: snapshotPointMessage({ id: 'a.py:3', limit: 5 }),
+      },
+      null,
+      null,
+    );
+    expect(point).toMatchObject({
+      kind: 'snapshot',
+      summary: 'when n > 2 · snapshot up to 5 times, no pause',
+    });
   });
 
   it('disabled wins over verification; verified without problem has no explanation', () => {

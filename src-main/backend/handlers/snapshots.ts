@@ -1,0 +1,140 @@
+/**
+ * App requests about snapshots (`docs/snapshot-format.md`): the ones kept on this machine
+ * (`snapshots/snapshot-store.ts`), fetching a profile's over SSH (its ring directory, listed by
+ * `remote/snapshots/snapshot-ring.ts`, each file read over SFTP), opening one as a read-only
+ * session (`SessionStarter.openSnapshot`), a file the person chose, and installing the capture
+ * on a profile's machine for programs started by hand. Every change is broadcast as
+ * `snapshots.changed`.
+ */
+import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
+import {
+  DEFAULT_CAPTURE_DIRECTORY,
+  DEFAULT_SNAPSHOT_DIRECTORY,
+  installCapture,
+  listSnapshotRing,
+} from '../../remote/snapshots/snapshot-ring.js';
+import { MAX_SNAPSHOT_FILE_BYTES, SnapshotFormatError } from '../../snapshots/snapshot-document.js';
+import { SshError } from '../../ssh/ssh-error.js';
+import { shellQuote } from '../../ssh/exec/shell-quote.js';
+import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
+import { RelayError, errorMessage } from '../../../src-common/errors.js';
+import type { Profile } from '../../../src-common/protocol/profile.js';
+import type { ClientHandle } from '../clients/client-handle.js';
+
+type SnapshotMethod =
+  | 'snapshots.list'
+  | 'snapshots.fetch'
+  | 'snapshots.open'
+  | 'snapshots.openFile'
+  | 'snapshots.remove'
+  | 'snapshots.install';
+
+/** Most snapshots fetched in one `snapshots.fetch` (the newest ones not kept yet). */
+export const MAX_FETCHED_AT_ONCE = 100;
+
+/** The capture's setting of the ring directory (`periscope_capture.py`). */
+const RING_VARIABLE = 'PERISCOPE_CAPTURE_DIR';
+
+/**
+ * The profile's ring directory: its `PERISCOPE_CAPTURE_DIR` environment variable when it sets one
+ * (its launched programs then write there too), else the capture's default.
+ */
+export function ringDirectoryOf(profile: Pick<Profile, 'env'>): string {
+  return profile.env.find((v) => v.name === RING_VARIABLE)?.value || DEFAULT_SNAPSHOT_DIRECTORY;
+}
+
+/** Handlers of the `snapshots.*` methods. */
+export function snapshotHandlers(parts: BackendParts): AppHandlers<SnapshotMethod> {
+  const { profileStore, profileLinks, connections, snapshots, starter, logger } = parts;
+  /** Runs `work` over the profile's shared SSH link, held only for it. */
+  const overLink = async <T>(
+    client: ClientHandle,
+    profile: Profile,
+    work: (connection: SshConnection) => Promise<T>,
+  ): Promise<T> => {
+    const lease = await profileLinks.acquire(profile, connections.keepingUp(client, profile));
+    try {
+      const connection = lease.link.current;
+      if (!connection)
+        throw new SshError(
+          'ssh-failed',
+          `the SSH connection to ${profile.host} is reconnecting; try again when it is back`,
+        );
+      return await work(connection);
+    } finally {
+      await lease.release();
+    }
+  };
+  const open = async (client: ClientHandle, snapshotId: string) => {
+    const kept = await snapshots.read(snapshotId).catch((error: unknown) => {
+      throw new RelayError('not-found', `That snapshot cannot be opened: ${errorMessage(error)}`);
+    });
+    const profile = kept.summary.profileId ? profileStore.get(kept.summary.profileId) : undefined;
+    return starter.openSnapshot(client, kept.doc, kept.summary, profile?.name);
+  };
+  return {
+    'snapshots.list': async () => ({ snapshots: await snapshots.list() }),
+    'snapshots.fetch': async (client, { profileId }) => {
+      const profile = requireProfile(profileStore, profileId);
+      const fetched = await overLink(client, profile, async (connection) => {
+        const ring = await listSnapshotRing(connection, profile.python, ringDirectoryOf(profile));
+        const missing: string[] = [];
+        for (const file of [...ring.files].reverse()) {
+          if (missing.length >= MAX_FETCHED_AT_ONCE) break;
+          if (!(await snapshots.has(file.name))) missing.push(file.name);
+        }
+        let count = 0;
+        for (const name of missing) {
+          try {
+            const bytes = await connection.readFile(
+              `${ring.directory}/${name}`,
+              MAX_SNAPSHOT_FILE_BYTES,
+            );
+            await snapshots.add(name, bytes, profileId);
+            count += 1;
+          } catch (error) {
+            // Trimmed from the ring meanwhile, or not a snapshot: the others still come.
+            logger.warn('a snapshot was not fetched', { name, error: errorMessage(error) });
+          }
+        }
+        return count;
+      });
+      if (fetched > 0) await parts.snapshotsChanged();
+      return { snapshots: await snapshots.list(), fetched };
+    },
+    'snapshots.open': (client, { snapshotId }) => open(client, snapshotId),
+    'snapshots.openFile': async (client, { name, data }) => {
+      let snapshot;
+      try {
+        snapshot = await snapshots.add(name, Buffer.from(data, 'base64'), null);
+      } catch (error) {
+        if (error instanceof SnapshotFormatError)
+          throw new RelayError('invalid-message', `${name} cannot be opened: ${error.message}`);
+        throw error;
+      }
+      await parts.snapshotsChanged();
+      return { snapshot, ...(await open(client, snapshot.id)) };
+    },
+    'snapshots.remove': async (_client, { snapshotId }) => {
+      await snapshots.remove(snapshotId);
+      await parts.snapshotsChanged();
+      return {};
+    },
+    'snapshots.install': async (client, { profileId }) => {
+      const profile = requireProfile(profileStore, profileId);
+      const ring = ringDirectoryOf(profile);
+      const installed = await overLink(client, profile, (connection) =>
+        installCapture(connection, profile.python, DEFAULT_CAPTURE_DIRECTORY, ring),
+      );
+      const ringSetting =
+        ring === DEFAULT_SNAPSHOT_DIRECTORY
+          ? ''
+          : `${RING_VARIABLE}=${shellQuote(installed.snapshotDirectory)} `;
+      return {
+        ...installed,
+        pythonPathPrefix: `${ringSetting}PYTHONPATH=${shellQuote(installed.directory)} `,
+        line: `import sys; sys.path.insert(0, ${JSON.stringify(installed.directory)}); import periscope_capture; periscope_capture.enable()`,
+      };
+    },
+  };
+}
