@@ -65,4 +65,67 @@ describe('snapshot point hits', () => {
       'b.psnap.json.gz=/r/b.psnap.json.gz',
     ]);
   });
+
+  it('reads only snapshot paths, each once, two at a time with at most 100 waiting', async () => {
+    expect(
+      snapshotPathsIn(
+        [
+          'periscope-snapshot relative/a.psnap.json.gz',
+          'periscope-snapshot /r/../etc/b.psnap.json.gz',
+          'periscope-snapshot /r/./c.psnap.json.gz',
+          'periscope-snapshot /r/x y.psnap.json.gz',
+          'periscope-snapshot /r/ok-1.psnap.json.gz',
+        ].join('\n'),
+      ),
+    ).toEqual(['/r/ok-1.psnap.json.gz']);
+
+    let listener: (event: DebugProtocol.Event) => void = () => undefined;
+    const pending: (() => void)[] = [];
+    let reads = 0;
+    let mostAtOnce = 0;
+    let open = 0;
+    followSnapshotPointHits(
+      {
+        onConnection: (l) =>
+          l({
+            onEvent: (e: (event: DebugProtocol.Event) => void) => {
+              listener = e;
+              return () => undefined;
+            },
+          } as unknown as DapConnection),
+      },
+      () => {
+        reads++;
+        open++;
+        mostAtOnce = Math.max(mostAtOnce, open);
+        return new Promise((done) =>
+          pending.push(() => {
+            open--;
+            done(Buffer.from('x'));
+          }),
+        );
+      },
+      () => Promise.resolve(),
+      silentLogger,
+    );
+    const lines = Array.from(
+      { length: 300 },
+      (_, i) => `periscope-snapshot /r/s-${i}.psnap.json.gz`,
+    );
+    const event = (text: string): DebugProtocol.Event => ({
+      seq: 1,
+      type: 'event',
+      event: 'output',
+      body: { category: 'console', output: text },
+    });
+    listener(event(lines.join('\n')));
+    listener(event(lines.slice(0, 5).join('\n')));
+    while (pending.length > 0) {
+      pending.shift()!();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(mostAtOnce).toBe(2);
+    // Two reading, 100 waiting; the rest (and every repeat) left to snapshots.fetch.
+    expect(reads).toBe(102);
+  });
 });
