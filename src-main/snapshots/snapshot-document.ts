@@ -12,9 +12,14 @@ import type { SnapshotSummary } from '../../src-common/protocol/snapshots.js';
 export const SNAPSHOT_FORMAT = 'periscope.snapshot';
 /** The format version this reader knows. */
 export const SNAPSHOT_VERSION = 1;
-/** Largest snapshot file accepted, in bytes (gzip'd), and largest document once inflated. */
-export const MAX_SNAPSHOT_FILE_BYTES = 64 * 1024 * 1024;
-export const MAX_SNAPSHOT_JSON_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest snapshot file accepted, in bytes (gzip'd), and largest document once inflated. The
+ * capture's own budgets make ~3 MB documents by default (1 MB of values, 2 MB of source); these
+ * leave room for raised budgets while keeping a parse (inflate + JSON.parse on the relay's
+ * event loop) well under a second.
+ */
+export const MAX_SNAPSHOT_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_SNAPSHOT_JSON_BYTES = 64 * 1024 * 1024;
 
 const cutSchema = z.string().max(20);
 

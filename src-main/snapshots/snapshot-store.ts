@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { SnapshotSummary } from '../../src-common/protocol/snapshots.js';
 import { parseSnapshot, summarize, type SnapshotDocument } from './snapshot-document.js';
 
@@ -129,10 +130,11 @@ export class SnapshotStore {
       const id = name.slice(0, -'.json'.length);
       if (!isSnapshotId(id) || !present.has(id)) continue;
       try {
-        const summary = JSON.parse(
-          await readFile(join(this.directory, name), 'utf8'),
-        ) as SnapshotSummary;
-        if (summary.id === id) index.set(id, summary);
+        const parsed = summarySchema.safeParse(
+          JSON.parse(await readFile(join(this.directory, name), 'utf8')),
+        );
+        // A summary edited or cut short by hand is skipped, never the whole list.
+        if (parsed.success && parsed.data.id === id) index.set(id, parsed.data);
       } catch {
         // A summary that does not read is as if the snapshot were not kept.
       }
@@ -141,6 +143,22 @@ export class SnapshotStore {
     return this.index;
   }
 }
+
+const text = z.string().max(10_000);
+/** A kept summary file as `SnapshotSummary` (the store wrote it; a person may have edited it). */
+const summarySchema = z.object({
+  id: text,
+  profileId: text.nullable(),
+  time: text,
+  kind: z.enum(['exception', 'point']),
+  hook: text,
+  host: text,
+  pid: z.number(),
+  program: text,
+  exception: text.nullable(),
+  point: text.optional(),
+  bytes: z.number(),
+}) satisfies z.ZodType<SnapshotSummary>;
 
 function newestFirst(a: SnapshotSummary, b: SnapshotSummary): number {
   return b.time.localeCompare(a.time) || b.id.localeCompare(a.id);
