@@ -35,11 +35,26 @@ export async function readContainerFile(
     place.wrap(shellJoin([place.python, '-I', '-c', READER, path, String(maxBytes)])),
   );
   remote.stdin.end();
+  // The container is not trusted to honour the reader's own cap: count here too, and stop
+  // reading past it (the size error below names the limit).
   const chunks: Buffer[] = [];
+  let size = 0;
   let stderr = '';
-  remote.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  remote.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  remote.stdout.on('data', (chunk: Buffer) => {
+    if (size > maxBytes) return;
+    size += chunk.length;
+    chunks.push(chunk);
+    if (size > maxBytes) remote.close();
+  });
+  remote.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
+  });
   const { code } = await remote.exit;
+  if (size > maxBytes)
+    throw new SshError(
+      'file-too-big',
+      `${path} in ${place.label} is larger than ${maxBytes} bytes, the most Periscope opens`,
+    );
   if (code === NOT_FOUND || code === NOT_FILE)
     throw new SshError(
       'file-not-found',

@@ -36,6 +36,9 @@ export interface ContainerLogOptions {
 }
 
 /** See the module comment. */
+/** A log line longer than this (characters) is passed on in pieces. */
+const MAX_PENDING_LINE_CHARS = 1024 * 1024;
+
 export class ContainerLogStream {
   private running: { remote: RemoteProcess; pid?: number } | undefined;
   private lastStamp: string | undefined;
@@ -134,6 +137,12 @@ export class ContainerLogStream {
         if (from !== undefined && !after(stamp, from)) continue;
         this.lastStamp = stamp;
         out += `${line.slice(stamp.length + 1)}\n`;
+      }
+      // A line that never ends (a program printing without newlines) is passed on in pieces,
+      // never held whole: the log tab gets it, the laptop's memory does not grow with it.
+      if (buffer.length > MAX_PENDING_LINE_CHARS) {
+        out += buffer;
+        buffer = '';
       }
       if (out !== '' && !this.stopped) this.options.onData(out);
     });

@@ -40,9 +40,13 @@ export async function openStdioBridge(
       reject(new SshError('launch-failed', `the bridge into ${place.label} did not connect`));
     }, BRIDGE_UP_TIMEOUT_MS);
     const onData = (chunk: Buffer): void => {
-      stderr += chunk.toString('utf8');
+      // Only the tail matters (the markers, the last error): keep at most 4 KiB of it.
+      stderr = (stderr + chunk.toString('utf8')).slice(-4096);
       if (stderr.includes(UP)) {
         clearTimeout(timer);
+        // Connected: what the bridge says from now on is not kept for the session's lifetime.
+        remote.stderr.off('data', onData);
+        remote.stderr.resume();
         resolve();
       }
     };
