@@ -20,6 +20,42 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}),
  *   then `containers` (absent: `[]`) and `capture` (absent: true).
  */
+/**
+ * Why interpreter flags (launch.json's `pythonArgs`) cannot be used, or null. They go before
+ * debugpy on the command line (`python <flags> -m debugpy …`), so `-c`, `-m` and `-` would run
+ * something else than the program, a bare word would be taken as the script, and `-I`, `-E`, `-S`
+ * would turn off the launch's start-up hook (its `sitecustomize`: output order, stop on entry,
+ * crash capture). Short flags may be combined (`-OB`); `-X` and `-W` take a value, attached or
+ * as the next entry (Python's `--help`).
+ */
+export function pythonArgsProblem(flags: readonly string[]): string | null {
+  let valueNext = false;
+  for (const flag of flags) {
+    if (valueNext) {
+      valueNext = false;
+      continue;
+    }
+    if (flag === '-' || flag === '--' || !flag.startsWith('-'))
+      return `pythonArgs: ${JSON.stringify(flag)} is not an interpreter flag (put the program's own arguments in Arguments)`;
+    if (flag.startsWith('--')) {
+      valueNext = flag === '--check-hash-based-pycs';
+      continue;
+    }
+    for (let i = 1; i < flag.length; i++) {
+      const letter = flag.charAt(i);
+      if (letter === 'X' || letter === 'W') {
+        valueNext = i === flag.length - 1;
+        break;
+      }
+      if (letter === 'c' || letter === 'm')
+        return `pythonArgs: ${flag} would run something else than the program; set the program (or module) to debug instead`;
+      if (letter === 'I' || letter === 'E' || letter === 'S')
+        return `pythonArgs: -${letter} would turn off Periscope's start-up hook (output order, stop on entry, crash capture)`;
+    }
+  }
+  return null;
+}
+
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
 
@@ -218,12 +254,18 @@ const addedFields = {
         .refine(
           (value) => !value.includes('\0') && !/[\n\r]/.test(value),
           'an interpreter flag must not contain NUL or line breaks',
-        ),
+        )
+        .max(4096, 'an interpreter flag is at most 4096 characters'),
       { error: 'pythonArgs must be a list' },
     )
-    .max(MAX_PYTHON_ARGS, `at most ${MAX_PYTHON_ARGS} interpreter flags`),
+    .max(MAX_PYTHON_ARGS, `at most ${MAX_PYTHON_ARGS} interpreter flags`)
+    .superRefine((flags, context) => {
+      const problem = pythonArgsProblem(flags);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
   envFile: z
     .string({ error: 'envFile must be a string' })
+    .max(4096, 'envFile is at most 4096 characters')
     .refine((value) => !CONTROL_CHARS.test(value), 'envFile must not contain control characters'),
   showReturnValue: z.boolean({ error: 'showReturnValue must be true or false' }),
   containers: z

@@ -333,7 +333,7 @@ describe('the launch.json debug options', () => {
     expect(issuesOf({ ...good, pythonArgs: ['-X', ''] })).toEqual([
       'pythonArgs.1: an interpreter flag must not be empty',
     ]);
-    expect(issuesOf({ ...good, pythonArgs: ['-c\nprint(1)'] })).toEqual([
+    expect(issuesOf({ ...good, pythonArgs: ['-u\n'] })).toEqual([
       'pythonArgs.0: an interpreter flag must not contain NUL or line breaks',
     ]);
     expect(issuesOf({ ...good, envFile: '.env\n' })).toEqual([
