@@ -68,6 +68,9 @@ export interface AttachTo {
 }
 
 /** See the module comment. */
+/** How long a snapshot's replay may take to show its stop, in ms (it is in memory: instant). */
+const SNAPSHOT_OPEN_TIMEOUT_MS = 5000;
+
 export class SessionStarter {
   constructor(private readonly options: SessionStarterOptions) {}
 
@@ -215,7 +218,16 @@ export class SessionStarter {
         { exceptionFilters: [], functionBreakpoints: [] },
       );
       session.markAttached(attached.capabilities);
-      await stopped;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        stopped,
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(
+            () => reject(new Error('the snapshot did not open (its replay never showed a stop)')),
+            SNAPSHOT_OPEN_TIMEOUT_MS,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
     } catch (error) {
       await session.close(errorMessage(error));
       throw error;

@@ -50,7 +50,15 @@ async function runRing(
     const why = result.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${result.code}`;
     throw new SshError('ssh-failed', `could not reach the snapshots with ${python}: ${why}`);
   }
-  const parsed = JSON.parse(line.slice(SNAPSHOT_RING_MARKER.length)) as Record<string, unknown>;
+  let parsed: Record<string, unknown>;
+  try {
+    const value: unknown = JSON.parse(line.slice(SNAPSHOT_RING_MARKER.length));
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new Error('not an object');
+    parsed = value as Record<string, unknown>;
+  } catch {
+    throw new SshError('ssh-failed', `the snapshot listing from ${python} was not readable`);
+  }
   if (typeof parsed['error'] === 'string') throw new SshError('ssh-failed', parsed['error']);
   return parsed;
 }
