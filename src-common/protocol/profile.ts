@@ -118,6 +118,11 @@ export interface Profile {
    * (as `(return) name`) after a step over its `return` or a step out of it.
    */
   showReturnValue: boolean;
+  /**
+   * launch.json's `gevent`: gevent-compatible debugging of a monkey-patched program
+   * (`GEVENT_SUPPORT=True` for pydevd). Launch only: pydevd reads it when it starts.
+   */
+  gevent: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -134,7 +139,8 @@ export type ProfileAddedField =
   | 'stopOnEntry'
   | 'pythonArgs'
   | 'envFile'
-  | 'showReturnValue';
+  | 'showReturnValue'
+  | 'gevent';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

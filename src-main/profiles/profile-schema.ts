@@ -17,7 +17,8 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}).
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue` and `gevent`
+ *   ({@link DEBUG_OPTION_DEFAULTS}).
  */
 /** Child processes followed at once when a profile does not say. */
 export const DEFAULT_MAX_CHILD_PROCESSES = 32;
@@ -204,6 +205,7 @@ const addedFields = {
     .string({ error: 'envFile must be a string' })
     .refine((value) => !CONTROL_CHARS.test(value), 'envFile must not contain control characters'),
   showReturnValue: z.boolean({ error: 'showReturnValue must be true or false' }),
+  gevent: z.boolean({ error: 'gevent must be true or false' }),
 };
 
 /**
@@ -216,6 +218,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   pythonArgs: [] as string[],
   envFile: '',
   showReturnValue: false,
+  gevent: false,
 };
 
 /**
@@ -228,6 +231,7 @@ export const launchJsonOptionsSchema = z
     pythonArgs: addedFields.pythonArgs,
     envFile: addedFields.envFile,
     showReturnValue: addedFields.showReturnValue,
+    gevent: addedFields.gevent,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -250,6 +254,7 @@ export const profileSchema = z.object({
   pythonArgs: addedFields.pythonArgs.default(() => []),
   envFile: addedFields.envFile.default(DEBUG_OPTION_DEFAULTS.envFile),
   showReturnValue: addedFields.showReturnValue.default(DEBUG_OPTION_DEFAULTS.showReturnValue),
+  gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -269,6 +274,7 @@ export const profileDraftSchema = z.object({
   pythonArgs: addedFields.pythonArgs.optional(),
   envFile: addedFields.envFile.optional(),
   showReturnValue: addedFields.showReturnValue.optional(),
+  gevent: addedFields.gevent.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

@@ -157,6 +157,7 @@ export class ProfileStore {
         envFile: valid.envFile ?? stored?.envFile ?? DEBUG_OPTION_DEFAULTS.envFile,
         showReturnValue:
           valid.showReturnValue ?? stored?.showReturnValue ?? DEBUG_OPTION_DEFAULTS.showReturnValue,
+        gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -131,6 +131,7 @@ export async function startRemoteTracer(
       ...(profile.envFile && { envFile: profile.envFile }),
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
+      gevent: profile.gevent,
       subProcess: profile.subProcess,
       link: ssh,
       logger,

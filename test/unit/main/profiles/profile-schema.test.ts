@@ -188,6 +188,7 @@ describe('attachPort', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: false,
+      gevent: false,
     });
   });
 
@@ -241,6 +242,7 @@ describe('migrate', () => {
           pythonArgs: [],
           envFile: '',
           showReturnValue: false,
+          gevent: false,
         },
       ],
     });
@@ -270,6 +272,7 @@ describe('migrate', () => {
           pythonArgs: ['-X', 'dev'],
           envFile: '~/app/.env',
           showReturnValue: true,
+          gevent: true,
         },
       ],
     };
@@ -317,6 +320,7 @@ describe('the launch.json debug options', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: false,
+      gevent: false,
     });
   });
 

@@ -71,6 +71,7 @@ describe('ProfileStore', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: false,
+      gevent: false,
       id: a.id,
     });
 

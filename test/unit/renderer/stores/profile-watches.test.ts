@@ -35,6 +35,7 @@ function profile(id: string, watchExpressions: string[]): Profile {
     pythonArgs: [],
     envFile: '',
     showReturnValue: false,
+    gevent: false,
   };
 }
 
