@@ -24,7 +24,14 @@ export interface SshConfigCandidates {
  */
 export type LaunchJsonOptions = Pick<
   Profile,
-  'subProcess' | 'django' | 'jinja' | 'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue'
+  | 'subProcess'
+  | 'django'
+  | 'jinja'
+  | 'stopOnEntry'
+  | 'pythonArgs'
+  | 'envFile'
+  | 'showReturnValue'
+  | 'gevent'
 >;
 
 /**

@@ -153,6 +153,11 @@ export interface Profile {
    * Snapshot points need it too. `docs/snapshot-format.md`.
    */
   capture: boolean;
+  /**
+   * launch.json's `gevent`: gevent-compatible debugging of a monkey-patched program
+   * (`GEVENT_SUPPORT=True` for pydevd). Launch only: pydevd reads it when it starts.
+   */
+  gevent: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -171,7 +176,8 @@ export type ProfileAddedField =
   | 'envFile'
   | 'showReturnValue'
   | 'containers'
-  | 'capture';
+  | 'capture'
+  | 'gevent';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -17,8 +17,8 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile` and `showReturnValue` ({@link DEBUG_OPTION_DEFAULTS}),
- *   then `containers` (absent: `[]`) and `capture` (absent: true).
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue` and `gevent`
+ *   ({@link DEBUG_OPTION_DEFAULTS}), then `containers` (absent: `[]`) and `capture` (absent: true).
  */
 /**
  * Why interpreter flags (launch.json's `pythonArgs`) cannot be used, or null. They go before
@@ -272,6 +272,7 @@ const addedFields = {
     .array(containerTargetSchema, { error: 'containers must be a list' })
     .max(MAX_CONTAINER_TARGETS, `at most ${MAX_CONTAINER_TARGETS} containers`),
   capture: z.boolean({ error: 'capture must be true or false' }),
+  gevent: z.boolean({ error: 'gevent must be true or false' }),
 };
 
 /**
@@ -284,6 +285,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   pythonArgs: [] as string[],
   envFile: '',
   showReturnValue: false,
+  gevent: false,
 };
 
 /**
@@ -296,6 +298,7 @@ export const launchJsonOptionsSchema = z
     pythonArgs: addedFields.pythonArgs,
     envFile: addedFields.envFile,
     showReturnValue: addedFields.showReturnValue,
+    gevent: addedFields.gevent,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -320,6 +323,7 @@ export const profileSchema = z.object({
   showReturnValue: addedFields.showReturnValue.default(DEBUG_OPTION_DEFAULTS.showReturnValue),
   containers: addedFields.containers.default([]),
   capture: addedFields.capture.default(true),
+  gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -341,6 +345,7 @@ export const profileDraftSchema = z.object({
   showReturnValue: addedFields.showReturnValue.optional(),
   containers: addedFields.containers.optional(),
   capture: addedFields.capture.optional(),
+  gevent: addedFields.gevent.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

@@ -159,6 +159,7 @@ export class ProfileStore {
           valid.showReturnValue ?? stored?.showReturnValue ?? DEBUG_OPTION_DEFAULTS.showReturnValue,
         containers: valid.containers ?? stored?.containers ?? [],
         capture: valid.capture ?? stored?.capture ?? true,
+        gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

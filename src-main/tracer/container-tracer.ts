@@ -74,6 +74,7 @@ export const startContainerTracer: TracerStarter = async (
       ...(profile.envFile && { envFile: profile.envFile }),
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
+      gevent: profile.gevent,
       // debugpy's child processes would need their own bridge into the container; until then
       // they run without the debugger rather than wait for one that cannot reach them.
       subProcess: false,

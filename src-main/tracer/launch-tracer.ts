@@ -136,6 +136,7 @@ export async function startRemoteTracer(
       ...(profile.envFile && { envFile: profile.envFile }),
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
+      gevent: profile.gevent,
       subProcess: profile.subProcess,
       capture: profile.capture,
       link: ssh,

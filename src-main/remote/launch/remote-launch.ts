@@ -78,6 +78,11 @@ export interface LaunchOptions {
   /** Interpreter flags before the program (launch.json's `pythonArgs`), e.g. `-X dev`, `-O`. */
   pythonArgs?: string[];
   /**
+   * gevent-compatible debugging (launch.json's `gevent`): `GEVENT_SUPPORT=True` in the program's
+   * environment, read by pydevd when it starts (so it cannot be turned on for an attach).
+   */
+  gevent?: boolean;
+  /**
    * Stop on the program's first line (launch.json's `stopOnEntry`): done by the launch's
    * sitecustomize (`remote/python/sitecustomize.py`, part 4), so not with `tcpNoDelay: false`.
    */
@@ -403,6 +408,7 @@ export function launchCommand(
     | 'pythonArgs'
     | 'stopOnEntry'
     | 'capture'
+    | 'gevent'
   > & {
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
@@ -423,6 +429,7 @@ export function launchCommand(
     'PYTHONBREAKPOINT=debugpy.breakpoint',
     // Read (and removed) by the launch's sitecustomize, part 4.
     ...(options.stopOnEntry === true ? ['PERISCOPE_STOP_ON_ENTRY=1'] : []),
+    ...(options.gevent === true ? ['GEVENT_SUPPORT=True'] : []),
     // Over the mux the environment goes through stdin instead (`muxStdin`): argv is public.
     ...(options.outputToFiles === true
       ? []

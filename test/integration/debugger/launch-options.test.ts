@@ -32,6 +32,8 @@ const AFTER_ITS_BREAKPOINT_LINE = 10;
 const returns = join(programs, 'returns.py');
 const djangoPage = join(programs, 'templates', 'page.html');
 const jinjaPage = join(programs, 'templates', 'page.jinja.html');
+const geventWorkers = join(programs, 'gevent_workers.py');
+const GREENLET_LINE = 11;
 /** `<li>{{ item }}</li>` in both templates. */
 const ITEM_LINE = 4;
 const RETURN_LINE = 6;
@@ -213,4 +215,26 @@ describe('launch.json debug options with a real debugpy over SSH', () => {
       await untilOutput(w, '<li>pear</li>');
     },
   );
+
+  it('gevent: a breakpoint in a greenlet stops, without the warning of pydevd or phantom threads', async (ctx) => {
+    ctx.onTestFinished(() => world?.dispose());
+    const launchIt = (gevent: boolean) =>
+      launch({
+        program: geventWorkers,
+        breakpoints: [{ path: geventWorkers, lines: [GREENLET_LINE] }],
+        profile: { gevent },
+      });
+    // Without it: pydevd asks for GEVENT_SUPPORT and lists each greenlet switch as a thread.
+    const off = await launchIt(false);
+    await untilOutput(off, 'GEVENT_SUPPORT=True');
+    await off.dispose();
+
+    const w = await launchIt(true);
+    const view = await untilStoppedWithLocals(w, GREENLET_LINE);
+    expect(childrenByName(view, localsRef(view)).n?.value).toBe('0');
+    expect(view.threads.map((t) => t.name)).toEqual(['MainThread']);
+    await w.model.resume('continue');
+    await untilOutput(w, 'gevent results [0, 10, 20]');
+    expect(output(w)).not.toContain('GEVENT_SUPPORT');
+  });
 });

@@ -183,6 +183,7 @@ describe('launch.json debug options', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: true,
+      gevent: false,
       subProcess: true,
       django: false,
       jinja: false,
@@ -192,12 +193,13 @@ describe('launch.json debug options', () => {
   it('reads each option as VS Code writes it', () => {
     expect(
       read(`"stopOnEntry": true, "pythonArgs": ["-X", "dev", "-O"], "envFile": "/srv/app/.env",
-        "showReturnValue": false, "subProcess": false, "django": true, "jinja": true`),
+        "showReturnValue": false, "gevent": true, "subProcess": false, "django": true, "jinja": true`),
     ).toEqual({
       stopOnEntry: true,
       pythonArgs: ['-X', 'dev', '-O'],
       envFile: '/srv/app/.env',
       showReturnValue: false,
+      gevent: true,
       subProcess: false,
       django: true,
       jinja: true,
@@ -230,6 +232,7 @@ describe('launch.json debug options', () => {
         pythonArgs: ['-X', 'dev'],
         envFile: '~/app/.env',
         showReturnValue: false,
+        gevent: true,
         subProcess: false,
         django: true,
         jinja: true,
@@ -245,6 +248,7 @@ describe('launch.json debug options', () => {
         pythonArgs: [],
         envFile: '',
         showReturnValue: true,
+        gevent: false,
         subProcess: true,
         django: false,
         jinja: false,

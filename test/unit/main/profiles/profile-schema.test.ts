@@ -190,6 +190,7 @@ describe('attachPort', () => {
       showReturnValue: false,
       containers: [],
       capture: true,
+      gevent: false,
     });
   });
 
@@ -245,6 +246,7 @@ describe('migrate', () => {
           showReturnValue: false,
           containers: [],
           capture: true,
+          gevent: false,
         },
       ],
     });
@@ -276,6 +278,7 @@ describe('migrate', () => {
           showReturnValue: true,
           containers: [],
           capture: true,
+          gevent: true,
         },
       ],
     };
@@ -323,6 +326,7 @@ describe('the launch.json debug options', () => {
       pythonArgs: [],
       envFile: '',
       showReturnValue: false,
+      gevent: false,
     });
   });
 

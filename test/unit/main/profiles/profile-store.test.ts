@@ -73,6 +73,7 @@ describe('ProfileStore', () => {
       showReturnValue: false,
       containers: [],
       capture: true,
+      gevent: false,
       id: a.id,
     });
 

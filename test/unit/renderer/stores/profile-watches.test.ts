@@ -37,6 +37,7 @@ function profile(id: string, watchExpressions: string[]): Profile {
     showReturnValue: false,
     containers: [],
     capture: true,
+    gevent: false,
   };
 }
 

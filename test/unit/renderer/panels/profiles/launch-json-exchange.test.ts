@@ -16,6 +16,7 @@ const attach = (host: string, port = 5679): LaunchJsonAttach => ({
     pythonArgs: [],
     envFile: '',
     showReturnValue: true,
+    gevent: false,
     subProcess: true,
     django: false,
     jinja: false,
