@@ -16,7 +16,7 @@
  */
 import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
-import type { TracerLink } from '../relay/tracer-link.js';
+import { launchedLink } from './launched-link.js';
 import { connectProfileKeepingUp } from '../connect/profile-connect.js';
 import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
 import { containerPlace } from '../remote/containers/container-place.js';
@@ -90,33 +90,13 @@ export const startContainerTracer: TracerStarter = async (
         name: `tracer ${profile.host} ${target.name}`,
         logger,
       });
-    let connection = await open();
-    // From a drop until the re-attach: the DAP connection's close is not the program's end.
-    let dropped = false;
-    ssh.onStatus((status) => {
-      if (status.state === 'reconnecting') dropped = true;
+    const { link, reattach } = await launchedLink({
+      ssh,
+      debuggee,
+      open,
+      undo,
+      onRelease: () => (released = true),
     });
-    let disposed: Promise<void> | undefined;
-    const link: TracerLink = {
-      get connection() {
-        return connection;
-      },
-      programExit: debuggee.exit,
-      reconnecting: () => dropped && ssh.state.state !== 'failed' && ssh.state.state !== 'closed',
-      dispose: () => {
-        disposed ??= (async () => {
-          connection.close('session closed');
-          await undo();
-        })();
-        return disposed;
-      },
-      release: () => {
-        released = true;
-        connection.close('detached');
-        // The SSH link stays while the program runs: it carries the program's output.
-        void debuggee.ended.then(() => link.dispose());
-      },
-    };
     const onMachine = linkFileReader(ssh, profile.host);
     const readFile: RemoteFileReader = async (path, maxBytes) => {
       try {
@@ -139,11 +119,7 @@ export const startContainerTracer: TracerStarter = async (
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile,
       ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
-      reattach: async () => {
-        connection = await open();
-        dropped = false;
-        return connection;
-      },
+      reattach,
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
       tunnels: () => [],

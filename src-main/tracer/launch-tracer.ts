@@ -28,6 +28,7 @@ import { connectProfileKeepingUp, type ConnectExtras } from '../connect/profile-
 import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import { describeRemoteProcess, openChildVia } from './child-link.js';
+import { launchedLink } from './launched-link.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** A started tracer, as the relay uses it. */
@@ -152,34 +153,16 @@ export async function startRemoteTracer(
       socket.setNoDelay(true);
       return new DapConnection(socket, { name: `tracer ${profile.host}`, logger });
     };
-    let connection = await open();
-    // From a drop until the re-attach: the DAP connection's close is not the program's end.
-    let dropped = false;
-    ssh.onStatus((status) => {
-      if (status.state === 'reconnecting') dropped = true;
-    });
-    let disposed: Promise<void> | undefined;
-    const link: TracerLink = {
-      get connection() {
-        return connection;
-      },
-      programExit: debuggee.exit,
-      reconnecting: () => dropped && ssh.state.state !== 'failed' && ssh.state.state !== 'closed',
-      dispose: () => {
-        disposed ??= (async () => {
-          connection.close('session closed');
-          await undo();
-        })();
-        return disposed;
-      },
-      release: () => {
+    const { link, reattach } = await launchedLink({
+      ssh,
+      debuggee,
+      open,
+      undo,
+      onRelease: () => {
         released = true;
-        connection.close('detached');
         void forward.close().catch(() => undefined);
-        // The SSH link stays while the program runs: it carries the program's output.
-        void debuggee.ended.then(() => link.dispose());
       },
-    };
+    });
     return {
       link,
       onOutput: (listener) => debuggee.onOutput(listener),
@@ -187,11 +170,7 @@ export async function startRemoteTracer(
       ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
-      reattach: async () => {
-        connection = await open();
-        dropped = false;
-        return connection;
-      },
+      reattach,
       freeStaleClients: () =>
         freeStaleClientSlotOver(ssh, {
           python: profile.python,

@@ -5,7 +5,7 @@
  * while it is hidden, is not lost. When the link to the relay drops, the relay stops the tails of
  * this window; once it is back, each open tab is reopened (from the file's last lines again).
  */
-import type { Profile } from '../../src-common/protocol/profile.js';
+import type { ContainerTarget, Profile } from '../../src-common/protocol/profile.js';
 import type { LogTailState } from '../../src-common/protocol/connections.js';
 import { ConsoleChannel } from '../console/console-channel.js';
 import { connection } from '../backend/connection.svelte.js';
@@ -20,6 +20,8 @@ export interface LogTabInfo {
   profileId: string;
   profileName: string;
   path: string;
+  /** A container's log (`docker logs -f`) instead of a file; `path` is then its title. */
+  container?: ContainerTarget;
   state: 'opening' | LogTailState;
   /** The last thing `tail` or the relay said (a missing file, reconnecting, why it ended). */
   message: string | null;
@@ -100,7 +102,11 @@ class LogTabsStore {
    * Opens a tab following `path` on `profile`'s machine and shows it. Resolves true when the tail
    * started; false when it could not (the reason is in {@link error}; no tab is left).
    */
-  async open(profile: Pick<Profile, 'id' | 'name'>, path: string): Promise<boolean> {
+  async open(
+    profile: Pick<Profile, 'id' | 'name'>,
+    path: string,
+    container?: ContainerTarget,
+  ): Promise<boolean> {
     this.init();
     const key = `t${this.nextKey++}`;
     const tab: LogTabInfo = {
@@ -109,6 +115,7 @@ class LogTabsStore {
       profileId: profile.id,
       profileName: profile.name,
       path,
+      ...(container && { container }),
       state: 'opening',
       message: null,
       channel: new ConsoleChannel(),
@@ -120,6 +127,7 @@ class LogTabsStore {
       const { logId } = await connection.client.request('logs.open', {
         profileId: profile.id,
         path,
+        ...(container && { container }),
       });
       if (!this.tabs.some((t) => t.key === key)) {
         await connection.client.request('logs.close', { logId }).catch(() => undefined);
@@ -165,6 +173,7 @@ class LogTabsStore {
       const { logId } = await connection.client.request('logs.open', {
         profileId: tab.profileId,
         path: tab.path,
+        ...(tab.container && { container: tab.container }),
       });
       if (!this.tabs.some((t) => t.key === key)) {
         await connection.client.request('logs.close', { logId }).catch(() => undefined);

@@ -25,7 +25,8 @@ const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd
   project: async ({ dockerd }, use) => {
     const project = await mkdtemp('/tmp/periscope-e2e-project-');
     await copyFile(resolve('test/fixtures/programs/counter.py'), join(project, 'counter.py'));
-    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
+    const server = 'print("web container up", flush=True)\nimport time\ntime.sleep(100000)';
+    await dockerd.run('web', ['/usr/bin/python3', '-c', server], {
       binds: [`${project}:/app`],
       extra: ['-w', '/app'],
     });
@@ -77,4 +78,30 @@ test('launch in a container from the launch dialog: list, pick, break, output, S
   const again = await app.fillLaunch('loopback', { program: '/app/counter.py' });
   await again.getByLabel('Where').selectOption('container');
   await expect(again.getByRole('option', { name: /web/ })).toContainText('saved');
+  await again.getByRole('button', { name: 'Cancel' }).click();
+
+  // The saved container's log (`docker logs -f`) opens as a log tab: the program's lines are
+  // not in it (they went to `docker exec`), the container's own output is.
+  await page.getByRole('button', { name: 'Tail a log file' }).click();
+  const logDialog = page.getByRole('dialog', { name: 'Tail a log file' });
+  await logDialog
+    .getByRole('list', { name: 'Container logs' })
+    .getByRole('button', { name: 'web' })
+    .click();
+  await logDialog.getByRole('button', { name: 'Open' }).click();
+  await expect(logDialog).toHaveCount(0);
+  const tab = page.getByRole('tab', { name: 'web (docker logs)' });
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  await expect(
+    page.getByTestId('log-tab').getByRole('status', { name: 'Log status' }),
+  ).toContainText('Following');
+  await expect
+    .poll(async () =>
+      (await page.getByTestId('log-tab').locator('.xterm-rows').innerText()).replace(
+        /\u00a0/g,
+        ' ',
+      ),
+    )
+    .toContain('web container up');
+  await snapBothSizes(page, '14-container-log-tab');
 });

@@ -90,9 +90,16 @@ export async function startDockerd(): Promise<TestDockerd> {
     const ids = (await docker(['ps', '-aq']).catch(() => '')).split('\n').filter(Boolean);
     if (ids.length) await docker(['rm', '-f', ...ids]).catch(() => undefined);
     await killByPidfile(path.join(dir, 'pid'), child);
-    // Never remove a tree something is still mounted under.
-    const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
-    if (!mounts.includes(` ${dir}/`)) await rm(dir, { recursive: true, force: true });
+    // Never remove a tree something is still mounted under (dockerd unmounts its network
+    // namespace files as it exits: give it a moment).
+    for (let i = 0; i < 50; i++) {
+      const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
+      if (!mounts.includes(` ${dir}/`)) {
+        await rm(dir, { recursive: true, force: true });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   };
   try {
     const deadline = Date.now() + READY_TIMEOUT_MS;

@@ -5,13 +5,14 @@
  * published), a breakpoint stops it; detach, and the process keeps running. Real dockerd, sshd,
  * gdb and debugpy (the machine's, bind-mounted into the container).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import type { TestDockerd } from '../../harness/dockerd.js';
+import type { TestSshd } from '../../harness/sshd.js';
+import { containerWorld, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
@@ -26,28 +27,20 @@ const WORK = [
 const COUNT_LINE = 4;
 
 describe('attach by PID inside a container', () => {
+  let w: ContainerWorld | undefined;
+  const worker: ContainerTarget = { kind: 'docker', name: 'worker', python: '', pathMappings: [] };
   let dockerd: TestDockerd;
   let sshd: TestSshd;
-  let project: string;
   let root: string;
-  const worker: ContainerTarget = { kind: 'docker', name: 'worker', python: '', pathMappings: [] };
 
   beforeAll(async () => {
-    dockerd = await startDockerd();
-    project = await mkdtemp('/tmp/periscope-container-attach-');
-    await writeFile(join(project, 'work.py'), WORK);
-    await dockerd.run('worker', ['/usr/bin/python3', '/app/work.py'], {
-      binds: [`${project}:/app`],
+    w = await containerWorld(async (docker, dir) => {
+      await writeFile(join(dir, 'work.py'), WORK);
+      await docker.run('worker', ['/usr/bin/python3', '/app/work.py'], { binds: [`${dir}:/app`] });
     });
-    sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
-    root = await mkdtemp('/tmp/periscope-container-attach-it-');
+    ({ dockerd, sshd, root } = w);
   }, 120_000);
-  afterAll(async () => {
-    await sshd?.stop();
-    await dockerd?.stop();
-    await rm(project, { recursive: true, force: true });
-    await rm(root, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => w?.stop(), 60_000);
 
   it('lists the process inside, attaches, breaks, and detaches leaving it running', async () => {
     const { relay, profile } = await loopbackRelay(root, sshd);

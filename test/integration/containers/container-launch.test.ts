@@ -9,8 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import type { TestDockerd } from '../../harness/dockerd.js';
+import type { TestSshd } from '../../harness/sshd.js';
+import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
 import {
   childrenByName,
   launchWorld,
@@ -34,6 +35,7 @@ const PROGRAM = [
 const FIRST_LINE = 4;
 
 describe('launch in a container', () => {
+  let w: ContainerWorld | undefined;
   let dockerd: TestDockerd;
   let sshd: TestSshd;
   let project: string;
@@ -48,21 +50,16 @@ describe('launch in a container', () => {
   });
 
   beforeAll(async () => {
-    dockerd = await startDockerd();
-    project = await mkdtemp('/tmp/periscope-container-project-');
-    await writeFile(join(project, 'app.py'), PROGRAM);
-    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
-      binds: [`${project}:/app`],
-      extra: ['-w', '/app'],
+    w = await containerWorld(async (docker, dir) => {
+      await writeFile(join(dir, 'app.py'), PROGRAM);
+      await docker.run('web', SLEEPER, { binds: [`${dir}:/app`], extra: ['-w', '/app'] });
+      await docker.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
     });
-    await dockerd.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
-    sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
+    ({ dockerd, sshd, project } = w);
   }, 120_000);
   afterAll(async () => {
     await world?.dispose();
-    await sshd?.stop();
-    await dockerd?.stop();
-    if (project) await rm(project, { recursive: true, force: true });
+    await w?.stop();
   }, 60_000);
 
   it('lists the containers of the machine, running first, and inspects one', async () => {

@@ -5,11 +5,10 @@
  * `docker logs` behind on the machine. Real dockerd and sshd.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import type { TestSshd } from '../../harness/sshd.js';
+import { containerWorld, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
@@ -21,21 +20,17 @@ const CHATTY = [
 ].join('\n');
 
 describe("a container's log in a tab", () => {
-  let dockerd: TestDockerd;
+  let w: ContainerWorld | undefined;
   let sshd: TestSshd;
   let root: string;
 
   beforeAll(async () => {
-    dockerd = await startDockerd();
-    await dockerd.run('chatty', ['/usr/bin/python3', '-c', CHATTY]);
-    sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
-    root = await mkdtemp('/tmp/periscope-container-logs-it-');
+    w = await containerWorld(async (docker) => {
+      await docker.run('chatty', ['/usr/bin/python3', '-c', CHATTY]);
+    });
+    ({ sshd, root } = w);
   }, 120_000);
-  afterAll(async () => {
-    await sshd?.stop();
-    await dockerd?.stop();
-    await rm(root, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => w?.stop(), 60_000);
 
   it('follows the log from its last 200 lines, across an SSH drop, and closes cleanly', async () => {
     const { relay, profile } = await loopbackRelay(root, sshd);

@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightResult } from '../../../src-common/protocol/connections.js';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
 import type { ProfileDraft } from '../../../src-common/protocol/profile.js';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import type { TestDockerd } from '../../harness/dockerd.js';
+import type { TestSshd } from '../../harness/sshd.js';
+import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
@@ -21,22 +22,13 @@ const execFileAsync = promisify(execFile);
 const OUTSIDER = 'periscope-nodocker';
 
 describe('preflight of a launch in a container', () => {
+  let w: ContainerWorld | undefined;
   let dockerd: TestDockerd;
   let sshd: TestSshd;
-  let keys: string;
+  let keys: string | undefined;
   let madeUser = false;
 
   beforeAll(async () => {
-    dockerd = await startDockerd();
-    // The socket's own mode (0660 root:docker) decides, not the directory around it.
-    await chmod(dockerd.dir, 0o711);
-    const empty = await mkdtemp('/tmp/periscope-empty-');
-    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)']);
-    // The machine's debugpy hidden inside: an empty directory over dist-packages.
-    await dockerd.run('bare', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
-      binds: [`${empty}:/usr/lib/python3/dist-packages:ro`],
-    });
-    await dockerd.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
     if (
       !(await execFileAsync('id', [OUTSIDER]).then(
         () => true,
@@ -47,22 +39,26 @@ describe('preflight of a launch in a container', () => {
       await execFileAsync('useradd', ['-m', '-s', '/bin/sh', '-p', '*', OUTSIDER]);
       madeUser = true;
     }
-    // sshd reads authorized keys as the user: give the outsider a copy it can read.
+    // sshd reads authorized keys as the user: the outsider gets a copy it can read.
     keys = await mkdtemp('/tmp/periscope-outsider-keys-');
     await chmod(keys, 0o755);
-    sshd = await startSshd({
-      extraConfig: [
-        `SetEnv DOCKER_HOST=${dockerd.dockerHost}`,
-        `Match User ${OUTSIDER}`,
-        `  AuthorizedKeysFile ${join(keys, 'authorized_keys')}`,
-      ],
-    });
+    w = await containerWorld(
+      async (docker, dir) => {
+        // The socket's own mode (0660 root:docker) decides, not the directory around it.
+        await chmod(docker.dir, 0o711);
+        await docker.run('web', SLEEPER);
+        // The machine's debugpy hidden inside: an empty directory over dist-packages.
+        await docker.run('bare', SLEEPER, { binds: [`${dir}:/usr/lib/python3/dist-packages:ro`] });
+        await docker.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
+      },
+      [`Match User ${OUTSIDER}`, `  AuthorizedKeysFile ${join(keys, 'authorized_keys')}`],
+    );
+    ({ dockerd, sshd } = w);
     await copyFile(join(sshd.dir, 'authorized_keys'), join(keys, 'authorized_keys'));
     await chmod(join(keys, 'authorized_keys'), 0o644);
   }, 120_000);
   afterAll(async () => {
-    await sshd?.stop();
-    await dockerd?.stop();
+    await w?.stop();
     if (keys) await rm(keys, { recursive: true, force: true });
     if (madeUser) await execFileAsync('userdel', ['-r', OUTSIDER]).catch(() => undefined);
   }, 60_000);

@@ -6,39 +6,32 @@
  * followed by `tail -F` inside the container) goes on without a gap. Then Stop; and stdin reaches
  * the program. Real dockerd, sshd and debugpy.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { startDockerd, type TestDockerd } from '../../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../../harness/sshd.js';
+import type { TestDockerd } from '../../harness/dockerd.js';
+import type { TestSshd } from '../../harness/sshd.js';
+import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const SLEEP_LINE = 10; // `time.sleep(0.2)` in ticker.py
 
 describe('a container session across an SSH drop', () => {
+  let w: ContainerWorld | undefined;
   let dockerd: TestDockerd;
   let sshd: TestSshd;
-  let project: string;
   let root: string;
 
   beforeAll(async () => {
-    dockerd = await startDockerd();
-    project = await mkdtemp('/tmp/periscope-container-reconnect-');
-    await copyFile(resolve('test/fixtures/programs/ticker.py'), join(project, 'ticker.py'));
-    await dockerd.run('web', ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'], {
-      binds: [`${project}:/app`],
+    w = await containerWorld(async (docker, dir) => {
+      await copyFile(resolve('test/fixtures/programs/ticker.py'), join(dir, 'ticker.py'));
+      await docker.run('web', SLEEPER, { binds: [`${dir}:/app`] });
     });
-    sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
-    root = await mkdtemp('/tmp/periscope-container-reconnect-it-');
+    ({ dockerd, sshd, root } = w);
   }, 120_000);
-  afterAll(async () => {
-    await sshd?.stop();
-    await dockerd?.stop();
-    await rm(project, { recursive: true, force: true });
-    await rm(root, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => w?.stop(), 60_000);
 
   it('re-attaches after the drop; output goes on without a gap; Stop ends it inside', async () => {
     const { relay, profile } = await loopbackRelay(root, sshd);
