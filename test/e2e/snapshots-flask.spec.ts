@@ -4,10 +4,10 @@
  * it), fails in a view on a request; the snapshot is fetched into the Snapshots panel and opened
  * as a read-only session: the view's frame and the Flask frames below it, its locals (a password
  * redacted), a watch over `request.args`, the source as it ran, the traceback in the console,
- * and no stepping.
+ * and no stepping; the snapshot file opened from disk shows the same.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../harness/free-port.js';
@@ -88,6 +88,8 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
     await expect(page.getByTestId('snapshot-badge')).toBeVisible();
     await expect(app.callStack.first()).toContainText('ratio');
     await expect(app.callStack.first()).toContainText(`flask_shop.py:${RETURN_LINE}`);
+    // Flask caught it: the exception view says raised, not uncaught.
+    await expect(page.getByText('(raised)')).toBeVisible();
     // Flask's own frames are below the view's.
     await expect(app.callStack.filter({ hasText: 'Flask.dispatch_request' })).toHaveCount(1);
     await expect(app.variable('parts').locator('.value')).toHaveText('0');
@@ -104,6 +106,13 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
 
     await page.getByRole('button', { name: 'Close the snapshot (Shift+F5)' }).click();
     await expect(app.status).toContainText('Ended');
+
+    // The same file, sent by a colleague, opened from disk: the same read-only session.
+    const [file] = await readdir(ring);
+    await page.getByTestId('snapshot-file-input').setInputFiles(join(ring, file!));
+    await expect(page.getByTestId('snapshot-badge')).toBeVisible();
+    await expect(app.callStack.first()).toContainText('ratio');
+    await expect(app.variable('password')).toContainText(/redacted/);
   } finally {
     if (pid) await overSsh(sshd, `kill ${pid}`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
