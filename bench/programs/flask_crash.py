@@ -1,18 +1,12 @@
-"""The Flask crash of the snapshot figure: a view that divides by zero, requested once through
-Flask's test client (the whole WSGI stack, no socket); Flask catches it, and the capture
-(on ``PYTHONPATH`` with its sitecustomize) writes the snapshot."""
-from flask import Flask, request
+"""The Flask crash of the snapshot figure: the failing view of ``flask_shop.py`` (the snapshot
+tests' app), requested once through Flask's test client (the whole WSGI stack, no socket); Flask
+catches the error and the capture (on ``PYTHONPATH`` with its sitecustomize) writes the
+snapshot."""
+import os
+import sys
 
-app = Flask(__name__)
-
-
-@app.route("/ratio")
-def ratio():
-    password = "".join(["s3", "cr3t"])
-    total = int(request.args.get("total", "10"))
-    parts = int(request.args.get("parts", "0"))
-    basket = {"items": [{"sku": "A%d" % n, "qty": n} for n in range(50)], "owner": "someone"}
-    return {"ratio": total / parts, "basket": basket, "password": password}
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test",
+                                "fixtures", "programs"))
+from flask_shop import app  # noqa: E402
 
 app.test_client().get("/ratio?total=7")

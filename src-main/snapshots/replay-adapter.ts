@@ -47,6 +47,13 @@ interface ReplayThread {
 export const READ_ONLY_MESSAGE =
   'This is a snapshot of a program at one moment: it cannot run, step or change. Its values are as they were recorded.';
 
+/** The capture hooks of exceptions nobody caught (the others were caught and reported). */
+const UNCAUGHT_HOOKS: ReadonlySet<string> = new Set([
+  'sys.excepthook',
+  'threading.excepthook',
+  'asyncio',
+]);
+
 /** Variables references: object table refs as they are; scopes get refs above this. */
 const SCOPE_BASE = 1_000_000_000;
 
@@ -311,7 +318,8 @@ export class SnapshotReplay {
     return {
       exceptionId: exception.type,
       description: exception.message,
-      breakMode: 'unhandled',
+      // Nobody caught it (excepthooks, asyncio), or a framework or `logger.exception` did.
+      breakMode: UNCAUGHT_HOOKS.has(this.doc.capture.hook) ? 'unhandled' : 'always',
       details: {
         message: exception.message,
         typeName: exception.type,

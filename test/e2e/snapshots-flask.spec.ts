@@ -4,38 +4,27 @@
  * it), fails in a view on a request; the snapshot is fetched into the Snapshots panel and opened
  * as a read-only session: the view's frame and the Flask frames below it, its locals (a password
  * redacted), a watch over `request.args`, the source as it ran, the traceback in the console,
- * and no stepping.
+ * and no stepping; the snapshot file opened from disk shows the same.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { freePort } from '../harness/free-port.js';
 import { overSsh, startOverSsh } from '../harness/over-ssh.js';
 import { expect, test } from './fixtures.js';
 import { panel, snapBothSizes } from './first-hour-helpers.js';
 
-const APP = (port: number): string => `from flask import Flask, request
-
-app = Flask(__name__)
-
-
-@app.route("/ratio")
-def ratio():
-    password = "".join(["s3", "cr3t"])
-    total = int(request.args.get("total", "10"))
-    parts = int(request.args.get("parts", "0"))
-    return {"ratio": total / parts}
-
-
-app.run(host="127.0.0.1", port=${port})
-`;
+const PROGRAM = resolve('test/fixtures/programs/flask_shop.py');
+const RETURN_LINE =
+  readFileSync(PROGRAM, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes('return {"ratio"')) + 1;
 
 test('a Flask crash with nobody attached opens as a snapshot', async ({ app, sshd, page }) => {
   const dir = await mkdtemp(join(tmpdir(), 'periscope-e2e-flask-'));
   const ring = join(dir, 'ring');
-  const program = join(dir, 'shop.py');
   const port = await freePort();
-  await writeFile(program, APP(port));
   let pid = 0;
   try {
     // A profile whose programs write their snapshots to this test's ring directory.
@@ -71,7 +60,11 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
     await install.getByRole('button', { name: 'Done' }).click();
 
     // Started by hand, as someone on that machine would: Periscope is not attached.
-    pid = await startOverSsh(sshd, `env ${prefix}/usr/bin/python3 ${program}`, join(dir, 'out'));
+    pid = await startOverSsh(
+      sshd,
+      `env ${prefix}/usr/bin/python3 ${PROGRAM} ${port}`,
+      join(dir, 'out'),
+    );
     await expect
       .poll(
         () =>
@@ -88,13 +81,15 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
     await snapshots.getByRole('button', { name: 'Fetch snapshots' }).click();
     const row = snapshots.getByRole('listitem').filter({ hasText: 'ZeroDivisionError' });
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText('shop.py');
+    await expect(row).toContainText('flask_shop.py');
     await expect(snapshots.getByRole('status')).toContainText('1 new snapshot from web1');
 
     await row.getByRole('button', { name: /^Open snapshot ZeroDivisionError/ }).click();
     await expect(page.getByTestId('snapshot-badge')).toBeVisible();
     await expect(app.callStack.first()).toContainText('ratio');
-    await expect(app.callStack.first()).toContainText('shop.py:11');
+    await expect(app.callStack.first()).toContainText(`flask_shop.py:${RETURN_LINE}`);
+    // Flask caught it: the exception view says raised, not uncaught.
+    await expect(page.getByText('(raised)')).toBeVisible();
     // Flask's own frames are below the view's.
     await expect(app.callStack.filter({ hasText: 'Flask.dispatch_request' })).toHaveCount(1);
     await expect(app.variable('parts').locator('.value')).toHaveText('0');
@@ -103,7 +98,7 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
     await app.addWatch('request.args');
     await expect(app.watchItems.first()).toContainText(/total/);
     await expect(page.getByTestId('source-snapshot-badge')).toBeVisible();
-    await expect(app.sourceView).toContainText('return {"ratio": total / parts}');
+    await expect(app.sourceView).toContainText('"ratio": total / parts');
     await expect.poll(() => app.consoleText()).toContain('ZeroDivisionError: division by zero');
     await expect(page.getByRole('button', { name: 'Step over (F10)' })).toBeDisabled();
     await expect(page.getByRole('button', { name: 'Continue (F5)' })).toBeDisabled();
@@ -111,6 +106,13 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
 
     await page.getByRole('button', { name: 'Close the snapshot (Shift+F5)' }).click();
     await expect(app.status).toContainText('Ended');
+
+    // The same file, sent by a colleague, opened from disk: the same read-only session.
+    const [file] = await readdir(ring);
+    await page.getByTestId('snapshot-file-input').setInputFiles(join(ring, file!));
+    await expect(page.getByTestId('snapshot-badge')).toBeVisible();
+    await expect(app.callStack.first()).toContainText('ratio');
+    await expect(app.variable('password')).toContainText(/redacted/);
   } finally {
     if (pid) await overSsh(sshd, `kill ${pid}`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });

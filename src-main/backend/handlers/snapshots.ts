@@ -7,6 +7,7 @@
  * `snapshots.changed`.
  */
 import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
+import { overProfileLink } from './files.js';
 import {
   DEFAULT_CAPTURE_DIRECTORY,
   DEFAULT_SNAPSHOT_DIRECTORY,
@@ -14,9 +15,7 @@ import {
   listSnapshotRing,
 } from '../../remote/snapshots/snapshot-ring.js';
 import { MAX_SNAPSHOT_FILE_BYTES, SnapshotFormatError } from '../../snapshots/snapshot-document.js';
-import { SshError } from '../../ssh/ssh-error.js';
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
-import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { RelayError, errorMessage } from '../../../src-common/errors.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ClientHandle } from '../clients/client-handle.js';
@@ -45,26 +44,7 @@ export function ringDirectoryOf(profile: Pick<Profile, 'env'>): string {
 
 /** Handlers of the `snapshots.*` methods. */
 export function snapshotHandlers(parts: BackendParts): AppHandlers<SnapshotMethod> {
-  const { profileStore, profileLinks, connections, snapshots, starter, logger } = parts;
-  /** Runs `work` over the profile's shared SSH link, held only for it. */
-  const overLink = async <T>(
-    client: ClientHandle,
-    profile: Profile,
-    work: (connection: SshConnection) => Promise<T>,
-  ): Promise<T> => {
-    const lease = await profileLinks.acquire(profile, connections.keepingUp(client, profile));
-    try {
-      const connection = lease.link.current;
-      if (!connection)
-        throw new SshError(
-          'ssh-failed',
-          `the SSH connection to ${profile.host} is reconnecting; try again when it is back`,
-        );
-      return await work(connection);
-    } finally {
-      await lease.release();
-    }
-  };
+  const { profileStore, snapshots, starter, logger } = parts;
   const open = async (client: ClientHandle, snapshotId: string) => {
     const kept = await snapshots.read(snapshotId).catch((error: unknown) => {
       throw new RelayError('not-found', `That snapshot cannot be opened: ${errorMessage(error)}`);
@@ -76,7 +56,7 @@ export function snapshotHandlers(parts: BackendParts): AppHandlers<SnapshotMetho
     'snapshots.list': async () => ({ snapshots: await snapshots.list() }),
     'snapshots.fetch': async (client, { profileId }) => {
       const profile = requireProfile(profileStore, profileId);
-      const fetched = await overLink(client, profile, async (connection) => {
+      const fetched = await overProfileLink(parts, client, profile, async (connection) => {
         const ring = await listSnapshotRing(connection, profile.python, ringDirectoryOf(profile));
         const missing: string[] = [];
         for (const file of [...ring.files].reverse()) {
@@ -123,7 +103,7 @@ export function snapshotHandlers(parts: BackendParts): AppHandlers<SnapshotMetho
     'snapshots.install': async (client, { profileId }) => {
       const profile = requireProfile(profileStore, profileId);
       const ring = ringDirectoryOf(profile);
-      const installed = await overLink(client, profile, (connection) =>
+      const installed = await overProfileLink(parts, client, profile, (connection) =>
         installCapture(connection, profile.python, DEFAULT_CAPTURE_DIRECTORY, ring),
       );
       const ringSetting =

@@ -17,13 +17,14 @@ const markers: Record<string, string> = {
   'wait_listening.py': 'deadline = time.time() + float(sys.argv[2])',
   'preflight_probe.py': '__periscope_preflight__',
   'index_files.py': '__periscope_files__ ',
+  'snapshot_ring.py': '__periscope_snapshots__ ',
+  'periscope_capture.py': 'def snapshot_point(point_id, limit=1, frame=None, when=None):',
+  'capture_sitecustomize.py': 'if _os.environ.get("PERISCOPE_CAPTURE", "1") not in',
 };
 
 /** Helpers no TypeScript imports yet, with the reason. */
 const notYetBundled: Record<string, string> = {
   'inject_debugpy.py': 'the attach-by-PID injector of issue 10, not wired in yet',
-  'periscope_capture.py': 'the crash capture of issue 12; the backend installs it next',
-  'capture_sitecustomize.py': 'the crash capture of issue 12; the backend installs it next',
 };
 
 describe('remote helpers in the built bundles', () => {

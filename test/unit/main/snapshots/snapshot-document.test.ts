@@ -64,6 +64,30 @@ describe('SnapshotReplay', () => {
     expect(r.handle('configurationDone').events).toEqual([]);
   });
 
+  it('calls an exception nobody caught uncaught, and one a handler reported raised', () => {
+    const withException = (hook: string): SnapshotReplay =>
+      new SnapshotReplay(
+        parseSnapshot(
+          Buffer.from(
+            JSON.stringify({
+              ...minimal(),
+              capture: { kind: 'exception', hook, time: '2026-12-02T07:00:00Z' },
+              exception: 0,
+              exceptions: [{ type: 'ValueError', message: 'bad', frames: [1] }],
+              threads: [{ id: 1, name: 'MainThread', crashed: true, frames: [1] }],
+            }),
+          ),
+        ),
+      );
+    const mode = (hook: string): unknown =>
+      (withException(hook).handle('exceptionInfo', { threadId: 1 }).body as { breakMode: string })
+        .breakMode;
+    expect(mode('sys.excepthook')).toBe('unhandled');
+    expect(mode('threading.excepthook')).toBe('unhandled');
+    expect(mode('flask.got_request_exception')).toBe('always');
+    expect(mode('logging:app')).toBe('always');
+  });
+
   it('refuses what would run the program', () => {
     for (const command of ['continue', 'next', 'stepIn', 'pause', 'setVariable', 'restart'])
       expect(replay().handle(command).error).toMatch(/cannot run, step or change/);
