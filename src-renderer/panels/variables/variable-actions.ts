@@ -21,6 +21,8 @@ export interface VariableActions {
   copyValue(variable: DebugProtocol.Variable): Promise<boolean>;
   /** Opens a DataFrame, Series or array in the data viewer (rows with an `evaluateName`). */
   viewData(variable: DebugProtocol.Variable): void;
+  /** Values can be read by the data viewer (a live program; not a snapshot's recorded ones). */
+  canViewData: boolean;
   /** The tracer can set values (`supportsSetVariable`). */
   canSetValue: boolean;
 }
