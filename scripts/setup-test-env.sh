@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 
 # gdb and lldb: the attach-by-PID injectors; pyflakes3 and python3-pytest: the remote helpers;
 # gunicorn, Flask, Django (and setproctitle, which names gunicorn's workers): programs that start
-# child processes, for the child-process tests; numpy for the snapshot capture of arrays.
+# child processes, for the child-process tests; numpy for the snapshot capture of arrays;
+# blinker (Flask's signals, only recommended by python3-flask), so a Flask crash is captured by
+# got_request_exception as on a usual install, not only by its logged error.
 debian_packages=(chromium openssh-server openssh-client python3-debugpy gdb lldb pyflakes3
-  python3-pytest gunicorn python3-flask python3-django python3-setproctitle python3-numpy)
+  python3-pytest gunicorn python3-flask python3-blinker python3-django python3-setproctitle
+  python3-numpy)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
