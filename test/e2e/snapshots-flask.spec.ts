@@ -57,6 +57,7 @@ test('a Flask crash with nobody attached opens as a snapshot', async ({ app, ssh
       '',
     );
     expect(prefix).toContain(`PERISCOPE_CAPTURE_DIR=${ring}`);
+    await snapBothSizes(page, '12-snapshot-install');
     await install.getByRole('button', { name: 'Done' }).click();
 
     // Started by hand, as someone on that machine would: Periscope is not attached.

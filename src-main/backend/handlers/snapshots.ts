@@ -113,7 +113,8 @@ export function snapshotHandlers(parts: BackendParts): AppHandlers<SnapshotMetho
       return {
         ...installed,
         pythonPathPrefix: `${ringSetting}PYTHONPATH=${shellQuote(installed.directory)} `,
-        line: `import sys; sys.path.insert(0, ${JSON.stringify(installed.directory)}); import periscope_capture; periscope_capture.enable()`,
+        // enable() reads PERISCOPE_CAPTURE_DIR too; the line names a ring of the profile's own.
+        line: `import sys; sys.path.insert(0, ${JSON.stringify(installed.directory)}); import periscope_capture; periscope_capture.enable(${ringSetting ? `directory=${JSON.stringify(installed.snapshotDirectory)}` : ''})`,
       };
     },
   };

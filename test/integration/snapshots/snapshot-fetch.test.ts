@@ -113,6 +113,17 @@ describe('snapshots of a profile machine', () => {
     const { gunzipSync } = await import('node:zlib');
     expect(gunzipSync(bytes).toString('utf8')).not.toContain('hunter2');
     await client.app('session.close', { sessionId: id });
+
+    // The one line to put in a program instead works too, into the profile's ring.
+    const second = join(tmp.dir, 'by_hand.py');
+    await writeFile(second, `${install.line}\nraise ValueError("one line")\n`);
+    await ssh.run(`/usr/bin/python3 ${second}`);
+    const again = await client.app('snapshots.fetch', { profileId });
+    expect(again.fetched).toBe(1);
+    expect(again.snapshots[0]).toMatchObject({
+      exception: 'ValueError: one line',
+      program: second,
+    });
   });
 
   it('opens a snapshot file chosen from disk, and names a file that is not one', async () => {
