@@ -115,6 +115,14 @@ def _periscope_patch_pydevd(module):
         module.time = _WakeableTime()
     except Exception:
         pass
+    # Periscope's crash capture runs in the program (its import hook sees every import), but it
+    # is Periscope's, not the user's: pydevd never traces it, as its own files, so a stop on
+    # entry, a step or a breakpoint never lands in it.
+    try:
+        from _pydevd_bundle import pydevd_dont_trace_files as _files
+        _files.DONT_TRACE["periscope_capture.py"] = _files.PYDEV_FILE
+    except Exception:
+        pass
 
 class _PeriscopePydevdFinder(_abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):

@@ -20,6 +20,8 @@ const markers: Record<string, string> = {
   'snapshot_ring.py': '__periscope_snapshots__ ',
   'periscope_capture.py': 'def snapshot_point(point_id, limit=1, frame=None, when=None):',
   'capture_sitecustomize.py': 'if _os.environ.get("PERISCOPE_CAPTURE", "1") not in',
+  'data_view.py': 'def _heatmap(value, kind, req):',
+  'stdio_bridge.py': 'UP = "__periscope_bridge_up__"',
 };
 
 /** Helpers no TypeScript imports yet, with the reason. */
