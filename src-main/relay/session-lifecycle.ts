@@ -14,7 +14,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DapConnection } from '../dap/dap-connection.js';
 import type { Logger } from '../log/logger.js';
 import type { SessionState } from '../../src-common/protocol/client-protocol.js';
-import { waitForProgramExit, type TracerLink } from './tracer-link.js';
+import { OUTPUT_DRAIN_WAIT_MS, waitForProgramExit, type TracerLink } from './tracer-link.js';
 
 /** What the lifecycle does to the rest of its session. */
 export interface LifecycleHooks {
@@ -158,6 +158,15 @@ export class SessionLifecycle {
     if (reason === undefined && this.tracer.reconnecting?.()) {
       this.finishing = undefined;
       return;
+    }
+    // debugpy's `exited` comes before the program's last output has made its way here.
+    if (this.tracer.outputEnded) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.tracer.outputEnded.catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, OUTPUT_DRAIN_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
     }
     this.end(reason ?? fallback);
   }

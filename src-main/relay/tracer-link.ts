@@ -11,6 +11,12 @@ export interface TracerLink {
   /** Settles when the debugged program's process has exited, when the link can tell. */
   readonly programExit?: Promise<ProgramExit>;
   /**
+   * Settles once the program's output has all arrived (a launch's output tail has drained), when
+   * the link can tell. A session that ends waits for it, at most {@link OUTPUT_DRAIN_WAIT_MS}, so
+   * the last lines a program prints as it exits are not lost to debugpy's quicker `exited`.
+   */
+  readonly outputEnded?: Promise<unknown>;
+  /**
    * Ends the tracer side for good: for a launch, terminates the remote program and closes the
    * forward and the SSH connection; for a dialled-in tracer, closes its socket. Idempotent; never
    * rejects.
@@ -38,6 +44,9 @@ export interface ProgramExit {
 
 /** How long to wait for the program's exit status once the debugger says it is over, in ms. */
 export const EXIT_STATUS_WAIT_MS = 3000;
+
+/** Longest wait for a program's last output once its debugger is gone, in ms. */
+export const OUTPUT_DRAIN_WAIT_MS = 2000;
 
 /**
  * Waits up to {@link EXIT_STATUS_WAIT_MS} for `programExit` and says how the program ended

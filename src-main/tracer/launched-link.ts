@@ -45,6 +45,7 @@ export async function launchedLink(options: LaunchedLinkOptions): Promise<Launch
       return connection;
     },
     programExit: debuggee.exit,
+    outputEnded: debuggee.ended,
     reconnecting: () => dropped && ssh.state.state !== 'failed' && ssh.state.state !== 'closed',
     dispose: () => {
       disposed ??= (async () => {
