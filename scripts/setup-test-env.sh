@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 # gdb and lldb: the attach-by-PID injectors; pyflakes3 and python3-pytest: the remote helpers;
 # gunicorn, Flask, Django (and setproctitle, which names gunicorn's workers): programs that start
 # child processes, for the child-process tests; numpy for the snapshot capture of arrays;
-# gevent for launch.json's `gevent` option; sudo for its `sudo` option (issue 18).
+# gevent, Pyramid (with waitress, its usual server) for launch.json's `gevent` and `pyramid`
+# options; sudo for its `sudo` option (issue 18).
 debian_packages=(chromium openssh-server openssh-client python3-debugpy gdb lldb pyflakes3
   python3-pytest gunicorn python3-flask python3-django python3-setproctitle python3-numpy
-  python3-gevent sudo)
+  python3-gevent python3-pyramid python3-waitress sudo)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

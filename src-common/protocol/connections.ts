@@ -31,6 +31,7 @@ export type LaunchJsonOptions = Pick<
   | 'envFile'
   | 'showReturnValue'
   | 'gevent'
+  | 'pyramid'
 >;
 
 /**

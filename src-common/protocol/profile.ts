@@ -123,6 +123,13 @@ export interface Profile {
    * (`GEVENT_SUPPORT=True` for pydevd). Launch only: pydevd reads it when it starts.
    */
   gevent: boolean;
+  /**
+   * launch.json's `pyramid`: the launched program file is a Pyramid `.ini` (e.g.
+   * `development.ini`), served by Pyramid's `pserve` entry point (`python -m
+   * pyramid.scripts.pserve <ini> [args]`, which also works where the script is named `pserve3`,
+   * as on Debian). Launch only.
+   */
+  pyramid: boolean;
 }
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
@@ -140,7 +147,8 @@ export type ProfileAddedField =
   | 'pythonArgs'
   | 'envFile'
   | 'showReturnValue'
-  | 'gevent';
+  | 'gevent'
+  | 'pyramid';
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -17,7 +17,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue` and `gevent`
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent` and `pyramid`
  *   ({@link DEBUG_OPTION_DEFAULTS}).
  */
 /** Child processes followed at once when a profile does not say. */
@@ -206,6 +206,7 @@ const addedFields = {
     .refine((value) => !CONTROL_CHARS.test(value), 'envFile must not contain control characters'),
   showReturnValue: z.boolean({ error: 'showReturnValue must be true or false' }),
   gevent: z.boolean({ error: 'gevent must be true or false' }),
+  pyramid: z.boolean({ error: 'pyramid must be true or false' }),
 };
 
 /**
@@ -219,6 +220,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   envFile: '',
   showReturnValue: false,
   gevent: false,
+  pyramid: false,
 };
 
 /**
@@ -232,6 +234,7 @@ export const launchJsonOptionsSchema = z
     envFile: addedFields.envFile,
     showReturnValue: addedFields.showReturnValue,
     gevent: addedFields.gevent,
+    pyramid: addedFields.pyramid,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -255,6 +258,7 @@ export const profileSchema = z.object({
   envFile: addedFields.envFile.default(DEBUG_OPTION_DEFAULTS.envFile),
   showReturnValue: addedFields.showReturnValue.default(DEBUG_OPTION_DEFAULTS.showReturnValue),
   gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
+  pyramid: addedFields.pyramid.default(DEBUG_OPTION_DEFAULTS.pyramid),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -275,6 +279,7 @@ export const profileDraftSchema = z.object({
   envFile: addedFields.envFile.optional(),
   showReturnValue: addedFields.showReturnValue.optional(),
   gevent: addedFields.gevent.optional(),
+  pyramid: addedFields.pyramid.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

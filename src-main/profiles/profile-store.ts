@@ -158,6 +158,7 @@ export class ProfileStore {
         showReturnValue:
           valid.showReturnValue ?? stored?.showReturnValue ?? DEBUG_OPTION_DEFAULTS.showReturnValue,
         gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
+        pyramid: valid.pyramid ?? stored?.pyramid ?? DEBUG_OPTION_DEFAULTS.pyramid,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

@@ -132,6 +132,7 @@ export async function startRemoteTracer(
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
+      pyramid: profile.pyramid,
       subProcess: profile.subProcess,
       link: ssh,
       logger,

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { freePort } from '../../harness/free-port.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import {
   childrenByName,
@@ -32,6 +33,10 @@ const AFTER_ITS_BREAKPOINT_LINE = 10;
 const returns = join(programs, 'returns.py');
 const djangoPage = join(programs, 'templates', 'page.html');
 const jinjaPage = join(programs, 'templates', 'page.jinja.html');
+const pyramidIni = join(programs, 'pyramid', 'app.ini');
+const pyramidApp = join(programs, 'pyramid', 'pyramid_app.py');
+/** `name = request.params.get(...)` in the view. */
+const VIEW_LINE = 7;
 const geventWorkers = join(programs, 'gevent_workers.py');
 const GREENLET_LINE = 11;
 /** `<li>{{ item }}</li>` in both templates. */
@@ -236,5 +241,35 @@ describe('launch.json debug options with a real debugpy over SSH', () => {
     await w.model.resume('continue');
     await untilOutput(w, 'gevent results [0, 10, 20]');
     expect(output(w)).not.toContain('GEVENT_SUPPORT');
+  });
+
+  it('pyramid: the .ini is served by pserve, and a breakpoint in a view stops on a request', async (ctx) => {
+    ctx.onTestFinished(() => world?.dispose());
+    const port = await freePort();
+    const w = await launch({
+      program: pyramidIni,
+      args: [`http_port=${port}`],
+      cwd: dirname(pyramidIni),
+      breakpoints: [{ path: pyramidApp, lines: [VIEW_LINE] }],
+      profile: { pyramid: true },
+    });
+    await untilOutput(w, 'Starting server in PID');
+    // waitress listens just after pserve says so: ask until it answers.
+    const ask = async (): Promise<string> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await (await fetch(`http://127.0.0.1:${port}/?name=periscope`)).text();
+        } catch (error) {
+          if (i > 100) throw error;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
+    const response = ask();
+    const view = await untilStoppedWithLocals(w, VIEW_LINE);
+    expect(view.frames[0]?.name).toBe('hello');
+    expect(childrenByName(view, localsRef(view)).request).toBeDefined();
+    await w.model.resume('continue');
+    expect(await response).toBe('hello periscope');
   });
 });

@@ -189,6 +189,7 @@ describe('attachPort', () => {
       envFile: '',
       showReturnValue: false,
       gevent: false,
+      pyramid: false,
     });
   });
 
@@ -243,6 +244,7 @@ describe('migrate', () => {
           envFile: '',
           showReturnValue: false,
           gevent: false,
+          pyramid: false,
         },
       ],
     });
@@ -273,6 +275,7 @@ describe('migrate', () => {
           envFile: '~/app/.env',
           showReturnValue: true,
           gevent: true,
+          pyramid: true,
         },
       ],
     };
@@ -321,6 +324,7 @@ describe('the launch.json debug options', () => {
       envFile: '',
       showReturnValue: false,
       gevent: false,
+      pyramid: false,
     });
   });
 

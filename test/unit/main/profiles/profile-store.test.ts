@@ -72,6 +72,7 @@ describe('ProfileStore', () => {
       envFile: '',
       showReturnValue: false,
       gevent: false,
+      pyramid: false,
       id: a.id,
     });
 

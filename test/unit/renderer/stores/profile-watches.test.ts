@@ -36,6 +36,7 @@ function profile(id: string, watchExpressions: string[]): Profile {
     envFile: '',
     showReturnValue: false,
     gevent: false,
+    pyramid: false,
   };
 }
 

@@ -17,6 +17,7 @@ const attach = (host: string, port = 5679): LaunchJsonAttach => ({
     envFile: '',
     showReturnValue: true,
     gevent: false,
+    pyramid: false,
     subProcess: true,
     django: false,
     jinja: false,
