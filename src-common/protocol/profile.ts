@@ -132,6 +132,10 @@ export interface Profile {
   pyramid: boolean;
 }
 
+/** The launch.json debug options added by issue 18 (each documented on {@link Profile}). */
+export type DebugOptionField =
+  'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue' | 'gevent' | 'pyramid';
+
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
 export type ProfileAddedField =
   | 'jumpHosts'
@@ -143,12 +147,7 @@ export type ProfileAddedField =
   | 'maxChildProcesses'
   | 'django'
   | 'jinja'
-  | 'stopOnEntry'
-  | 'pythonArgs'
-  | 'envFile'
-  | 'showReturnValue'
-  | 'gevent'
-  | 'pyramid';
+  | DebugOptionField;
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

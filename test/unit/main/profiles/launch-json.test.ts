@@ -178,17 +178,7 @@ describe('launch.json debug options', () => {
     importLaunchJson(entry(fields), folder).configurations[0]?.options;
 
   it("gives what an entry leaves out VS Code's defaults (showReturnValue and subProcess on)", () => {
-    expect(read('"program": "app.py"')).toEqual({
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: true,
-      gevent: false,
-      pyramid: false,
-      subProcess: true,
-      django: false,
-      jinja: false,
-    });
+    expect(read('"program": "app.py"')).toEqual({ ...VS_CODE_DEFAULTS });
   });
 
   it('reads each option as VS Code writes it', () => {
@@ -246,17 +236,7 @@ describe('launch.json debug options', () => {
     // Flipped, so that no option round-trips only by being its default.
     const flipped = {
       ...config,
-      options: {
-        stopOnEntry: false,
-        pythonArgs: [],
-        envFile: '',
-        showReturnValue: true,
-        gevent: false,
-        pyramid: false,
-        subProcess: true,
-        django: false,
-        jinja: false,
-      },
+      options: { ...VS_CODE_DEFAULTS },
     };
     const again = exportToLaunchJson(text, flipped, '/home/me/app');
     expect(importLaunchJson(again, '/home/me/app').configurations).toEqual([flipped]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEBUG_OPTION_DEFAULTS,
   migrate,
   parseProfileDraft,
   parseWatchExpressions,
@@ -184,12 +185,7 @@ describe('attachPort', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: false,
-      gevent: false,
-      pyramid: false,
+      ...DEBUG_OPTION_DEFAULTS,
     });
   });
 
@@ -239,12 +235,7 @@ describe('migrate', () => {
           maxChildProcesses: 32,
           django: false,
           jinja: false,
-          stopOnEntry: false,
-          pythonArgs: [],
-          envFile: '',
-          showReturnValue: false,
-          gevent: false,
-          pyramid: false,
+          ...DEBUG_OPTION_DEFAULTS,
         },
       ],
     });
@@ -319,12 +310,7 @@ describe('the launch.json debug options', () => {
       profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
     };
     expect(migrate(file).profiles[0]).toMatchObject({
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: false,
-      gevent: false,
-      pyramid: false,
+      ...DEBUG_OPTION_DEFAULTS,
     });
   });
 
