@@ -5,7 +5,7 @@
  *
  * Type-only, like `client-protocol.ts`, which names the methods and events that carry these.
  */
-import type { PathMapping, Profile, ProfileDraft } from './profile.js';
+import type { DebugOptionField, PathMapping, Profile, ProfileDraft } from './profile.js';
 import type { ContainerTarget } from './containers.js';
 
 /** Answer of `profiles.importSshConfig`: one draft per concrete `Host` alias. */
@@ -22,17 +22,7 @@ export interface SshConfigCandidates {
  * {@link Profile}). Imported from an entry with VS Code's defaults for what it leaves out, and
  * all written on export.
  */
-export type LaunchJsonOptions = Pick<
-  Profile,
-  | 'subProcess'
-  | 'django'
-  | 'jinja'
-  | 'stopOnEntry'
-  | 'pythonArgs'
-  | 'envFile'
-  | 'showReturnValue'
-  | 'gevent'
->;
+export type LaunchJsonOptions = Pick<Profile, 'subProcess' | 'django' | 'jinja' | DebugOptionField>;
 
 /**
  * One VS Code configuration of type `debugpy`/`python` (`.vscode/launch.json`): for `attach`,

@@ -158,7 +158,18 @@ export interface Profile {
    * (`GEVENT_SUPPORT=True` for pydevd). Launch only: pydevd reads it when it starts.
    */
   gevent: boolean;
+  /**
+   * launch.json's `pyramid`: the launched program file is a Pyramid `.ini` (e.g.
+   * `development.ini`), served by Pyramid's `pserve` entry point (`python -m
+   * pyramid.scripts.pserve <ini> [args]`, which also works where the script is named `pserve3`,
+   * as on Debian). Launch only.
+   */
+  pyramid: boolean;
 }
+
+/** The launch.json debug options added by issue 18 (each documented on {@link Profile}). */
+export type DebugOptionField =
+  'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue' | 'gevent' | 'pyramid';
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
 export type ProfileAddedField =
@@ -171,13 +182,9 @@ export type ProfileAddedField =
   | 'maxChildProcesses'
   | 'django'
   | 'jinja'
-  | 'stopOnEntry'
-  | 'pythonArgs'
-  | 'envFile'
-  | 'showReturnValue'
   | 'containers'
   | 'capture'
-  | 'gevent';
+  | DebugOptionField;
 
 /**
  * A profile as sent to `profiles.save`: without an id it is created, with one it replaces.

@@ -3,7 +3,7 @@
  * trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for
  * debugpy: `connect` (`host`, `port`; the legacy top-level `host`/`port` too), `pathMappings`,
  * `justMyCode` and the debug options of `LaunchJsonOptions` (`stopOnEntry`, `pythonArgs`,
- * `envFile`, `showReturnValue`, `gevent`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
+ * `envFile`, `showReturnValue`, `gevent`, `pyramid`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
  * `python` are read: `"request": "attach"` ones need a `connect.port`; `"request": "launch"`
  * ones give their options and mappings (no port). `${workspaceFolder}` in a `localRoot` becomes
  * the given folder; in an `envFile` (a laptop path for VS Code, a remote one for Periscope) it
@@ -41,6 +41,7 @@ export const VS_CODE_DEFAULTS: Readonly<LaunchJsonOptions> = {
   envFile: '',
   showReturnValue: true,
   gevent: false,
+  pyramid: false,
   subProcess: true,
   django: false,
   jinja: false,
@@ -168,6 +169,7 @@ function readOptions(
         : '',
     showReturnValue: flag('showReturnValue'),
     gevent: flag('gevent'),
+    pyramid: flag('pyramid'),
     subProcess: flag('subProcess'),
     django: flag('django'),
     jinja: flag('jinja'),

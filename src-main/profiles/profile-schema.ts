@@ -17,7 +17,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue` and `gevent`
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent` and `pyramid`
  *   ({@link DEBUG_OPTION_DEFAULTS}), then `containers` (absent: `[]`) and `capture` (absent: true).
  */
 /**
@@ -273,6 +273,7 @@ const addedFields = {
     .max(MAX_CONTAINER_TARGETS, `at most ${MAX_CONTAINER_TARGETS} containers`),
   capture: z.boolean({ error: 'capture must be true or false' }),
   gevent: z.boolean({ error: 'gevent must be true or false' }),
+  pyramid: z.boolean({ error: 'pyramid must be true or false' }),
 };
 
 /**
@@ -286,6 +287,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   envFile: '',
   showReturnValue: false,
   gevent: false,
+  pyramid: false,
 };
 
 /**
@@ -299,6 +301,7 @@ export const launchJsonOptionsSchema = z
     envFile: addedFields.envFile,
     showReturnValue: addedFields.showReturnValue,
     gevent: addedFields.gevent,
+    pyramid: addedFields.pyramid,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -324,6 +327,7 @@ export const profileSchema = z.object({
   containers: addedFields.containers.default([]),
   capture: addedFields.capture.default(true),
   gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
+  pyramid: addedFields.pyramid.default(DEBUG_OPTION_DEFAULTS.pyramid),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -346,6 +350,7 @@ export const profileDraftSchema = z.object({
   containers: addedFields.containers.optional(),
   capture: addedFields.capture.optional(),
   gevent: addedFields.gevent.optional(),
+  pyramid: addedFields.pyramid.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

@@ -160,6 +160,7 @@ export class ProfileStore {
         containers: valid.containers ?? stored?.containers ?? [],
         capture: valid.capture ?? stored?.capture ?? true,
         gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
+        pyramid: valid.pyramid ?? stored?.pyramid ?? DEBUG_OPTION_DEFAULTS.pyramid,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

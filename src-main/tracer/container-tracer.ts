@@ -75,6 +75,7 @@ export const startContainerTracer: TracerStarter = async (
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
+      pyramid: profile.pyramid,
       // debugpy's child processes would need their own bridge into the container; until then
       // they run without the debugger rather than wait for one that cannot reach them.
       subProcess: false,

@@ -18,6 +18,7 @@ import {
   attachToDebugpy,
   HANDSHAKE_STEP_TIMEOUT_MS,
   type AttachOptions,
+  type DebugpyAttachArguments,
 } from './attach-handshake.js';
 import type { DebugSession } from '../relay/debug-session.js';
 import type { TracerLink } from '../relay/tracer-link.js';
@@ -36,6 +37,8 @@ export interface DialledAttachOptions {
   breakpoints?: LaunchBreakpoints[];
   /** Exception filters and function breakpoints to set (a child process gets its tree's). */
   exceptions?: Pick<AttachOptions, 'exceptionFilters' | 'functionBreakpoints'>;
+  /** The profile's launch.json options that debugpy applies to an attach. */
+  debugOptions?: Pick<DebugpyAttachArguments, 'django' | 'jinja' | 'showReturnValue'>;
 }
 
 /** Which process a dialled-in pydevd runs in. */
@@ -84,6 +87,7 @@ export async function attachDialledTracer(
         justMyCode: options.justMyCode,
         pathMappings: options.pathMappings,
         redirectOutput: true,
+        ...options.debugOptions,
       },
       options.breakpoints ?? [],
       { stepTimeoutMs, ...options.exceptions },

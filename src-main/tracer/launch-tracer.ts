@@ -138,6 +138,7 @@ export async function startRemoteTracer(
       pythonArgs: profile.pythonArgs,
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
+      pyramid: profile.pyramid,
       subProcess: profile.subProcess,
       capture: profile.capture,
       link: ssh,

@@ -6,7 +6,22 @@
  */
 import { resolve } from 'node:path';
 import { expect, test } from './fixtures.js';
+import type { Locator, Page } from '@playwright/test';
 import { launchProgram, loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
+import type { PeriscopePage } from './pages/periscope-page.js';
+
+/** Opens the `loopback` profile's form, lets `change` fill it in, and saves it. */
+async function editLoopback(
+  app: PeriscopePage,
+  page: Page,
+  change: (form: Locator) => Promise<void>,
+): Promise<void> {
+  await app.profileItem('loopback').getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByRole('form', { name: 'Profile' });
+  await change(form);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toBeHidden();
+}
 
 const ENTRY = resolve('test/fixtures/programs/launch_options/entry.py');
 
@@ -16,14 +31,12 @@ test('Stop on entry: the launched program stops on its first line before it runs
   page,
 }) => {
   await loopbackProfile(app, sshd);
-  await app.profileItem('loopback').getByRole('button', { name: 'Edit' }).click();
-  const form = page.getByRole('form', { name: 'Profile' });
-  await form.getByLabel('Stop on entry').check();
-  await expect(form).toContainText('breaks the debugger at the first line of the program');
-  await form.getByLabel('Interpreter flags').fill('-X dev');
-  await snapBothSizes(page, '18-profile-debug-options');
-  await form.getByRole('button', { name: 'Save' }).click();
-  await expect(form).toBeHidden();
+  await editLoopback(app, page, async (form) => {
+    await form.getByLabel('Stop on entry').check();
+    await expect(form).toContainText('breaks the debugger at the first line of the program');
+    await form.getByLabel('Interpreter flags').fill('-X dev');
+    await snapBothSizes(page, '18-profile-debug-options');
+  });
 
   await launchProgram(app, ENTRY);
   await expect(app.status).toContainText('Paused', { timeout: 60_000 });
@@ -68,11 +81,7 @@ test('Django: a breakpoint on a template line stops when it renders, variables a
   page,
 }) => {
   await loopbackProfile(app, sshd);
-  await app.profileItem('loopback').getByRole('button', { name: 'Edit' }).click();
-  const form = page.getByRole('form', { name: 'Profile' });
-  await form.getByLabel('Django').check();
-  await form.getByRole('button', { name: 'Save' }).click();
-  await expect(form).toBeHidden();
+  await editLoopback(app, page, (form) => form.getByLabel('Django').check());
 
   await app.openFile(DJANGO_PAGE);
   await app.toggleBreakpoint(4);

@@ -17,7 +17,11 @@ import { DEFAULT_MAX_CHILD_PROCESSES } from '../../profiles/profile-schema.js';
 import type { ProfileStore } from '../../profiles/profile-store.js';
 import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { Profile } from '../../../src-common/protocol/profile.js';
-import { attachToDebugpy, type AttachOptions } from '../../tracer/attach-handshake.js';
+import {
+  attachToDebugpy,
+  type AttachOptions,
+  type DebugpyAttachArguments,
+} from '../../tracer/attach-handshake.js';
 import type { ClientConnections } from '../../connect/client-connections.js';
 import type { ClientHandle } from '../clients/client-handle.js';
 import { DebugSession, type DebugSessionOptions } from '../../relay/debug-session.js';
@@ -65,6 +69,20 @@ export interface AttachTo {
   start: TracerStarter;
   /** The session's target as listed, e.g. `process 1234`. */
   label: string;
+}
+
+/**
+ * The profile's launch.json options that debugpy applies to an attach (launch-only ones, such as
+ * `stopOnEntry` or `envFile`, are the launch's), each sent only when on.
+ */
+export function attachDebugOptions(
+  profile: Pick<Profile, 'django' | 'jinja' | 'showReturnValue'>,
+): Pick<DebugpyAttachArguments, 'django' | 'jinja' | 'showReturnValue'> {
+  return {
+    ...(profile.django && { django: true }),
+    ...(profile.jinja && { jinja: true }),
+    ...(profile.showReturnValue && { showReturnValue: true }),
+  };
 }
 
 /** See the module comment. */
@@ -121,9 +139,7 @@ export class SessionStarter {
       name: profile.name,
       justMyCode: params.justMyCode ?? profile.justMyCode,
       pathMappings: [...(tracer.pathMappings ?? []), ...profile.pathMappings],
-      ...(profile.django && { django: true }),
-      ...(profile.jinja && { jinja: true }),
-      ...(profile.showReturnValue && { showReturnValue: true }),
+      ...attachDebugOptions(profile),
     };
     const tree = new ProcessTree(session, {
       follow: profile.subProcess,
@@ -282,6 +298,7 @@ export class SessionStarter {
       name: `periscope ${id}`,
       justMyCode: profile?.justMyCode ?? true,
       pathMappings: profile?.pathMappings ?? [],
+      ...(profile && { debugOptions: attachDebugOptions(profile) }),
       timeoutMs: this.options.limits.attachTimeoutMs,
       logger: log,
     });

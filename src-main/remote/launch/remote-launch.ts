@@ -83,6 +83,12 @@ export interface LaunchOptions {
    */
   gevent?: boolean;
   /**
+   * A Pyramid app (launch.json's `pyramid`): a file target is its `.ini`, run by Pyramid's
+   * `pserve` entry point as `-m pyramid.scripts.pserve <ini>` (Debian names the script
+   * `pserve3`; the module is the same everywhere).
+   */
+  pyramid?: boolean;
+  /**
    * Stop on the program's first line (launch.json's `stopOnEntry`): done by the launch's
    * sitecustomize (`remote/python/sitecustomize.py`, part 4), so not with `tcpNoDelay: false`.
    */
@@ -409,6 +415,7 @@ export function launchCommand(
     | 'stopOnEntry'
     | 'capture'
     | 'gevent'
+    | 'pyramid'
   > & {
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
@@ -419,7 +426,11 @@ export function launchCommand(
   port: number,
 ): string {
   const target =
-    options.target.kind === 'file' ? [options.target.path] : ['-m', options.target.module];
+    options.target.kind === 'module'
+      ? ['-m', options.target.module]
+      : options.pyramid === true
+        ? ['-m', PSERVE_MODULE, options.target.path]
+        : [options.target.path];
   const python = shellJoin([
     'env',
     'PYDEVD_DISABLE_FILE_VALIDATION=1',
@@ -541,6 +552,9 @@ async function readEnvFile(
     }),
   };
 }
+
+/** Pyramid's `pserve` entry point, as a module (launch.json's `pyramid`). */
+const PSERVE_MODULE = 'pyramid.scripts.pserve';
 
 /** Quotes a directory, keeping a leading `~/` unquoted so the shell expands it. */
 function quoteDirectory(dir: string): string {

@@ -2,6 +2,7 @@
  * Importing profiles from an OpenSSH config and exchanging attach configurations with a
  * project's `.vscode/launch.json`, through the relay's app methods, on real files.
  */
+import { VS_CODE_DEFAULTS } from '../../../src-main/profiles/launch-json.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,7 @@ describe('profile import and launch.json exchange through the relay', () => {
         envFile: '/srv/app/.env',
         showReturnValue: false,
         gevent: false,
+        pyramid: false,
         subProcess: false,
         django: true,
         jinja: false,
@@ -130,16 +132,7 @@ describe('profile import and launch.json exchange through the relay', () => {
         connect: { host: 'localhost', port: 1 },
         pathMappings: [],
         justMyCode: true,
-        options: {
-          stopOnEntry: false,
-          pythonArgs: [],
-          envFile: '',
-          showReturnValue: true,
-          gevent: false,
-          subProcess: true,
-          django: false,
-          jinja: false,
-        },
+        options: { ...VS_CODE_DEFAULTS },
       },
     });
     expect(response).toMatchObject({ ok: false, error: { code: 'invalid-message' } });

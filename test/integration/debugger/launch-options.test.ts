@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { freePort } from '../../harness/free-port.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 import {
   childrenByName,
@@ -31,10 +32,13 @@ const waitsForClient = join(programs, 'waits_for_client.py');
 const AFTER_ITS_BREAKPOINT_LINE = 10;
 const returns = join(programs, 'returns.py');
 const djangoPage = join(programs, 'templates', 'page.html');
-const jinjaPage = join(programs, 'templates', 'page.jinja.html');
+const pyramidIni = join(programs, 'pyramid', 'app.ini');
+const pyramidApp = join(programs, 'pyramid', 'pyramid_app.py');
+/** `name = request.params.get(...)` in the view. */
+const VIEW_LINE = 7;
 const geventWorkers = join(programs, 'gevent_workers.py');
 const GREENLET_LINE = 11;
-/** `<li>{{ item }}</li>` in both templates. */
+/** `<li>{{ item }}</li>` (the template is read by both engines). */
 const ITEM_LINE = 4;
 const RETURN_LINE = 6;
 const CALLER_LINE = 10;
@@ -193,7 +197,7 @@ describe('launch.json debug options with a real debugpy over SSH', () => {
 
   it.each([
     ['django', join(programs, 'django_template.py'), djangoPage],
-    ['jinja', join(programs, 'jinja_template.py'), jinjaPage],
+    ['jinja', join(programs, 'jinja_template.py'), djangoPage],
   ] as const)(
     '%s: a breakpoint on a template line stops when it renders, with the template context',
     async (option, program, template) => {
@@ -236,5 +240,35 @@ describe('launch.json debug options with a real debugpy over SSH', () => {
     await w.model.resume('continue');
     await untilOutput(w, 'gevent results [0, 10, 20]');
     expect(output(w)).not.toContain('GEVENT_SUPPORT');
+  });
+
+  it('pyramid: the .ini is served by pserve, and a breakpoint in a view stops on a request', async (ctx) => {
+    ctx.onTestFinished(() => world?.dispose());
+    const port = await freePort();
+    const w = await launch({
+      program: pyramidIni,
+      args: [`http_port=${port}`],
+      cwd: dirname(pyramidIni),
+      breakpoints: [{ path: pyramidApp, lines: [VIEW_LINE] }],
+      profile: { pyramid: true },
+    });
+    await untilOutput(w, 'Starting server in PID');
+    // waitress listens just after pserve says so: ask until it answers.
+    const ask = async (): Promise<string> => {
+      for (let i = 0; ; i++) {
+        try {
+          return await (await fetch(`http://127.0.0.1:${port}/?name=periscope`)).text();
+        } catch (error) {
+          if (i > 100) throw error;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    };
+    const response = ask();
+    const view = await untilStoppedWithLocals(w, VIEW_LINE);
+    expect(view.frames[0]?.name).toBe('hello');
+    expect(childrenByName(view, localsRef(view)).request).toBeDefined();
+    await w.model.resume('continue');
+    expect(await response).toBe('hello periscope');
   });
 });

@@ -178,28 +178,20 @@ describe('launch.json debug options', () => {
     importLaunchJson(entry(fields), folder).configurations[0]?.options;
 
   it("gives what an entry leaves out VS Code's defaults (showReturnValue and subProcess on)", () => {
-    expect(read('"program": "app.py"')).toEqual({
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: true,
-      gevent: false,
-      subProcess: true,
-      django: false,
-      jinja: false,
-    });
+    expect(read('"program": "app.py"')).toEqual({ ...VS_CODE_DEFAULTS });
   });
 
   it('reads each option as VS Code writes it', () => {
     expect(
       read(`"stopOnEntry": true, "pythonArgs": ["-X", "dev", "-O"], "envFile": "/srv/app/.env",
-        "showReturnValue": false, "gevent": true, "subProcess": false, "django": true, "jinja": true`),
+        "showReturnValue": false, "gevent": true, "pyramid": true, "subProcess": false, "django": true, "jinja": true`),
     ).toEqual({
       stopOnEntry: true,
       pythonArgs: ['-X', 'dev', '-O'],
       envFile: '/srv/app/.env',
       showReturnValue: false,
       gevent: true,
+      pyramid: true,
       subProcess: false,
       django: true,
       jinja: true,
@@ -233,6 +225,7 @@ describe('launch.json debug options', () => {
         envFile: '~/app/.env',
         showReturnValue: false,
         gevent: true,
+        pyramid: true,
         subProcess: false,
         django: true,
         jinja: true,
@@ -243,16 +236,7 @@ describe('launch.json debug options', () => {
     // Flipped, so that no option round-trips only by being its default.
     const flipped = {
       ...config,
-      options: {
-        stopOnEntry: false,
-        pythonArgs: [],
-        envFile: '',
-        showReturnValue: true,
-        gevent: false,
-        subProcess: true,
-        django: false,
-        jinja: false,
-      },
+      options: { ...VS_CODE_DEFAULTS },
     };
     const again = exportToLaunchJson(text, flipped, '/home/me/app');
     expect(importLaunchJson(again, '/home/me/app').configurations).toEqual([flipped]);

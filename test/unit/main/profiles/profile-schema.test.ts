@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEBUG_OPTION_DEFAULTS,
   migrate,
   parseProfileDraft,
   parseWatchExpressions,
@@ -184,13 +185,9 @@ describe('attachPort', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: false,
+      ...DEBUG_OPTION_DEFAULTS,
       containers: [],
       capture: true,
-      gevent: false,
     });
   });
 
@@ -240,13 +237,9 @@ describe('migrate', () => {
           maxChildProcesses: 32,
           django: false,
           jinja: false,
-          stopOnEntry: false,
-          pythonArgs: [],
-          envFile: '',
-          showReturnValue: false,
+          ...DEBUG_OPTION_DEFAULTS,
           containers: [],
           capture: true,
-          gevent: false,
         },
       ],
     });
@@ -279,6 +272,7 @@ describe('migrate', () => {
           containers: [],
           capture: true,
           gevent: true,
+          pyramid: true,
         },
       ],
     };
@@ -322,11 +316,7 @@ describe('the launch.json debug options', () => {
       profiles: [{ ...good, id: 'a', jumpHosts: [], env: [], logFiles: [] }],
     };
     expect(migrate(file).profiles[0]).toMatchObject({
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: false,
-      gevent: false,
+      ...DEBUG_OPTION_DEFAULTS,
     });
   });
 

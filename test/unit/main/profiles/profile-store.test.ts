@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEBUG_OPTION_DEFAULTS } from '../../../../src-main/profiles/profile-schema.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, type LogLevel } from '../../../../src-main/log/logger.js';
 import { silentLogger } from '../../../../src-main/log/logger.js';
@@ -67,13 +68,9 @@ describe('ProfileStore', () => {
       maxChildProcesses: 32,
       django: false,
       jinja: false,
-      stopOnEntry: false,
-      pythonArgs: [],
-      envFile: '',
-      showReturnValue: false,
+      ...DEBUG_OPTION_DEFAULTS,
       containers: [],
       capture: true,
-      gevent: false,
       id: a.id,
     });
 

@@ -2,6 +2,7 @@
  * The renderer's saved watch lists: read from the profile, written debounced with
  * `profiles.setWatches`, and an older Periscope's `localStorage` list moved into the profile once.
  */
+import { DEBUG_OPTION_DEFAULTS } from '../../../../src-main/profiles/profile-schema.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Profile } from '../../../../src-common/protocol/profile.js';
 import {
@@ -31,13 +32,9 @@ function profile(id: string, watchExpressions: string[]): Profile {
     maxChildProcesses: 32,
     django: false,
     jinja: false,
-    stopOnEntry: false,
-    pythonArgs: [],
-    envFile: '',
-    showReturnValue: false,
+    ...DEBUG_OPTION_DEFAULTS,
     containers: [],
     capture: true,
-    gevent: false,
   };
 }
 

@@ -63,6 +63,29 @@ describe('launchCommand', () => {
     ]);
   });
 
+  it('serves a Pyramid .ini with pserve (launch.json pyramid)', () => {
+    const lines = run(
+      launchCommand(
+        {
+          python: stub,
+          target: { kind: 'file', path: 'my prog.py' },
+          args: ['http_port=1'],
+          cwd: "~/work dir's",
+          pyramid: true,
+          tcpNoDelay: false,
+        },
+        5678,
+      ),
+    );
+    expect(lines.filter((l) => l.startsWith('arg=')).slice(-5)).toEqual([
+      'arg=--wait-for-client',
+      'arg=-m',
+      'arg=pyramid.scripts.pserve',
+      'arg=my prog.py',
+      'arg=http_port=1',
+    ]);
+  });
+
   it('prints the pid marker, then runs python with debugpy and every part quoted, in ~/cwd', () => {
     const lines = run(
       launchCommand(

@@ -1,4 +1,5 @@
 /** What the profile form says after a launch.json import or export. */
+import { VS_CODE_DEFAULTS } from '../../../../../src-main/profiles/launch-json.js';
 import { describe, expect, it } from 'vitest';
 import type { LaunchJsonAttach } from '../../../../../src-common/protocol/connections.js';
 import {
@@ -11,16 +12,7 @@ const attach = (host: string, port = 5679): LaunchJsonAttach => ({
   connect: { host, port },
   pathMappings: [],
   justMyCode: true,
-  options: {
-    stopOnEntry: false,
-    pythonArgs: [],
-    envFile: '',
-    showReturnValue: true,
-    gevent: false,
-    subProcess: true,
-    django: false,
-    jinja: false,
-  },
+  options: { ...VS_CODE_DEFAULTS },
 });
 
 describe('launch.json exchange wording', () => {
