@@ -5,8 +5,8 @@
  * the container, and the renderer's debug model. The container publishes no port: DAP goes
  * laptop → SSH → `docker exec -i` stdio → debugpy on the container's loopback.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
 import type { TestDockerd } from '../../harness/dockerd.js';
@@ -162,4 +162,44 @@ describe('launch in a container', () => {
     await world.dispose();
     world = undefined;
   });
+
+  it('follows a child process inside the container: a worker stops at its breakpoint', async () => {
+    await copyFile(resolve('test/fixtures/programs/pool_map.py'), join(project, 'pool_map.py'));
+    const dir = await mkdtemp('/tmp/periscope-container-it-');
+    const { relay, profile } = await loopbackRelay(dir, sshd);
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const { session } = await client.app('session.launch', {
+        profileId: profile.id,
+        target: { kind: 'file', path: '/app/pool_map.py' },
+        args: ['spawn'],
+        cwd: '',
+        container: target(),
+        breakpoints: [{ path: '/app/pool_map.py', breakpoints: [{ line: 8 }] }],
+      });
+      const stop = await client.anyDapEvent('stopped', 30_000, 0);
+      const child = relay.listSessions().find((s) => s.id === stop.sessionId);
+      expect(child?.parentId).toBe(session.id);
+      await client.dap(session.id, 3, 'setBreakpoints', {
+        source: { path: '/app/pool_map.py' },
+        breakpoints: [],
+      });
+      let seq = 10;
+      await expect
+        .poll(
+          async () => {
+            for (const s of relay.listSessions())
+              if (s.parentId === session.id && s.state === 'stopped')
+                await client.dap(s.id, seq++, 'continue', { threadId: 0 });
+            return client.output(session.id);
+          },
+          { timeout: 30_000, interval: 300 },
+        )
+        .toContain('results [0, 1, 4, 9] workers');
+    } finally {
+      await relay.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
