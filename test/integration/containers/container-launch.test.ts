@@ -20,6 +20,7 @@ import {
   type DebuggerWorld,
 } from '../debugger/debugger-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { continueChildrenUntil } from '../../harness/process-tree.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const PROGRAM = [
@@ -185,18 +186,7 @@ describe('launch in a container', () => {
         source: { path: '/app/pool_map.py' },
         breakpoints: [],
       });
-      let seq = 10;
-      await expect
-        .poll(
-          async () => {
-            for (const s of relay.listSessions())
-              if (s.parentId === session.id && s.state === 'stopped')
-                await client.dap(s.id, seq++, 'continue', { threadId: 0 });
-            return client.output(session.id);
-          },
-          { timeout: 30_000, interval: 300 },
-        )
-        .toContain('results [0, 1, 4, 9] workers');
+      await continueChildrenUntil(relay, client, session.id, 'results [0, 1, 4, 9] workers');
     } finally {
       await relay.close();
       await rm(dir, { recursive: true, force: true });
