@@ -121,7 +121,11 @@ describe('launch in a container', () => {
 
     await world.model.resume('continue');
     await world.until((v) => v.state === 'ended', 30_000);
-    const output = world.client.output(world.session.id);
+    const sessionId = world.session.id;
+    await expect
+      .poll(() => world!.client.output(sessionId), { timeout: 10_000 })
+      .toContain('total 42');
+    const output = world.client.output(sessionId);
     // pid 1 of the program's world is the container's own sleeper: it ran inside.
     expect(output).toMatch(
       /in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/,
@@ -141,7 +145,9 @@ describe('launch in a container', () => {
       breakpoints: [{ path: hostFile, lines: [FIRST_LINE] }],
     });
     await world.until((v) => v.state === 'ended', 30_000);
-    expect(world.client.output(world.session.id)).toContain('total 42');
+    // The output comes through the tail of the mux's file: it may land just after the end.
+    const id = world.session.id;
+    await expect.poll(() => world!.client.output(id), { timeout: 10_000 }).toContain('total 42');
     expect(world.model.view.breakpoints.get(hostFile)?.[0]?.verified).not.toBe(true);
     await world.dispose();
     world = undefined;
