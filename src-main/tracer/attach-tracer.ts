@@ -139,6 +139,18 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
             openChildVia(ssh, remotePort, open, connect, logger),
           describeProcess: (pid: number) => describeRemoteProcess(ssh, pid),
         }),
+        ...(!tunnel && {
+          // A child's adapter listens on the container's loopback too: one more bridge.
+          openChild: async (connect?: { host: string; port: number }) => {
+            const port = connect?.port ?? remotePort;
+            const current = ssh.current;
+            if (port === remotePort || !current) return open();
+            return new DapConnection(await openStdioBridge(current, place!, port), {
+              name: `child ${place!.target.name}:${port}`,
+              logger,
+            });
+          },
+        }),
         tunnels: () => (tunnel ? [tunnel.info()] : []),
       };
       return started;

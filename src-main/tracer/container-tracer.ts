@@ -124,6 +124,15 @@ export const startContainerTracer: TracerStarter = async (
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
       tunnels: () => [],
+      // A child's adapter listens on the container's loopback too: one more bridge.
+      openChild: async (connect) => {
+        const port = connect?.port ?? debuggee.remotePort;
+        if (port === debuggee.remotePort) return open();
+        return new DapConnection(await openStdioBridge(current(), place, port), {
+          name: `child ${target.name}:${port}`,
+          logger,
+        });
+      },
     };
     return started;
   } catch (error) {

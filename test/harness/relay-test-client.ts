@@ -193,6 +193,28 @@ export class RelayTestClient implements ClientTransport {
       .join('');
   }
 
+  /** All text of `logs.output` events so far, for a log tab. */
+  logText(logId: string): string {
+    return this.received
+      .filter(
+        (m): m is AppEventMessage<'logs.output'> =>
+          m.type === 'app-event' && m.event === 'logs.output',
+      )
+      .filter((m) => m.body.logId === logId)
+      .map((m) => m.body.text)
+      .join('');
+  }
+
+  /** The numbers N of the lines `<word> N` in `text`, in order (e.g. a ticker's `tick 7`). */
+  static numbered(text: string, word: string): number[] {
+    const line = new RegExp(`^${word} (\\d+)$`);
+    return text
+      .split('\n')
+      .map((l) => line.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+  }
+
   private waitFor(match: (m: RelayMessage) => boolean, timeoutMs: number): Promise<RelayMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -93,13 +93,14 @@ export async function runPreflight(
     for (const id of from) add(id, 'skipped', 'not checked: an earlier check failed');
   };
   const place =
-    params.container && params.mode === 'launch'
+    params.container && params.mode !== 'attach-port'
       ? containerPlace(params.container, profile.python)
       : undefined;
-  const later: PreflightCheckId[] =
+  const inside: PreflightCheckId[] =
     params.mode === 'attach-pid'
       ? ['python', 'debugpy', 'port', 'ptrace', ...INJECTORS]
-      : [...(place ? CONTAINER_CHECKS : []), 'python', 'debugpy', 'port'];
+      : ['python', 'debugpy', 'port'];
+  const later: PreflightCheckId[] = [...(place ? CONTAINER_CHECKS : []), ...inside];
   const address = `${profile.user}@${profile.host}:${profile.port}`;
 
   let connection: SshConnection;
@@ -131,7 +132,7 @@ export async function runPreflight(
   const python = place?.python ?? profile.python;
   try {
     if (place && !(await checkContainer(connection, place, add))) {
-      skipRest(['python', 'debugpy', 'port']);
+      skipRest(inside);
       return { ok: false, checks };
     }
     const probe = await runProbe(connection, python, params, place);
@@ -150,14 +151,17 @@ export async function runPreflight(
       if (params.mode === 'attach-pid') {
         const context: InjectContext = {
           connection,
-          python: profile.python,
-          machine: `${profile.user}@${profile.host}:${profile.port}`,
+          python,
+          // The attach's key (`tracer/attach-tracer.ts`): verdicts are per container too.
+          machine: `${profile.user}@${profile.host}:${profile.port}${place ? ` ${place.label}` : ''}`,
           host: profile.host,
           env: profile.env,
           verdicts: options.verdicts,
           logger: options.logger,
+          ...(place && { place: (command: string) => place.wrap(command) }),
         };
         await checkInjectors(checks, context, params.pid, add);
+        if (place) adviseContainerPtrace(checks, place);
       }
     }
   } catch (error) {
@@ -269,6 +273,18 @@ async function checkInjectors(
     return;
   }
   judgeInjectors(probe, context.python, add);
+}
+
+/**
+ * In a container no injector working is most often the container's doing: no ptrace for it
+ * (Docker's default seccomp profile on old kernels, `--cap-drop`, a Yama `ptrace_scope` of 1
+ * without `CAP_SYS_PTRACE`). Says so on the failed injector rows that have no fix yet.
+ */
+function adviseContainerPtrace(checks: PreflightCheck[], place: ContainerPlace): void {
+  if (checks.some((c) => INJECTORS.includes(c.id as never) && c.status === 'ok')) return;
+  for (const check of checks)
+    if (INJECTORS.includes(check.id as never) && check.status === 'failed')
+      check.fix = `${place.label} may not allow ptrace: re-create it with \`--cap-add SYS_PTRACE\` (and a seccomp profile that allows ptrace), or launch the program from Periscope into the container instead.${check.fix ? ` ${check.fix}` : ''}`;
 }
 
 /** One row per injector: the one that will be used, the others and why not. */

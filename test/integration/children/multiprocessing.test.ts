@@ -15,6 +15,7 @@ import type { Profile } from '../../../src-common/protocol/profile.js';
 import type { ProfileStore } from '../../../src-main/profiles/profile-store.js';
 import type { Backend } from '../../../src-main/backend/backend.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { continueChildrenUntil } from '../../harness/process-tree.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
 
@@ -78,18 +79,7 @@ describe('multiprocessing workers are followed', () => {
       });
       expect(cleared.success).toBe(true);
       // Continue every worker that is stopped (one may have stopped before the change reached it).
-      let seq = 10;
-      await expect
-        .poll(
-          async () => {
-            for (const s of relay.listSessions())
-              if (s.parentId === session.id && s.state === 'stopped')
-                await client.dap(s.id, seq++, 'continue', { threadId: 0 });
-            return client.output(session.id);
-          },
-          { timeout: 30_000, interval: 300 },
-        )
-        .toContain('results [0, 1, 4, 9] workers');
+      await continueChildrenUntil(relay, client, session.id, 'results [0, 1, 4, 9] workers');
       // Each worker's own console has its own output (the program's console has everyone's).
       expect(client.output(child.id)).toMatch(new RegExp(`worker ${child.pid} squared \\d`));
       expect(client.output(child.id)).not.toContain('results');

@@ -5,8 +5,8 @@
  * the container, and the renderer's debug model. The container publishes no port: DAP goes
  * laptop → SSH → `docker exec -i` stdio → debugpy on the container's loopback.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
 import type { TestDockerd } from '../../harness/dockerd.js';
@@ -20,6 +20,7 @@ import {
   type DebuggerWorld,
 } from '../debugger/debugger-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { continueChildrenUntil } from '../../harness/process-tree.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const PROGRAM = [
@@ -120,7 +121,11 @@ describe('launch in a container', () => {
 
     await world.model.resume('continue');
     await world.until((v) => v.state === 'ended', 30_000);
-    const output = world.client.output(world.session.id);
+    const sessionId = world.session.id;
+    await expect
+      .poll(() => world!.client.output(sessionId), { timeout: 10_000 })
+      .toContain('total 42');
+    const output = world.client.output(sessionId);
     // pid 1 of the program's world is the container's own sleeper: it ran inside.
     expect(output).toMatch(
       /in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/,
@@ -140,7 +145,9 @@ describe('launch in a container', () => {
       breakpoints: [{ path: hostFile, lines: [FIRST_LINE] }],
     });
     await world.until((v) => v.state === 'ended', 30_000);
-    expect(world.client.output(world.session.id)).toContain('total 42');
+    // The output comes through the tail of the mux's file: it may land just after the end.
+    const id = world.session.id;
+    await expect.poll(() => world!.client.output(id), { timeout: 10_000 }).toContain('total 42');
     expect(world.model.view.breakpoints.get(hostFile)?.[0]?.verified).not.toBe(true);
     await world.dispose();
     world = undefined;
@@ -162,4 +169,33 @@ describe('launch in a container', () => {
     await world.dispose();
     world = undefined;
   });
+
+  it('follows a child process inside the container: a worker stops at its breakpoint', async () => {
+    await copyFile(resolve('test/fixtures/programs/pool_map.py'), join(project, 'pool_map.py'));
+    const dir = await mkdtemp('/tmp/periscope-container-it-');
+    const { relay, profile } = await loopbackRelay(dir, sshd);
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const { session } = await client.app('session.launch', {
+        profileId: profile.id,
+        target: { kind: 'file', path: '/app/pool_map.py' },
+        args: ['spawn'],
+        cwd: '',
+        container: target(),
+        breakpoints: [{ path: '/app/pool_map.py', breakpoints: [{ line: 8 }] }],
+      });
+      const stop = await client.anyDapEvent('stopped', 30_000, 0);
+      const child = relay.listSessions().find((s) => s.id === stop.sessionId);
+      expect(child?.parentId).toBe(session.id);
+      await client.dap(session.id, 3, 'setBreakpoints', {
+        source: { path: '/app/pool_map.py' },
+        breakpoints: [],
+      });
+      await continueChildrenUntil(relay, client, session.id, 'results [0, 1, 4, 9] workers');
+    } finally {
+      await relay.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -6,7 +6,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEventMessage } from '../../../src-common/protocol/client-protocol.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
@@ -44,21 +43,8 @@ describe("a container's log in a tab", () => {
         path: 'docker logs chatty',
         container: { kind: 'docker', name: 'chatty', python: '', pathMappings: [] },
       });
-      const text = (): string =>
-        ui.received
-          .filter(
-            (m): m is AppEventMessage<'logs.output'> =>
-              m.type === 'app-event' &&
-              m.event === 'logs.output' &&
-              (m.body as { logId?: string }).logId === logId,
-          )
-          .map((m) => m.body.text)
-          .join('');
-      const numbers = (): number[] =>
-        text()
-          .split('\n')
-          .filter((l) => /^line \d+$/.test(l))
-          .map((l) => Number(l.slice(5)));
+      const text = (): string => ui.logText(logId);
+      const numbers = (): number[] => RelayTestClient.numbered(text(), 'line');
       await expect.poll(() => numbers().length, { timeout: 20_000 }).toBeGreaterThan(205);
       // The last 200 lines, then on; stderr lines (every fifth) among them, no timestamps.
       const first = numbers()[0]!;

@@ -4,7 +4,7 @@
  * outside the docker group), container missing or not running, no debugpy inside.
  */
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,16 @@ describe('preflight of a launch in a container', () => {
         // The machine's debugpy hidden inside: an empty directory over dist-packages.
         await docker.run('bare', SLEEPER, { binds: [`${dir}:/usr/lib/python3/dist-packages:ro`] });
         await docker.docker(['create', '--name', 'stopped-one', 'periscope-test:1', '/bin/true']);
+        // A container whose seccomp profile refuses ptrace: no injector can work in it.
+        const seccomp = join(docker.dir, 'no-ptrace.json');
+        await writeFile(
+          seccomp,
+          JSON.stringify({
+            defaultAction: 'SCMP_ACT_ALLOW',
+            syscalls: [{ names: ['ptrace'], action: 'SCMP_ACT_ERRNO' }],
+          }),
+        );
+        await docker.run('locked', SLEEPER, { extra: ['--security-opt', `seccomp=${seccomp}`] });
       },
       [`Match User ${OUTSIDER}`, `  AuthorizedKeysFile ${join(keys, 'authorized_keys')}`],
     );
@@ -66,6 +76,7 @@ describe('preflight of a launch in a container', () => {
   const preflight = async (
     container: Partial<ContainerTarget>,
     profile: Partial<ProfileDraft> = {},
+    mode: { mode: 'launch' } | { mode: 'attach-pid'; pid: number } = { mode: 'launch' },
   ): Promise<PreflightResult & { byId: Record<string, PreflightResult['checks'][number]> }> => {
     const dir = await mkdtemp('/tmp/periscope-container-preflight-');
     const { relay, profile: saved } = await loopbackRelay(dir, sshd, { profile });
@@ -74,7 +85,7 @@ describe('preflight of a launch in a container', () => {
     try {
       const result = await client.app('session.preflight', {
         profileId: saved.id,
-        mode: 'launch',
+        ...mode,
         container: { kind: 'docker', name: 'web', python: '', pathMappings: [], ...container },
       });
       return { ...result, byId: Object.fromEntries(result.checks.map((c) => [c.id, c])) };
@@ -154,5 +165,18 @@ describe('preflight of a launch in a container', () => {
     expect(result.byId.engine).toMatchObject({ status: 'failed' });
     expect(result.byId.engine?.detail).toContain('the podman command was not found');
     expect(result.byId['engine-socket']?.status).toBe('skipped');
+  });
+
+  it('attach by PID in a container: the injector is proved inside; one that may not ptrace is named, with the fix', async () => {
+    const ok = await preflight({}, {}, { mode: 'attach-pid', pid: 1 });
+    expect(ok.byId.container?.status).toBe('ok');
+    expect(ok.byId.ptrace?.status).toBe('ok');
+    expect([ok.byId.gdb?.status, ok.byId.lldb?.status]).toContain('ok');
+    expect(ok.ok).toBe(true);
+
+    const locked = await preflight({ name: 'locked' }, {}, { mode: 'attach-pid', pid: 1 });
+    expect(locked.ok).toBe(false);
+    expect(locked.byId.gdb?.status).toBe('failed');
+    expect(locked.byId.gdb?.fix).toContain('--cap-add SYS_PTRACE');
   });
 });

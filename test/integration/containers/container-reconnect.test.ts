@@ -80,11 +80,7 @@ describe('a container session across an SSH drop', () => {
       await expect
         .poll(() => client.output(session.id), { timeout: 30_000 })
         .toContain('tick 25\n');
-      const ticks = client
-        .output(session.id)
-        .split('\n')
-        .filter((l) => /^tick \d+$/.test(l))
-        .map((l) => Number(l.slice(5)));
+      const ticks = RelayTestClient.numbered(client.output(session.id), 'tick');
       expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => i + 1));
 
       await client.app('session.close', { sessionId: session.id });
