@@ -76,9 +76,8 @@ export const startContainerTracer: TracerStarter = async (
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
       pyramid: profile.pyramid,
-      // debugpy's child processes would need their own bridge into the container; until then
-      // they run without the debugger rather than wait for one that cannot reach them.
-      subProcess: false,
+      // Children are followed through a bridge of their own (`openChild` below).
+      subProcess: profile.subProcess,
       place: (command) => place.wrap(command),
       link: ssh,
       logger,
