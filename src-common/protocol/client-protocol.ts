@@ -472,7 +472,8 @@ export interface AppEvents {
    */
   'secret.prompt': {
     promptId: string;
-    kind: 'password' | 'passphrase' | 'keyboard-interactive';
+    /** `sudo`: sudo's password on the remote machine, for a launch with launch.json's `sudo`. */
+    kind: 'password' | 'passphrase' | 'keyboard-interactive' | 'sudo';
     host: string;
     port: number;
     user: string;

@@ -165,11 +165,17 @@ export interface Profile {
    * as on Debian). Launch only.
    */
   pyramid: boolean;
+  /**
+   * launch.json's `sudo`: the launched program runs as root through sudo on the remote machine;
+   * sudo's password is asked when sudo needs one (kept only if the user chose to keep secrets).
+   * Launch only.
+   */
+  sudo: boolean;
 }
 
 /** The launch.json debug options added by issue 18 (each documented on {@link Profile}). */
 export type DebugOptionField =
-  'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue' | 'gevent' | 'pyramid';
+  'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue' | 'gevent' | 'pyramid' | 'sudo';
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
 export type ProfileAddedField =

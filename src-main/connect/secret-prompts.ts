@@ -162,15 +162,25 @@ export function secretSourceFor(
   /** The keys used, with the server each was for. */
   const used = new Map<SecretKey, SshHop>();
   const keyOf = (request: SecretRequest): SecretKey | undefined =>
-    request.kind === 'password'
-      ? secretKey({ kind: 'password', user: request.user, host: request.host, port: request.port })
+    request.kind === 'password' || request.kind === 'sudo'
+      ? secretKey({
+          kind: request.kind,
+          user: request.user,
+          host: request.host,
+          port: request.port,
+        })
       : request.kind === 'passphrase' && request.keyPath !== undefined
         ? secretKey({ kind: 'passphrase', keyPath: request.keyPath })
         : undefined;
 
   const source: SecretSource = async (request) => {
     const key = keyOf(request);
-    if (key !== undefined) {
+    if (key !== undefined && request.retry === true) {
+      // Refused (a wrong sudo password): never offered again, neither kept nor stored.
+      prompts.forget(asker, key);
+      await store.delete(key);
+      used.delete(key);
+    } else if (key !== undefined) {
       const stored = (await store.get(key)) ?? prompts.recall(asker, key);
       if (stored !== undefined) {
         used.set(key, request);

@@ -3,7 +3,7 @@
  * trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for
  * debugpy: `connect` (`host`, `port`; the legacy top-level `host`/`port` too), `pathMappings`,
  * `justMyCode` and the debug options of `LaunchJsonOptions` (`stopOnEntry`, `pythonArgs`,
- * `envFile`, `showReturnValue`, `gevent`, `pyramid`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
+ * `envFile`, `showReturnValue`, `gevent`, `pyramid`, `sudo`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
  * `python` are read: `"request": "attach"` ones need a `connect.port`; `"request": "launch"`
  * ones give their options and mappings (no port). `${workspaceFolder}` in a `localRoot` becomes
  * the given folder; in an `envFile` (a laptop path for VS Code, a remote one for Periscope) it
@@ -42,6 +42,7 @@ export const VS_CODE_DEFAULTS: Readonly<LaunchJsonOptions> = {
   showReturnValue: true,
   gevent: false,
   pyramid: false,
+  sudo: false,
   subProcess: true,
   django: false,
   jinja: false,
@@ -170,6 +171,7 @@ function readOptions(
     showReturnValue: flag('showReturnValue'),
     gevent: flag('gevent'),
     pyramid: flag('pyramid'),
+    sudo: flag('sudo'),
     subProcess: flag('subProcess'),
     django: flag('django'),
     jinja: flag('jinja'),

@@ -17,7 +17,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent` and `pyramid`
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent`, `pyramid` and `sudo`
  *   ({@link DEBUG_OPTION_DEFAULTS}), then `containers` (absent: `[]`) and `capture` (absent: true).
  */
 /**
@@ -274,6 +274,7 @@ const addedFields = {
   capture: z.boolean({ error: 'capture must be true or false' }),
   gevent: z.boolean({ error: 'gevent must be true or false' }),
   pyramid: z.boolean({ error: 'pyramid must be true or false' }),
+  sudo: z.boolean({ error: 'sudo must be true or false' }),
 };
 
 /**
@@ -288,6 +289,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   showReturnValue: false,
   gevent: false,
   pyramid: false,
+  sudo: false,
 };
 
 /**
@@ -302,6 +304,7 @@ export const launchJsonOptionsSchema = z
     showReturnValue: addedFields.showReturnValue,
     gevent: addedFields.gevent,
     pyramid: addedFields.pyramid,
+    sudo: addedFields.sudo,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -328,6 +331,7 @@ export const profileSchema = z.object({
   capture: addedFields.capture.default(true),
   gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
   pyramid: addedFields.pyramid.default(DEBUG_OPTION_DEFAULTS.pyramid),
+  sudo: addedFields.sudo.default(DEBUG_OPTION_DEFAULTS.sudo),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -351,6 +355,7 @@ export const profileDraftSchema = z.object({
   capture: addedFields.capture.optional(),
   gevent: addedFields.gevent.optional(),
   pyramid: addedFields.pyramid.optional(),
+  sudo: addedFields.sudo.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

@@ -161,6 +161,7 @@ export class ProfileStore {
         capture: valid.capture ?? stored?.capture ?? true,
         gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
         pyramid: valid.pyramid ?? stored?.pyramid ?? DEBUG_OPTION_DEFAULTS.pyramid,
+        sudo: valid.sudo ?? stored?.sudo ?? DEBUG_OPTION_DEFAULTS.sudo,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

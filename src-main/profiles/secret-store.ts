@@ -30,15 +30,15 @@ export interface SecretStore {
   delete(key: SecretKey): Promise<void>;
 }
 
-/** The key of a password or a key passphrase. */
+/** The key of a password, a key passphrase, or a sudo password (of `user` on that SSH server). */
 export function secretKey(
   request:
-    | { kind: 'password'; user: string; host: string; port: number }
+    | { kind: 'password' | 'sudo'; user: string; host: string; port: number }
     | { kind: 'passphrase'; keyPath: string },
 ): SecretKey {
-  return request.kind === 'password'
-    ? `password:${request.user}@${request.host}:${request.port}`
-    : `passphrase:${request.keyPath}`;
+  return request.kind === 'passphrase'
+    ? `passphrase:${request.keyPath}`
+    : `${request.kind}:${request.user}@${request.host}:${request.port}`;
 }
 
 /** Keeps nothing: secrets are asked for every time they are needed. */

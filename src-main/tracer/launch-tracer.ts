@@ -29,6 +29,7 @@ import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import { describeRemoteProcess, openChildVia } from './child-link.js';
 import { launchedLink } from './launched-link.js';
+import type { SudoOptions } from '../remote/launch/sudo.js';
 import type { RemoteFileReader } from './source-reader.js';
 
 /** A started tracer, as the relay uses it. */
@@ -141,6 +142,7 @@ export async function startRemoteTracer(
       pyramid: profile.pyramid,
       subProcess: profile.subProcess,
       capture: profile.capture,
+      ...(profile.sudo && { sudo: sudoAsker(profile, extras) }),
       link: ssh,
       logger,
     });
@@ -187,4 +189,26 @@ export async function startRemoteTracer(
     await undo();
     throw error;
   }
+}
+
+/**
+ * How a launch with the profile's `sudo` asks for sudo's password: a `sudo` secret request to the
+ * client that launches (`connect/secret-prompts.ts`), which may answer from the secret store.
+ */
+function sudoAsker(profile: Profile, extras: ConnectExtras): SudoOptions {
+  return {
+    askPassword: async (retry) => {
+      const answer = await extras.secrets?.({
+        kind: 'sudo',
+        host: profile.host,
+        port: profile.port,
+        user: profile.user,
+        name: '',
+        instructions: retry ? 'Sorry, try again: sudo refused that password.' : '',
+        prompts: [{ prompt: `[sudo] password for ${profile.user}`, echo: false }],
+        retry,
+      });
+      return answer?.[0];
+    },
+  };
 }

@@ -15,8 +15,15 @@ export { OUTPUT_MUX };
 
 /**
  * The first line the mux reads from its stdin: the program's environment variables as one JSON
- * object (`NAME` → value) and a newline.
+ * object (`NAME` → value) and a newline. With `sudoPassword` (a launch under sudo that needs
+ * one), the object also holds `PERISCOPE_SUDO_PASSWORD`, which the mux hands to `sudo -S` and
+ * never passes on.
  */
-export function muxStdin(env: readonly { name: string; value: string }[]): string {
-  return `${JSON.stringify(Object.fromEntries(env.map((v) => [v.name, v.value])))}\n`;
+export function muxStdin(
+  env: readonly { name: string; value: string }[],
+  sudoPassword?: string,
+): string {
+  const vars: Record<string, string> = Object.fromEntries(env.map((v) => [v.name, v.value]));
+  if (sudoPassword !== undefined) vars['PERISCOPE_SUDO_PASSWORD'] = sudoPassword;
+  return `${JSON.stringify(vars)}\n`;
 }

@@ -36,6 +36,8 @@ import { errorMessage } from '../../../src-common/errors.js';
 import PICK_PORT from '../python/pick_port.py';
 import { mergeUnderEnv, parseEnvFile } from './env-file.js';
 import WAIT_LISTENING from '../python/wait_listening.py';
+import SUDO_ENV from '../python/sudo_env.py';
+import { grantSudo, sudoPrefix, sudoStdin, type SudoGrant, type SudoOptions } from './sudo.js';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
 
@@ -112,6 +114,12 @@ export interface LaunchOptions {
    * Needs the hook (`tcpNoDelay` not false).
    */
   capture?: boolean;
+  /**
+   * Run the program as root through sudo (launch.json's `sudo`; `sudo.ts`): sudo's password is
+   * asked with `askPassword` when it needs one, checked before the launch, and kept for this
+   * program's Stop (which kills as root).
+   */
+  sudo?: SudoOptions;
   logger?: Logger;
 }
 
@@ -172,6 +180,9 @@ export async function launchUnderDebugpy(
   const host = connection.target.host;
   const place = options.place ?? ((command: string) => command);
   const remotePort = await pickRemotePort(connection, options.python, host, place);
+  const grant = options.sudo
+    ? await grantSudo(connection, options.python, options.sudo, place)
+    : undefined;
 
   const link = options.link;
   const outputToFiles = link !== undefined;
@@ -179,7 +190,7 @@ export async function launchUnderDebugpy(
     ? await readEnvFile(connection, options, host, logger, place)
     : { env: options.env ?? [] };
   options = { ...options, env: fromFile.env };
-  const command = place(launchCommand({ ...options, outputToFiles }, remotePort));
+  const command = place(launchCommand({ ...options, outputToFiles, sudo: grant }, remotePort));
   // Never the program's environment values in the log (they may be tokens or passwords).
   const logged = launchCommand(
     {
@@ -188,6 +199,7 @@ export async function launchUnderDebugpy(
       env: (options.env ?? []).map(({ name }) => ({ name, value: '…' })),
       // The capture module is 40 kB of Python: the log says it is there, not what it is.
       capture: false,
+      sudo: grant,
     },
     remotePort,
   );
@@ -195,11 +207,14 @@ export async function launchUnderDebugpy(
     where: connection.where,
     remotePort,
     capture: options.capture === true,
+    sudo: grant !== undefined,
     command: logged,
   });
   const remote = await connection.exec(command);
   // Over a link the output mux reads the program's environment from stdin, not from argv.
-  if (outputToFiles) remote.stdin.end(muxStdin(options.env ?? []));
+  // Under sudo without the mux, the password line goes first on the program's stdin.
+  if (outputToFiles) remote.stdin.end(muxStdin(options.env ?? [], grant?.password));
+  else if (grant?.password !== undefined) remote.stdin.write(sudoStdin(grant));
   const output = new LaunchOutput();
   if (fromFile.notice) output.push('stderr', Buffer.from(fromFile.notice));
   remote.stdout.on('data', (chunk: Buffer) => output.push('stdout', chunk));
@@ -293,7 +308,7 @@ export async function launchUnderDebugpy(
   } catch (error) {
     wait?.close();
     if (pid !== undefined)
-      await terminator(() => connection, pid, remotePort, exit, logger, place)();
+      await terminator(() => connection, pid, remotePort, exit, logger, place, grant)();
     else remote.close();
     throw error;
   } finally {
@@ -303,7 +318,15 @@ export async function launchUnderDebugpy(
   const ended = tails ?? channelExit.then(() => undefined);
   let programEnded = false;
   void ended.then(() => (programEnded = true));
-  const kill = terminator(current, pid, remotePort, Promise.race([exit, ended]), logger, place);
+  const kill = terminator(
+    current,
+    pid,
+    remotePort,
+    Promise.race([exit, ended]),
+    logger,
+    place,
+    grant,
+  );
   // Give the tail a moment to drain and remove the output directory, then remove it anyway.
   const terminate = async (): Promise<void> => {
     // Stop pressed while the link is down: wait for it (trying at once) rather than leave the
@@ -417,6 +440,8 @@ export function launchCommand(
     | 'gevent'
     | 'pyramid'
   > & {
+    /** Run the program as root through sudo, with this grant (`sudo.ts`). */
+    sudo?: SudoGrant | undefined;
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
      * of a fresh temp directory (named on the marker line).
@@ -476,20 +501,32 @@ export function launchCommand(
   // The mux itself never loads the hook (-I -S). It is told where the hook is (PERISCOPE_SITE)
   // and puts it in front of the PYTHONPATH of the environment it builds for the program, which
   // includes the profile's own variables (they come through stdin).
-  const site = options.tcpNoDelay === false ? '' : 'env PERISCOPE_SITE="$periscope_site" ';
-  const mux = files
-    ? `${site}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
-    : '';
+  const site = options.tcpNoDelay !== false;
   // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
   const redirect = files ? ' > /dev/null' : '';
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
   const capture = options.capture === true;
+  // Under sudo (`sudo.ts`): sudo goes first, and what sudo's env_reset would drop is set after
+  // it — by `env` on the command line without the mux; with the mux (which is told by
+  // PERISCOPE_SUDO, and sends the password and the variables on the program's stdin),
+  // by the sudo_env.py stage.
+  const grant = options.sudo;
+  const sudo = grant ? `${shellJoin(sudoPrefix(grant))} ` : '';
+  const stage = grant && files ? `${shellJoin([options.python, '-I', '-S', '-c', SUDO_ENV])} ` : '';
+  const muxSudo = grant && files ? 'PERISCOPE_SUDO=1 ' : '';
+  const muxEnv =
+    files && (site || muxSudo !== '')
+      ? `env ${site ? 'PERISCOPE_SITE="$periscope_site" ' : ''}${muxSudo}`
+      : '';
+  const muxed = files
+    ? `${muxEnv}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
+    : '';
   const script =
     options.tcpNoDelay === false
-      ? `${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
+      ? `${makeOut}${cd}${check}${marker} && exec ${muxed}${sudo}${stage}${python}${redirect}`
       : files
-        ? `${writeNodelayHook(capture)} && ${makeOut}${cd}${check}${marker} && exec ${mux}${python}${redirect}`
-        : `${writeNodelayHook(capture)} && ${cd}${check}${marker} && exec env ${nodelayPythonPath()} ${python}`;
+        ? `${writeNodelayHook(capture)} && ${makeOut}${cd}${check}${marker} && exec ${muxed}${sudo}${stage}${python}${redirect}`
+        : `${writeNodelayHook(capture)} && ${cd}${check}${marker} && exec ${sudo}env ${nodelayPythonPath()} ${python}`;
   return `exec sh -c ${shellQuote(script)}`;
 }
 
@@ -600,6 +637,8 @@ function terminator(
   logger: Logger,
   /** Where the program runs (`LaunchOptions.place`). */
   place: (command: string) => string,
+  /** The program runs as root (`sudo.ts`): the kill does too. */
+  grant?: SudoGrant,
 ): () => Promise<void> {
   // Once the program is gone its group id and port may be reused: never kill then.
   let done = false;
@@ -632,7 +671,10 @@ function terminator(
       const connection = currentConnection();
       if (done || connection === undefined || connection.isClosed) return;
       try {
-        await connection.run(place(`exec sh -c ${shellQuote(script)}`));
+        const asRoot = grant ? `${shellJoin(sudoPrefix(grant))} ` : '';
+        await connection.run(place(`exec ${asRoot}sh -c ${shellQuote(script)}`), {
+          ...(grant && { stdin: sudoStdin(grant) }),
+        });
       } catch (error) {
         logger.warn('could not kill the remote process group', { pid, error: errorMessage(error) });
         return;

@@ -39,6 +39,14 @@ a torn record if the mux itself is killed mid-write.
   ``QUIET`` seconds without data, or ``DRAIN_LIMIT`` seconds at most.
 - The mux then exits as the command did: same exit code, or killed by the same signal (it
   re-raises it on itself, core dumps off; 128 + signal if that does not end it).
+- Sudo mode (launch.json's ``sudo``; ``PERISCOPE_SUDO=1`` in the mux's own environment): the
+  command starts with ``sudo``, whose ``env_reset`` would drop the program's variables and whose
+  ``closefrom`` closes the tagged pipe. So there is no tagged pipe (the program's writes come
+  through the two plain pipes), and the first bytes the command reads on its stdin are the sudo
+  password line (``PERISCOPE_SUDO_PASSWORD`` of the environment line, when sudo needs one; never
+  passed on) and then ONE line of JSON holding the variables of the environment line and
+  PYTHONPATH, which ``sudo_env.py`` (the stage sudo runs) puts back before it execs the program.
+  They are written by a thread, so a line larger than the FIFO holds never stalls the mux.
 - Failures of the mux itself (the command cannot be started, the file cannot be written) go to
   the file as an ``e`` record where possible, else to the mux's stderr; a command that cannot be
   started exits 127 (126 when not executable), like a shell.
@@ -115,16 +123,39 @@ def break_framing(run_tag, run, rest):
     tags[tagged_r] = b"o"
 
 
+def feed_sudo(fd, data):
+    """Writes the sudo lines to ``fd`` from a thread (the reader is sudo, then sudo_env.py), then
+    closes it; a command that never reads them leaves the thread blocked, never the mux."""
+    import threading
+
+    def run():
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 def main():
     global out, tags, tagged_r
     out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     env = dict(os.environ)
+    sent = {}
     try:
         line = sys.stdin.buffer.readline()
         if line.strip():
-            env.update(json.loads(line.decode("utf-8")))
+            sent = json.loads(line.decode("utf-8"))
+            env.update(sent)
     except (OSError, ValueError) as e:
         record(b"e", ("periscope: ignoring the environment it was sent: %s\n" % (e,)).encode())
+    sudo = env.pop("PERISCOPE_SUDO", None) == "1"
+    sudo_password = env.pop("PERISCOPE_SUDO_PASSWORD", None)
+    sent.pop("PERISCOPE_SUDO_PASSWORD", None)
     devnull = os.open(os.devnull, os.O_RDONLY)
     stdin_path = os.path.join(os.path.dirname(sys.argv[1]), "stdin")
     try:
@@ -142,6 +173,19 @@ def main():
     tagged_r = None
     if site:
         env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    sudo_lines = None
+    if sudo:
+        passed = dict(sent)
+        if env.get("PYTHONPATH"):
+            passed["PYTHONPATH"] = env["PYTHONPATH"]
+        first = sudo_password + "\n" if sudo_password is not None else ""
+        sudo_lines = (first + json.dumps(passed) + "\n").encode("utf-8")
+        if stdin_keep is None:
+            # No FIFO: the command reads the lines from a pipe, then end-of-file.
+            child_stdin, sudo_w = os.pipe()
+        else:
+            sudo_w = os.dup(stdin_keep)
+    elif site:
         tagged_r, tagged_w = os.pipe()
         # A high number: a program that closes its descriptors and opens new ones gets low ones,
         # so a closed pipe fails (EBADF, then plain writes) rather than a reused number taking
@@ -164,6 +208,9 @@ def main():
         why = getattr(e, "strerror", None) or str(e)
         record(b"e", ("periscope: cannot start %s: %s\n" % (sys.argv[2], why)).encode())
         os._exit(126 if getattr(e, "errno", None) == errno.EACCES else 127)
+
+    if sudo_lines is not None:
+        feed_sudo(sudo_w, sudo_lines)
 
     def forward(sig, frame):
         if child.returncode is None:

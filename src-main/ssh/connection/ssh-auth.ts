@@ -34,8 +34,16 @@ export interface SecretPromptLine {
 
 /** A secret the SSH layer needs from the user (or a store). */
 export interface SecretRequest {
-  /** `password` / `passphrase` (of `keyPath`) / `keyboard-interactive` (server's own questions). */
-  kind: 'password' | 'passphrase' | 'keyboard-interactive';
+  /**
+   * `password` / `passphrase` (of `keyPath`) / `keyboard-interactive` (server's own questions) /
+   * `sudo` (sudo's password for `user` on `host`, for a launch with launch.json's `sudo`).
+   */
+  kind: 'password' | 'passphrase' | 'keyboard-interactive' | 'sudo';
+  /**
+   * Set when the previous answer was refused (sudo said "incorrect password"): a kept or stored
+   * secret must not be offered again, the user is asked.
+   */
+  retry?: boolean;
   host: string;
   port: number;
   user: string;

@@ -7,7 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { LaunchParams, SessionInfo } from '../../../src-common/protocol/client-protocol.js';
+import type {
+  AppEvents,
+  LaunchParams,
+  SessionInfo,
+} from '../../../src-common/protocol/client-protocol.js';
 import type { PathMapping, Profile, ProfileDraft } from '../../../src-common/protocol/profile.js';
 import { createLogger, type LogSink } from '../../../src-main/log/logger.js';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
@@ -54,6 +58,11 @@ export interface WorldOptions {
   justMyCode?: boolean;
   /** Launch inside this container of the machine (`LaunchParams.container`). */
   container?: ContainerTarget;
+  /**
+   * Answers the relay's `secret.prompt`s (e.g. sudo's password): the answer, or null to cancel.
+   * Without it a prompt stays unanswered.
+   */
+  secrets?: (prompt: AppEvents['secret.prompt']) => string | null;
 }
 
 /** Starts the relay, launches `program` over SSH under debugpy and wires a model to it. */
@@ -71,6 +80,21 @@ export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promis
   });
   const client = new RelayTestClient();
   relay.connectClient(client);
+  const answer = options.secrets;
+  if (answer)
+    client.observe((m) => {
+      if (m.type !== 'app-event' || m.event !== 'secret.prompt') return;
+      const prompt = m.body as AppEvents['secret.prompt'];
+      const given = answer(prompt);
+      setTimeout(
+        () =>
+          void client.app('secret.answer', {
+            promptId: prompt.promptId,
+            answers: given === null ? null : [given],
+          }),
+        0,
+      );
+    });
   let seq = 1;
   let sessionId = '';
   const dap = (command: string, args?: unknown) => client.dap(sessionId, seq++, command, args);

@@ -87,6 +87,27 @@ describe('secretSourceFor', () => {
     expect(other.asked).toHaveLength(1);
   });
 
+  it("keeps sudo's password apart from the login password, and a retry drops the kept and stored one", async () => {
+    const prompts = new SecretPrompts();
+    const store = memoryStore();
+    const sudo: SecretRequest = { ...password, kind: 'sudo' };
+    store.data.set('sudo:alice@box:22', 'stored-but-wrong');
+    const { client, asked } = answeringClient(prompts, 'typed');
+    const source = secretSourceFor(store, prompts, client).source;
+    // The stored one first, without asking.
+    expect(await source(sudo)).toEqual(['stored-but-wrong']);
+    expect(asked).toHaveLength(0);
+    // sudo refused it: the retry asks, and the stored one is gone.
+    expect(await source({ ...sudo, retry: true })).toEqual(['typed']);
+    expect(asked.map((p) => p.kind)).toEqual(['sudo']);
+    expect(store.data.has('sudo:alice@box:22')).toBe(false);
+    // What was typed serves the next launch's sudo, not the SSH login.
+    expect(await secretSourceFor(store, prompts, client).source(sudo)).toEqual(['typed']);
+    expect(asked).toHaveLength(1);
+    await secretSourceFor(store, prompts, client).source(password);
+    expect(asked.map((p) => p.kind)).toEqual(['sudo', 'password']);
+  });
+
   it('never keeps keyboard-interactive answers, and forgets a client that went away', async () => {
     const prompts = new SecretPrompts();
     const store = memoryStore();

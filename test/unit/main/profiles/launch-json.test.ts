@@ -184,7 +184,7 @@ describe('launch.json debug options', () => {
   it('reads each option as VS Code writes it', () => {
     expect(
       read(`"stopOnEntry": true, "pythonArgs": ["-X", "dev", "-O"], "envFile": "/srv/app/.env",
-        "showReturnValue": false, "gevent": true, "pyramid": true, "subProcess": false, "django": true, "jinja": true`),
+        "showReturnValue": false, "gevent": true, "pyramid": true, "sudo": true, "subProcess": false, "django": true, "jinja": true`),
     ).toEqual({
       stopOnEntry: true,
       pythonArgs: ['-X', 'dev', '-O'],
@@ -192,6 +192,7 @@ describe('launch.json debug options', () => {
       showReturnValue: false,
       gevent: true,
       pyramid: true,
+      sudo: true,
       subProcess: false,
       django: true,
       jinja: true,
@@ -226,6 +227,7 @@ describe('launch.json debug options', () => {
         showReturnValue: false,
         gevent: true,
         pyramid: true,
+        sudo: true,
         subProcess: false,
         django: true,
         jinja: true,

@@ -273,6 +273,7 @@ describe('migrate', () => {
           capture: true,
           gevent: true,
           pyramid: true,
+          sudo: true,
         },
       ],
     };

@@ -63,6 +63,47 @@ describe('launchCommand', () => {
     ]);
   });
 
+  it('runs python through sudo: -S when a password is needed, -n when not (launch.json sudo)', () => {
+    const bin = path.join(home, 'bin');
+    execFileSync('mkdir', ['-p', bin]);
+    // A sudo stand-in: reports its options and the password line, then runs the command.
+    execFileSync('sh', [
+      '-c',
+      `printf '%s\n' '#!/bin/sh' 'echo "sudo=$*" | cut -c1-40' 'if [ "$1" = -S ]; then read pw; echo "pw=$pw"; shift 3; else shift 1; fi' 'shift' 'exec "$@"' > '${bin}/sudo' && chmod +x '${bin}/sudo'`,
+    ]);
+    const withSudo = (password: string | undefined, input: string): string[] =>
+      execFileSync(
+        '/bin/bash',
+        [
+          '-c',
+          launchCommand(
+            {
+              python: stub,
+              target: { kind: 'module', module: 'app' },
+              args: [],
+              cwd: '',
+              env: [{ name: 'SECRET', value: 'v' }],
+              sudo: password === undefined ? {} : { password },
+            },
+            5678,
+          ),
+        ],
+        { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home }, input },
+      )
+        .toString('utf8')
+        .trimEnd()
+        .split('\n');
+    const asked = withSudo('hunter2', 'hunter2\n');
+    expect(asked[1]).toMatch(/^sudo=-S -p {2}-- env PYTHONPATH=/);
+    expect(asked).toContain('pw=hunter2');
+    expect(asked).toContain('bp=debugpy.breakpoint');
+    expect(asked).toContain('arg=app');
+    const free = withSudo(undefined, '');
+    expect(free[1]).toMatch(/^sudo=-n -- env PYTHONPATH=/);
+    expect(free.some((l) => l.startsWith('pw='))).toBe(false);
+    expect(free).toContain('arg=app');
+  });
+
   it('serves a Pyramid .ini with pserve (launch.json pyramid)', () => {
     const lines = run(
       launchCommand(
