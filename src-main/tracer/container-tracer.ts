@@ -42,7 +42,8 @@ export const startContainerTracer: TracerStarter = async (
 ) => {
   const target = params.container;
   if (!target) throw new Error('startContainerTracer needs params.container');
-  const place = containerPlace(target, profile.python);
+  // The profile's sudo in a container: the program runs as the container's root (`exec -u 0`).
+  const place = containerPlace(target, profile.python, profile.sudo);
   progress(`Connecting to ${profile.user}@${profile.host}:${profile.port}…`);
   const ssh = await connectProfileKeepingUp(profile, hostKeys, logger, extras);
   const cleanups: (() => Promise<unknown>)[] = [() => ssh.close()];

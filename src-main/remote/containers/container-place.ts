@@ -27,15 +27,23 @@ export interface ContainerPlace {
 
 /**
  * The place of `target`; `profilePython` is the interpreter used when the target names none.
+ * With `asRoot` (the profile's `sudo`), every command runs as the container's root (`exec -u 0`):
+ * the engine needs no password for that, where sudo would need to be in the image.
  */
-export function containerPlace(target: ContainerTarget, profilePython: string): ContainerPlace {
+export function containerPlace(
+  target: ContainerTarget,
+  profilePython: string,
+  asRoot = false,
+): ContainerPlace {
   const cli = target.kind;
+  const user = asRoot ? ['-u', '0'] : [];
   return {
     target,
     label: `container "${target.name}" (${cli})`,
     cli,
     python: target.python.trim() || profilePython,
     // `exec`: the CLI takes the shell's pid, so closing the channel reaches it.
-    wrap: (command) => `exec ${shellJoin([cli, 'exec', '-i', target.name, 'sh', '-c', command])}`,
+    wrap: (command) =>
+      `exec ${shellJoin([cli, 'exec', '-i', ...user, target.name, 'sh', '-c', command])}`,
   };
 }

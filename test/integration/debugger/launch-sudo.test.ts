@@ -6,12 +6,12 @@
  * nothing; a user sudo refuses, or a cancelled prompt, gets a named error and no program.
  */
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvents } from '../../../src-common/protocol/client-protocol.js';
+import { readableCopy } from '../../harness/readable-copy.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
 import { childrenByName, launchWorld, localsRef, untilStoppedWithLocals } from './debugger-kit.js';
 
@@ -45,11 +45,8 @@ describe('sudo (launch.json) with a real sudo over SSH', () => {
       { mode: 0o440 },
     );
     // The SSH users must read the program: a world-readable copy.
-    dir = await mkdtemp(join(tmpdir(), 'periscope-sudo-it-'));
-    await chmod(dir, 0o755);
-    program = join(dir, 'as_root.py');
-    await copyFile(resolve('test/fixtures/programs/launch_options/as_root.py'), program);
-    await chmod(program, 0o644);
+    program = await readableCopy(resolve('test/fixtures/programs/launch_options/as_root.py'));
+    dir = dirname(program);
   });
   afterAll(async () => {
     await rm(SUDOERS, { force: true });

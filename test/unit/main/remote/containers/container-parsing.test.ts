@@ -161,6 +161,15 @@ describe('engineProblem', () => {
 });
 
 describe('containerPlace', () => {
+  it("runs every command as the container's root for the profile's sudo", () => {
+    const place = containerPlace(
+      { kind: 'docker', name: 'api', python: '', pathMappings: [] },
+      'python3',
+      true,
+    );
+    expect(place.wrap('id -u')).toBe(`exec docker exec -i -u 0 api sh -c 'id -u'`);
+  });
+
   it('wraps a command line into `<engine> exec -i NAME sh -c …`, with the target Python or the profile one', () => {
     const place = containerPlace(
       { kind: 'podman', name: 'api', python: '', pathMappings: [] },
