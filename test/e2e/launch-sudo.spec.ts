@@ -4,9 +4,10 @@
  * password (apart from the login one), says so when sudo refuses a wrong one and asks again, and
  * the program runs as root, reading what is typed in the console. Neither password is kept.
  */
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { readableCopy } from '../harness/readable-copy.js';
+import { filesContaining } from '../harness/files-containing.js';
 import { createTestUser, startSshd } from '../harness/sshd.js';
 import { expect, test } from './fixtures.js';
 import { snapBothSizes } from './first-hour-helpers.js';
@@ -14,16 +15,6 @@ import { snapBothSizes } from './first-hour-helpers.js';
 const AS_ROOT = resolve('test/fixtures/programs/launch_options/as_root.py');
 const PASSWORD = 'sudo-e2e-Canary-5120';
 const SUDOERS = '/etc/sudoers.d/periscope-sudo-e2e';
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
-    else out.push(path);
-  }
-  return out;
-}
 
 test('sudo: the password is asked, a wrong one is refused and asked again, the program runs as root', async ({
   app,
@@ -77,8 +68,7 @@ test('sudo: the password is asked, a wrong one is refused and asked again, the p
     await snapBothSizes(page, '18-sudo-running-as-root');
     await expect(app.status).toContainText(/Ended/, { timeout: 30_000 });
 
-    for (const file of await filesUnder(web.dataDir))
-      expect(await readFile(file, 'latin1'), file).not.toContain(PASSWORD);
+    expect(await filesContaining(web.dataDir, PASSWORD)).toEqual([]);
     expect(web.log()).not.toContain(PASSWORD);
   } finally {
     await sshd.stop();
