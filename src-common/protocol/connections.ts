@@ -98,7 +98,9 @@ export type PreflightCheckId =
   /** The engine's daemon answers this user (Docker's socket permission; the fix when not). */
   | 'engine-socket'
   /** The container exists and is running. */
-  | 'container';
+  | 'container'
+  /** A launch with the profile's `sudo`: sudo is there and what it needs (a password or not). */
+  | 'sudo';
 
 /**
  * One named diagnosis. `skipped`: an earlier check failed (or, for an injector, it is not

@@ -68,14 +68,7 @@ export async function grantSudo(
 ): Promise<SudoGrant> {
   const { host, user } = connection.target;
   const probe = [python, '-I', '-S', '-c', ''];
-  const first = await connection.run(place(shellJoin(['sudo', '-n', '--', ...probe])));
-  if (first.code === 0) return {};
-  if (first.code === 127 || /sudo: (command )?not found/.test(first.stderr))
-    throw new SshError(
-      'launch-failed',
-      `sudo is not installed on ${host}: install it (Debian: apt-get install sudo) or turn off "sudo" in the profile`,
-    );
-  if (!/password is required/.test(first.stderr)) throw refused(first.stderr, user, host);
+  if ((await sudoNeeds(connection, python, place)) === 'nothing') return {};
   for (let attempt = 0; attempt < SUDO_PASSWORD_TRIES; attempt++) {
     const password = await sudo.askPassword(attempt > 0);
     if (password === undefined)
@@ -97,6 +90,32 @@ export async function grantSudo(
     'launch-failed',
     `sudo on ${host} refused the password for ${user} ${SUDO_PASSWORD_TRIES} times; the program was not started`,
   );
+}
+
+/**
+ * What sudo needs to run `python` as root for the SSH user (`sudo -n`, which never asks):
+ * `nothing` (NOPASSWD, or root), or `password`. sudo says "a password is required" also to a
+ * user it would refuse once authenticated (so the policy is not told to strangers): that shows
+ * only when the password is checked.
+ * @throws SshError `launch-failed` when sudo is not installed, or refuses outright (the message
+ *   has sudo's words); `ssh-failed` when the connection fails.
+ */
+export async function sudoNeeds(
+  connection: SshConnection,
+  python: string,
+  place: (command: string) => string = (command) => command,
+): Promise<'nothing' | 'password'> {
+  const { host, user } = connection.target;
+  const probe = [python, '-I', '-S', '-c', ''];
+  const first = await connection.run(place(shellJoin(['sudo', '-n', '--', ...probe])));
+  if (first.code === 0) return 'nothing';
+  if (first.code === 127 || /sudo: (command )?not found/.test(first.stderr))
+    throw new SshError(
+      'launch-failed',
+      `sudo is not installed on ${host}: install it (Debian: apt-get install sudo) or turn off "sudo" in the profile`,
+    );
+  if (!/password is required/.test(first.stderr)) throw refused(first.stderr, user, host);
+  return 'password';
 }
 
 /** The error for sudo refusing `user`, with sudo's own words when it gave some. */

@@ -24,6 +24,7 @@ import { INJECTORS, type InjectorVerdicts } from './injector-verdicts.js';
 import type { Logger } from '../../log/logger.js';
 import { containerPlace, type ContainerPlace } from '../containers/container-place.js';
 import { CONTAINER_CHECKS, checkContainer } from '../containers/container-preflight.js';
+import { sudoNeeds } from '../launch/sudo.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
   ssh: 'SSH server reachable',
@@ -37,6 +38,7 @@ const LABELS: Record<PreflightCheckId, string> = {
   engine: 'Container engine',
   'engine-socket': 'Container daemon access',
   container: 'Container running',
+  sudo: 'sudo',
 };
 
 /** What the probe's one line of output starts with (its `MARKER`). */
@@ -100,6 +102,9 @@ export async function runPreflight(
     params.mode === 'attach-pid'
       ? ['python', 'debugpy', 'port', 'ptrace', ...INJECTORS]
       : ['python', 'debugpy', 'port'];
+  // The profile's sudo, for a launch on the machine (in a container it is `exec -u 0`).
+  const sudo = profile.sudo && params.mode === 'launch' && !place;
+  if (sudo) inside.push('sudo');
   const later: PreflightCheckId[] = [...(place ? CONTAINER_CHECKS : []), ...inside];
   const address = `${profile.user}@${profile.host}:${profile.port}`;
 
@@ -148,6 +153,7 @@ export async function runPreflight(
       skipRest(later.slice(later.indexOf('python') + 1));
     } else {
       judge(probe, python, params, add, place);
+      if (sudo) await checkSudo(connection, python, profile, add);
       if (params.mode === 'attach-pid') {
         const context: InjectContext = {
           connection,
@@ -171,6 +177,32 @@ export async function runPreflight(
     await connection.close().catch(() => undefined);
   }
   return { ok: checks.every((c) => c.status !== 'failed'), checks };
+}
+
+/** The `sudo` check: what the launch will need, or why sudo will not run the program. */
+async function checkSudo(
+  connection: SshConnection,
+  python: string,
+  profile: Profile,
+  add: Add,
+): Promise<void> {
+  try {
+    const needs = await sudoNeeds(connection, python);
+    add(
+      'sudo',
+      'ok',
+      needs === 'nothing'
+        ? `sudo runs ${python} as root for ${profile.user} without a password`
+        : `sudo needs the password of ${profile.user}: it is asked when the program starts`,
+    );
+  } catch (error) {
+    add(
+      'sudo',
+      'failed',
+      errorMessage(error),
+      `Ask the administrator of ${profile.host} for a sudoers rule (e.g. \`${profile.user} ALL=(ALL) ALL\`), or turn off "sudo" in the profile.`,
+    );
+  }
 }
 
 async function runProbe(

@@ -6,12 +6,15 @@
  * nothing; a user sudo refuses, or a cancelled prompt, gets a named error and no program.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvents } from '../../../src-common/protocol/client-protocol.js';
+import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { readableCopy } from '../../harness/readable-copy.js';
+import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createTestUser, startSshd, type TestSshd, type TestUser } from '../../harness/sshd.js';
 import { childrenByName, launchWorld, localsRef, untilStoppedWithLocals } from './debugger-kit.js';
 
@@ -163,6 +166,32 @@ describe('sudo (launch.json) with a real sudo over SSH', () => {
     expect(childrenByName(view, localsRef(view))['euid']?.value).toBe('0');
     expect(prompts).toEqual([]);
     await w.client.app('session.close', { sessionId: w.session.id });
+  });
+
+  it('preflight says what sudo will need: the password, or nothing under NOPASSWD', async () => {
+    const checks = async (user: string): Promise<string> => {
+      const root = await mkdtemp(join(tmpdir(), 'periscope-sudo-preflight-'));
+      const { relay, profile } = await loopbackRelay(root, sshd, { profile: { user, sudo: true } });
+      try {
+        const client = new RelayTestClient();
+        relay.connectClient(client);
+        const result = await client.app('session.preflight', {
+          profileId: profile.id,
+          mode: 'launch',
+        });
+        const sudo = result.checks.find((c) => c.id === 'sudo');
+        return `${sudo?.status}: ${sudo?.detail}`;
+      } finally {
+        await relay.close();
+        await rm(root, { recursive: true, force: true });
+      }
+    };
+    expect(await checks(asker.name)).toBe(
+      'ok: sudo needs the password of periscope-sudo: it is asked when the program starts',
+    );
+    expect(await checks(nopasswd.name)).toBe(
+      'ok: sudo runs /usr/bin/python3 as root for periscope-sudonp without a password',
+    );
   });
 
   it('names the refusal when sudo does not let the user in, and starts nothing', async () => {
