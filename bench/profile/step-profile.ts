@@ -67,6 +67,21 @@ const ARM = `(() => {
     }
   }).observe({ type: 'longtask' });
   window.addEventListener('keydown', (e) => { if (e.key === 'F10' && !stamps.key) stamps.key = performance.now(); }, { capture: true, once: true });
+  // Where the step changes the DOM: mutation records per panel (nearest section or test id).
+  const where = {};
+  const counter = new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const host = el?.closest('section.section, [data-testid], header, footer, .cm-editor');
+      const label = host
+        ? (host.getAttribute('data-testid') || host.querySelector('h2, h3, .title')?.textContent?.trim() || host.tagName + '.' + [...host.classList].join('.'))
+        : 'other';
+      const key = label.slice(0, 40) + ' ' + r.type + (r.attributeName ? ':' + r.attributeName : '');
+      where[key] = (where[key] ?? 0) + 1;
+    }
+  });
+  counter.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  window.__stepMutations = where;
   window.__stepTimeline = new Promise((resolve) => {
     const observer = new MutationObserver(() => {
       const line = lineText();
@@ -130,6 +145,42 @@ function selfTimes(profile: CpuProfile): [string, number][] {
   return [...totals.entries()].sort((a, b) => b[1] - a[1]);
 }
 
+/** One event of a Chromium trace (Trace Event Format): complete events (`X`) have `dur` (µs). */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/**
+ * Prints the self time per trace event name on the page's main thread (`CrRendererMain`), per
+ * step: what Chromium's main thread spent on script, style, layout, paint and the rest.
+ */
+function printTraceSelfTimes(buffer: Buffer, steps: number): void {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return;
+  const onMain = events
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map<string, number>();
+  const stack: { end: number; name: string }[] = [];
+  for (const e of onMain) {
+    while (stack.length > 0 && (stack.at(-1)?.end ?? 0) <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (e.dur ?? 0));
+    self.set(e.name, (self.get(e.name) ?? 0) + (e.dur ?? 0));
+    stack.push({ end: e.ts + (e.dur ?? 0), name: e.name });
+  }
+  console.log('main thread self time per step, by trace event (ms):');
+  for (const [name, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20))
+    console.log(`${(us / 1000 / steps).toFixed(2).padStart(8)}  ${name}`);
+}
+
 async function main(): Promise<void> {
   const world = await startPeriscope(
     STEPPER,
@@ -151,14 +202,44 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Map<string, number>> => {
+      const { metrics: list } = await cdp.send('Performance.getMetrics');
+      return new Map(list.map((x) => [x.name, x.value]));
+    };
+    const before = await metrics();
     const timelines: Timeline[] = [];
+    const tracing = process.env.PERISCOPE_PROFILE_TRACE === '1';
+    if (tracing)
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8'],
+      });
     await cdp.send('Profiler.start');
     for (let i = 0; i < STEPS; i++) {
       await page.evaluate(ARM);
       await page.keyboard.press('F10');
       timelines.push(await page.evaluate<Timeline>('window.__stepTimeline'));
+      if (i === STEPS - 1) {
+        await page.waitForTimeout(300);
+        const mutations = await page.evaluate<Record<string, number>>('window.__stepMutations');
+        console.log('DOM mutation records of the last step (and 300 ms after), by place:');
+        for (const [key, n] of Object.entries(mutations)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 25))
+          console.log(`${String(n).padStart(6)}  ${key}`);
+      }
     }
     const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    const after = await metrics();
+    if (tracing) printTraceSelfTimes(await browser.stopTracing(), STEPS);
+    // Chromium's own accounting of the page's main thread (seconds, cumulative), per step.
+    const perStep = (name: string): string =>
+      `${((((after.get(name) ?? 0) - (before.get(name) ?? 0)) * 1000) / STEPS).toFixed(2)} ms`;
+    console.log(
+      `main thread per step: task ${perStep('TaskDuration')}, script ${perStep('ScriptDuration')}, ` +
+        `style ${perStep('RecalcStyleDuration')} (${(((after.get('RecalcStyleCount') ?? 0) - (before.get('RecalcStyleCount') ?? 0)) / STEPS).toFixed(1)}×), ` +
+        `layout ${perStep('LayoutDuration')} (${(((after.get('LayoutCount') ?? 0) - (before.get('LayoutCount') ?? 0)) / STEPS).toFixed(1)}×)`,
+    );
     const m = (k: Exclude<keyof Timeline, 'messages'>): string =>
       median(timelines.map((t) => t[k])).toFixed(1);
     console.log(

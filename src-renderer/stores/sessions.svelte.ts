@@ -16,6 +16,8 @@ import { profiles } from './profiles.svelte.js';
 import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
 import { inTree, processesOf, rootOf } from './process-trees.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { isMidStep } from '../debug/step-settled.js';
+import { PaintHold } from './paint-hold.js';
 
 /** One session this window knows: its model and console. */
 interface SessionEntry {
@@ -31,6 +33,8 @@ interface SessionEntry {
   output: OutputCursor;
   /** A `session.join` under way. */
   joining?: Promise<void>;
+  /** Paints the model's views, once per step (`paint-hold.ts`). */
+  paints: PaintHold<DebugSessionView>;
 }
 
 /**
@@ -198,7 +202,7 @@ class SessionsStore {
    */
   private focusStopped(id: string): void {
     const active = this.activeId;
-    if (!active || active === id || this.activeView?.state === 'stopped') return;
+    if (!active || active === id || this.liveState(active) === 'stopped') return;
     if (!inTree(this.list, rootOf(this.list, active)?.id ?? active, id)) return;
     void this.activate(id);
   }
@@ -209,11 +213,19 @@ class SessionsStore {
    */
   private focusAnotherStopped(): void {
     const active = this.activeId;
-    if (!active || this.views[active]?.state === 'stopped') return;
+    if (!active || this.liveState(active) === 'stopped') return;
     const stopped = processesOf(this.list, active).find(
-      (p) => p.id !== active && this.views[p.id]?.state === 'stopped',
+      (p) => p.id !== active && this.liveState(p.id) === 'stopped',
     );
     if (stopped) void this.activate(stopped.id);
+  }
+
+  /**
+   * A session's state as its model has it now: the painted view (`views`) may be a few ms
+   * behind, held back while a step is in flight (`paint-hold.ts`).
+   */
+  private liveState(id: string): DebugSessionView['state'] | undefined {
+    return this.entries.get(id)?.model.view.state ?? this.views[id]?.state;
   }
 
   /**
@@ -502,6 +514,7 @@ class SessionsStore {
     let changed = false;
     for (const id of [...this.entries.keys()]) {
       if (listed.has(id)) continue;
+      this.entries.get(id)?.paints.dispose();
       this.entries.delete(id);
       changed = true;
     }
@@ -518,14 +531,29 @@ class SessionsStore {
     let entry = this.entries.get(id);
     if (entry) return entry;
     const previous = this.activeModel();
+    // A step's views paint once, with its locals; the source's current line with them.
+    const paints = new PaintHold<DebugSessionView>((view) => {
+      this.views = { ...this.views, [id]: view };
+    }, isMidStep);
     const model = new DebugSessionModel(id, {
       dapRequest: (command, args) => connection.client.dapRequest(id, command, args),
       console: { write: (text, kind) => entry?.console.write(text, kind) },
       showSource: (source: DebugProtocol.Source, line: number) =>
-        this.activeId === id ? sourceEditor.openFrameSource(source, line, id) : Promise.resolve(),
+        new Promise<void>((resolve, reject) =>
+          paints.defer(() => {
+            if (this.activeId !== id) resolve();
+            else sourceEditor.openFrameSource(source, line, id).then(resolve, reject);
+          }),
+        ),
       watchExpressions: previous ? previous.watchExpressions() : this.idleWatches,
     });
-    entry = { model, console: new ConsoleChannel(), joined: false, output: new OutputCursor() };
+    entry = {
+      model,
+      console: new ConsoleChannel(),
+      joined: false,
+      output: new OutputCursor(),
+      paints,
+    };
     const listed = this.list.find((s) => s.id === id);
     const recalled = listed && recallLaunch(listed);
     if (recalled) entry.params = recalled;
@@ -534,7 +562,7 @@ class SessionsStore {
     let savedWatches = model.watchExpressions().join('\n');
     let sharedWatches = savedWatches;
     model.onChange((view) => {
-      this.views = { ...this.views, [id]: view };
+      paints.offer(view);
       const profileId = this.entries.get(id)?.profileId;
       const expressions = view.watches.map((w) => w.expression);
       if (expressions.join('\n') !== sharedWatches) {
