@@ -9,8 +9,8 @@
  * copy, and after Stop (or the program's own end) the copy is gone from the container. A Python
  * older than debugpy 1.6 supports (3.7) is named, and nothing is copied for it.
  */
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ContainerTarget } from '../../../src-common/protocol/containers.js';
@@ -19,6 +19,7 @@ import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { continueChildrenUntil } from '../../harness/process-tree.js';
 
 const PROGRAM = [
   'import sys', // 1
@@ -53,6 +54,7 @@ describe('the machine’s debugpy copied into a container without one', () => {
     empty = await mkdtemp('/tmp/periscope-empty-site-');
     w = await containerWorld(async (docker, dir) => {
       await writeFile(join(dir, 'app.py'), PROGRAM);
+      await copyFile(resolve('test/fixtures/programs/pool_map.py'), join(dir, 'pool_map.py'));
       // A Python that says it is 3.6: its sitecustomize rewrites the version it reports.
       await mkdir(join(dir, 'old'));
       await writeFile(
@@ -218,4 +220,31 @@ describe('the machine’s debugpy copied into a container without one', () => {
       await relay.close();
     }
   }, 60_000);
+
+  it('child processes run on the copy too: a spawned worker stops at its breakpoint', async () => {
+    const { relay, profile } = await loopbackRelay(root, sshd);
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const { session } = await client.app('session.launch', {
+        profileId: profile.id,
+        target: { kind: 'file', path: '/app/pool_map.py' },
+        args: ['spawn'],
+        cwd: '/app',
+        container: bare(true),
+        breakpoints: [{ path: '/app/pool_map.py', breakpoints: [{ line: 8 }] }],
+      });
+      const stop = await client.anyDapEvent('stopped', 30_000, 0);
+      expect(relay.listSessions().find((s) => s.id === stop.sessionId)?.parentId).toBe(session.id);
+      await client.dap(session.id, 3, 'setBreakpoints', {
+        source: { path: '/app/pool_map.py' },
+        breakpoints: [],
+      });
+      await continueChildrenUntil(relay, client, session.id, 'results [0, 1, 4, 9] workers');
+      await client.app('session.close', { sessionId: session.id });
+      await expect.poll(copies, { timeout: 15_000 }).toEqual([]);
+    } finally {
+      await relay.close();
+    }
+  }, 90_000);
 });
