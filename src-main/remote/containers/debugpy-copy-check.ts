@@ -39,6 +39,7 @@ export async function checkDebugpyCopy(
     return {
       status: 'failed',
       detail: `not in ${place.label}, and ${errorMessage(error)}`,
+      fix: `Add debugpy to the container's image (\`${place.python} -m pip install debugpy\` in its Dockerfile), or give the profile a Python of the machine that has debugpy to copy.`,
     };
   }
 }

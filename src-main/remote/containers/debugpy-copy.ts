@@ -82,7 +82,7 @@ export async function locateMachineDebugpy(
   if (!report.dir)
     throw new SshError(
       'launch-failed',
-      `the machine has no debugpy to copy into the container: ${python} on ${host} cannot import it (${report.error ?? 'import failed'}). Install it there (\`${python} -m pip install debugpy\`, or \`sudo apt install python3-debugpy\`), or add debugpy to the container's image`,
+      `the machine has no debugpy to copy into the container: ${python} on ${host} cannot import it (${report.error ?? 'import failed'}). Set the profile's Python to the machine's interpreter that has debugpy (e.g. /usr/bin/python3 with Debian's python3-debugpy), or install it there (\`${python} -m pip install debugpy\`), or add debugpy to the container's image`,
     );
   return {
     dir: report.dir,

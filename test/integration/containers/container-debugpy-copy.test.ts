@@ -37,6 +37,7 @@ describe('the machine’s debugpy copied into a container without one', () => {
   let dockerd: TestDockerd;
   let sshd: TestSshd;
   let root: string;
+  let project: string;
   let empty: string | undefined;
   const bare = (copyDebugpy?: boolean): ContainerTarget => ({
     kind: 'docker',
@@ -66,11 +67,14 @@ describe('the machine’s debugpy copied into a container without one', () => {
         '#!/bin/sh\nPYTHONPATH=/app/old exec /usr/bin/python3 "$@"\n',
       );
       await chmod(join(dir, 'oldpython'), 0o755);
+      // A Python of the machine without debugpy (no site-packages).
+      await writeFile(join(dir, 'nodebugpy'), '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n');
+      await chmod(join(dir, 'nodebugpy'), 0o755);
       await docker.run('bare', SLEEPER, {
         binds: [`${dir}:/app`, `${empty}:/usr/lib/python3/dist-packages:ro`],
       });
     });
-    ({ dockerd, sshd, root } = w);
+    ({ dockerd, sshd, root, project } = w);
     // The premise: no debugpy inside, one on the machine.
     await expect(
       dockerd.docker(['exec', 'bare', '/usr/bin/python3', '-c', 'import debugpy']),
@@ -247,4 +251,40 @@ describe('the machine’s debugpy copied into a container without one', () => {
       await relay.close();
     }
   }, 90_000);
+
+  it('names a machine without debugpy to copy, and the fix', async () => {
+    const { relay, profile } = await loopbackRelay(root, sshd, {
+      profile: { python: join(project, 'nodebugpy') },
+    });
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const checked = await client.app('session.preflight', {
+        profileId: profile.id,
+        mode: 'launch',
+        container: bare(true),
+      });
+      const row = checked.checks.find((c) => c.id === 'debugpy');
+      expect(row?.status).toBe('failed');
+      expect(row?.detail).toContain(
+        `not in container "bare" (docker), and the machine has no debugpy to copy into the container: ${join(project, 'nodebugpy')} on 127.0.0.1 cannot import it (ModuleNotFoundError: No module named 'debugpy')`,
+      );
+      expect(row?.fix).toContain("Add debugpy to the container's image");
+      await expect(
+        client.app('session.launch', {
+          profileId: profile.id,
+          target: { kind: 'file', path: '/app/app.py' },
+          args: [],
+          cwd: '/app',
+          breakpoints: [],
+          container: bare(true),
+        }),
+      ).rejects.toThrow(
+        /the machine has no debugpy to copy into the container.*Set the profile's Python/,
+      );
+      expect(await copies()).toEqual([]);
+    } finally {
+      await relay.close();
+    }
+  }, 60_000);
 });
