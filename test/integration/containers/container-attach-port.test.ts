@@ -7,7 +7,7 @@
  * port inside the container and names a port nothing listens on. Real dockerd, sshd, debugpy
  * (the machine's, bind-mounted into the container).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -46,6 +46,9 @@ describe('attach to a debugpy port inside a container', () => {
   beforeAll(async () => {
     w = await containerWorld(async (docker, dir) => {
       await writeFile(join(dir, 'service.py'), SERVICE);
+      // A Python inside without debugpy (no site-packages): enough for the bridge.
+      await writeFile(join(dir, 'nosite'), '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n');
+      await chmod(join(dir, 'nosite'), 0o755);
       await docker.run('svc', ['/usr/bin/python3', '-Xfrozen_modules=off', '/app/service.py'], {
         binds: [`${dir}:/app`],
         extra: ['-e', 'PYDEVD_DISABLE_FILE_VALIDATION=1'],
@@ -118,6 +121,20 @@ describe('attach to a debugpy port inside a container', () => {
         status: 'failed',
         detail: `nothing listens on 127.0.0.1:${PORT + 1} inside container "svc" (docker)`,
       });
+      // The interpreter the bridge runs need not have debugpy: the listening program has it.
+      const bare = await client.app('session.preflight', {
+        profileId: profile.id,
+        mode: 'attach-port',
+        port: PORT,
+        container: { ...svc, python: '/app/nosite' },
+      });
+      expect(bare.ok).toBe(true);
+      expect(bare.checks.find((c) => c.id === 'debugpy')).toMatchObject({
+        status: 'warning',
+        detail: expect.stringContaining(
+          'not needed to attach to a port: the program that listens has its own',
+        ) as string,
+      });
       await expect(
         client.app('session.attach', {
           profileId: profile.id,
@@ -137,7 +154,8 @@ describe('attach to a debugpy port inside a container', () => {
     try {
       const { session } = await client.app('session.attach', {
         profileId: profile.id,
-        to: { kind: 'port', port: PORT, container: svc },
+        // The bridge runs on a Python without debugpy: the listening program has its own.
+        to: { kind: 'port', port: PORT, container: { ...svc, python: '/app/nosite' } },
         breakpoints: [],
       });
       expect(session.target).toBe(`debugpy on port ${PORT} in svc`);
