@@ -71,8 +71,11 @@ export interface PreflightParams {
   /** For `attach-pid`: the process to attach to. */
   pid?: number;
   /**
-   * For `launch`: into this container of the machine. Then the checks are `ssh`, `auth`,
-   * `engine`, `engine-socket`, `container`, and `python`, `debugpy` inside the container.
+   * Into (or in) this container of the machine, for every mode. Then the checks are `ssh`,
+   * `auth`, `engine`, `engine-socket`, `container`, and `python`, `debugpy`, `port` inside the
+   * container. For `launch` with the target's `copyDebugpy`, a container without debugpy passes
+   * the `debugpy` check when the machine's own debugpy can be copied in (and its Python is new
+   * enough for it).
    */
   container?: ContainerTarget;
 }
@@ -140,8 +143,12 @@ export type AttachTarget =
    * `container`, inside that container (its pid, its injector, its loopback).
    */
   | { kind: 'pid'; pid: number; container?: ContainerTarget }
-  /** A debugpy someone started with `python -m debugpy --listen <port>`, on the remote loopback. */
-  | { kind: 'port'; port: number };
+  /**
+   * A debugpy someone started with `python -m debugpy --listen <port>` (or `debugpy.listen`), on
+   * the remote loopback; with `container`, on that container's loopback, reached through a stdio
+   * bridge (`docker exec -i`) with no port published.
+   */
+  | { kind: 'port'; port: number; container?: ContainerTarget };
 
 /** States of a forward: `opening` until its SSH link is up, then as the link (`LinkStatusInfo`). */
 export type ForwardState = 'opening' | 'up' | 'reconnecting' | 'failed' | 'closed';

@@ -66,6 +66,13 @@ export interface ContainerTarget {
    * or the remote machine's own path of a bind mount), `remoteRoot` inside the container.
    */
   pathMappings: PathMapping[];
+  /**
+   * Where the container's Python cannot import debugpy: copy the remote machine's own debugpy
+   * package (the one its `python` imports) into a fresh temp directory inside the container for
+   * each session, put it first on the program's `PYTHONPATH`, and remove it when the session
+   * ends (`remote/containers/debugpy-copy.ts`). The image is not changed. Absent = false.
+   */
+  copyDebugpy?: boolean;
 }
 
 /** A saved connection to one remote machine and its debug settings. */

@@ -199,6 +199,7 @@ const containerTargetSchema = z.object({
     .max(4096)
     .refine((v) => !CONTROL_CHARS.test(v), 'python must be one line'),
   pathMappings: z.array(pathMappingSchema, { error: 'pathMappings must be a list' }).max(100),
+  copyDebugpy: z.boolean({ error: 'copyDebugpy must be true or false' }).optional(),
 });
 
 /** A container target as a client sends it (`session.launch`, `session.preflight`). */

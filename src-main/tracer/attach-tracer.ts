@@ -4,16 +4,19 @@
  * - by pid: `remote/probes/debugpy-injector.ts` proves gdb or lldb on a throwaway process of the
  *   same interpreter, then makes the process call `debugpy.listen`, which starts an adapter on a
  *   free loopback port; a failed proof leaves the user's process untouched;
- * - by port: a debugpy someone started with `python -m debugpy --listen <port>`.
+ * - by port: a debugpy someone started with `python -m debugpy --listen <port>` (or a program's
+ *   own `debugpy.listen`).
  * Either way a local forward (`ssh/forwards/kept-local-forward.ts`) to the remote loopback port
- * carries DAP — or, for a process inside a container (`to.container`), the injector runs inside
- * it (its namespaces, its pid) and a stdio bridge through `docker exec`
- * (`remote/containers/stdio-bridge.ts`) reaches the adapter on the container's loopback. Neither has Periscope's TCP_NODELAY hook (`remote/launch/nodelay-sitecustomize.ts`):
+ * carries DAP — or, in a container (`to.container`), a stdio bridge through `docker exec`
+ * (`remote/containers/stdio-bridge.ts`) reaches the adapter on the container's loopback, with no
+ * port published (by pid, the injector runs inside the container too: its namespaces, its pid).
+ * After an SSH drop the re-attach opens a new forward connection or a new bridge. Neither has Periscope's TCP_NODELAY hook (`remote/launch/nodelay-sitecustomize.ts`):
  * expect stock debugpy's ~40 ms per message. The program is not ours: closing the session never
  * terminates it through SSH.
  */
 import { DapConnection } from '../dap/dap-connection.js';
 import { linkFileReader } from './link-file-reader.js';
+import { containerFileReader } from './container-file-reader.js';
 import { connectLoopback } from './loopback-socket.js';
 import type { AttachTarget } from '../../src-common/protocol/connections.js';
 import { injectDebugpy, type Injected } from '../remote/probes/debugpy-injector.js';
@@ -41,8 +44,7 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
       if (status.state === 'closed' || status.state === 'failed') ownSshd.stop();
     });
     let forward: KeptLocalForward | undefined;
-    const place =
-      to.kind === 'pid' && to.container ? containerPlace(to.container, profile.python) : undefined;
+    const place = to.container ? containerPlace(to.container, profile.python) : undefined;
     try {
       const connection = ssh.current!;
       let remotePort: number;
@@ -85,6 +87,8 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
         return new DapConnection(socket, { name, logger });
       };
       let dap = await open().catch((error: unknown) => {
+        // The bridge names the port and the container itself.
+        if (place && error instanceof SshError) throw error;
         throw new SshError(
           'launch-failed',
           `nothing answered on port ${remotePort} of ${profile.host}: ${String(error)}`,
@@ -117,9 +121,17 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
           label: `process ${to.kind === 'pid' ? to.pid : ''}${place ? ` in ${place.target.name}` : ''} (via ${injected.injector})`,
           notice: injectedNotice(injected, to.kind === 'pid' ? to.pid : 0),
         }),
+        ...(!injected &&
+          place && {
+            label: `debugpy on port ${remotePort} in ${place.target.name}`,
+            notice: `Periscope: attached to debugpy on port ${remotePort} inside ${place.label} on ${profile.host}, through \`${place.cli} exec\` over the SSH connection (no port published).`,
+          }),
+        ...(place && { pathMappings: place.target.pathMappings }),
         // The program's stdout/stderr belong to whoever started it.
         onOutput: () => undefined,
-        readFile: linkFileReader(ssh, profile.host),
+        readFile: place
+          ? containerFileReader(ssh, place, profile.host)
+          : linkFileReader(ssh, profile.host),
         onLinkStatus: (listener) => ssh.onStatus(listener),
         retryNow: () => ssh.retryNow(),
         reattach: async () => {

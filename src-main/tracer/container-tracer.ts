@@ -15,17 +15,16 @@
  * machine's own (a bind mount's source).
  */
 import { DapConnection } from '../dap/dap-connection.js';
-import { linkFileReader } from './link-file-reader.js';
+import { containerFileReader } from './container-file-reader.js';
 import { launchedLink } from './launched-link.js';
 import { connectProfileKeepingUp } from '../connect/profile-connect.js';
 import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
 import { containerPlace } from '../remote/containers/container-place.js';
 import { requireContainer } from '../remote/containers/container-inspect.js';
 import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
-import { readContainerFile } from '../remote/containers/container-files.js';
 import { SshError } from '../ssh/ssh-error.js';
-import type { RemoteFileReader } from './source-reader.js';
 import type { StartedTracer, TracerStarter } from './launch-tracer.js';
+import { noDebugpyInContainer, sessionDebugpy } from './container-debugpy.js';
 
 /**
  * Connects, checks the container runs, launches in it and bridges to debugpy. Rejects with the
@@ -64,6 +63,10 @@ export const startContainerTracer: TracerStarter = async (
         'launch-failed',
         `${place.label} on ${profile.host} is not running. Start it: \`${place.cli} start ${target.name}\``,
       );
+    if (target.copyDebugpy) progress(`Copying the machine's debugpy into ${place.label}…`);
+    const debugpy = await sessionDebugpy(ssh, place, profile.python, target.copyDebugpy === true);
+    // Before the program's terminate (cleanups run in reverse): removed once it is gone.
+    if (debugpy.remove) cleanups.push(debugpy.remove);
     progress(`Starting the program under debugpy in ${place.label}…`);
     const debuggee = await launchUnderDebugpy(current(), {
       python: place.python,
@@ -79,9 +82,11 @@ export const startContainerTracer: TracerStarter = async (
       pyramid: profile.pyramid,
       // Children are followed through a bridge of their own (`openChild` below).
       subProcess: profile.subProcess,
-      place: (command) => place.wrap(command),
+      place: (command) => debugpy.place.wrap(command),
       link: ssh,
       logger,
+    }).catch((error: unknown) => {
+      throw noDebugpyInContainer(error, place, profile.host);
     });
     let released = false;
     cleanups.push(() => (released ? Promise.resolve() : debuggee.terminate()));
@@ -98,24 +103,11 @@ export const startContainerTracer: TracerStarter = async (
       undo,
       onRelease: () => (released = true),
     });
-    const onMachine = linkFileReader(ssh, profile.host);
-    const readFile: RemoteFileReader = async (path, maxBytes) => {
-      try {
-        return await readContainerFile(current(), place, path, maxBytes);
-      } catch (error) {
-        // Not in the container: a path of the machine itself (a bind mount's source).
-        if ((error as { code?: unknown }).code !== 'file-not-found') throw error;
-        try {
-          return await onMachine(path, maxBytes);
-        } catch {
-          throw error;
-        }
-      }
-    };
+    const readFile = containerFileReader(ssh, place, profile.host);
     const started: StartedTracer = {
       link,
       label: `${params.target.kind === 'file' ? params.target.path : `-m ${params.target.module}`} in ${target.name}`,
-      notice: `Periscope: running in ${place.label} on ${profile.host}; the debugger is reached through \`${place.cli} exec\` over the SSH connection (no port published).`,
+      notice: `Periscope: running in ${place.label} on ${profile.host}; the debugger is reached through \`${place.cli} exec\` over the SSH connection (no port published).${debugpy.notice ? `\n${debugpy.notice}` : ''}`,
       pathMappings: target.pathMappings,
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile,

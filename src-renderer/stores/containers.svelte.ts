@@ -69,16 +69,19 @@ class ContainerPickerStore {
 
   /**
    * The launch target for container `name`: the profile's saved target of that name, with the
-   * inspected suggestions when it has no mappings of its own.
+   * inspected suggestions when it has no mappings of its own; `copyDebugpy` as the form says
+   * (absent: as saved).
    */
-  target(profile: Profile, name: string): ContainerTarget {
+  target(profile: Profile, name: string, copyDebugpy?: boolean): ContainerTarget {
     const saved = profile.containers.find((c) => c.name === name);
     const suggested = this.details?.name === name ? this.details.suggestedMappings : [];
+    const copy = copyDebugpy ?? saved?.copyDebugpy ?? false;
     return {
       kind: saved?.kind ?? 'docker',
       name,
       python: saved?.python ?? '',
       pathMappings: saved?.pathMappings.length ? saved.pathMappings : suggested,
+      ...(copy && { copyDebugpy: true }),
     };
   }
 

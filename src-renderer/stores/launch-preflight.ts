@@ -24,8 +24,10 @@ export interface PreflightTarget {
   mode: PreflightMode;
   pid?: number;
   port?: number;
-  /** For a launch into a container: its name. */
+  /** For a launch into (or an attach to a port in) a container: its name. */
   container?: string;
+  /** For a launch into a container: the machine's debugpy is copied in where it has none. */
+  copyDebugpy?: boolean;
 }
 
 /** The profile's fields the checks depend on (address, login, jumps, interpreter), as one string. */
@@ -75,5 +77,5 @@ export class PassedPreflights {
 }
 
 function keyOf(target: PreflightTarget): string {
-  return `${target.profileId}\0${target.fields}\0${target.mode}\0${target.pid ?? ''}\0${target.port ?? ''}\0${target.container ?? ''}`;
+  return `${target.profileId}\0${target.fields}\0${target.mode}\0${target.pid ?? ''}\0${target.port ?? ''}\0${target.container ?? ''}\0${target.copyDebugpy === true ? 'copy' : ''}`;
 }

@@ -36,8 +36,16 @@ export interface LaunchForm {
   args: string;
   cwd: string;
   justMyCode: boolean;
-  /** For `file`/`module`: run inside this container of the machine ('' = on the machine). */
+  /**
+   * For `file`/`module`: run inside this container of the machine; for `port`: the debugpy
+   * listens inside it ('' = on the machine).
+   */
   container: string;
+  /**
+   * For `file`/`module` in a container: where the container's Python has no debugpy, copy the
+   * machine's in for the session (the container target's `copyDebugpy`).
+   */
+  copyDebugpy: boolean;
 }
 
 /**
@@ -88,7 +96,9 @@ class LaunchStore {
         ...(target.pid !== undefined ? { pid: target.pid } : {}),
         ...(target.port !== undefined ? { port: target.port } : {}),
         ...(target.container
-          ? { container: containerPicker.target(profile, target.container) }
+          ? {
+              container: containerPicker.target(profile, target.container, target.copyDebugpy),
+            }
           : {}),
       });
       this.passed.record(target, this.preflight);
@@ -161,6 +171,7 @@ class LaunchStore {
         cwd: profile.cwd,
         justMyCode: profile.justMyCode,
         container: '',
+        copyDebugpy: false,
       }
     );
   }
@@ -195,7 +206,9 @@ class LaunchStore {
       checked = await this.checkFirst(profile, form);
       if (!checked) return;
       this.progress = `Connecting to ${profileAddress(profile)}…`;
-      const container = form.container ? containerPicker.target(profile, form.container) : null;
+      const container = form.container
+        ? containerPicker.target(profile, form.container, form.copyDebugpy)
+        : null;
       const params = {
         profileId: profile.id,
         target,
@@ -242,16 +255,25 @@ class LaunchStore {
     try {
       checked = await this.checkFirst(profile, form);
       if (!checked) return;
+      // A port inside a container: reached through `docker exec`, nothing published.
+      const container =
+        form.run === 'port' && form.container
+          ? containerPicker.target(profile, form.container)
+          : null;
       this.progress =
         form.run === 'pid'
           ? `Attaching to process ${value} on ${profileAddress(profile)}…`
-          : `Attaching to port ${value} on ${profileAddress(profile)}…`;
+          : `Attaching to port ${value}${container ? ` in ${container.name}` : ''} on ${profileAddress(profile)}…`;
       const { session } = await connection.client.request('session.attach', {
         profileId: profile.id,
-        to: form.run === 'pid' ? { kind: 'pid', pid: value } : { kind: 'port', port: value },
+        to:
+          form.run === 'pid'
+            ? { kind: 'pid', pid: value }
+            : { kind: 'port', port: value, ...(container && { container }) },
         justMyCode: form.justMyCode,
         ...launchBreakpointParams(profile.id),
       });
+      if (container) await containerPicker.remember(profile, container);
       this.launching = false;
       this.profile = null;
       this.progress = null;
@@ -292,7 +314,8 @@ function preflightTarget(profile: Profile, form: LaunchForm): PreflightTarget {
     mode,
     ...(mode === 'attach-pid' && pid ? { pid } : {}),
     ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
-    ...(mode === 'launch' && form.container ? { container: form.container } : {}),
+    ...(mode !== 'attach-pid' && form.container ? { container: form.container } : {}),
+    ...(mode === 'launch' && form.container && form.copyDebugpy ? { copyDebugpy: true } : {}),
   };
 }
 

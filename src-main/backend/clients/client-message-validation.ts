@@ -173,7 +173,13 @@ const appParams = {
             container: containerTargetParamsSchema.optional(),
           })
           .strict(),
-        z.object({ kind: z.literal('port'), port: z.number().int().min(1).max(65535) }).strict(),
+        z
+          .object({
+            kind: z.literal('port'),
+            port: z.number().int().min(1).max(65535),
+            container: containerTargetParamsSchema.optional(),
+          })
+          .strict(),
       ]),
       ...debugSettings,
     })

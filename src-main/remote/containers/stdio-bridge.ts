@@ -34,6 +34,11 @@ export async function openStdioBridge(
     place.wrap(shellJoin([place.python, '-I', '-c', BRIDGE, String(port)])),
   );
   let stderr = '';
+  const notAnswering = (why: string): SshError =>
+    new SshError(
+      'launch-failed',
+      `nothing answered on port ${port} inside ${place.label}: ${why.trim()}`,
+    );
   const up = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       remote.close();
@@ -42,6 +47,14 @@ export async function openStdioBridge(
     const onData = (chunk: Buffer): void => {
       // Only the tail matters (the markers, the last error): keep at most 4 KiB of it.
       stderr = (stderr + chunk.toString('utf8')).slice(-4096);
+      const failed = new RegExp(`${FAILED} (.*)\n`).exec(stderr)?.[1];
+      if (failed !== undefined) {
+        // Said at once: `docker exec -i` may wait for its stdin to close before it exits.
+        clearTimeout(timer);
+        remote.close();
+        reject(notAnswering(failed));
+        return;
+      }
       if (stderr.includes(UP)) {
         clearTimeout(timer);
         // Connected: what the bridge says from now on is not kept for the session's lifetime.
@@ -58,7 +71,7 @@ export async function openStdioBridge(
         new SshError(
           'launch-failed',
           failed !== undefined
-            ? `nothing answered on port ${port} inside ${place.label}: ${failed.trim()}`
+            ? notAnswering(failed).message
             : `the bridge into ${place.label} ended before connecting: ${stderr.trim().slice(-500) || 'no message'}`,
         ),
       );

@@ -25,6 +25,7 @@ import type { Logger } from '../../log/logger.js';
 import { containerPlace, type ContainerPlace } from '../containers/container-place.js';
 import { CONTAINER_CHECKS, checkContainer } from '../containers/container-preflight.js';
 import { sudoNeeds } from '../launch/sudo.js';
+import { checkDebugpyCopy } from '../containers/debugpy-copy-check.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
   ssh: 'SSH server reachable',
@@ -94,10 +95,7 @@ export async function runPreflight(
   const skipRest = (from: PreflightCheckId[]): void => {
     for (const id of from) add(id, 'skipped', 'not checked: an earlier check failed');
   };
-  const place =
-    params.container && params.mode !== 'attach-port'
-      ? containerPlace(params.container, profile.python)
-      : undefined;
+  const place = params.container ? containerPlace(params.container, profile.python) : undefined;
   const inside: PreflightCheckId[] =
     params.mode === 'attach-pid'
       ? ['python', 'debugpy', 'port', 'ptrace', ...INJECTORS]
@@ -154,6 +152,14 @@ export async function runPreflight(
     } else {
       judge(probe, python, params, add, place);
       if (sudo) await checkSudo(connection, python, profile, add);
+      if (place?.target.copyDebugpy && params.mode === 'launch' && !probe.debugpy) {
+        const verdict = await checkDebugpyCopy(connection, place, profile.python, probe.python);
+        const row = checks.find((c) => c.id === 'debugpy');
+        if (row) {
+          delete row.fix;
+          Object.assign(row, verdict);
+        }
+      }
       if (params.mode === 'attach-pid') {
         const context: InjectContext = {
           connection,
@@ -242,26 +248,34 @@ function judge(
     `Python ${probe.python} at ${probe.executable}${place ? ` in ${place.label}` : ''}`,
   );
   if (probe.debugpy) add('debugpy', 'ok', `debugpy ${probe.debugpy}`);
+  else if (place && params.mode === 'attach-port')
+    // The bridge needs only Python; the program listening brought its own debugpy.
+    add(
+      'debugpy',
+      'warning',
+      `${python} in ${place.label} cannot import debugpy (${probe.debugpyError ?? 'import failed'}); not needed to attach to a port: the program that listens has its own`,
+    );
   else
     add(
       'debugpy',
       'failed',
       `debugpy is not installed for ${probe.executable}${place ? ` in ${place.label}` : ''} (${probe.debugpyError ?? 'import failed'})`,
       place
-        ? `Add debugpy to the container's image (\`${python} -m pip install debugpy\` in its Dockerfile), or for this container only: \`${place.cli} exec ${place.target.name} ${python} -m pip install debugpy\`.`
+        ? `Let Periscope copy the machine's debugpy into the container for the session ("Copy the machine's debugpy in"; the container target's copyDebugpy), or add debugpy to the container's image (\`${python} -m pip install debugpy\` in its Dockerfile), or for this container only: \`${place.cli} exec ${place.target.name} ${python} -m pip install debugpy\`.`
         : `Install it on the remote machine: \`${python} -m pip install debugpy\`, or on Debian/Ubuntu the distribution package: \`sudo apt install python3-debugpy\` (for the system /usr/bin/python3).`,
     );
 
   if (params.mode === 'attach-port') {
     const port = params.port ?? 0;
+    const where = place ? `inside ${place.label}` : 'of the remote machine';
     if (probe.portFree)
       add(
         'port',
         'failed',
-        `nothing listens on 127.0.0.1:${port} of the remote machine`,
-        `Start the program with \`${python} -m debugpy --listen 127.0.0.1:${port} program.py\` first, or check the port number.`,
+        `nothing listens on 127.0.0.1:${port} ${where}`,
+        `Start the program with \`${python} -m debugpy --listen 127.0.0.1:${port} program.py\`${place ? ' inside the container' : ''} first (or \`debugpy.listen(("127.0.0.1", ${port}))\` in it), or check the port number.`,
       );
-    else add('port', 'ok', `something listens on 127.0.0.1:${port} (debugpy, presumably)`);
+    else add('port', 'ok', `something listens on 127.0.0.1:${port} ${where} (debugpy, presumably)`);
   } else if (probe.portFree) {
     add(
       'port',
