@@ -24,7 +24,7 @@ import { INJECTORS, type InjectorVerdicts } from './injector-verdicts.js';
 import type { Logger } from '../../log/logger.js';
 import { containerPlace, type ContainerPlace } from '../containers/container-place.js';
 import { CONTAINER_CHECKS, checkContainer } from '../containers/container-preflight.js';
-import { sudoNeeds } from '../launch/sudo.js';
+import { sudoNeeds } from './sudo-probe.js';
 import { checkDebugpyCopy } from '../containers/debugpy-copy-check.js';
 
 const LABELS: Record<PreflightCheckId, string> = {
