@@ -385,3 +385,26 @@ def test_a_flask_view_shows_request_args_and_the_culprit_local(tmp_path):
     assert {i["name"]: i["value"]["repr"] for i in args["items"]} == {"n": "'0'", "name": "'ada'"}
     text = json.dumps(doc)
     assert "abcdef123" not in text
+
+
+def test_a_program_under_a_directory_named_like_the_debugger_keeps_its_frames(tmp_path):
+    # The debugger's frames are known by the files of its loaded modules, not by a name in the
+    # path: a snapshot point in ~/debugpy-demo/app.py records the program's own frame.
+    project = tmp_path / "debugpy-demo" / "pydevd_app"
+    project.mkdir(parents=True)
+    result, _docs = run_program(project, """
+        import debugpy  # loaded, as under the debugger: its own files are the debugger's
+        import periscope_capture
+
+        def handler(order):
+            total = order * 2
+            print(periscope_capture.snapshot_point("p1"))
+
+        handler(21)
+    """)
+    line = result.stdout.strip().splitlines()[-1]
+    assert line.startswith("periscope-snapshot "), (result.stdout, result.stderr)
+    doc = capture.read(line.split(" ", 1)[1])
+    frame = doc["frames"][doc["threads"][0]["frames"][0] - 1]
+    assert frame["name"].endswith("handler")
+    assert locals_of(doc, frame["id"])["total"]["repr"] == "42"

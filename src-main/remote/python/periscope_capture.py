@@ -92,8 +92,14 @@ _ENV = {
     "redact": "PERISCOPE_CAPTURE_REDACT",
 }
 
-# Frames of the debugger itself (a snapshot point runs inside debugpy's logpoint evaluation).
-_DEBUGGER_PARTS = ("pydevd", "debugpy", os.sep + "periscope_capture.py")
+# Frames of the debugger itself (a snapshot point runs inside debugpy's logpoint evaluation): the
+# files of these modules and packages, wherever they are installed (debugpy vendors pydevd;
+# Debian's python3-debugpy installs it beside debugpy). Found from sys.modules, never by a name
+# in the path, so a program under ~/debugpy-demo/ keeps its frames.
+_DEBUGGER_MODULES = ("debugpy", "pydevd", "_pydevd_bundle", "_pydev_bundle", "_pydevd_frame_eval",
+                     "_pydev_runfiles", "pydevd_plugins", "pydevd_file_utils", "pydevd_tracing",
+                     "pydev_ipython", "pydevconsole", "_pydev_imps")
+_debugger_roots = ()
 
 _settings = dict(DEFAULTS)
 _lock = threading.RLock()
@@ -607,9 +613,30 @@ def _outer_pairs(frame):
     return pairs
 
 
+def _debugger_files():
+    """The package directories (ending in os.sep) and module files of the debugger now loaded."""
+    global _debugger_roots
+    if not _debugger_roots:
+        roots = []
+        for name in _DEBUGGER_MODULES:
+            module = sys.modules.get(name)
+            path = getattr(module, "__file__", None) if module is not None else None
+            if not path:
+                continue
+            path = os.path.abspath(path)
+            if os.path.basename(path).startswith("__init__."):
+                roots.append(os.path.dirname(path) + os.sep)
+            else:
+                roots.append(os.path.splitext(path)[0])
+        _debugger_roots = tuple(roots)
+    return _debugger_roots
+
+
 def _is_debugger_frame(frame):
     name = frame.f_code.co_filename
-    return name.startswith("<") or any(part in name for part in _DEBUGGER_PARTS)
+    if name.startswith("<") or name.endswith(os.sep + "periscope_capture.py"):
+        return True
+    return any(name.startswith(root) for root in _debugger_files())
 
 
 def _process_info():
