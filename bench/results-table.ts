@@ -17,6 +17,13 @@ export function renderResults(results: BenchResults): string {
         `| ${f.figure} | ${f.variant} | ${ms(f.periscope.median)} | ${ms(f.baseline.median)} | ${f.ratio.toFixed(2)}× | ${f.target} | ${f.met ? 'yes' : 'no'} |`,
     ),
   ];
+  for (const f of results.figures) {
+    if (!f.breakdown) continue;
+    lines.push(
+      '',
+      `**Where the relay overhead goes** (${f.variant}): of the ${ms(f.periscope.median - f.baseline.median)} ms it adds to a \`stackTrace\` round trip, ${ms(f.breakdown.wsHopMs)} ms is the WebSocket hop itself (a \`ws\` echo of the same sizes between a client and a server in the same process, measured alternately: two more loopback writes and reads, event-loop wake-ups, frame parsing — what any relay between a WebSocket client and a tracer pays), and ${ms(f.breakdown.relayOwnMs)} ms is the relay's own work (validation, routing, seq rewriting, serialising both ways).`,
+    );
+  }
   if (results.flood) {
     const f = results.flood;
     lines.push(

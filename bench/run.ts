@@ -41,7 +41,7 @@ export async function runBenchmarks(
       for (const measure of [relayOverhead, stepLatency]) {
         const result = await measure(reps, via);
         log(
-          `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target}: ${result.met ? 'met' : 'not met'})`,
+          `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target}: ${result.met ? 'met' : 'not met'})${result.breakdown ? `; of the difference, the WebSocket hop ${result.breakdown.wsHopMs.toFixed(3)} ms, the relay's own work ${result.breakdown.relayOwnMs.toFixed(3)} ms` : ''}`,
         );
         figures.push(result);
       }

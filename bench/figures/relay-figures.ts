@@ -8,6 +8,7 @@ import type { TestSshd } from '../../test/harness/sshd.js';
 import { call, loadTopFrame, nextEvent } from '../lib/bare-client.js';
 import { startPeriscope, type PeriscopeWorld } from '../lib/periscope-world.js';
 import { bareOverSsh } from '../lib/ssh-baseline.js';
+import { startWsEcho } from '../lib/ws-echo.js';
 import { since, summarise, type Summary } from '../lib/stats.js';
 import { STEPPER, STEPPER_BREAK_LINE, stepperAtBreakpoint } from './step-latency-local.js';
 
@@ -21,6 +22,8 @@ export interface Figure {
   ratio: number;
   target: string;
   met: boolean;
+  /** Where the difference goes, measured in the same run (relay overhead only). */
+  breakdown?: { wsHopMs: number; relayOwnMs: number };
 }
 
 type Bare = { connection: DapConnection; threadId: number; stop: () => Promise<void> };
@@ -45,9 +48,12 @@ async function periscope(sshd: TestSshd | undefined): Promise<PeriscopeWorld> {
 export async function relayOverhead(reps: number, sshd?: TestSshd): Promise<Figure> {
   const base = await bare(sshd, true);
   const world = await periscope(sshd);
+  // The relay's answer to this stackTrace is ~300 bytes; the request ~150.
+  const echo = await startWsEcho(300);
   try {
     const a: number[] = [];
     const b: number[] = [];
+    const hop: number[] = [];
     // A different `levels` each time, so every request reaches the tracer: the relay's stop
     // cache (stop-cache.ts) would otherwise answer repeats itself, faster than the tracer.
     const args = (threadId: number, i: number): DebugProtocol.StackTraceArguments => ({
@@ -62,13 +68,44 @@ export async function relayOverhead(reps: number, sshd?: TestSshd): Promise<Figu
       start = performance.now();
       await world.client.dap(world.sessionId, 'stackTrace', args(world.threadId, i));
       const tb = since(start);
+      start = performance.now();
+      await echo.roundTrip(
+        JSON.stringify({
+          type: 'dap',
+          sessionId: world.sessionId,
+          message: {
+            seq: i,
+            type: 'request',
+            command: 'stackTrace',
+            arguments: args(world.threadId, i),
+          },
+        }),
+      );
+      const th = since(start);
       if (i >= 5) {
         a.push(ta);
         b.push(tb);
+        hop.push(th);
       }
     }
-    return figure('relay overhead', sshd ? 'ssh forward' : 'loopback', a, b, 1.1, '≤ 1.10×');
+    const result = figure(
+      'relay overhead',
+      sshd ? 'ssh forward' : 'loopback',
+      a,
+      b,
+      1.1,
+      '≤ 1.10×',
+    );
+    const wsHopMs = summarise(hop).median;
+    return {
+      ...result,
+      breakdown: {
+        wsHopMs,
+        relayOwnMs: result.periscope.median - result.baseline.median - wsHopMs,
+      },
+    };
   } finally {
+    await echo.close();
     await world.close();
     await base.stop();
   }

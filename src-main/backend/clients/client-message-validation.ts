@@ -292,6 +292,10 @@ export function validateClientMessage(raw: string): ClientMessageValidation {
   if (isTooDeep(json)) {
     return { ok: false, error: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
+  // DAP requests are most of the traffic: checked by hand first (`fastDapMessage`), zod only to
+  // word the error of one that fails.
+  const fast = fastDapMessage(json);
+  if (fast) return { ok: true, message: fast };
   const envelope = clientMessage.safeParse(json);
   if (!envelope.success) {
     return { ok: false, error: describe(envelope.error), replyTo: guessReplyTo(json) };
@@ -310,6 +314,44 @@ export function validateClientMessage(raw: string): ClientMessageValidation {
   return {
     ok: true,
     message: { type: 'app', id: message.id, method, params: params.data } as ClientMessage,
+  };
+}
+
+/** The DAP command name rule of `dapRequestSchema`. */
+const COMMAND_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * The `dap` client message `json` is, when it passes exactly what `clientMessage` checks (the
+ * envelope strict; the request's `seq`, `type`, `command` and `arguments` as `dapRequestSchema`,
+ * its other fields dropped as zod drops them), without zod's copying of every argument: the hot
+ * path of the relay (issue 15, relay overhead). Undefined when it does not pass; zod then says why.
+ */
+function fastDapMessage(json: unknown): ClientMessage | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const envelope = json as Record<string, unknown>;
+  if (envelope.type !== 'dap') return undefined;
+  for (const key in envelope)
+    if (key !== 'type' && key !== 'sessionId' && key !== 'message') return undefined;
+  const { sessionId: id, message } = envelope;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 64) return undefined;
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+  const request = message as Record<string, unknown>;
+  const { seq, command, arguments: args } = request;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) return undefined;
+  if (request.type !== 'request') return undefined;
+  if (typeof command !== 'string' || command.length > 100 || !COMMAND_NAME.test(command))
+    return undefined;
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+    return undefined;
+  return {
+    type: 'dap',
+    sessionId: id,
+    message: {
+      seq,
+      type: 'request',
+      command,
+      ...(args !== undefined && { arguments: args as Record<string, unknown> }),
+    },
   };
 }
 

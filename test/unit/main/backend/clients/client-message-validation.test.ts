@@ -127,3 +127,53 @@ describe('validateClientMessage: depth', () => {
     });
   });
 });
+
+describe('validateClientMessage: the hand-written check of DAP requests agrees with the schema', () => {
+  const dap = (message: unknown, extra: Record<string, unknown> = {}) =>
+    validateClientMessage(JSON.stringify({ type: 'dap', sessionId: 's1', message, ...extra }));
+
+  it('passes a request as the schema does: other request fields dropped, arguments as sent', () => {
+    const result = dap({
+      seq: 7,
+      type: 'request',
+      command: 'stackTrace',
+      arguments: { threadId: 1, levels: 20, nested: { a: [1, 2] } },
+      foo: 'dropped',
+    });
+    expect(result).toEqual({
+      ok: true,
+      message: {
+        type: 'dap',
+        sessionId: 's1',
+        message: {
+          seq: 7,
+          type: 'request',
+          command: 'stackTrace',
+          arguments: { threadId: 1, levels: 20, nested: { a: [1, 2] } },
+        },
+      },
+    });
+    expect(dap({ seq: 1, type: 'request', command: 'threads' })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['a zero seq', { seq: 0, type: 'request', command: 'threads' }, {}],
+    ['a fractional seq', { seq: 1.5, type: 'request', command: 'threads' }, {}],
+    ['an unsafe seq', { seq: 2 ** 53, type: 'request', command: 'threads' }, {}],
+    ['an event', { seq: 1, type: 'event', command: 'threads' }, {}],
+    ['a bad command name', { seq: 1, type: 'request', command: '1threads' }, {}],
+    ['a long command name', { seq: 1, type: 'request', command: 'a'.repeat(101) }, {}],
+    ['array arguments', { seq: 1, type: 'request', command: 'threads', arguments: [1] }, {}],
+    ['null arguments', { seq: 1, type: 'request', command: 'threads', arguments: null }, {}],
+    ['an extra envelope field', { seq: 1, type: 'request', command: 'threads' }, { x: 1 }],
+    [
+      'a long session id',
+      { seq: 1, type: 'request', command: 'threads' },
+      { sessionId: 'x'.repeat(65) },
+    ],
+  ])('refuses %s, with the schema’s words', (_what, message, extra) => {
+    const result = dap(message, extra);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/^[\w.]+: /);
+  });
+});
