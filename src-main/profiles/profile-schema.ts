@@ -6,7 +6,7 @@
  * should never send) are stripped, never stored: a profile holds no secret.
  */
 import { z } from 'zod';
-import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
+import type { ConsoleMode, Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
 /**
@@ -17,7 +17,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent` and `pyramid`
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent`, `pyramid` and `console`
  *   ({@link DEBUG_OPTION_DEFAULTS}), then `containers` (absent: `[]`) and `capture` (absent: true).
  */
 /**
@@ -274,6 +274,9 @@ const addedFields = {
   capture: z.boolean({ error: 'capture must be true or false' }),
   gevent: z.boolean({ error: 'gevent must be true or false' }),
   pyramid: z.boolean({ error: 'pyramid must be true or false' }),
+  console: z.enum(['internalConsole', 'integratedTerminal', 'externalTerminal'], {
+    error: 'console must be internalConsole, integratedTerminal or externalTerminal',
+  }),
 };
 
 /**
@@ -288,6 +291,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   showReturnValue: false,
   gevent: false,
   pyramid: false,
+  console: 'internalConsole' as ConsoleMode,
 };
 
 /**
@@ -302,6 +306,7 @@ export const launchJsonOptionsSchema = z
     showReturnValue: addedFields.showReturnValue,
     gevent: addedFields.gevent,
     pyramid: addedFields.pyramid,
+    console: addedFields.console,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -328,6 +333,7 @@ export const profileSchema = z.object({
   capture: addedFields.capture.default(true),
   gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
   pyramid: addedFields.pyramid.default(DEBUG_OPTION_DEFAULTS.pyramid),
+  console: addedFields.console.default(DEBUG_OPTION_DEFAULTS.console),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -351,6 +357,7 @@ export const profileDraftSchema = z.object({
   capture: addedFields.capture.optional(),
   gevent: addedFields.gevent.optional(),
   pyramid: addedFields.pyramid.optional(),
+  console: addedFields.console.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

@@ -161,6 +161,7 @@ export class ProfileStore {
         capture: valid.capture ?? stored?.capture ?? true,
         gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
         pyramid: valid.pyramid ?? stored?.pyramid ?? DEBUG_OPTION_DEFAULTS.pyramid,
+        console: valid.console ?? stored?.console ?? DEBUG_OPTION_DEFAULTS.console,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

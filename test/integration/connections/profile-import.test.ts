@@ -104,6 +104,7 @@ describe('profile import and launch.json exchange through the relay', () => {
         showReturnValue: false,
         gevent: false,
         pyramid: false,
+        console: 'integratedTerminal' as const,
         subProcess: false,
         django: true,
         jinja: false,
