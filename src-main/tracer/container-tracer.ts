@@ -25,7 +25,7 @@ import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
 import { readContainerFile } from '../remote/containers/container-files.js';
 import { SshError } from '../ssh/ssh-error.js';
 import type { RemoteFileReader } from './source-reader.js';
-import type { StartedTracer, TracerStarter } from './launch-tracer.js';
+import { launchTerminal, type StartedTracer, type TracerStarter } from './launch-tracer.js';
 
 /**
  * Connects, checks the container runs, launches in it and bridges to debugpy. Rejects with the
@@ -76,6 +76,7 @@ export const startContainerTracer: TracerStarter = async (
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
       pyramid: profile.pyramid,
+      ...launchTerminal(profile, params),
       // Children are followed through a bridge of their own (`openChild` below).
       subProcess: profile.subProcess,
       place: (command) => place.wrap(command),
@@ -119,6 +120,7 @@ export const startContainerTracer: TracerStarter = async (
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile,
       ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
+      ...(debuggee.resizeTerminal ? { resizeTerminal: debuggee.resizeTerminal } : {}),
       reattach,
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),

@@ -35,6 +35,7 @@ import { SshError } from '../../ssh/ssh-error.js';
 import { errorMessage } from '../../../src-common/errors.js';
 import PICK_PORT from '../python/pick_port.py';
 import { mergeUnderEnv, parseEnvFile } from './env-file.js';
+import { ptyVariable, resizeProgramTerminal, type TerminalSize } from './program-terminal.js';
 import WAIT_LISTENING from '../python/wait_listening.py';
 
 export type { OutputCategory, OutputListener } from './launch-output.js';
@@ -112,6 +113,13 @@ export interface LaunchOptions {
    * Needs the hook (`tcpNoDelay` not false).
    */
   capture?: boolean;
+  /**
+   * Run the program in a pseudo-terminal of this size (launch.json's `console`
+   * `integratedTerminal` / `externalTerminal`; `program-terminal.ts`): stdin, stdout and stderr
+   * are the terminal, its output comes as `stdout` only, and `writeStdin` takes keystrokes.
+   * Only with `link` (the output mux makes the terminal); ignored without.
+   */
+  terminal?: TerminalSize;
   logger?: Logger;
 }
 
@@ -133,6 +141,12 @@ export interface RemoteDebuggee {
    * @throws SshError `ssh-failed` when the link is down; Error when the write fails.
    */
   writeStdin?: (text: string, eof?: boolean) => Promise<void>;
+  /**
+   * With `terminal` over a link: sets the window size of the program's terminal
+   * (`program-terminal.ts`).
+   * @throws SshError `ssh-failed` when the link is down; Error when the program has ended.
+   */
+  resizeTerminal?: (size: TerminalSize) => Promise<void>;
   /**
    * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for the
    * program's Python-level writes over a `link` with the TCP_NODELAY hook (tagged at the source,
@@ -335,6 +349,10 @@ export async function launchUnderDebugpy(
           outputFile: `${outputDir}/${MUX_OUTPUT_FILE}`,
           writeStdin: (text: string, eof = false) =>
             writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host, place),
+          ...(options.terminal && {
+            resizeTerminal: (size: TerminalSize) =>
+              resizeProgramTerminal(current(), outputDir, size, host, place),
+          }),
         }
       : {}),
     onOutput: (listener) => output.onOutput(listener),
@@ -416,6 +434,7 @@ export function launchCommand(
     | 'capture'
     | 'gevent'
     | 'pyramid'
+    | 'terminal'
   > & {
     /**
      * Run the program under the output mux, writing its stdout/stderr as framed records to a file
@@ -477,8 +496,10 @@ export function launchCommand(
   // and puts it in front of the PYTHONPATH of the environment it builds for the program, which
   // includes the profile's own variables (they come through stdin).
   const site = options.tcpNoDelay === false ? '' : 'env PERISCOPE_SITE="$periscope_site" ';
+  // A terminal for the program (launch.json's `console`), made by the mux (`program-terminal.ts`).
+  const pty = options.terminal ? `env ${ptyVariable(options.terminal)} ` : '';
   const mux = files
-    ? `${site}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
+    ? `${pty}${site}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
     : '';
   // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
   const redirect = files ? ' > /dev/null' : '';
@@ -619,6 +640,8 @@ function terminator(
     `kill -TERM -${pid} 2>/dev/null`,
     'i=0',
     `while [ $i -lt 20 ] && kill -0 -${pid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,
+    // A program in a terminal has its own session (the mux's child): it is killed with it.
+    `command -v pgrep >/dev/null 2>&1 && for c in $(pgrep -P ${pid}); do pkill -KILL -s "$c" 2>/dev/null; done`,
     `kill -KILL -${pid} 2>/dev/null`,
     'command -v pgrep >/dev/null 2>&1 || exit 0',
     'i=0',
