@@ -54,6 +54,8 @@ export interface WorldOptions {
   justMyCode?: boolean;
   /** Launch inside this container of the machine (`LaunchParams.container`). */
   container?: ContainerTarget;
+  /** The console's size for a program in a terminal (`LaunchParams.terminalSize`). */
+  terminalSize?: { cols: number; rows: number };
 }
 
 /** Starts the relay, launches `program` over SSH under debugpy and wires a model to it. */
@@ -102,6 +104,7 @@ export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promis
     args: options.args ?? [],
     cwd: options.cwd ?? '',
     ...(options.container && { container: options.container }),
+    ...(options.terminalSize && { terminalSize: options.terminalSize }),
     breakpoints: (options.breakpoints ?? []).map((b) => ({
       path: b.path,
       breakpoints: b.lines.map((line) => ({ line })),
