@@ -1,9 +1,10 @@
 /**
- * Stopping a program that runs in a pseudo-terminal (launch.json's `console`
- * `integratedTerminal`; real sshd, real /usr/bin/python3 and debugpy): the program leads a
+ * A program that runs in a pseudo-terminal (launch.json's `console` `integratedTerminal`; real
+ * sshd, real /usr/bin/python3 and debugpy), at the level of the launch: the program leads a
  * session of its own, outside the output mux's process group, so `terminate` must end that
  * session too — here a program and a child in another process group of it that both ignore
- * SIGTERM, which only the KILL of the session reaches. The mux still exits as the program did.
+ * SIGTERM, which only the KILL of the session reaches. The terminal is the mux's, so it survives
+ * an SSH drop: keys and a resize sent after the reconnect reach the program.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -62,7 +63,10 @@ describe('launch in a terminal: terminate ends the terminal session', () => {
     await tmp?.remove();
   });
 
-  async function launch(program: string, args: string[]): Promise<RemoteDebuggee> {
+  async function launch(
+    program: string,
+    args: string[],
+  ): Promise<RemoteDebuggee & { link: ReconnectingSsh }> {
     const link = await ReconnectingSsh.open(() => connectTo(sshd, policyIn(tmp.dir)), {
       baseDelayMs: 200,
       maxDelayMs: 1000,
@@ -87,7 +91,7 @@ describe('launch in a terminal: terminate ends the terminal session', () => {
     dap.send('attach', { justMyCode: false });
     await dap.event('initialized');
     expect((await dap.response(dap.send('configurationDone'))).success).toBe(true);
-    return debuggee;
+    return Object.assign(debuggee, { link });
   }
 
   it('kills a program and its child that ignore SIGTERM, in another process group of the terminal', async () => {
@@ -105,6 +109,28 @@ describe('launch in a terminal: terminate ends the terminal session', () => {
     expect(await debuggee.exit).toEqual({ code: null, signal: 'SIGKILL' });
     await debuggee.ended;
     await until(async () => (await pidsWith(marker)).length === 0, 'all gone', 5000);
+  });
+
+  it('keeps the terminal across an SSH drop: keys and a resize after the reconnect reach it', async () => {
+    const debuggee = await launch(ECHO, []);
+    let text = '';
+    debuggee.onOutput((_category, chunk) => (text += chunk));
+    await until(() => text.includes('Your name? '), 'the prompt', 15_000);
+    await sshd.restart({ dropSessions: true });
+    await until(() => debuggee.link.state.state === 'reconnecting', 'reconnecting', 15_000);
+    await until(() => debuggee.link.state.state === 'up', 'link up', 15_000);
+    await debuggee.resizeTerminal!({ cols: 50, rows: 10 });
+    // The mux applies a size within 100 ms; the program reports it after its input.
+    await new Promise((r) => setTimeout(r, 300));
+    await debuggee.writeStdin!('Ada\r');
+    await until(() => text.includes('resized 50x10'), 'the resize', 15_000);
+    await until(() => text.includes('press two keys'), 'cbreak', 15_000);
+    await debuggee.writeStdin!('ok');
+    await debuggee.ended;
+    expect(text).toContain('hello Ada\r\n');
+    expect(text).toContain("keys b'ok'");
+    expect(text).toContain('done 3');
+    // (No exit status after a reconnect: the mux's channel went with the old connection.)
   });
 
   it('a resize after the end says the terminal is closed', async () => {
