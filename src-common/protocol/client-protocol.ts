@@ -261,8 +261,11 @@ export interface AppMethods {
   };
   /**
    * Sends `text` to the stdin of a program Periscope launched (what the person types in the console
-   * while it runs); `eof`: then end-of-file (Ctrl+D). Errors: `not-found`, `session-ended`,
-   * `launch-failed` when the program's input is not Periscope's (attached, dialled in), `ssh-failed`.
+   * while it runs); `eof`: then end-of-file (Ctrl+D). For a program in a terminal
+   * (`SessionInfo.terminal`) `text` is keystrokes, raw, as a terminal sends them (`\r` for Enter,
+   * `\x03` for Ctrl+C, `\x04` for Ctrl+D; `eof` is not used). Errors: `not-found`,
+   * `session-ended`, `launch-failed` when the program's input is not Periscope's (attached,
+   * dialled in), `ssh-failed`.
    */
   'session.stdin': {
     params: { sessionId: string; text: string; eof?: boolean };
