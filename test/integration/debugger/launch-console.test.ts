@@ -134,6 +134,13 @@ describe('launch.json console with a real debugpy over SSH', () => {
     await untilOutput(w, 'Your name? ');
     expect(output(w)).toContain('isatty False False False\nno size: not a terminal\n');
     expect(w.client.output(w.session.id, 'stderr')).toBe('on stderr\n');
+    await expect(
+      w.client.app('session.resize', { sessionId: w.session.id, cols: 100, rows: 30 }),
+    ).rejects.toMatchObject({ code: 'launch-failed', message: /not run in a terminal/ });
+    // And the relay refuses a size no terminal has.
+    await expect(
+      w.client.app('session.resize', { sessionId: w.session.id, cols: 0, rows: 30 }),
+    ).rejects.toMatchObject({ code: 'invalid-message' });
     await w.client.app('session.close', { sessionId: w.session.id });
   });
 });
