@@ -89,6 +89,13 @@ export interface SessionInfo {
    * it is stopped for good at the recorded moment, and nothing can step, continue or change.
    */
   snapshotId?: string;
+  /**
+   * True when the program runs in a pseudo-terminal on its machine (a launch whose profile's
+   * `console` is `integratedTerminal` or `externalTerminal`): its stdout and stderr are one
+   * terminal stream, written as it comes (escape sequences included), `session.stdin` takes
+   * keystrokes as typed (no line editing, Ctrl+D is a byte), and `session.resize` sets its size.
+   */
+  terminal?: boolean;
 }
 
 /** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */
@@ -175,6 +182,12 @@ export interface LaunchParams {
    * on the machine itself; `target` and `cwd` are then paths inside the container.
    */
   container?: ContainerTarget;
+  /**
+   * The console's size in character cells, for a program that runs in a terminal (the profile's
+   * `console` is `integratedTerminal` or `externalTerminal`): the terminal starts with it, so the
+   * program's first `os.get_terminal_size()` is right. Absent: 80 × 24.
+   */
+  terminalSize?: { cols: number; rows: number };
 }
 
 /**
@@ -248,11 +261,23 @@ export interface AppMethods {
   };
   /**
    * Sends `text` to the stdin of a program Periscope launched (what the person types in the console
-   * while it runs); `eof`: then end-of-file (Ctrl+D). Errors: `not-found`, `session-ended`,
-   * `launch-failed` when the program's input is not Periscope's (attached, dialled in), `ssh-failed`.
+   * while it runs); `eof`: then end-of-file (Ctrl+D). For a program in a terminal
+   * (`SessionInfo.terminal`) `text` is keystrokes, raw, as a terminal sends them (`\r` for Enter,
+   * `\x03` for Ctrl+C, `\x04` for Ctrl+D; `eof` is not used). Errors: `not-found`,
+   * `session-ended`, `launch-failed` when the program's input is not Periscope's (attached,
+   * dialled in), `ssh-failed`.
    */
   'session.stdin': {
     params: { sessionId: string; text: string; eof?: boolean };
+    result: Record<string, never>;
+  };
+  /**
+   * Sets the window size of the program's terminal (a session with `terminal`), in character
+   * cells (1–9999 each); the program gets SIGWINCH. Errors: `not-found`, `session-ended`,
+   * `launch-failed` when the program has no terminal, `ssh-failed`.
+   */
+  'session.resize': {
+    params: { sessionId: string; cols: number; rows: number };
     result: Record<string, never>;
   };
   /** Ends a session leaving the program running (DAP `disconnect` with `terminateDebuggee: false`). */

@@ -178,11 +178,30 @@ export interface Profile {
    * Launch only.
    */
   sudo: boolean;
+  /**
+   * launch.json's `console`: where a launched program's input and output go.
+   * `internalConsole` (the default here): pipes, shown in the console tab, which sends what is
+   * typed a line at a time. `integratedTerminal` and `externalTerminal` (the same for Periscope,
+   * the terminal being on the remote machine): the program runs in a pseudo-terminal there
+   * (`isatty()` true, a window size, curses and prompt libraries work), stdout and stderr are one
+   * terminal stream, and the console tab sends each key as it is typed. Launch only.
+   */
+  console: ConsoleMode;
 }
+
+/** launch.json's `console` values (VS Code's names); see {@link Profile.console}. */
+export type ConsoleMode = 'internalConsole' | 'integratedTerminal' | 'externalTerminal';
 
 /** The launch.json debug options added by issue 18 (each documented on {@link Profile}). */
 export type DebugOptionField =
-  'stopOnEntry' | 'pythonArgs' | 'envFile' | 'showReturnValue' | 'gevent' | 'pyramid' | 'sudo';
+  | 'stopOnEntry'
+  | 'pythonArgs'
+  | 'envFile'
+  | 'showReturnValue'
+  | 'gevent'
+  | 'pyramid'
+  | 'sudo'
+  | 'console';
 
 /** Fields added after the first profile format; a draft may leave them out (see {@link ProfileDraft}). */
 export type ProfileAddedField =

@@ -3,7 +3,7 @@
  * trailing commas, read and edited with Microsoft's `jsonc-parser`, the one VS Code uses) for
  * debugpy: `connect` (`host`, `port`; the legacy top-level `host`/`port` too), `pathMappings`,
  * `justMyCode` and the debug options of `LaunchJsonOptions` (`stopOnEntry`, `pythonArgs`,
- * `envFile`, `showReturnValue`, `gevent`, `pyramid`, `sudo`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
+ * `envFile`, `showReturnValue`, `gevent`, `pyramid`, `sudo`, `console`, `subProcess`, `django`, `jinja`). Entries of type `debugpy` or
  * `python` are read: `"request": "attach"` ones need a `connect.port`; `"request": "launch"`
  * ones give their options and mappings (no port). `${workspaceFolder}` in a `localRoot` becomes
  * the given folder; in an `envFile` (a laptop path for VS Code, a remote one for Periscope) it
@@ -27,13 +27,14 @@ import {
   type ParseError,
 } from 'jsonc-parser';
 import type { LaunchJsonAttach, LaunchJsonOptions } from '../../src-common/protocol/connections.js';
-import type { PathMapping } from '../../src-common/protocol/profile.js';
+import type { ConsoleMode, PathMapping } from '../../src-common/protocol/profile.js';
 import { DEFAULT_ATTACH_PORT } from './profile-schema.js';
 
 /**
  * What VS Code's Python debugger does when an entry leaves an option out: `subProcess` on (debugpy's
  * default), `showReturnValue` on (the Python extension sets it on every configuration that does
- * not say), the rest off or empty.
+ * not say), `console` `integratedTerminal` (its default for a launch entry; an attach entry has
+ * no console in VS Code and keeps Periscope's `internalConsole`), the rest off or empty.
  */
 export const VS_CODE_DEFAULTS: Readonly<LaunchJsonOptions> = {
   stopOnEntry: false,
@@ -43,6 +44,7 @@ export const VS_CODE_DEFAULTS: Readonly<LaunchJsonOptions> = {
   gevent: false,
   pyramid: false,
   sudo: false,
+  console: 'integratedTerminal',
   subProcess: true,
   django: false,
   jinja: false,
@@ -172,10 +174,28 @@ function readOptions(
     gevent: flag('gevent'),
     pyramid: flag('pyramid'),
     sudo: flag('sudo'),
+    console: readConsole(entry),
     subProcess: flag('subProcess'),
     django: flag('django'),
     jinja: flag('jinja'),
   };
+}
+
+/** VS Code's console values; anything else (a typo, another debugger's) reads as left out. */
+const CONSOLE_MODES: readonly ConsoleMode[] = [
+  'internalConsole',
+  'integratedTerminal',
+  'externalTerminal',
+];
+
+/**
+ * An entry's `console`: its value, else VS Code's default for a launch entry
+ * (`integratedTerminal`), and for an attach entry (where VS Code has none) `internalConsole`.
+ */
+function readConsole(entry: Record<string, unknown>): ConsoleMode {
+  const value = entry.console;
+  if (CONSOLE_MODES.includes(value as ConsoleMode)) return value as ConsoleMode;
+  return entry.request === 'launch' ? VS_CODE_DEFAULTS.console : 'internalConsole';
 }
 
 /**
@@ -195,8 +215,8 @@ function remoteEnvFile(envFile: string, workspaceFolder: string, mappings: PathM
 /**
  * The launch.json entry for `config` (type `debugpy`, request `attach`, every debug option
  * written out); a `localRoot` inside `workspaceFolder` is written as `${workspaceFolder}/…`.
- * Launch-only options (`stopOnEntry`, `pythonArgs`, `envFile`) are what Periscope's launches
- * use; debugpy ignores them for an attach, as VS Code does.
+ * Launch-only options (`stopOnEntry`, `pythonArgs`, `envFile`, `console`, …) are what
+ * Periscope's launches use; debugpy ignores them for an attach, as VS Code does.
  */
 export function attachConfigurationEntry(
   config: AttachConfiguration,

@@ -6,7 +6,7 @@
  * should never send) are stripped, never stored: a profile holds no secret.
  */
 import { z } from 'zod';
-import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
+import type { ConsoleMode, Profile, ProfileDraft } from '../../src-common/protocol/profile.js';
 import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js';
 
 /**
@@ -17,7 +17,7 @@ import type { AppErrorCode } from '../../src-common/protocol/client-protocol.js'
  *   files without it stay readable. Later still `attachPort`, the same way (absent reads as
  *   {@link DEFAULT_ATTACH_PORT}), then `subProcess` (absent: true), `maxChildProcesses`
  *   (absent: {@link DEFAULT_MAX_CHILD_PROCESSES}), `django` and `jinja` (absent: false), then
- *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent`, `pyramid` and `sudo`
+ *   `stopOnEntry`, `pythonArgs`, `envFile`, `showReturnValue`, `gevent`, `pyramid`, `sudo` and `console`
  *   ({@link DEBUG_OPTION_DEFAULTS}), then `containers` (absent: `[]`) and `capture` (absent: true).
  */
 /**
@@ -276,6 +276,9 @@ const addedFields = {
   gevent: z.boolean({ error: 'gevent must be true or false' }),
   pyramid: z.boolean({ error: 'pyramid must be true or false' }),
   sudo: z.boolean({ error: 'sudo must be true or false' }),
+  console: z.enum(['internalConsole', 'integratedTerminal', 'externalTerminal'], {
+    error: 'console must be internalConsole, integratedTerminal or externalTerminal',
+  }),
 };
 
 /**
@@ -291,6 +294,7 @@ export const DEBUG_OPTION_DEFAULTS = {
   gevent: false,
   pyramid: false,
   sudo: false,
+  console: 'internalConsole' as ConsoleMode,
 };
 
 /**
@@ -306,6 +310,7 @@ export const launchJsonOptionsSchema = z
     gevent: addedFields.gevent,
     pyramid: addedFields.pyramid,
     sudo: addedFields.sudo,
+    console: addedFields.console,
     subProcess: addedFields.subProcess,
     django: addedFields.django,
     jinja: addedFields.jinja,
@@ -333,6 +338,7 @@ export const profileSchema = z.object({
   gevent: addedFields.gevent.default(DEBUG_OPTION_DEFAULTS.gevent),
   pyramid: addedFields.pyramid.default(DEBUG_OPTION_DEFAULTS.pyramid),
   sudo: addedFields.sudo.default(DEBUG_OPTION_DEFAULTS.sudo),
+  console: addedFields.console.default(DEBUG_OPTION_DEFAULTS.console),
 });
 
 /** A profile as a client sends it to `profiles.save` (`ProfileDraft`): `id` optional. */
@@ -357,6 +363,7 @@ export const profileDraftSchema = z.object({
   gevent: addedFields.gevent.optional(),
   pyramid: addedFields.pyramid.optional(),
   sudo: addedFields.sudo.optional(),
+  console: addedFields.console.optional(),
 });
 
 /** The profiles file: `{ "version": 2, "profiles": Profile[] }`, ids unique. */

@@ -162,6 +162,7 @@ export class ProfileStore {
         gevent: valid.gevent ?? stored?.gevent ?? DEBUG_OPTION_DEFAULTS.gevent,
         pyramid: valid.pyramid ?? stored?.pyramid ?? DEBUG_OPTION_DEFAULTS.pyramid,
         sudo: valid.sudo ?? stored?.sudo ?? DEBUG_OPTION_DEFAULTS.sudo,
+        console: valid.console ?? stored?.console ?? DEBUG_OPTION_DEFAULTS.console,
         id: valid.id ?? randomUUID(),
       };
       const next = new Map(this.profiles);

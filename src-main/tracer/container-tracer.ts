@@ -23,7 +23,7 @@ import { containerPlace } from '../remote/containers/container-place.js';
 import { requireContainer } from '../remote/containers/container-inspect.js';
 import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
 import { SshError } from '../ssh/ssh-error.js';
-import type { StartedTracer, TracerStarter } from './launch-tracer.js';
+import { launchTerminal, type StartedTracer, type TracerStarter } from './launch-tracer.js';
 import { noDebugpyInContainer, sessionDebugpy } from './container-debugpy.js';
 
 /**
@@ -80,6 +80,7 @@ export const startContainerTracer: TracerStarter = async (
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
       pyramid: profile.pyramid,
+      ...launchTerminal(profile, params),
       // Children are followed through a bridge of their own (`openChild` below).
       subProcess: profile.subProcess,
       place: (command) => debugpy.place.wrap(command),
@@ -112,6 +113,7 @@ export const startContainerTracer: TracerStarter = async (
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile,
       ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
+      ...(debuggee.resizeTerminal ? { resizeTerminal: debuggee.resizeTerminal } : {}),
       reattach,
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),

@@ -31,6 +31,20 @@ import { describeRemoteProcess, openChildVia } from './child-link.js';
 import { launchedLink } from './launched-link.js';
 import type { SudoOptions } from '../remote/launch/sudo.js';
 import type { RemoteFileReader } from './source-reader.js';
+import { DEFAULT_TERMINAL_SIZE, type TerminalSize } from '../remote/launch/program-terminal.js';
+
+/**
+ * The terminal a launch gives its program: the console's size when the profile's `console` is
+ * `integratedTerminal` or `externalTerminal` (both a pty on the remote machine, where the
+ * program runs: Periscope has no other terminal to offer), else none (pipes).
+ */
+export function launchTerminal(
+  profile: Pick<Profile, 'console'>,
+  params: Pick<LaunchParams, 'terminalSize'>,
+): { terminal?: TerminalSize } {
+  if (profile.console === 'internalConsole') return {};
+  return { terminal: params.terminalSize ?? { ...DEFAULT_TERMINAL_SIZE } };
+}
 
 /** A started tracer, as the relay uses it. */
 export interface StartedTracer {
@@ -53,6 +67,11 @@ export interface StartedTracer {
    * Absent: its input is not Periscope's (attached, dialled in).
    */
   writeStdin?: (text: string, eof?: boolean) => Promise<void>;
+  /**
+   * Present when the program runs in a pseudo-terminal (the profile's `console`): sets its
+   * window size (`RemoteDebuggee.resizeTerminal`).
+   */
+  resizeTerminal?: (size: TerminalSize) => Promise<void>;
   /** Calls `listener` on each change of the SSH link's state (launch over SSH). @returns remover. */
   onLinkStatus?(listener: (status: LinkStatus) => void): () => void;
   /**
@@ -140,6 +159,7 @@ export async function startRemoteTracer(
       stopOnEntry: profile.stopOnEntry,
       gevent: profile.gevent,
       pyramid: profile.pyramid,
+      ...launchTerminal(profile, params),
       subProcess: profile.subProcess,
       capture: profile.capture,
       ...(profile.sudo && { sudo: sudoAsker(profile, extras) }),
@@ -171,6 +191,7 @@ export async function startRemoteTracer(
       onOutput: (listener) => debuggee.onOutput(listener),
       readFile: linkFileReader(ssh, profile.host),
       ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
+      ...(debuggee.resizeTerminal ? { resizeTerminal: debuggee.resizeTerminal } : {}),
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
       reattach,

@@ -61,6 +61,12 @@ export class ConsoleChannel {
   private droppedLines = 0;
   /** Kind of the last line if it is still open (no newline yet), else null. */
   private openKind: ConsoleKind | null = null;
+  /**
+   * True for a program that runs in a pseudo-terminal (`SessionInfo.terminal`): its output is a
+   * terminal's already (the line discipline wrote `\r\n`; a full-screen program moves the cursor
+   * with bare `\n`), so it is passed through exactly as it came.
+   */
+  programTerminal = false;
 
   constructor(options: ConsoleChannelOptions = {}) {
     this.maxBufferedChars = Math.max(0, options.maxBufferedChars ?? 2_000_000);
@@ -97,7 +103,7 @@ export class ConsoleChannel {
    */
   write(text: string, kind: ConsoleKind): void {
     if (text === '') return;
-    let body = toTerminalNewlines(text);
+    let body = this.programTerminal && isProgramOutput(kind) ? text : toTerminalNewlines(text);
     if (isWholeMessage(kind) && !body.endsWith('\n')) body += '\r\n';
     if (this.openKind !== null && this.needsLineBreak(this.openKind, kind)) body = `\r\n${body}`;
     this.openKind = body.endsWith('\n') ? null : kind;

@@ -1,7 +1,10 @@
 /**
  * The console's behaviour, between a terminal (xterm.js, or a fake in tests), a session's
  * {@link ConsoleChannel} and the evaluation of what the user types: a line editor whose prompt
- * stays below the output, history, multi-line blocks, paste.
+ * stays below the output, history, multi-line blocks, paste. For a program that runs in a
+ * terminal of its own (launch.json's `console` `integratedTerminal`), while it runs every key goes
+ * to it raw and nothing of the console's is drawn ({@link ConsoleController.setProgramTerminal});
+ * paused, the line editor evaluates as for any program.
  */
 import { OutputPacer, type FlushScheduler } from './output-pacer.js';
 import type { ConsoleChannel } from './console-channel.js';
@@ -11,6 +14,7 @@ import { LineEditor } from './line-editor.js';
 import { OutputColumnTracker } from './output-column.js';
 import { renderPromptArea } from './prompt-area.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { TerminalInput, type SendKeys } from './terminal-input.js';
 
 /** The longest common prefix of some strings ('' for none). */
 function commonPrefix(texts: readonly string[]): string {
@@ -104,6 +108,9 @@ export class ConsoleController {
   private evaluate: Evaluate;
   private complete: Complete | undefined;
   private sendInput: SendInput | undefined;
+  /** While the program runs in a terminal: its keystrokes' sender (see `setProgramTerminal`). */
+  private programKeys: SendKeys | undefined;
+  private keys: TerminalInput | undefined;
   private enabled: boolean;
   private prompt: string;
   /** Erase sequence of the prompt area on screen, or null while it is not drawn. */
@@ -145,6 +152,7 @@ export class ConsoleController {
   /** Stops listening to the channel; the controller does nothing afterwards. */
   dispose(): void {
     this.disposed = true;
+    this.keys?.close();
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.queuedKeys = [];
@@ -184,6 +192,29 @@ export class ConsoleController {
     this.redraw();
   }
 
+  /**
+   * While the program runs in a pseudo-terminal of its own: where every key typed goes, raw
+   * (serialized, coalesced while a write is under way: `terminal-input.ts`), instead of the line
+   * editor, and the console draws no prompt (the screen is the program's). Undefined: the line
+   * editor as usual. Evaluation (`setEnabled(true)`, the program paused) takes the keys back.
+   */
+  setProgramTerminal(send: SendKeys | undefined): void {
+    if (send === this.programKeys) return;
+    this.keys?.close();
+    this.programKeys = send;
+    this.keys = send
+      ? new TerminalInput(send, (problem) => this.channel.write(problem, 'error'))
+      : undefined;
+    // Bracketed paste is the program's to ask for (prompt libraries do); it gets plain pastes.
+    if (send) this.terminal.write('\x1b[?2004l');
+    this.redraw();
+  }
+
+  /** True while keys go straight to the program's terminal. */
+  get isRaw(): boolean {
+    return this.keys !== undefined && !this.enabled;
+  }
+
   /** Redraws the input after the terminal changed size. */
   handleResize(): void {
     this.redraw();
@@ -192,6 +223,10 @@ export class ConsoleController {
   /** Handles a string from `Terminal.onData` (typed keys or a paste). */
   handleData(data: string): void {
     if (this.disposed) return;
+    if (this.isRaw && !this.busy) {
+      this.keys?.push(data);
+      return;
+    }
     this.queuedKeys.push(...parseInputKeys(data));
     this.processKeys();
   }
@@ -352,6 +387,10 @@ export class ConsoleController {
   /** Draws the prompt area again, unless an evaluation is running. */
   private redraw(): void {
     if (this.disposed || this.unsubscribe === null || this.busy) return;
+    if (this.isRaw) {
+      this.hide();
+      return;
+    }
     const erase = this.drawnErase ?? '';
     const drawn = this.render();
     this.drawnErase = drawn.erase;

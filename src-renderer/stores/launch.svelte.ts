@@ -1,3 +1,4 @@
+import { consoleSize } from '../console/console-size.js';
 import type { LaunchTarget } from '../../src-common/protocol/client-protocol.js';
 import type {
   PreflightMode,
@@ -216,6 +217,9 @@ class LaunchStore {
         cwd: form.cwd.trim(),
         justMyCode: form.justMyCode,
         ...(container && { container }),
+        // A program in a terminal starts at the size the console shows it.
+        ...(profile.console !== 'internalConsole' &&
+          consoleSize.current && { terminalSize: consoleSize.current }),
         ...launchBreakpointParams(profile.id),
       };
       const { session } = await connection.client.request('session.launch', params);

@@ -18,6 +18,7 @@ import { inTree, processesOf, rootOf } from './process-trees.js';
 import { errorMessage } from '../../src-common/errors.js';
 import { isMidStep } from '../debug/step-settled.js';
 import { PaintHold } from './paint-hold.js';
+import { TerminalSizeSender } from '../console/terminal-input.js';
 
 /** One session this window knows: its model and console. */
 interface SessionEntry {
@@ -35,6 +36,8 @@ interface SessionEntry {
   joining?: Promise<void>;
   /** Paints the model's views, once per step (`paint-hold.ts`). */
   paints: PaintHold<DebugSessionView>;
+  /** Sizes for the program's terminal (a session with `terminal`), created on first resize. */
+  terminalSize?: TerminalSizeSender;
 }
 
 /**
@@ -400,10 +403,9 @@ class SessionsStore {
     this.idleWatches = profileId ? this.savedWatches.load(profileId) : [];
   }
 
-  /** Evaluates console input in the active session's selected frame. */
   /**
    * Sends typed input to the active session's program (`session.stdin`); resolves with the error
-   * to show, or null.
+   * to show, or null. For a program in a terminal `text` is raw keystrokes.
    */
   async sendInput(text: string, eof: boolean): Promise<string | null> {
     const id = this.activeId;
@@ -416,6 +418,24 @@ class SessionsStore {
     }
   }
 
+  /**
+   * Sets the size of the active session's program terminal (`session.resize`, a session with
+   * `terminal`), one request at a time, latest wins; failures are not shown (the next resize
+   * tries again).
+   */
+  resizeTerminal(cols: number, rows: number): void {
+    const id = this.activeId;
+    const entry = id ? this.entries.get(id) : undefined;
+    if (!id || !entry) return;
+    entry.terminalSize ??= new TerminalSizeSender((c, r) =>
+      connection.client
+        .request('session.resize', { sessionId: id, cols: c, rows: r })
+        .then(() => null),
+    );
+    entry.terminalSize.resize(cols, rows);
+  }
+
+  /** Evaluates console input in the active session's selected frame. */
   async evaluate(expression: string): Promise<{ ok: boolean; text: string }> {
     const model = this.activeModel();
     if (!model) return { ok: false, text: 'No debug session is active.' };
@@ -496,7 +516,11 @@ class SessionsStore {
     for (const info of sessions)
       if (info.origin === 'snapshot') sourceEditor.recordedSessions.add(info.id);
     this.forgetRemoved(new Set(sessions.map((s) => s.id)));
-    for (const info of sessions) this.entries.get(info.id)?.model.applySessionInfo(info);
+    for (const info of sessions) {
+      const entry = this.entries.get(info.id);
+      entry?.model.applySessionInfo(info);
+      if (entry && info.terminal) entry.console.programTerminal = true;
+    }
     this.followChildren();
     // The child process shown has ended (a worker exited, a reload): show its parent again.
     const active = this.list.find((s) => s.id === this.activeId);
@@ -555,6 +579,7 @@ class SessionsStore {
       paints,
     };
     const listed = this.list.find((s) => s.id === id);
+    if (listed?.terminal) entry.console.programTerminal = true;
     const recalled = listed && recallLaunch(listed);
     if (recalled) entry.params = recalled;
     this.entries.set(id, entry);

@@ -181,14 +181,15 @@ export class RelayTestClient implements ClientTransport {
     );
   }
 
-  /** All text of `session.output` events so far, for a session. */
-  output(sessionId: string): string {
+  /** All text of `session.output` events so far, for a session (of one category if given). */
+  output(sessionId: string, category?: string): string {
     return this.received
       .filter(
         (m): m is AppEventMessage<'session.output'> =>
           m.type === 'app-event' && m.event === 'session.output',
       )
       .filter((m) => m.body.sessionId === sessionId)
+      .filter((m) => category === undefined || m.body.category === category)
       .map((m) => m.body.text)
       .join('');
   }

@@ -77,3 +77,13 @@ def test_break_framing_writes_the_run_so_far_first(mux):
     mux.break_framing(b"e", [b"1", b"2"], b"rest")
     assert mux.written[0] == (b"e", b"12")
     assert mux.written[-1] == (b"o", b"rest")
+
+
+def test_a_terminal_size_is_cols_by_rows_within_bounds(mux):
+    assert mux.parse_size("120x40") == (120, 40)
+    assert mux.parse_size("80 24\n") == (80, 24)
+    assert mux.parse_size("1") is None
+    assert mux.parse_size("0x24") is None
+    assert mux.parse_size("10000x24") is None
+    assert mux.parse_size("-3x4") is None
+    assert mux.parse_size("ax b") is None

@@ -35,6 +35,10 @@ const sourceBreakpoint = z.object({
 const empty = z.object({}).strict();
 /** A row or column position, or an index along an axis. */
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** A terminal's size in character cells (`session.resize`, `session.launch`'s `terminalSize`). */
+const terminalSize = z
+  .object({ cols: z.number().int().min(1).max(9999), rows: z.number().int().min(1).max(9999) })
+  .strict();
 /** Where the data viewer's value is (`src-common/protocol/data-view.ts`). */
 const dataTarget = {
   sessionId,
@@ -87,6 +91,7 @@ const appParams = {
       args: z.array(z.string().max(100_000)).max(1000),
       cwd: z.string().max(4096),
       container: containerTargetParamsSchema.optional(),
+      terminalSize: terminalSize.optional(),
       ...debugSettings,
     })
     .strict(),
@@ -133,6 +138,7 @@ const appParams = {
   'session.stdin': z
     .object({ sessionId, text: z.string().max(1024 * 1024), eof: z.boolean().optional() })
     .strict(),
+  'session.resize': z.object({ sessionId, ...terminalSize.shape }).strict(),
   'session.reconnectNow': z.object({ sessionId }).strict(),
   'session.dapEndpoint.open': z.object({ sessionId }).strict(),
   'session.dapEndpoint.close': z.object({ sessionId }).strict(),

@@ -22,6 +22,7 @@ type SessionMethod =
   | 'session.join'
   | 'session.detach'
   | 'session.stdin'
+  | 'session.resize'
   | 'session.reconnectNow'
   | 'session.close'
   | 'session.dapEndpoint.open'
@@ -58,6 +59,15 @@ export function sessionHandlers(parts: BackendParts): AppHandlers<SessionMethod>
           'This program was not launched by Periscope: its input is its own terminal.',
         );
       await tracer.writeStdin(text, eof ?? false);
+      return {};
+    },
+    'session.resize': async (_client, { sessionId, cols, rows }) => {
+      const { session: s, tracer } = sessions.require(sessionId);
+      if (s.isEnded)
+        throw new RelayError('session-ended', 'The program has ended; its terminal is closed.');
+      if (!tracer.resizeTerminal)
+        throw new RelayError('launch-failed', 'This program does not run in a terminal.');
+      await tracer.resizeTerminal({ cols, rows });
       return {};
     },
     'sessions.removeEnded': (_client, { sessionIds }) =>

@@ -127,6 +127,7 @@ export class SessionStarter {
         startedAt: Date.now(),
         origin: attach ? 'attach' : 'launch',
         host: profile.host,
+        ...(tracer.resizeTerminal && { terminal: true }),
       },
       tracer,
       log,

@@ -35,6 +35,7 @@ import { SshError } from '../../ssh/ssh-error.js';
 import { errorMessage } from '../../../src-common/errors.js';
 import PICK_PORT from '../python/pick_port.py';
 import { mergeUnderEnv, parseEnvFile } from './env-file.js';
+import { ptyVariable, resizeProgramTerminal, type TerminalSize } from './program-terminal.js';
 import WAIT_LISTENING from '../python/wait_listening.py';
 import SUDO_ENV from '../python/sudo_env.py';
 import { grantSudo, sudoPrefix, sudoStdin, type SudoGrant, type SudoOptions } from './sudo.js';
@@ -120,6 +121,13 @@ export interface LaunchOptions {
    * program's Stop (which kills as root).
    */
   sudo?: SudoOptions;
+  /**
+   * Run the program in a pseudo-terminal of this size (launch.json's `console`
+   * `integratedTerminal` / `externalTerminal`; `program-terminal.ts`): stdin, stdout and stderr
+   * are the terminal, its output comes as `stdout` only, and `writeStdin` takes keystrokes.
+   * Only with `link` (the output mux makes the terminal); ignored without.
+   */
+  terminal?: TerminalSize;
   logger?: Logger;
 }
 
@@ -141,6 +149,12 @@ export interface RemoteDebuggee {
    * @throws SshError `ssh-failed` when the link is down; Error when the write fails.
    */
   writeStdin?: (text: string, eof?: boolean) => Promise<void>;
+  /**
+   * With `terminal` over a link: sets the window size of the program's terminal
+   * (`program-terminal.ts`).
+   * @throws SshError `ssh-failed` when the link is down; Error when the program has ended.
+   */
+  resizeTerminal?: (size: TerminalSize) => Promise<void>;
   /**
    * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for the
    * program's Python-level writes over a `link` with the TCP_NODELAY hook (tagged at the source,
@@ -179,6 +193,12 @@ export async function launchUnderDebugpy(
   const logger = options.logger ?? silentLogger;
   const host = connection.target.host;
   const place = options.place ?? ((command: string) => command);
+  // sudo -S would read its password from the terminal, which echoes what it is given.
+  if (options.sudo && options.terminal && options.link)
+    throw new SshError(
+      'launch-failed',
+      'sudo does not work with a terminal console yet (its password would go through the terminal): set the profile\'s Console to internalConsole, or turn off "sudo"',
+    );
   const remotePort = await pickRemotePort(connection, options.python, host, place);
   const grant = options.sudo
     ? await grantSudo(connection, options.python, options.sudo, place)
@@ -358,6 +378,10 @@ export async function launchUnderDebugpy(
           outputFile: `${outputDir}/${MUX_OUTPUT_FILE}`,
           writeStdin: (text: string, eof = false) =>
             writeProgramStdin(current(), `${outputDir}/stdin`, text, eof, host, place),
+          ...(options.terminal && {
+            resizeTerminal: (size: TerminalSize) =>
+              resizeProgramTerminal(current(), outputDir, size, host, place),
+          }),
         }
       : {}),
     onOutput: (listener) => output.onOutput(listener),
@@ -439,6 +463,7 @@ export function launchCommand(
     | 'capture'
     | 'gevent'
     | 'pyramid'
+    | 'terminal'
   > & {
     /** Run the program as root through sudo, with this grant (`sudo.ts`). */
     sudo?: SudoGrant | undefined;
@@ -502,6 +527,8 @@ export function launchCommand(
   // and puts it in front of the PYTHONPATH of the environment it builds for the program, which
   // includes the profile's own variables (they come through stdin).
   const site = options.tcpNoDelay !== false;
+  // A terminal for the program (launch.json's `console`), made by the mux (`program-terminal.ts`).
+  const pty = options.terminal ? `${ptyVariable(options.terminal)} ` : '';
   // The mux's stdin stays the channel: its first line is the environment (`muxStdin`).
   const redirect = files ? ' > /dev/null' : '';
   // TCP_NODELAY for debugpy's sockets (nodelay-sitecustomize.ts): ~40 ms less per DAP message.
@@ -515,8 +542,8 @@ export function launchCommand(
   const stage = grant && files ? `${shellJoin([options.python, '-I', '-S', '-c', SUDO_ENV])} ` : '';
   const muxSudo = grant && files ? 'PERISCOPE_SUDO=1 ' : '';
   const muxEnv =
-    files && (site || muxSudo !== '')
-      ? `env ${site ? 'PERISCOPE_SITE="$periscope_site" ' : ''}${muxSudo}`
+    files && (site || muxSudo !== '' || pty !== '')
+      ? `env ${pty}${site ? 'PERISCOPE_SITE="$periscope_site" ' : ''}${muxSudo}`
       : '';
   const muxed = files
     ? `${muxEnv}${shellJoin([options.python, '-I', '-S', '-c', OUTPUT_MUX])} "$periscope_out/${MUX_OUTPUT_FILE}" `
@@ -658,6 +685,8 @@ function terminator(
     `kill -TERM -${pid} 2>/dev/null`,
     'i=0',
     `while [ $i -lt 20 ] && kill -0 -${pid} 2>/dev/null; do sleep 0.1; i=$((i+1)); done`,
+    // A program in a terminal has its own session (the mux's child): it is killed with it.
+    `command -v pgrep >/dev/null 2>&1 && for c in $(pgrep -P ${pid}); do pkill -KILL -s "$c" 2>/dev/null; done`,
     `kill -KILL -${pid} 2>/dev/null`,
     'command -v pgrep >/dev/null 2>&1 || exit 0',
     'i=0',

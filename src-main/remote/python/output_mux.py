@@ -32,6 +32,18 @@ a torn record if the mux itself is killed mid-write.
   directory refuses one) the command gets ``/dev/null``. The command keeps the mux's working
   directory and process group: the launch shell ``exec``s the mux, so ``kill -TERM -<pid>`` reaches mux, program and
   debugpy alike.
+- With ``PERISCOPE_PTY`` in its environment (``COLSxROWS``, e.g. ``120x40``; launch.json's
+  ``console`` ``integratedTerminal``) the command runs in a pseudo-terminal instead: stdin,
+  stdout and stderr are the pty's slave, in a session of its own with the slave as controlling
+  terminal (``setsid`` + ``TIOCSCTTY``, as ``login_tty(3)`` does), so ``isatty()`` is true, the
+  terminal has a window size, curses works and Ctrl+C (the byte 0x03) is SIGINT from the line
+  discipline. Everything read from the master is recorded as stdout (one terminal stream: no
+  third pipe, no ``PERISCOPE_OUTPUT_FD``); what arrives on the ``stdin`` FIFO is copied to the
+  master byte for byte (Ctrl+D is a byte too: ``stdin.eof`` is not looked at), and ``TERM`` is
+  ``xterm-256color`` unless the environment line sets it. A ``winsize`` file beside the output
+  (``COLS ROWS``, replaced atomically by ``remote/launch/program-terminal.ts``) resizes the
+  terminal when it changes (the program gets SIGWINCH). Signals the mux passes on go to the
+  command's process group, and the launch's terminator kills its session as well.
 - SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command; the mux itself
   keeps draining until the command has exited.
 - Once the command has exited, what is still in the pipes is drained; a pipe held open by a
@@ -51,7 +63,7 @@ a torn record if the mux itself is killed mid-write.
   the file as an ``e`` record where possible, else to the mux's stderr; a command that cannot be
   started exits 127 (126 when not executable), like a shell.
 """
-import errno, json, os, select, signal, subprocess, sys, time
+import errno, json, os, select, signal, struct, subprocess, sys, time
 
 # Quiet time (s) after the command's exit that ends the drain of a pipe still held open.
 QUIET = 0.25
@@ -59,6 +71,10 @@ QUIET = 0.25
 RECORD_LIMIT = 4000
 # Longest drain (s) after the command's exit, even while a grandchild keeps writing.
 DRAIN_LIMIT = 3
+# In a pseudo-terminal: the window size when PERISCOPE_PTY gives none, and the most typed input
+# held for a program that does not read it (then the FIFO is not read: its writer waits).
+DEFAULT_SIZE = (80, 24)
+INPUT_LIMIT = 65536
 
 # State of one run, set by main(): the output file, whether writing it failed, the read ends
 # being polled (fd -> record tag, None for the tagged pipe), the tagged pipe's read end, and an
@@ -139,12 +155,119 @@ def feed_sudo(fd, data):
             os.close(fd)
 
     threading.Thread(target=run, daemon=True).start()
+def parse_size(text):
+    """``COLSxROWS`` or ``COLS ROWS`` as (cols, rows), each 1-9999; None when it is not that."""
+    parts = text.replace("x", " ").split()
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    cols, rows = int(parts[0]), int(parts[1])
+    return (cols, rows) if 0 < cols < 10000 and 0 < rows < 10000 else None
+
+
+def set_size(fd, size):
+    """Sets the window size of the terminal ``fd`` (TIOCSWINSZ); the foreground gets SIGWINCH."""
+    import fcntl, termios
+    try:
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    except OSError:
+        pass
+
+
+def take_terminal():
+    """In the child, after setsid: stdin (the pty's slave) becomes its controlling terminal, and
+    the keyboard's signals act as in any terminal even if the mux was started with them ignored
+    (a background job of a shell ignores SIGINT and SIGQUIT)."""
+    import fcntl, termios
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+class Winsize:
+    """Follows the ``winsize`` file beside the output file and applies each new size."""
+
+    def __init__(self, path, master):
+        self.path, self.master, self.seen = path, master, None
+
+    def check(self):
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if key == self.seen:
+            return
+        self.seen = key
+        try:
+            with open(self.path) as f:
+                size = parse_size(f.read(64))
+        except (OSError, ValueError):
+            return
+        if size:
+            set_size(self.master, size)
+
+
+class TypedInput:
+    """In a terminal: copies what arrives on the stdin FIFO to the pty's master byte for byte,
+    holding at most INPUT_LIMIT bytes the program has not taken yet (the FIFO is not read
+    meanwhile, so its writer waits rather than the mux stalling its output)."""
+
+    def __init__(self, poller, fifo, master):
+        self.poller, self.fifo, self.master = poller, fifo, master
+        self.pending = b""
+        self.reading = False
+        if fifo is not None:
+            os.set_blocking(fifo, False)
+        self.update()
+
+    def owns(self, fd, ev):
+        return fd == self.fifo or (fd == self.master and bool(ev & select.POLLOUT))
+
+    def handle(self, fd):
+        if fd == self.fifo:
+            try:
+                self.pending += os.read(self.fifo, INPUT_LIMIT)
+            except OSError:
+                pass
+        if self.pending:
+            try:
+                self.pending = self.pending[os.write(self.master, self.pending):]
+            except BlockingIOError:
+                pass  # the terminal's input queue is full: POLLOUT says when it is not
+            except OSError:
+                self.pending = b""  # EIO: nothing holds the terminal any more
+        self.update()
+
+    def stop(self):
+        """The command has exited: what it did not read is dropped, the FIFO no longer read."""
+        self.pending = b""
+        if self.reading:
+            self.poller.unregister(self.fifo)
+            self.reading = False
+        self.fifo = None
+        self.update()
+
+    def update(self):
+        want = self.fifo is not None and len(self.pending) < INPUT_LIMIT
+        if want != self.reading:
+            if want:
+                self.poller.register(self.fifo, select.POLLIN)
+            else:
+                self.poller.unregister(self.fifo)
+            self.reading = want
+        try:
+            self.poller.modify(self.master, select.POLLIN | (select.POLLOUT if self.pending else 0))
+        except (OSError, KeyError, ValueError):
+            pass  # the master has ended and is no longer polled
 
 
 def main():
     global out, tags, tagged_r
     out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     env = dict(os.environ)
+    # Only the mux's own environment says whether the command gets a terminal.
+    pty_size = env.pop("PERISCOPE_PTY", None)
+    terminal = pty_size is not None
     sent = {}
     try:
         line = sys.stdin.buffer.readline()
@@ -162,7 +285,9 @@ def main():
         os.mkfifo(stdin_path, 0o600)
         # Our own writer first (O_RDWR never blocks on a FIFO), then the program's read end.
         stdin_keep = os.open(stdin_path, os.O_RDWR)
-        child_stdin = os.open(stdin_path, os.O_RDONLY)
+        # In a terminal the mux itself reads the FIFO (through its own writer's descriptor, so
+        # never end-of-file) and copies it to the pty.
+        child_stdin = devnull if terminal else os.open(stdin_path, os.O_RDONLY)
     except OSError:
         stdin_keep = None
         child_stdin = devnull
@@ -185,7 +310,7 @@ def main():
             child_stdin, sudo_w = os.pipe()
         else:
             sudo_w = os.dup(stdin_keep)
-    elif site:
+    elif site and not terminal:
         tagged_r, tagged_w = os.pipe()
         # A high number: a program that closes its descriptors and opens new ones gets low ones,
         # so a closed pipe fails (EBADF, then plain writes) rather than a reused number taking
@@ -202,8 +327,18 @@ def main():
             tagged_w = high
         env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
         pass_fds = (tagged_w,)
+    master = None
     try:
-        child = subprocess.Popen(sys.argv[2:], stdin=child_stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
+        if terminal:
+            master, slave = os.openpty()
+            set_size(slave, parse_size(pty_size) or DEFAULT_SIZE)
+            if "TERM" not in sent:
+                env["TERM"] = "xterm-256color"
+            child = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, preexec_fn=take_terminal)
+            os.close(slave)
+            os.set_blocking(master, False)
+        else:
+            child = subprocess.Popen(sys.argv[2:], stdin=child_stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
     except (OSError, ValueError, TypeError) as e:
         why = getattr(e, "strerror", None) or str(e)
         record(b"e", ("periscope: cannot start %s: %s\n" % (sys.argv[2], why)).encode())
@@ -215,13 +350,17 @@ def main():
     def forward(sig, frame):
         if child.returncode is None:
             try:
-                os.kill(child.pid, sig)
+                # A terminal's command leads its own process group (and session).
+                if terminal:
+                    os.killpg(child.pid, sig)
+                else:
+                    os.kill(child.pid, sig)
             except OSError:
                 pass
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, forward)
-    tags = {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
+    tags = {master: b"o"} if terminal else {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
     if tagged_r is not None:
         os.close(tagged_w)
         tags[tagged_r] = None
@@ -231,17 +370,29 @@ def main():
     poller = select.poll()
     for fd in tags:
         poller.register(fd, select.POLLIN)
+    typed = winsize = None
+    if terminal:
+        typed = TypedInput(poller, stdin_keep, master)
+        winsize = Winsize(os.path.join(os.path.dirname(sys.argv[1]), "winsize"), master)
     exited_at = None
     while tags:
         events = poller.poll(100 if exited_at is None else QUIET * 1000)
-        if stdin_keep is not None and os.path.exists(stdin_path + ".eof"):
+        if winsize is not None:
+            winsize.check()
+        if not terminal and stdin_keep is not None and os.path.exists(stdin_path + ".eof"):
             os.close(stdin_keep)
             stdin_keep = None
-        for fd, _ in events:
+        for fd, ev in events:
+            if typed is not None and typed.owns(fd, ev):
+                typed.handle(fd)
+                if fd != master or not ev & (select.POLLIN | select.POLLHUP | select.POLLERR):
+                    continue
             try:
                 data = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
             except OSError:
-                data = b""
+                data = b""  # a pipe's end, or EIO once nothing holds the pty's slave
             if data:
                 if tags[fd] is None:
                     unframe(data)
@@ -255,6 +406,8 @@ def main():
         if exited_at is None:
             if child.poll() is not None:
                 exited_at = time.time()
+                if typed is not None:
+                    typed.stop()
         elif not events or time.time() - exited_at > DRAIN_LIMIT:
             break
     code = child.wait()

@@ -105,6 +105,7 @@ describe('profile import and launch.json exchange through the relay', () => {
         gevent: false,
         pyramid: false,
         sudo: false,
+        console: 'integratedTerminal' as const,
         subProcess: false,
         django: true,
         jinja: false,

@@ -170,6 +170,28 @@ describe('launch in a container', () => {
     world = undefined;
   });
 
+  it('runs a program in a terminal inside the container (launch.json console integratedTerminal)', async () => {
+    const program =
+      'import os, sys\nprint("tty", sys.stdin.isatty(), "%dx%d" % tuple(os.get_terminal_size()), flush=True)\nprint("got", input("? "), flush=True)\n';
+    await writeFile(join(project, 'tty.py'), program);
+    world = await launchWorld(sshd, {
+      program: '/app/tty.py',
+      container: target(),
+      profile: { console: 'integratedTerminal' },
+      terminalSize: { cols: 70, rows: 20 },
+    });
+    const id = world.session.id;
+    expect(world.session.terminal).toBe(true);
+    await expect
+      .poll(() => world!.client.output(id), { timeout: 30_000 })
+      .toContain('tty True 70x20\r\n? ');
+    await world.client.app('session.stdin', { sessionId: id, text: 'hi\r' });
+    await expect.poll(() => world!.client.output(id), { timeout: 10_000 }).toContain('got hi\r\n');
+    await world.until((v) => v.state === 'ended', 30_000);
+    await world.dispose();
+    world = undefined;
+  });
+
   it('follows a child process inside the container: a worker stops at its breakpoint', async () => {
     await copyFile(resolve('test/fixtures/programs/pool_map.py'), join(project, 'pool_map.py'));
     const dir = await mkdtemp('/tmp/periscope-container-it-');

@@ -63,6 +63,8 @@ export interface WorldOptions {
    * Without it a prompt stays unanswered.
    */
   secrets?: (prompt: AppEvents['secret.prompt']) => string | null;
+  /** The console's size for a program in a terminal (`LaunchParams.terminalSize`). */
+  terminalSize?: { cols: number; rows: number };
 }
 
 /** Starts the relay, launches `program` over SSH under debugpy and wires a model to it. */
@@ -126,6 +128,7 @@ export async function launchWorld(sshd: TestSshd, options: WorldOptions): Promis
     args: options.args ?? [],
     cwd: options.cwd ?? '',
     ...(options.container && { container: options.container }),
+    ...(options.terminalSize && { terminalSize: options.terminalSize }),
     breakpoints: (options.breakpoints ?? []).map((b) => ({
       path: b.path,
       breakpoints: b.lines.map((line) => ({ line })),

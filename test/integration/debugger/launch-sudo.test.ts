@@ -207,6 +207,22 @@ describe('sudo (launch.json) with a real sudo over SSH', () => {
     expect(await programPids()).toEqual([]);
   });
 
+  it('refuses sudo with a terminal console, saying why, before asking anything', async () => {
+    const asked: string[] = [];
+    await expect(
+      launchWorld(sshd, {
+        program,
+        profile: { user: asker.name, sudo: true, console: 'integratedTerminal' },
+        secrets: (prompt) => {
+          asked.push(prompt.kind);
+          return PASSWORD;
+        },
+      }),
+    ).rejects.toThrow(/sudo does not work with a terminal console yet/);
+    expect(asked).toEqual([]);
+    expect(await programPids()).toEqual([]);
+  });
+
   it('says the launch was cancelled when the user cancels the password', async () => {
     await expect(
       launchWorld(sshd, {

@@ -8,6 +8,8 @@ import {
 } from '../../../../src-main/profiles/launch-json.js';
 
 const options = { ...VS_CODE_DEFAULTS };
+/** An attach entry has no console in VS Code: Periscope's own default. */
+const attachOptions = { ...VS_CODE_DEFAULTS, console: 'internalConsole' };
 
 const LAUNCH_JSON = `{
   // Use IntelliSense to learn about possible attributes.
@@ -39,14 +41,14 @@ describe('launch.json import', () => {
         connect: { host: 'localhost', port: 5678 },
         pathMappings: [{ localRoot: '/home/me/app/src', remoteRoot: '/srv/app/src' }],
         justMyCode: false,
-        options,
+        options: attachOptions,
       },
       {
         name: 'Legacy',
         connect: { host: '10.0.0.5', port: 3000 },
         pathMappings: [],
         justMyCode: true,
-        options,
+        options: attachOptions,
       },
       { name: 'Launch file', pathMappings: [], justMyCode: true, options },
     ]);
@@ -184,7 +186,8 @@ describe('launch.json debug options', () => {
   it('reads each option as VS Code writes it', () => {
     expect(
       read(`"stopOnEntry": true, "pythonArgs": ["-X", "dev", "-O"], "envFile": "/srv/app/.env",
-        "showReturnValue": false, "gevent": true, "pyramid": true, "sudo": true, "subProcess": false, "django": true, "jinja": true`),
+        "showReturnValue": false, "gevent": true, "pyramid": true, "sudo": true, "console": "externalTerminal",
+        "subProcess": false, "django": true, "jinja": true`),
     ).toEqual({
       stopOnEntry: true,
       pythonArgs: ['-X', 'dev', '-O'],
@@ -193,6 +196,7 @@ describe('launch.json debug options', () => {
       gevent: true,
       pyramid: true,
       sudo: true,
+      console: 'externalTerminal',
       subProcess: false,
       django: true,
       jinja: true,
@@ -200,9 +204,9 @@ describe('launch.json debug options', () => {
   });
 
   it('takes the wrong types of a hand-edited file as absent', () => {
-    expect(read('"stopOnEntry": "yes", "pythonArgs": "-O", "envFile": 3')).toEqual(
-      VS_CODE_DEFAULTS,
-    );
+    expect(
+      read('"stopOnEntry": "yes", "pythonArgs": "-O", "envFile": 3, "console": "newTerminal"'),
+    ).toEqual(VS_CODE_DEFAULTS);
     expect(read('"pythonArgs": ["-O", 3, ""]')?.pythonArgs).toEqual(['-O']);
   });
 
@@ -228,6 +232,7 @@ describe('launch.json debug options', () => {
         gevent: true,
         pyramid: true,
         sudo: true,
+        console: 'internalConsole' as const,
         subProcess: false,
         django: true,
         jinja: true,
@@ -242,6 +247,30 @@ describe('launch.json debug options', () => {
     };
     const again = exportToLaunchJson(text, flipped, '/home/me/app');
     expect(importLaunchJson(again, '/home/me/app').configurations).toEqual([flipped]);
+  });
+
+  it('round-trips each console value, and reads an attach entry without one as internalConsole', () => {
+    for (const value of ['internalConsole', 'integratedTerminal', 'externalTerminal'] as const) {
+      const config = {
+        name: `console ${value}`,
+        connect: { host: 'localhost', port: 5678 },
+        pathMappings: [],
+        justMyCode: true,
+        options: { ...VS_CODE_DEFAULTS, console: value },
+      };
+      const text = exportToLaunchJson('', config, '/w');
+      expect(importLaunchJsonNames(text)).toMatchObject({
+        configurations: [{ request: 'attach', console: value }],
+      });
+      expect(importLaunchJson(text, '/w').configurations).toEqual([config]);
+    }
+    const attach = `{ "configurations": [ { "name": "a", "type": "debugpy", "request": "attach",
+      "connect": { "port": 5678 } } ] }`;
+    expect(importLaunchJson(attach, '/w').configurations[0]?.options.console).toBe(
+      'internalConsole',
+    );
+    // A launch entry that leaves it out gets VS Code's default.
+    expect(read('"program": "app.py"')?.console).toBe('integratedTerminal');
   });
 
   it('exports a launch entry (no connect) as an attach at localhost and the default port', () => {

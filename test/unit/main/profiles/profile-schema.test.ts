@@ -274,6 +274,7 @@ describe('migrate', () => {
           gevent: true,
           pyramid: true,
           sudo: true,
+          console: 'externalTerminal',
         },
       ],
     };
@@ -334,6 +335,12 @@ describe('the launch.json debug options', () => {
     expect(issuesOf({ ...good, envFile: '.env\n' })).toEqual([
       'envFile: envFile must not contain control characters',
     ]);
+    expect(issuesOf({ ...good, console: 'newTerminal' })).toEqual([
+      'console: console must be internalConsole, integratedTerminal or externalTerminal',
+    ]);
+    expect(parseProfileDraft({ ...good, console: 'integratedTerminal' }).console).toBe(
+      'integratedTerminal',
+    );
     expect(issuesOf({ ...good, stopOnEntry: 1, showReturnValue: 'yes' })).toEqual([
       'stopOnEntry: stopOnEntry must be true or false',
       'showReturnValue: showReturnValue must be true or false',

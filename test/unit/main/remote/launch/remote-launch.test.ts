@@ -104,6 +104,30 @@ describe('launchCommand', () => {
     expect(free).toContain('arg=app');
   });
 
+  it('asks the output mux for a terminal of the given size (launch.json console), clamped', () => {
+    const options = {
+      python: '/usr/bin/python3',
+      target: { kind: 'file' as const, path: 'app.py' },
+      args: [],
+      cwd: '',
+    };
+    const muxed = launchCommand(
+      { ...options, outputToFiles: true, terminal: { cols: 120, rows: 40 } },
+      5678,
+    );
+    expect(muxed).toContain('env PERISCOPE_PTY=120x40 ');
+    expect(
+      launchCommand({ ...options, outputToFiles: true, terminal: { cols: 0, rows: 1e6 } }, 5678),
+    ).toContain('PERISCOPE_PTY=1x9999 ');
+    // Pipes: no terminal asked for; and no mux, no terminal (only the mux makes one).
+    expect(launchCommand({ ...options, outputToFiles: true }, 5678)).not.toContain(
+      'env PERISCOPE_PTY=',
+    );
+    expect(launchCommand({ ...options, terminal: { cols: 80, rows: 24 } }, 5678)).not.toContain(
+      'env PERISCOPE_PTY=',
+    );
+  });
+
   it('serves a Pyramid .ini with pserve (launch.json pyramid)', () => {
     const lines = run(
       launchCommand(
