@@ -109,6 +109,9 @@ test('attach by PID to a process in a container, from the process list; detach l
     await expect(page.getByRole('list', { name: 'Sessions' })).toContainText(
       /process 1 in worker \(via (gdb|lldb)\)/,
     );
+    await expect
+      .poll(() => app.consoleText())
+      .toMatch(/debugpy injected into process 1 inside container "worker" \(docker\) with/);
     await app.openFile('/app/work.py');
     await expect(app.sourceView).toContainText('count += 1');
     await app.toggleBreakpoint(COUNT_LINE);
