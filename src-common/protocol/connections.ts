@@ -6,7 +6,7 @@
  * Type-only, like `client-protocol.ts`, which names the methods and events that carry these.
  */
 import type { DebugOptionField, PathMapping, Profile, ProfileDraft } from './profile.js';
-import type { ContainerTarget } from './containers.js';
+import type { ContainerEngine, ContainerTarget } from './containers.js';
 
 /** Answer of `profiles.importSshConfig`: one draft per concrete `Host` alias. */
 export interface SshConfigCandidates {
@@ -134,6 +134,32 @@ export interface RemoteProcessInfo {
   command: string;
   /** When it started, as `ps -o lstart` prints it (remote local time). */
   started: string;
+  /**
+   * In the machine's list (no `container` asked): the container the process runs in, from its
+   * cgroup. Attach to such a process only inside that container (`AttachTarget` with
+   * `container`, and {@link ProcessContainer.pid}): an injector run from the machine would work
+   * in the wrong namespaces. Absent for a process of the machine itself.
+   */
+  container?: ProcessContainer;
+}
+
+/**
+ * The container a process of the machine runs in (issue 14), as its cgroup names it
+ * (`/proc/<pid>/cgroup`: Docker's `/docker/<id>` or `docker-<id>.scope`, Podman's
+ * `libpod-<id>`) and the engine's `ps` names that id.
+ */
+export interface ProcessContainer {
+  /** The engine whose cgroup naming it has. */
+  kind: ContainerEngine;
+  /** The container's full id (64 hex digits). */
+  id: string;
+  /** Its name as the engine's CLI lists it; '' when the CLI is not there or does not list it. */
+  name: string;
+  /**
+   * The process's pid inside the container's pid namespace (the last field of `NSpid` in
+   * `/proc/<pid>/status`); absent where the kernel does not say (before Linux 4.1).
+   */
+  pid?: number;
 }
 
 /** What `session.attach` attaches to on the profile's machine. */

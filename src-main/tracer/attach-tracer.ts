@@ -119,7 +119,7 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
         link,
         ...(injected && {
           label: `process ${to.kind === 'pid' ? to.pid : ''}${place ? ` in ${place.target.name}` : ''} (via ${injected.injector})`,
-          notice: injectedNotice(injected, to.kind === 'pid' ? to.pid : 0),
+          notice: injectedNotice(injected, to.kind === 'pid' ? to.pid : 0, place?.label),
         }),
         ...(!injected &&
           place && {
@@ -175,11 +175,11 @@ export function attachStarter(to: AttachTarget, verdicts: InjectorVerdicts): Tra
 }
 
 /** The console's line about an attach by pid: which injector, and why not the others. */
-function injectedNotice({ injector, probe }: Injected, pid: number): string {
+function injectedNotice({ injector, probe }: Injected, pid: number, where?: string): string {
   const others = probe.injectors
     .filter((v) => v.injector !== injector && !v.ok)
     .map(
       (v) => `${v.injector} ${v.missing ? 'is not installed' : `cannot inject here: ${v.cause}`}`,
     );
-  return `Periscope: debugpy injected into process ${pid} with ${injector}${others.length ? ` (${others.join('; ')})` : ''}.`;
+  return `Periscope: debugpy injected into process ${pid}${where ? ` inside ${where}` : ''} with ${injector}${others.length ? ` (${others.join('; ')})` : ''}.`;
 }

@@ -22,6 +22,7 @@ import { sourceEditor } from './source.svelte.js';
 import { splitArgs } from './shell-args.js';
 import { errorMessage } from '../../src-common/errors.js';
 import { containerPicker } from './containers.svelte.js';
+import { pidAttach, type PidAttach } from './process-attach.js';
 
 /** What the launch dialog collects. */
 export interface LaunchForm {
@@ -88,7 +89,15 @@ class LaunchStore {
   async check(form: LaunchForm): Promise<PreflightResult | null> {
     const profile = this.profile;
     if (!profile || this.checking) return null;
-    const target = preflightTarget(profile, form);
+    const target = preflightTarget(profile, form, this.processes);
+    // A process the list shows in a container is checked inside it, by its pid there.
+    const inside = target.mode === 'attach-pid' ? this.pidAttach(profile, form) : undefined;
+    const container =
+      typeof inside === 'object'
+        ? inside.container
+        : target.container && target.mode !== 'attach-pid'
+          ? containerPicker.target(profile, target.container, target.copyDebugpy)
+          : undefined;
     this.checking = true;
     try {
       this.preflight = await connection.client.request('session.preflight', {
@@ -96,11 +105,7 @@ class LaunchStore {
         mode: target.mode,
         ...(target.pid !== undefined ? { pid: target.pid } : {}),
         ...(target.port !== undefined ? { port: target.port } : {}),
-        ...(target.container
-          ? {
-              container: containerPicker.target(profile, target.container, target.copyDebugpy),
-            }
-          : {}),
+        ...(container ? { container } : {}),
       });
       this.passed.record(target, this.preflight);
       return this.preflight;
@@ -119,7 +124,7 @@ class LaunchStore {
    */
   private async checkFirst(profile: Profile, form: LaunchForm): Promise<boolean> {
     if (asksEveryTime(profile, (id) => profiles.list.find((p) => p.id === id))) return true;
-    if (this.passed.isFresh(preflightTarget(profile, form))) return true;
+    if (this.passed.isFresh(preflightTarget(profile, form, this.processes))) return true;
     this.progress = `Checking ${profileAddress(profile)}…`;
     const result = await this.check(form);
     if (result?.ok) return true;
@@ -128,7 +133,19 @@ class LaunchStore {
     return false;
   }
 
-  /** Lists the remote user's Python processes (`processes.list`). */
+  /**
+   * Where the form's pid is attached: on the machine, or inside the container the process list
+   * shows the process in (`process-attach.ts`); a sentence when that cannot be done.
+   */
+  pidAttach(profile: Profile, form: LaunchForm): PidAttach | string | undefined {
+    const pid = parsePositive(form.pid);
+    return pid ? pidAttach(profile, pid, this.processes) : undefined;
+  }
+
+  /**
+   * Lists the remote user's Python processes (`processes.list`), each with the container it
+   * runs in, if any.
+   */
   async listProcesses(): Promise<void> {
     const profile = this.profile;
     if (!profile || this.listing) return;
@@ -252,6 +269,12 @@ class LaunchStore {
           : 'Enter the port the program’s debugpy listens on (1–65535).';
       return;
     }
+    // A process in a container: attached inside it, by its pid there, never from the machine.
+    const where = form.run === 'pid' ? pidAttach(profile, value, this.processes) : undefined;
+    if (typeof where === 'string') {
+      this.error = where;
+      return;
+    }
     this.lastForm.set(profile.id, { ...form });
     this.launching = true;
     this.error = null;
@@ -260,20 +283,20 @@ class LaunchStore {
       checked = await this.checkFirst(profile, form);
       if (!checked) return;
       // A port inside a container: reached through `docker exec`, nothing published.
-      const container =
-        form.run === 'port' && form.container
+      const container = where
+        ? (where.container ?? null)
+        : form.run === 'port' && form.container
           ? containerPicker.target(profile, form.container)
           : null;
-      this.progress =
-        form.run === 'pid'
-          ? `Attaching to process ${value} on ${profileAddress(profile)}…`
-          : `Attaching to port ${value}${container ? ` in ${container.name}` : ''} on ${profileAddress(profile)}…`;
+      const inside = container ? ` in ${container.name}` : '';
+      this.progress = where
+        ? `Attaching to process ${where.pid}${inside} on ${profileAddress(profile)}…`
+        : `Attaching to port ${value}${inside} on ${profileAddress(profile)}…`;
       const { session } = await connection.client.request('session.attach', {
         profileId: profile.id,
-        to:
-          form.run === 'pid'
-            ? { kind: 'pid', pid: value }
-            : { kind: 'port', port: value, ...(container && { container }) },
+        to: where
+          ? { kind: 'pid', pid: where.pid, ...(container && { container }) }
+          : { kind: 'port', port: value, ...(container && { container }) },
         justMyCode: form.justMyCode,
         ...launchBreakpointParams(profile.id),
       });
@@ -306,17 +329,28 @@ class LaunchStore {
   }
 }
 
-/** The checks a form needs: its mode, and the pid or port it names. */
-function preflightTarget(profile: Profile, form: LaunchForm): PreflightTarget {
+/**
+ * The checks a form needs: its mode, and the pid or port it names (for a process the list
+ * shows in a container: its pid there, and that container).
+ */
+function preflightTarget(
+  profile: Profile,
+  form: LaunchForm,
+  processes: readonly RemoteProcessInfo[] | null,
+): PreflightTarget {
   const mode: PreflightMode =
     form.run === 'pid' ? 'attach-pid' : form.run === 'port' ? 'attach-port' : 'launch';
-  const pid = parsePositive(form.pid);
+  const machinePid = parsePositive(form.pid);
+  const where = machinePid ? pidAttach(profile, machinePid, processes) : undefined;
+  const pid = typeof where === 'object' ? where.pid : machinePid;
+  const inside = typeof where === 'object' ? where.container?.name : undefined;
   const port = parsePositive(form.port);
   return {
     profileId: profile.id,
     fields: checkedFields(profile),
     mode,
     ...(mode === 'attach-pid' && pid ? { pid } : {}),
+    ...(mode === 'attach-pid' && inside ? { container: inside } : {}),
     ...(mode === 'attach-port' && port && port <= 65535 ? { port } : {}),
     ...(mode !== 'attach-pid' && form.container ? { container: form.container } : {}),
     ...(mode === 'launch' && form.container && form.copyDebugpy ? { copyDebugpy: true } : {}),

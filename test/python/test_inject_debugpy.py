@@ -1,6 +1,7 @@
 """Pure parts of src-main/remote/python/inject_debugpy.py; the injection itself runs for real in
 test/integration/connections/attach-by-pid.test.ts."""
 
+import errno
 import json
 import os
 import subprocess
@@ -122,6 +123,55 @@ def test_a_dead_pid_is_named_and_nothing_is_probed():
     assert answer["ok"] is False
     assert answer["error"]["code"] == "no-such-process"
     assert "injectors" not in answer
+
+
+ID = "8b9603caf8d6fccc6d03ee8d193a142596763c3863e7c85c25488fce99e23460"
+
+
+def _proc(files):
+    def read(path, link):
+        if path not in files:
+            raise OSError(errno.EACCES, "denied")
+        return files[path]
+
+    return read
+
+
+def test_a_process_in_another_pid_namespace_or_container_is_on_the_other_side():
+    machine = {"/proc/self/ns/pid": "pid:[1]", "/proc/self/cgroup": "0::/user.slice\n"}
+    other_ns = dict(machine, **{"/proc/7/ns/pid": "pid:[9]", "/proc/7/cgroup": "0::/\n"})
+    assert inject.container_boundary(7, _proc(other_ns)) == "another pid namespace"
+    # docker run --pid=host: the machine's pid namespace, a container's cgroup.
+    host_pid = dict(machine, **{"/proc/7/ns/pid": "pid:[1]", "/proc/7/cgroup": "0::/docker/%s\n" % ID})
+    assert inject.container_boundary(7, _proc(host_pid)) == "container 8b9603caf8d6"
+    # Unreadable namespaces: the cgroup still tells.
+    hidden = {"/proc/self/cgroup": "0::/\n", "/proc/7/cgroup": "1:cpu:/docker/%s\n" % ID}
+    assert inject.container_boundary(7, _proc(hidden)) == "container 8b9603caf8d6"
+
+
+def test_the_same_place_is_not_a_boundary():
+    # Run inside the container itself (docker exec): same namespace, same cgroup.
+    inside = {
+        "/proc/self/ns/pid": "pid:[9]",
+        "/proc/7/ns/pid": "pid:[9]",
+        "/proc/self/cgroup": "0::/docker/%s\n" % ID,
+        "/proc/7/cgroup": "0::/docker/%s\n" % ID,
+    }
+    assert inject.container_boundary(7, _proc(inside)) is None
+    assert inject.container_boundary(7, _proc({})) is None
+    # A systemd service with a private /tmp: not a container.
+    service = {"/proc/self/ns/pid": "pid:[1]", "/proc/7/ns/pid": "pid:[1]",
+               "/proc/self/cgroup": "0::/user.slice\n",
+               "/proc/7/cgroup": "0::/system.slice/app.service\n"}
+    assert inject.container_boundary(7, _proc(service)) is None
+    assert inject.container_boundary(os.getpid()) is None
+
+
+def test_container_ids_of_cgroups():
+    assert inject.container_of_cgroup("0::/system.slice/docker-%s.scope\n" % ID) == ID
+    assert inject.container_of_cgroup("0::/machine.slice/libpod-%s.scope/container" % ID) == ID
+    assert inject.container_of_cgroup("0::/machine.slice/libpod-conmon-%s.scope" % ID) is None
+    assert inject.container_of_cgroup("0::/\n") is None
 
 
 def test_bad_request_still_answers_one_line():

@@ -49,6 +49,8 @@ export type InjectFailure =
   | 'ptrace-disabled'
   | 'ptrace-root-only'
   | 'ptrace-parent-only'
+  /** The process is in a container, and the helper is not: it is never injected from outside. */
+  | 'other-namespaces'
   | 'no-debugpy'
   | 'no-attach-library'
   | 'no-injector'
@@ -224,6 +226,10 @@ function failure(
     case 'ptrace-parent-only':
       return say(
         `Cannot attach: ${error.message}. ${untouched} Run \`${sysctl}\` on ${host} (until reboot), log in as root, ${instead}.`,
+      );
+    case 'other-namespaces':
+      return say(
+        `Cannot attach from the machine: ${error.message}. ${untouched} An injector working from outside a container's namespaces would load debugpy from the wrong files, or harm the process: pick the process in the machine's process list (marked with its container) to attach inside its container, or attach with the container target and the process's pid there.`,
       );
     case 'no-debugpy':
       return say(

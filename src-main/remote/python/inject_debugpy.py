@@ -30,6 +30,7 @@ newlines, so strings travel as lists of UTF-8 byte values.
 import errno
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -283,6 +284,54 @@ def check_target(pid):
     problem = ptrace_problem(pid, os.getuid())
     if problem:
         raise problem
+    where = container_boundary(pid)
+    if where:
+        raise InjectError(
+            "other-namespaces",
+            "process %d runs inside a container and this helper does not (%s)" % (pid, where),
+        )
+
+
+# Docker's cgroup names a container `/docker/<id>` or `docker-<id>.scope`, Podman's `libpod-<id>`
+# (`remote/probes/process-containers.ts` reads the same for the process list).
+CONTAINER_CGROUP = re.compile(r"(?:^|/)(?:docker|libpod)[-/]([0-9a-f]{64})(?:\.scope)?(?=/|$)")
+
+
+def container_of_cgroup(text):
+    """The innermost container id a ``/proc/<pid>/cgroup`` text names, or None."""
+    for line in text.splitlines():
+        ids = CONTAINER_CGROUP.findall(line.split(":", 2)[-1])
+        if ids:
+            return ids[-1]
+    return None
+
+
+def container_boundary(pid, read=None):
+    """Why ``pid`` is on the other side of a container boundary from this process — another pid
+    namespace, or another container's cgroup — or None (the same place, or nothing readable).
+    A mount namespace of its own alone (systemd's PrivateTmp) is not a container."""
+    if read is None:
+        read = _read_proc
+    try:
+        if read("/proc/%d/ns/pid" % pid, True) != read("/proc/self/ns/pid", True):
+            return "another pid namespace"
+    except (IOError, OSError):
+        pass
+    try:
+        theirs = container_of_cgroup(read("/proc/%d/cgroup" % pid, False))
+        ours = container_of_cgroup(read("/proc/self/cgroup", False))
+    except (IOError, OSError):
+        return None
+    if theirs and theirs != ours:
+        return "container %s" % theirs[:12]
+    return None
+
+
+def _read_proc(path, link):
+    if link:
+        return os.readlink(path)
+    with open(path) as f:
+        return f.read()
 
 
 def target_executable(pid):

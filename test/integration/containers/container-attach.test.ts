@@ -1,9 +1,11 @@
 /**
  * Attach by PID to a Python process running inside a container (issue 14): the process list of
- * the container shows it (its pid inside), the injector proves itself and injects inside the
- * container's namespaces, DAP reaches the injected debugpy through a stdio bridge (no port
- * published), a breakpoint stops it; detach, and the process keeps running. Real dockerd, sshd,
- * gdb and debugpy (the machine's, bind-mounted into the container).
+ * the container shows it (its pid inside), the machine's list shows it with its container's
+ * name and that pid, an attach from the machine is refused untouched, the injector proves
+ * itself and injects inside the container's namespaces, DAP reaches the injected debugpy
+ * through a stdio bridge (no port published), a breakpoint stops it; detach, and the process
+ * keeps running. Real dockerd, sshd, gdb and debugpy (the machine's, bind-mounted into the
+ * container).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,6 +57,21 @@ describe('attach by PID inside a container', () => {
       expect(processes).toContainEqual(
         expect.objectContaining({ pid: 1, command: '/usr/bin/python3 /app/work.py' }),
       );
+      // The machine's list: the same process by its machine pid, marked with its container.
+      const machine = await client.app('processes.list', { profileId: profile.id });
+      const outside = machine.processes.find((p) => p.command === '/usr/bin/python3 /app/work.py');
+      const id = (await dockerd.docker(['inspect', '--format', '{{.Id}}', 'worker'])).trim();
+      expect(outside?.container).toEqual({ kind: 'docker', id, name: 'worker', pid: 1 });
+      expect(outside!.pid).not.toBe(1);
+      // Never injected from the machine: the helper refuses before any injector runs.
+      await expect(
+        client.app('session.attach', {
+          profileId: profile.id,
+          to: { kind: 'pid', pid: outside!.pid },
+          breakpoints: [],
+        }),
+      ).rejects.toThrow(/runs inside a container .*was not touched/);
+
       const { session } = await client.app('session.attach', {
         profileId: profile.id,
         to: { kind: 'pid', pid: 1, container: worker },
