@@ -73,7 +73,7 @@ export function renderResults(results: BenchResults): string {
     const gz = s.bundle.reduce((sum, b) => sum + b.gzipBytes, 0);
     lines.push(
       '',
-      `**Start** (web mode, process start → UI interactive in Chromium): ${ms(s.toInteractive.median)} ms median (URL printed after ${ms(s.toUrl.median)} ms; target ${s.target}: ${s.met ? 'met' : 'not met'}). Renderer bundle: ${(total / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzipped).`,
+      `**Start** (web mode, process start → UI interactive in Chromium): ${ms(s.toInteractive.median)} ms median (URL printed after ${ms(s.toUrl.median)} ms; target ${s.target}: ${s.met ? 'met' : 'not met'}). Renderer bundle: ${(total / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzipped).${s.breakdown ? ` Where it goes (medians): the server starts and prints its URL ${ms(s.breakdown.server)} ms; the sign-in redirect ${ms(s.breakdown.signIn)} ms; the app page's HTML ${ms(s.breakdown.html)} ms; its scripts parsed and run (DOMContentLoaded) ${ms(s.breakdown.scripts)} ms; then until the profiles panel answers (WebSocket, first answers, paint) ${ms(s.breakdown.ready)} ms.` : ''}`,
     );
   }
   if (results.notMeasured.length > 0) {

@@ -83,7 +83,7 @@ export async function runBenchmarks(
   );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   log(
-    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'})`,
+    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'}); sign-in ${start.breakdown.signIn.toFixed(0)} ms, HTML ${start.breakdown.html.toFixed(0)} ms, scripts ${start.breakdown.scripts.toFixed(0)} ms, to ready ${start.breakdown.ready.toFixed(0)} ms`,
   );
   return {
     date: new Date().toISOString(),

@@ -9,25 +9,11 @@ import { syntaxTree } from '@codemirror/language';
 import type { EditorState, Extension } from '@codemirror/state';
 import { EditorView, hoverTooltip, type Tooltip } from '@codemirror/view';
 
-/** A hover value: the expression, its value text and type. */
-export interface HoverResult {
-  expression: string;
-  value: string;
-  type: string | null;
-}
-
-/** Evaluates an expression for a hover; null when nothing should be shown. */
-export type HoverEvaluator = (expression: string) => Promise<HoverResult | null>;
+import { hoverEvaluator, type HoverResult } from './hover-evaluator.js';
+export { setHoverEvaluator, type HoverEvaluator, type HoverResult } from './hover-evaluator.js';
 
 /** Characters of a value shown in the tooltip (the rest is cut with "…"). */
 export const HOVER_VALUE_LIMIT = 4000;
-
-let evaluator: HoverEvaluator | null = null;
-
-/** Sets (or clears with null) the function that evaluates hovered expressions. */
-export function setHoverEvaluator(next: HoverEvaluator | null): void {
-  evaluator = next;
-}
 
 const KEYWORDS = new Set(
   (
@@ -73,7 +59,7 @@ export function hoverValue(): Extension {
   return [
     hoverTooltip(
       async (view, pos): Promise<Tooltip | null> => {
-        const current = evaluator;
+        const current = hoverEvaluator();
         if (!current) return null;
         const found = expressionAt(view.state, pos);
         if (!found) return null;

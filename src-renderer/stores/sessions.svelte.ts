@@ -9,7 +9,7 @@ import { ConsoleChannel } from '../console/console-channel.js';
 import { connection } from '../backend/connection.svelte.js';
 import { DebugSessionModel, type ResumeCommand } from '../debug/session-model.js';
 import type { DebugSessionView } from '../debug/session-view.js';
-import { setHoverEvaluator } from '../editor/hover-value.js';
+import { setHoverEvaluator } from '../editor/hover-evaluator.js';
 import { sourceEditor } from './source.svelte.js';
 import { ProfileWatches } from './profile-watches.js';
 import { profiles } from './profiles.svelte.js';
