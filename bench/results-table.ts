@@ -28,7 +28,7 @@ export function renderResults(results: BenchResults): string {
     const f = results.flood;
     lines.push(
       '',
-      `**Output flood** (${f.lines.toLocaleString('en')} lines over SSH, F5 until the last line is in the console): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms to a bare client → ${f.ratio.toFixed(2)}× (target ≤ 1.50×: ${f.met ? 'met' : 'not met'}); main-thread lateness during the flood p99 ${ms(f.inputLatency.p99)} ms (target < 50 ms); page heap after ${(f.pageHeapBytes / 1048576).toFixed(0)} MiB, relay RSS ${(f.relayRssBytes / 1048576).toFixed(0)} MiB.`,
+      `**Output flood** (${f.lines.toLocaleString('en')} lines over SSH, F5 until the last line is in the console): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms to a bare client → ${f.ratio.toFixed(2)}× (target ≤ 1.50×: ${f.met ? 'met' : 'not met'}); main-thread lateness during the flood p99 ${ms(f.inputLatency.p99)} ms (target < 50 ms); page heap after ${(f.pageHeapBytes / 1048576).toFixed(0)} MiB, relay RSS ${(f.relayRssBytes / 1048576).toFixed(0)} MiB.${f.breakdown ? ` Where the time goes (ms after F5): the last line reached a WebSocket client of the relay at ${ms(f.breakdown.atRelayClient)} (the program's writes, the output mux's file, \`tail -F\` over SSH, the relay), the page's WebSocket at ${ms(f.breakdown.atPage)}, and the console painted it at ${ms(f.breakdown.painted)}.` : ''}`,
     );
   }
   if (results.fanOut) {

@@ -35,7 +35,7 @@ export async function runBenchmarks(
     );
     flood = await outputFlood(reps >= 20 ? 1_000_000 : 20_000, sshd);
     log(
-      `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms (target ${flood.target}: ${flood.met ? 'met' : 'not met'})`,
+      `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms (target ${flood.target}: ${flood.met ? 'met' : 'not met'}); last line at a relay client ${flood.breakdown.atRelayClient.toFixed(0)} ms, at the page ${flood.breakdown.atPage.toFixed(0)} ms, painted ${flood.breakdown.painted.toFixed(0)} ms`,
     );
     for (const via of [undefined, sshd]) {
       for (const measure of [relayOverhead, stepLatency]) {

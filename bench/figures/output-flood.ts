@@ -30,6 +30,12 @@ export interface FloodFigure {
   pageHeapBytes: number;
   /** Relay process resident set after the flood, bytes. */
   relayRssBytes: number;
+  /**
+   * Where the time goes, ms after F5: when the last line reached a WebSocket client of the relay
+   * in this process (the program, the mux's file, `tail -F` over SSH, the relay), when it reached
+   * the page's WebSocket, and when the console painted it (= `periscopeMs`).
+   */
+  breakdown: { atRelayClient: number; atPage: number; painted: number };
 }
 
 /** Arms the in-page measurement: resolves `window.__flood` when the console shows the last line. */
@@ -54,6 +60,26 @@ const ARM_FLOOD = (done: string): string => `window.__flood = new Promise((resol
   });
   observer.observe(rows, { subtree: true, childList: true, characterData: true });
 }); undefined`;
+
+/**
+ * Installed before the page's scripts: stamps `window.__floodAtPage` when the last line arrives
+ * on the page's WebSocket, and `window.__floodKey` at F5 (the same clock as ARM_FLOOD's).
+ */
+const WS_DONE_HOOK = (done: string): string => `(() => {
+  const Native = window.WebSocket;
+  let seen = '';
+  window.addEventListener('keydown', (e) => { if (e.key === 'F5' && !window.__floodKey) window.__floodKey = performance.now(); }, { capture: true });
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      super.addEventListener('message', (ev) => {
+        if (window.__floodAtPage || !window.__floodKey || typeof ev.data !== 'string') return;
+        seen = (seen + ev.data.slice(-400)).slice(-400);
+        if (seen.includes(${JSON.stringify(done)})) window.__floodAtPage = performance.now();
+      });
+    }
+  };
+})();`;
 
 /** Runs the figure once with `lines` lines. Needs `npm run build`. */
 export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodFigure> {
@@ -86,12 +112,32 @@ export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodF
   );
   const browser = await launchChromium(['--enable-precise-memory-info']);
   try {
-    const page = await openStoppedSession(browser, world);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(WS_DONE_HOOK(done));
+    const page = await openStoppedSession(context, world);
     await page.evaluate(ARM_FLOOD(done));
+    // The relay's own WebSocket client (the one that launched) sees the last line arrive too.
+    let seen = '';
+    const atRelayClient = world.client
+      .waitFor((m) => {
+        if (m.type !== 'app-event' || m.event !== 'session.output') return false;
+        seen = (seen + (m.body as { text: string }).text).slice(-200);
+        return seen.includes(done);
+      }, 600_000)
+      .then(() => performance.now());
+    const pressed = performance.now();
     await page.keyboard.press('F5');
-    const result = await page.evaluate<{ ms: number; lateness: number[]; heap: number }>(
-      'window.__flood',
-    );
+    const result = await page.evaluate<{
+      ms: number;
+      lateness: number[];
+      heap: number;
+      atPage: number;
+    }>('window.__flood.then((r) => ({ ...r, atPage: window.__floodAtPage - window.__floodKey }))');
+    const breakdown = {
+      atRelayClient: (await atRelayClient) - pressed,
+      atPage: result.atPage,
+      painted: result.ms,
+    };
     const ratio = result.ms / baselineMs;
     return {
       figure: 'output flood',
@@ -103,6 +149,7 @@ export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodF
       inputLatency: summarise(result.lateness.length > 0 ? result.lateness : [0]),
       pageHeapBytes: result.heap,
       relayRssBytes: process.memoryUsage().rss,
+      breakdown,
       met: ratio <= 1.5 && summarise(result.lateness.length > 0 ? result.lateness : [0]).p99 < 50,
     };
   } finally {
