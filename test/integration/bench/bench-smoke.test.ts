@@ -42,6 +42,13 @@ describe('benchmark smoke run', () => {
       expect(results.flaskCapture?.runs).toBe(2);
       expect(renderResults(results)).toContain('**Snapshot point**');
       expect(renderResults(results)).toContain('| step latency | ssh forward |');
+      // Every miss is explained by a breakdown measured in the same run.
+      const overhead = results.figures.find((f) => f.figure === 'relay overhead');
+      expect(Number.isFinite(overhead?.breakdown?.wsHopMs)).toBe(true);
+      expect(renderResults(results)).toContain('**Where the relay overhead goes**');
+      expect(results.flood?.breakdown.atPage).toBeGreaterThan(0);
+      expect(results.flood?.breakdown.atRelayClient).toBeGreaterThan(0);
+      expect(results.start?.breakdown.scripts).toBeGreaterThan(0);
     },
   );
 });
