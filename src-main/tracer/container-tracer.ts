@@ -23,7 +23,7 @@ import { containerPlace } from '../remote/containers/container-place.js';
 import { requireContainer } from '../remote/containers/container-inspect.js';
 import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
 import { SshError } from '../ssh/ssh-error.js';
-import { launchTerminal, type StartedTracer, type TracerStarter } from './launch-tracer.js';
+import { profileLaunchOptions, type StartedTracer, type TracerStarter } from './launch-tracer.js';
 import { noDebugpyInContainer, sessionDebugpy } from './container-debugpy.js';
 
 /**
@@ -74,15 +74,8 @@ export const startContainerTracer: TracerStarter = async (
       args: params.args,
       // Empty: the container's own working directory (`docker exec` starts there).
       cwd: params.cwd,
-      env: profile.env,
-      ...(profile.envFile && { envFile: profile.envFile }),
-      pythonArgs: profile.pythonArgs,
-      stopOnEntry: profile.stopOnEntry,
-      gevent: profile.gevent,
-      pyramid: profile.pyramid,
-      ...launchTerminal(profile, params),
       // Children are followed through a bridge of their own (`openChild` below).
-      subProcess: profile.subProcess,
+      ...profileLaunchOptions(profile, params),
       place: (command) => debugpy.place.wrap(command),
       link: ssh,
       logger,

@@ -25,7 +25,7 @@ import {
   type StaleSlotReport,
 } from '../remote/probes/stale-slot.js';
 import { connectProfileKeepingUp, type ConnectExtras } from '../connect/profile-connect.js';
-import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
+import { launchUnderDebugpy, type LaunchOptions } from '../remote/launch/remote-launch.js';
 import type { TracerLink } from '../relay/tracer-link.js';
 import { describeRemoteProcess, openChildVia } from './child-link.js';
 import { launchedLink } from './launched-link.js';
@@ -109,6 +109,37 @@ export interface StartedTracer {
   describeProcess?(pid: number): Promise<string | undefined>;
 }
 
+/**
+ * The launch options a profile and the launch's parameters give, the same on the machine and in
+ * a container (launch.json's debug options: `env`, `envFile`, `pythonArgs`, `stopOnEntry`,
+ * `gevent`, `pyramid`, `console`, `subProcess`).
+ */
+export function profileLaunchOptions(
+  profile: Profile,
+  params: LaunchParams,
+): Pick<
+  LaunchOptions,
+  | 'env'
+  | 'envFile'
+  | 'pythonArgs'
+  | 'stopOnEntry'
+  | 'gevent'
+  | 'pyramid'
+  | 'terminal'
+  | 'subProcess'
+> {
+  return {
+    env: profile.env,
+    ...(profile.envFile && { envFile: profile.envFile }),
+    pythonArgs: profile.pythonArgs,
+    stopOnEntry: profile.stopOnEntry,
+    gevent: profile.gevent,
+    pyramid: profile.pyramid,
+    ...launchTerminal(profile, params),
+    subProcess: profile.subProcess,
+  };
+}
+
 /** Starts a tracer for a launch; {@link startRemoteTracer} in the app, a fake in some tests. */
 export type TracerStarter = (
   profile: Profile,
@@ -153,14 +184,7 @@ export async function startRemoteTracer(
       target: params.target,
       args: params.args,
       cwd: params.cwd || profile.cwd,
-      env: profile.env,
-      ...(profile.envFile && { envFile: profile.envFile }),
-      pythonArgs: profile.pythonArgs,
-      stopOnEntry: profile.stopOnEntry,
-      gevent: profile.gevent,
-      pyramid: profile.pyramid,
-      ...launchTerminal(profile, params),
-      subProcess: profile.subProcess,
+      ...profileLaunchOptions(profile, params),
       capture: profile.capture,
       ...(profile.sudo && { sudo: sudoAsker(profile, extras) }),
       link: ssh,
