@@ -22,6 +22,9 @@ const markers: Record<string, string> = {
   'capture_sitecustomize.py': 'if _os.environ.get("PERISCOPE_CAPTURE", "1") not in',
   'data_view.py': 'def _heatmap(value, kind, req):',
   'stdio_bridge.py': 'UP = "__periscope_bridge_up__"',
+  'sudo_env.py': 'ignoring the environment it was sent under sudo',
+  'debugpy_unpack.py': 'MARK = "__periscope_unpack__ "',
+  'locate_debugpy.py': 'MARK = "__periscope_debugpy_at__ "',
 };
 
 /** Helpers no TypeScript imports yet, with the reason. */
