@@ -151,7 +151,22 @@ async function answer(
   else if (tree.endingAs === 'detach') await session.detach('detached with its parent');
   const command = await describing;
   if (command && !session.isEnded) session.updateInfo({ target: command });
+  // A forked worker is announced before it renames itself (gunicorn's `setproctitle("gunicorn:
+  // worker …")`): until then its title is its parent's. Read once more when it has run a while.
+  if (context.describe)
+    setTimeout(() => {
+      if (session.isEnded) return;
+      void context
+        .describe?.(child.pid)
+        .catch(() => undefined)
+        .then((again) => {
+          if (again && again !== command && !session.isEnded) session.updateInfo({ target: again });
+        });
+    }, RENAME_RECHECK_MS).unref();
 }
+
+/** When a child's command line is read again after its attach, in ms (see its use). */
+const RENAME_RECHECK_MS = 1500;
 
 /** Lets an announced child go: handshake with nothing set, then `disconnect`. Never rejects. */
 async function release(
