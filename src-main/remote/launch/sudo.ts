@@ -19,7 +19,7 @@
 import { shellJoin } from '../../ssh/exec/shell-quote.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { SshError } from '../../ssh/ssh-error.js';
-import { refused, sudoNeeds } from '../probes/sudo-probe.js';
+import { refused, sudoNeeds, sudoProbeCommand } from '../probes/sudo-probe.js';
 
 /** How many passwords the user may try before the launch gives up (sudo's default `passwd_tries`). */
 export const SUDO_PASSWORD_TRIES = 3;
@@ -68,7 +68,6 @@ export async function grantSudo(
   place: (command: string) => string = (command) => command,
 ): Promise<SudoGrant> {
   const { host, user } = connection.target;
-  const probe = [python, '-I', '-S', '-c', ''];
   if ((await sudoNeeds(connection, python, place)) === 'nothing') return {};
   for (let attempt = 0; attempt < SUDO_PASSWORD_TRIES; attempt++) {
     const password = await sudo.askPassword(attempt > 0);
@@ -80,7 +79,7 @@ export async function grantSudo(
     if (password.includes('\n'))
       throw new SshError('launch-failed', 'A sudo password cannot contain a line break');
     const check = await connection.run(
-      place(shellJoin(['sudo', '-S', '-k', '-p', '', '--', ...probe])),
+      place(shellJoin(['sudo', '-S', '-k', '-p', '', '--', ...sudoProbeCommand(python)])),
       { stdin: `${password}\n` },
     );
     if (check.code === 0) return { password };

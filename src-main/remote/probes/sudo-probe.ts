@@ -9,6 +9,14 @@ import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { SshError } from '../../ssh/ssh-error.js';
 
 /**
+ * The command sudo is asked to run to find out what it needs: the launch's own interpreter doing
+ * nothing (`-I -S -c ''`), so a sudoers rule that allows only that interpreter is honoured.
+ */
+export function sudoProbeCommand(python: string): string[] {
+  return [python, '-I', '-S', '-c', ''];
+}
+
+/**
  * What sudo needs to run `python` as root for the SSH user (`sudo -n`, which never asks):
  * `nothing` (NOPASSWD, or root), or `password`. sudo says "a password is required" also to a
  * user it would refuse once authenticated (so the policy is not told to strangers): that shows
@@ -22,8 +30,9 @@ export async function sudoNeeds(
   place: (command: string) => string = (command) => command,
 ): Promise<'nothing' | 'password'> {
   const { host, user } = connection.target;
-  const probe = [python, '-I', '-S', '-c', ''];
-  const first = await connection.run(place(shellJoin(['sudo', '-n', '--', ...probe])));
+  const first = await connection.run(
+    place(shellJoin(['sudo', '-n', '--', ...sudoProbeCommand(python)])),
+  );
   if (first.code === 0) return 'nothing';
   if (first.code === 127 || /sudo: (command )?not found/.test(first.stderr))
     throw new SshError(
