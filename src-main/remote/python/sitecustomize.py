@@ -85,12 +85,19 @@ _socket.socket.accept = _accept
 # PyDB._do_wait_suspend), so each request about a paused thread (stackTrace, scopes, evaluate…)
 # and each resume waits up to 10 ms. Once pydevd is imported, that sleep becomes a 2 ms wait that
 # a posted command also ends at once. Any failure leaves pydevd as it was.
-import importlib.abc as _abc, importlib.machinery as _machinery, threading as _threading
+# The wait is on a lock of the interpreter's own (_thread), taken here before the program runs:
+# a program that monkey-patches threading (gevent's patch_all, eventlet) would otherwise turn it
+# into a wait on its hub, which runs the other greenlets while pydevd holds one suspended, and
+# their breakpoints were missed (gevent_workers.py stopped once instead of three times).
+import _thread as _native_thread
+import importlib.abc as _abc, importlib.machinery as _machinery
 
 def _periscope_patch_pydevd(module):
     try:
         real_time = module.time
-        wake = _threading.Condition()
+        # Held while no command is posted; a post releases it, the next wait takes it back.
+        posted = _native_thread.allocate_lock()
+        posted.acquire()
 
         class _WakeableTime(object):
             def __getattr__(self, name):
@@ -99,8 +106,7 @@ def _periscope_patch_pydevd(module):
             @staticmethod
             def sleep(seconds):
                 if seconds == 0.01:
-                    with wake:
-                        wake.wait(0.002)
+                    posted.acquire(True, 0.002)
                 else:
                     real_time.sleep(seconds)
 
@@ -108,8 +114,10 @@ def _periscope_patch_pydevd(module):
 
         def post_internal_command(self, int_cmd, thread_id):
             original_post(self, int_cmd, thread_id)
-            with wake:
-                wake.notify_all()
+            try:
+                posted.release()
+            except RuntimeError:  # already released: a wake is pending
+                pass
 
         module.PyDB.post_internal_command = post_internal_command
         module.time = _WakeableTime()
