@@ -11,7 +11,8 @@
  * `tail -F` — both inside the container — so an SSH drop is not the program's end: once the link
  * is back the tail resumes and {@link StartedTracer.reattach} opens a new bridge to the same
  * debugpy (the old bridge, its stdin gone with the old connection, has left the adapter's client
- * slot). Sources are read inside the container, then on the machine (SFTP) for paths that are the
+ * slot; after a silent drop it has not, and {@link StartedTracer.freeStaleClients} ends it inside
+ * the container by its connection's tag, `remote/containers/stdio-bridge.ts`). Sources are read inside the container, then on the machine (SFTP) for paths that are the
  * machine's own (a bind mount's source).
  */
 import { DapConnection } from '../dap/dap-connection.js';
@@ -21,7 +22,8 @@ import { connectProfileKeepingUp } from '../connect/profile-connect.js';
 import { launchUnderDebugpy } from '../remote/launch/remote-launch.js';
 import { containerPlace } from '../remote/containers/container-place.js';
 import { requireContainer } from '../remote/containers/container-inspect.js';
-import { openStdioBridge } from '../remote/containers/stdio-bridge.js';
+import { connectionTag, openStdioBridge } from '../remote/containers/stdio-bridge.js';
+import { freeStaleClientSlot } from '../remote/probes/stale-slot.js';
 import { SshError } from '../ssh/ssh-error.js';
 import { profileLaunchOptions, type StartedTracer, type TracerStarter } from './launch-tracer.js';
 import { noDebugpyInContainer, sessionDebugpy } from './container-debugpy.js';
@@ -108,6 +110,14 @@ export const startContainerTracer: TracerStarter = async (
       ...(debuggee.writeStdin ? { writeStdin: debuggee.writeStdin } : {}),
       ...(debuggee.resizeTerminal ? { resizeTerminal: debuggee.resizeTerminal } : {}),
       reattach,
+      freeStaleClients: () =>
+        freeStaleClientSlot(current(), {
+          python: place.python,
+          port: debuggee.remotePort,
+          ownSshdPids: [],
+          inside: { wrap: place.wrap, currentTag: connectionTag(current()) },
+          logger,
+        }),
       onLinkStatus: (listener) => ssh.onStatus(listener),
       retryNow: () => ssh.retryNow(),
       tunnels: () => [],

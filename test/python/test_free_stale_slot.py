@@ -68,3 +68,24 @@ def test_a_holder_that_is_not_an_sshd_is_left_alone():
     mine = [h for h in report["holders"] if h["pid"] == os.getpid()]
     assert mine and mine[0]["action"] == "left"
     assert mine[0]["why"].startswith("not an sshd process")
+
+
+def test_a_stale_bridge_is_a_periscope_bridge_to_the_port_of_another_connection():
+    # A process shaped like a stdio bridge: python -I -c <source with the marker> PORT TAG.
+    code = "import time  # " + slot.BRIDGE_MARK + "\ntime.sleep(30)"
+    bridge = subprocess.Popen([sys.executable, "-I", "-c", code, "5678", "tag-old"])
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "5678", "tag-old"])
+    try:
+        for _ in range(100):  # until the command lines are readable
+            if slot.field(bridge.pid, "cmdline") and slot.field(other.pid, "cmdline"):
+                break
+        assert slot.stale_bridge(bridge.pid, 5678, "tag-new")
+        assert not slot.stale_bridge(bridge.pid, 5678, "tag-old")  # the current connection's
+        assert not slot.stale_bridge(bridge.pid, 9999, "tag-new")  # a bridge to another port
+        assert not slot.stale_bridge(other.pid, 5678, "tag-new")  # not a bridge
+        assert not slot.stale_bridge(os.getpid(), 5678, "tag-new")
+    finally:
+        bridge.kill()
+        other.kill()
+        bridge.wait()
+        other.wait()

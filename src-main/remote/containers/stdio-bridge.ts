@@ -1,9 +1,13 @@
 /**
  * A byte stream to a TCP port on the loopback of a container, with no port published: one SSH
- * exec channel runs `docker exec -i NAME python -c <stdio_bridge.py> PORT` (`container-place.ts`
+ * exec channel runs `docker exec -i NAME python -c <stdio_bridge.py> PORT TAG` (`container-place.ts`
  * wraps it), whose stdin and stdout carry the bytes (laptop → SSH → `docker exec` stdio →
  * 127.0.0.1:PORT inside). The stream is a Node `Duplex`, what a DAP connection reads and writes.
+ * TAG ({@link connectionTag}) names the SSH connection the bridge was opened over, so that after
+ * a silent drop the bridges of earlier connections can be told apart and ended
+ * (`remote/probes/stale-slot.ts`).
  */
+import { randomBytes } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import type { RemoteProcess } from '../../ssh/exec/remote-process.js';
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
@@ -15,6 +19,21 @@ import type { ContainerPlace } from './container-place.js';
 /** What the bridge prints on stderr once connected, and when it could not connect. */
 const UP = '__periscope_bridge_up__';
 const FAILED = '__periscope_bridge_failed__';
+
+const tags = new WeakMap<SshConnection, string>();
+
+/**
+ * The tag of `connection` that its bridges carry on their command line: 12 hex digits, made once
+ * per connection (a reconnect is a new connection, hence a new tag).
+ */
+export function connectionTag(connection: SshConnection): string {
+  let tag = tags.get(connection);
+  if (tag === undefined) {
+    tag = randomBytes(6).toString('hex');
+    tags.set(connection, tag);
+  }
+  return tag;
+}
 
 /** How long the bridge may take to connect, in ms (the `docker exec` start included). */
 const BRIDGE_UP_TIMEOUT_MS = 15_000;
@@ -31,7 +50,9 @@ export async function openStdioBridge(
   port: number,
 ): Promise<Duplex> {
   const remote = await connection.exec(
-    place.wrap(shellJoin([place.python, '-I', '-c', BRIDGE, String(port)])),
+    place.wrap(
+      shellJoin([place.python, '-I', '-c', BRIDGE, String(port), connectionTag(connection)]),
+    ),
   );
   let stderr = '';
   const notAnswering = (why: string): SshError =>

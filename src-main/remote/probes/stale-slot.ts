@@ -41,6 +41,8 @@ export interface SlotHolder {
   why: string;
   /** True when an ended holder was gone within the script's wait (≤ 3 s). */
   gone?: boolean;
+  /** True when the holder is a stdio bridge into a container (see `StaleSlotOptions.inside`). */
+  bridge?: boolean;
 }
 
 /** What {@link freeStaleClientSlot} found and did. */
@@ -51,6 +53,24 @@ export interface StaleSlotReport {
    */
   listening: boolean | null;
   holders: SlotHolder[];
+}
+
+/** Options of {@link freeStaleClientSlot}. */
+export interface StaleSlotOptions {
+  /** The interpreter that runs the script (on the machine, or inside the container). */
+  python: string;
+  /** debugpy's adapter port on the loopback (the machine's, or the container's). */
+  port: number;
+  /** This link's earlier server-side sshd processes ({@link OwnSshdPids}). */
+  ownSshdPids: readonly number[];
+  /**
+   * For an adapter inside a container, reached through stdio bridges
+   * (`remote/containers/stdio-bridge.ts`): the script runs in there (`wrap`, the container
+   * place's), where an earlier connection's bridge — one whose tag is not `currentTag` — is the
+   * stale holder; the old sshd on the machine holds no socket of the container's network.
+   */
+  inside?: { wrap: (command: string) => string; currentTag: string };
+  logger: Logger;
 }
 
 /** What the script's one line of output starts with, before a space (its `MARKER`). */
@@ -64,7 +84,7 @@ export const STALE_SLOT_MARKER = '__periscope_stale_slot__';
  */
 export async function freeStaleClientSlot(
   connection: SshConnection,
-  options: { python: string; port: number; ownSshdPids: readonly number[]; logger: Logger },
+  options: StaleSlotOptions,
 ): Promise<StaleSlotReport> {
   const command = shellJoin([
     options.python,
@@ -72,10 +92,14 @@ export async function freeStaleClientSlot(
     FREE_STALE_SLOT,
     String(options.port),
     options.ownSshdPids.join(','),
+    ...(options.inside ? [options.inside.currentTag] : []),
   ]);
   // `exec` keeps the login shell's pid for Python, so its parent chain starts at this connection's
   // sshd.
-  const result = await connection.run(`exec ${command}`, { maxOutputBytes: 256 * 1024 });
+  const result = await connection.run(
+    options.inside ? options.inside.wrap(command) : `exec ${command}`,
+    { maxOutputBytes: 256 * 1024 },
+  );
   const line = result.stdout.split('\n').find((l) => l.startsWith(`${STALE_SLOT_MARKER} `));
   if (line === undefined) {
     throw new SshError(
@@ -85,9 +109,10 @@ export async function freeStaleClientSlot(
   }
   const report = JSON.parse(line.slice(STALE_SLOT_MARKER.length + 1)) as StaleSlotReport;
   for (const holder of report.holders) {
+    const stale = holder.bridge === true ? 'bridge' : 'sshd';
     options.logger.info(
       holder.action === 'ended'
-        ? 'ended a stale sshd that held the debugger'
+        ? `ended a stale ${stale} that held the debugger`
         : 'left a holder of the debugger alone',
       { port: options.port, ...holder },
     );
@@ -101,7 +126,7 @@ export async function freeStaleClientSlot(
  */
 export function freeStaleClientSlotOver(
   link: ReconnectingSsh,
-  options: { python: string; port: number; ownSshdPids: readonly number[]; logger: Logger },
+  options: StaleSlotOptions,
 ): Promise<StaleSlotReport> {
   const current = link.current;
   if (current === undefined)

@@ -1,8 +1,12 @@
 """Frees a debugpy adapter's client slot that a silently dropped SSH connection still holds.
 
 Run by the profile's interpreter over the NEW connection as ``exec python -c <this file> <port>
-<pids>``: ``<port>`` the adapter's loopback port, ``<pids>`` the comma-separated pids of this
-link's earlier sshd processes (may be empty). Python 2.7+; Linux ``/proc`` (no ``ss``/``lsof``).
+<pids> [<tag>]``: ``<port>`` the adapter's loopback port, ``<pids>`` the comma-separated pids of
+this link's earlier sshd processes (may be empty). Python 2.7+; Linux ``/proc`` (no ``ss``/``lsof``).
+With ``<tag>`` (run inside a container, whose debugpy the relay reaches through stdio bridges,
+``stdio_bridge.py <port> <tag of its SSH connection>``): a holder that is a Periscope stdio bridge
+to ``<port>`` opened over another SSH connection than the one tagged ``<tag>`` (the current one)
+is an earlier connection's bridge, left behind by a silent drop, so it is ended too.
 Finds the ESTABLISHED connections to loopback:<port> in ``/proc/net/tcp{,6}``, the processes of
 our uid holding their sockets, and SIGTERMs (SIGCONT too, if stopped) only a holder that is one
 of those earlier sshd processes and not one above this script. ``remote/probes/stale-slot.ts``
@@ -16,6 +20,9 @@ import json, os, signal, sys, time
 MARKER = "__periscope_stale_slot__"
 #: An IPv4 address mapped into IPv6 (::ffff:a.b.c.d), as /proc/net/tcp6 spells its first 12 bytes.
 MAPPED = "0000000000000000FFFF0000"
+#: What a stdio bridge's own source contains (its "connected" marker), split so that this
+#: script's command line does not.
+BRIDGE_MARK = "__periscope_bridge" + "_up__"
 #: TCP states in /proc/net/tcp (include/net/tcp_states.h).
 ESTABLISHED, LISTEN = "01", "0A"
 
@@ -73,8 +80,40 @@ def scan(tables, port):
     return listening, inodes
 
 
+def stale_bridge(pid, port, current):
+    """Whether ``pid`` is a Periscope stdio bridge to ``port`` (``python … -c <bridge> <port>
+    <tag>``) of another SSH connection than the one tagged ``current``."""
+    argv = field(pid, "cmdline").split("\0")
+    if argv and argv[-1] == "":
+        argv.pop()
+    if "-c" not in argv:
+        return False
+    code = argv.index("-c") + 1
+    return (
+        code == len(argv) - 3
+        and BRIDGE_MARK in argv[code]
+        and argv[-2] == str(port)
+        and argv[-1] != current
+    )
+
+
+def end(pid, h, why):
+    """SIGTERMs ``pid`` (and SIGCONTs it when stopped); records the outcome in ``h``."""
+    state = stat(pid)[0]
+    try:
+        os.kill(pid, signal.SIGTERM)
+        if state in ("T", "t"):
+            os.kill(pid, signal.SIGCONT)
+        h["action"], h["why"] = "ended", why + (" (stopped)" if state in ("T", "t") else "")
+        return True
+    except OSError as e:
+        h["why"] = "could not signal it: %s" % e.strerror
+        return False
+
+
 def main():
     port, ours = int(sys.argv[1]), set(int(p) for p in sys.argv[2].split(",") if p)
+    current = sys.argv[3] if len(sys.argv) > 3 else None
     listening, inodes = scan([read_table("tcp"), read_table("tcp6")], port)
     # This connection's sshd processes: the chain of sshd ancestors above this script.
     ancestors, pid = set(), stat(os.getpid())[1]
@@ -98,23 +137,21 @@ def main():
     out, ended = [], []
     for pid in sorted(holders):
         comm = field(pid, "comm").strip()
-        h = {"pid": pid, "command": field(pid, "cmdline").replace("\0", " ").strip() or comm, "action": "left"}
+        # At most 200 characters: a bridge's command line carries its whole source.
+        command = field(pid, "cmdline").replace("\0", " ").strip()[:200]
+        h = {"pid": pid, "command": command or comm, "action": "left"}
         if pid in ancestors:
             h["why"] = "the current SSH connection"
+        elif current is not None and stale_bridge(pid, port, current):
+            h["bridge"] = True
+            if end(pid, h, "stdio bridge of an earlier connection"):
+                ended.append(h)
         elif not comm.startswith("sshd"):
             h["why"] = "not an sshd process (%s): another client is attached" % comm
         elif pid not in ours:
             h["why"] = "an sshd that is not one of this link's connections"
-        else:
-            state = stat(pid)[0]
-            try:
-                os.kill(pid, signal.SIGTERM)
-                if state in ("T", "t"):
-                    os.kill(pid, signal.SIGCONT)
-                h["action"], h["why"] = "ended", "sshd of an earlier connection of this link" + (" (stopped)" if state in ("T", "t") else "")
-                ended.append(h)
-            except OSError as e:
-                h["why"] = "could not signal it: %s" % e.strerror
+        elif end(pid, h, "sshd of an earlier connection of this link"):
+            ended.append(h)
         out.append(h)
     deadline = time.time() + 3
     for h in ended:

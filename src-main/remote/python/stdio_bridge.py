@@ -1,8 +1,11 @@
 """Stdio bridge: joins this process's stdin and stdout to a TCP port on 127.0.0.1.
 
-Run inside a container as ``python -c <this file> <port>`` (``docker exec -i``): the SSH exec
-channel's data then reaches debugpy's adapter, which listens on the container's own loopback,
-without publishing a port. Python 3. Prints ``__periscope_bridge_up__`` on stderr once
+Run inside a container as ``python -c <this file> <port> <tag>`` (``docker exec -i``): the SSH
+exec channel's data then reaches debugpy's adapter, which listens on the container's own loopback,
+without publishing a port. ``<tag>`` names the SSH connection the bridge serves; the bridge does
+not read it: it is there, in its command line, so that after a silent drop ``free_stale_slot.py``
+can tell an earlier connection's bridge (which still holds the adapter's client slot) from the
+current one's. Python 3. Prints ``__periscope_bridge_up__`` on stderr once
 connected (``__periscope_bridge_failed__ <why>`` and exit 3 when not); then copies both ways
 and exits when either side closes. TCP_NODELAY: each DAP message is sent at once.
 """

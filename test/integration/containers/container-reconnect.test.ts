@@ -4,7 +4,9 @@
  * program keeps running inside the container, the link comes back, the session re-attaches
  * through a new stdio bridge, a breakpoint set then is hit, and the output (the mux's file,
  * followed by `tail -F` inside the container) goes on without a gap. Then Stop; and stdin reaches
- * the program. Real dockerd, sshd and debugpy.
+ * the program. And a SILENT drop (sshd's processes SIGSTOPped, as a VPN gone without FIN or RST):
+ * the old bridge inside the container still holds debugpy's only client slot, so the relay ends
+ * it before the re-attach. Real dockerd, sshd and debugpy.
  */
 import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,8 @@ import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { createLogger, type LogLevel } from '../../../src-main/log/logger.js';
+import { startContainerTracer } from '../../../src-main/tracer/container-tracer.js';
 
 const SLEEP_LINE = 10; // `time.sleep(0.2)` in ticker.py
 
@@ -93,6 +97,86 @@ describe('a container session across an SSH drop', () => {
         .poll(() => dockerd.docker(['exec', 'web', 'ls', '/tmp']), { timeout: 10_000 })
         .not.toContain('periscope-out');
     } finally {
+      await relay.close();
+    }
+  }, 120_000);
+  it('a silent drop: the stale bridge inside the container is ended and the session re-attaches', async () => {
+    const logs: { level: LogLevel; message: string; fields?: Record<string, unknown> }[] = [];
+    const { relay, profile } = await loopbackRelay(root, sshd, {
+      backend: {
+        logger: createLogger('it', (level, _scope, message, fields) =>
+          logs.push({ level, message, ...(fields ? { fields } : {}) }),
+        ),
+        // A short keepalive notices the silent drop in ~2 s (the default takes ~40 s).
+        startTracer: async (p, params, hostKeys, log, progress, extras) => {
+          const tracer = await startContainerTracer(p, params, hostKeys, log, progress, {
+            ...extras,
+            keepaliveIntervalMs: 500,
+          });
+          tracer.reattachWithinMs = 8000;
+          return tracer;
+        },
+      },
+    });
+    const client = new RelayTestClient();
+    relay.connectClient(client);
+    try {
+      const { session } = await client.app('session.launch', {
+        profileId: profile.id,
+        target: { kind: 'file', path: '/app/ticker.py' },
+        args: ['300'],
+        cwd: '/app',
+        breakpoints: [],
+        container: { kind: 'docker', name: 'web', python: '', pathMappings: [] },
+      });
+      await expect.poll(() => client.output(session.id), { timeout: 20_000 }).toContain('tick 3\n');
+      const bridges = async (): Promise<number> =>
+        (await dockerd.docker(['exec', 'web', 'ps', '-eo', 'args']))
+          .split('\n')
+          // The bridge's Python itself, not the `sh -c` that `docker exec` runs it in.
+          .filter((l) => /^\S*python\S* -I -c /.test(l) && l.includes('__periscope_bridge_up__'))
+          .length;
+      expect(await bridges()).toBe(1);
+
+      const reconnecting = client.appEvent(
+        'sessions.changed',
+        (b) => b.sessions.find((s) => s.id === session.id)?.link?.state === 'reconnecting',
+        20_000,
+      );
+      expect((await sshd.freezeSessions()).length).toBeGreaterThan(0);
+      await reconnecting;
+      const back = await client.appEvent(
+        'sessions.changed',
+        (b) => {
+          const s = b.sessions.find((x) => x.id === session.id);
+          return (
+            s !== undefined &&
+            (s.state === 'ended' || (s.link === undefined && s.state === 'running'))
+          );
+        },
+        40_000,
+      );
+      const after = back.sessions.find((s) => s.id === session.id)!;
+      expect(after.endReason).toBeUndefined();
+      expect(after.state).toBe('running');
+      expect(
+        logs.filter((l) => l.message === 'ended a stale bridge that held the debugger'),
+      ).toHaveLength(1);
+      // Only the new bridge is left inside.
+      expect(await bridges()).toBe(1);
+
+      // The new bridge debugs the same program: a breakpoint is hit.
+      const stopped = client.dapEvent(session.id, 'stopped', 30_000);
+      await client.dap(session.id, 9001, 'setBreakpoints', {
+        source: { path: '/app/ticker.py' },
+        breakpoints: [{ line: SLEEP_LINE }],
+      });
+      expect(((await stopped).body as DebugProtocol.StoppedEvent['body']).reason).toBe(
+        'breakpoint',
+      );
+      await client.app('session.close', { sessionId: session.id });
+    } finally {
+      await sshd.thawSessions();
       await relay.close();
     }
   }, 120_000);
