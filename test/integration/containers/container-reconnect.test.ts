@@ -12,6 +12,7 @@ import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { SessionInfo } from '../../../src-common/protocol/client-protocol.js';
 import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
@@ -21,6 +22,20 @@ import { createLogger, type LogLevel } from '../../../src-main/log/logger.js';
 import { startContainerTracer } from '../../../src-main/tracer/container-tracer.js';
 
 const SLEEP_LINE = 10; // `time.sleep(0.2)` in ticker.py
+
+/** Launches ticker.py in container "web" and waits for its third tick. */
+async function launchTicker(client: RelayTestClient, profileId: string): Promise<SessionInfo> {
+  const { session } = await client.app('session.launch', {
+    profileId,
+    target: { kind: 'file', path: '/app/ticker.py' },
+    args: ['300'],
+    cwd: '/app',
+    breakpoints: [],
+    container: { kind: 'docker', name: 'web', python: '', pathMappings: [] },
+  });
+  await expect.poll(() => client.output(session.id), { timeout: 20_000 }).toContain('tick 3\n');
+  return session;
+}
 
 describe('a container session across an SSH drop', () => {
   let w: ContainerWorld | undefined;
@@ -42,15 +57,7 @@ describe('a container session across an SSH drop', () => {
     const client = new RelayTestClient();
     relay.connectClient(client);
     try {
-      const { session } = await client.app('session.launch', {
-        profileId: profile.id,
-        target: { kind: 'file', path: '/app/ticker.py' },
-        args: ['300'],
-        cwd: '/app',
-        breakpoints: [],
-        container: { kind: 'docker', name: 'web', python: '', pathMappings: [] },
-      });
-      await expect.poll(() => client.output(session.id), { timeout: 20_000 }).toContain('tick 3\n');
+      const session = await launchTicker(client, profile.id);
 
       const reconnecting = client.appEvent(
         'sessions.changed',
@@ -121,15 +128,7 @@ describe('a container session across an SSH drop', () => {
     const client = new RelayTestClient();
     relay.connectClient(client);
     try {
-      const { session } = await client.app('session.launch', {
-        profileId: profile.id,
-        target: { kind: 'file', path: '/app/ticker.py' },
-        args: ['300'],
-        cwd: '/app',
-        breakpoints: [],
-        container: { kind: 'docker', name: 'web', python: '', pathMappings: [] },
-      });
-      await expect.poll(() => client.output(session.id), { timeout: 20_000 }).toContain('tick 3\n');
+      const session = await launchTicker(client, profile.id);
       const bridges = async (): Promise<number> =>
         (await dockerd.docker(['exec', 'web', 'ps', '-eo', 'args']))
           .split('\n')
