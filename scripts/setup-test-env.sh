@@ -12,13 +12,14 @@ cd "$(dirname "$0")/.."
 # (with numpy) for the data viewer; docker.io: the container tests start their own dockerd
 # (test/harness/dockerd.ts); podman: the Podman tests give its CLI a store of their own
 # (test/harness/podman.ts; rootful, vfs, no network, so none of its recommends but uidmap, the
-# newuidmap the rootless Podman test needs); gevent, Pyramid (with waitress, its usual server)
-# for launch.json's `gevent` and `pyramid` options; sudo for its `sudo` option (issue 18);
-# blinker (Flask's signals, only recommended by python3-flask), so a Flask crash is captured by
-# got_request_exception as on a usual install, not only by its logged error.
+# newuidmap the rootless Podman test needs; runc, as crun fails on this machine's cgroups);
+# gevent, Pyramid (with waitress, its usual server) for launch.json's `gevent` and `pyramid`
+# options; sudo for its `sudo` option (issue 18); blinker (Flask's signals, only recommended by
+# python3-flask), so a Flask crash is captured by got_request_exception as on a usual install, not
+# only by its logged error.
 debian_packages=(chromium openssh-server openssh-client python3-debugpy gdb lldb pyflakes3
   python3-pytest gunicorn python3-flask python3-blinker python3-django python3-setproctitle
-  python3-numpy python3-pandas docker.io podman uidmap python3-gevent python3-pyramid
+  python3-numpy python3-pandas docker.io podman uidmap runc python3-gevent python3-pyramid
   python3-waitress sudo)
 missing=()
 for pkg in "${debian_packages[@]}"; do

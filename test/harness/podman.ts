@@ -13,6 +13,8 @@
  * 1048576/4194304) fail with `error setting rlimit type 7: operation not permitted` — the
  * sandbox has no `CAP_SYS_RESOURCE` — so `default_ulimits` are the hard limits podman can set:
  * nofile the process's own, nproc at most `kernel.pid_max` (podman lowers its own to that).
+ * And crun, which podman prefers where it is installed, fails every container here with `crun:
+ * cgroups in hybrid mode not supported, drop all controllers from cgroupv2`: the runtime is runc.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -46,6 +48,8 @@ export async function startPodman(): Promise<TestPodman> {
       `default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]`,
       'netns = "none"',
       '[engine]',
+      // crun (podman's choice when installed) refuses this machine's cgroups (see above).
+      'runtime = "runc"',
       'cgroup_manager = "cgroupfs"',
       'events_logger = "file"',
       `events_logfile_path = "${dir}/events.log"`,

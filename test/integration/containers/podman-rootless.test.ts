@@ -73,7 +73,8 @@ describe('rootless Podman', () => {
     await writeFile(join(config, 'storage.conf'), '[storage]\ndriver = "vfs"\n');
     await writeFile(
       join(config, 'containers.conf'),
-      '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n',
+      // runc: crun fails here (`cgroups in hybrid mode not supported`, test/harness/podman.ts).
+      '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n',
     );
     await writeFile(join(home, 'app.py'), INSIDE);
     await writeFile(join(home, 'work.py'), WORKER);
