@@ -358,13 +358,15 @@ export interface AppMethods {
     result: { processes: RemoteProcessInfo[] };
   };
   /**
-   * The containers of the profile's machine (`docker ps --all`, or Podman's), running first.
+   * The containers of the profile's machine (`docker ps --all`, `podman ps --all`), running
+   * first, each with its engine. Without `kind`, both engines are asked and `problems` names an
+   * installed engine that failed while another listed (no permission on Docker's socket…).
    * Errors: `launch-failed` naming what is missing (no CLI, no permission on the socket, with
    * the fix), `ssh-failed`.
    */
   'containers.list': {
-    params: { profileId: string; kind: ContainerTarget['kind'] };
-    result: { containers: ContainerInfo[] };
+    params: { profileId: string; kind?: ContainerTarget['kind'] };
+    result: { containers: ContainerInfo[]; problems: string[] };
   };
   /**
    * One container's mounts and working directory (`docker inspect`), with path mappings

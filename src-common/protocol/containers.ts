@@ -11,13 +11,15 @@
  *
  * Type-only, like `client-protocol.ts`, which names the methods that carry these.
  */
-import type { PathMapping } from './profile.js';
+import type { ContainerEngine, PathMapping } from './profile.js';
 
 // The target itself is a profile field, so it is defined with the profile.
 export type { ContainerEngine, ContainerTarget } from './profile.js';
 
-/** One running (or stopped) container, as `docker ps --format '{{json .}}'` lists it. */
+/** One running (or stopped) container, as `docker ps --format '{{json .}}'` (or Podman's) lists it. */
 export interface ContainerInfo {
+  /** The engine that runs it (whose CLI lists, inspects and runs commands in it). */
+  kind: ContainerEngine;
   /** Short id (12 hex digits). */
   id: string;
   /** Its name (the first of `Names`). */

@@ -118,7 +118,7 @@ export async function startDockerd(): Promise<TestDockerd> {
         );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await importImage(dir, env);
+    await importTestImage('docker', dir, env);
   } catch (error) {
     await stop();
     throw error;
@@ -128,27 +128,46 @@ export async function startDockerd(): Promise<TestDockerd> {
     socket,
     dir,
     docker,
-    run: async (name, command, options = {}) =>
-      (
-        await docker([
-          'run',
-          '-d',
-          '--name',
-          name,
-          '--network',
-          'none',
-          ...SYSTEM_BINDS,
-          ...(options.binds ?? []).flatMap((bind) => ['-v', bind]),
-          ...(options.extra ?? []),
-          TEST_IMAGE,
-          ...command,
-        ])
-      ).trim(),
+    run: async (name, command, options) => (await docker(runArgs(name, command, options))).trim(),
     stop,
   };
 }
 
-async function importImage(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * The arguments of `docker run` (and `podman run`, the same) that start a detached container
+ * `name` of {@link TEST_IMAGE} with no network, {@link SYSTEM_BINDS}, `options.binds` (`-v`
+ * values) and `options.extra` (more options), running `command`.
+ */
+export function runArgs(
+  name: string,
+  command: string[],
+  options: { binds?: string[]; extra?: string[] } = {},
+): string[] {
+  return [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    'none',
+    ...SYSTEM_BINDS,
+    ...(options.binds ?? []).flatMap((bind) => ['-v', bind]),
+    ...(options.extra ?? []),
+    TEST_IMAGE,
+    ...command,
+  ];
+}
+
+/**
+ * Makes {@link TEST_IMAGE} with `cli import` (`docker` or `podman`, whose `import` takes the same
+ * arguments) from a tar of `<dir>/image` (empty `/tmp` 1777 and `/app`), with `env` for the CLI.
+ * @throws with the CLI's stderr when the import fails.
+ */
+export async function importTestImage(
+  cli: 'docker' | 'podman',
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const rootfs = path.join(dir, 'image');
   await mkdir(path.join(rootfs, 'tmp'), { recursive: true });
   await mkdir(path.join(rootfs, 'app'), { recursive: true });
@@ -156,7 +175,7 @@ async function importImage(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const tar = spawn('tar', ['-C', rootfs, '-cf', '-', '.'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const load = spawn('docker', ['import', '-', TEST_IMAGE], {
+  const load = spawn(cli, ['import', '-', TEST_IMAGE], {
     env,
     stdio: ['pipe', 'ignore', 'pipe'],
   });
@@ -164,7 +183,7 @@ async function importImage(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   let stderr = '';
   load.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => load.once('exit', resolve));
-  if (code !== 0) throw new Error(`docker import failed: ${stderr}`);
+  if (code !== 0) throw new Error(`${cli} import failed: ${stderr}`);
 }
 
 async function killByPidfile(pidfile: string, child: ChildProcess): Promise<void> {

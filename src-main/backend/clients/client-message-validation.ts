@@ -159,7 +159,7 @@ const appParams = {
     .object({ profileId: nonEmpty, container: containerTargetParamsSchema.optional() })
     .strict(),
   'containers.list': z
-    .object({ profileId: nonEmpty, kind: containerTargetParamsSchema.shape.kind })
+    .object({ profileId: nonEmpty, kind: containerTargetParamsSchema.shape.kind.optional() })
     .strict(),
   'containers.inspect': z
     .object({

@@ -1,12 +1,12 @@
 /**
- * App requests about the containers of a profile's machine (issue 14): list them
- * (`containers.list`) and inspect one for its mounts, working directory and suggested path
- * mappings (`containers.inspect`), each over a fresh SSH connection closed afterwards
- * (`remote/containers/`).
+ * App requests about the containers of a profile's machine (issue 14): list them, of one engine
+ * or of both (`containers.list`), and inspect one for its mounts, working directory and
+ * suggested path mappings (`containers.inspect`), each over a fresh SSH connection closed
+ * afterwards (`remote/containers/`).
  */
 import { RelayError } from '../../../src-common/errors.js';
 import { requireProfile, type AppHandlers, type BackendParts } from './handler-types.js';
-import { listContainers } from '../../remote/containers/container-list.js';
+import { listContainers, listMachineContainers } from '../../remote/containers/container-list.js';
 import { inspectContainer } from '../../remote/containers/container-inspect.js';
 import { SshError } from '../../ssh/ssh-error.js';
 
@@ -21,7 +21,8 @@ export function containerHandlers({
     'containers.list': async (client, { profileId, kind }) => {
       const connection = await connections.connect(client, requireProfile(profileStore, profileId));
       try {
-        return { containers: await listContainers(connection, kind) };
+        if (kind === undefined) return await listMachineContainers(connection);
+        return { containers: await listContainers(connection, kind), problems: [] };
       } finally {
         await connection.close().catch(() => undefined);
       }

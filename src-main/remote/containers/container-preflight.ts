@@ -1,7 +1,8 @@
 /**
  * The container checks of a launch's preflight, in order: `engine` (the engine's CLI is on the
  * user's PATH on the machine: its version), `engine-socket` (its daemon answers this user: no
- * permission on Docker's socket is named with the fix), `container` (it exists and runs). The
+ * permission on Docker's socket is named with the fix; Podman, which has no daemon, reads the
+ * user's store), `container` (it exists and runs). The
  * Python and debugpy checks that follow are the machine's own probe, run inside the container
  * (`remote/probes/preflight.ts`).
  */
@@ -61,7 +62,14 @@ export async function checkContainer(
     add('engine-socket', 'failed', problem.message, problem.fix);
     return skip(['container']);
   }
-  add('engine-socket', 'ok', `the ${place.cli} daemon answers ${where.user}`);
+  // Podman has no daemon: its CLI reads the user's own store (root's, or rootless).
+  add(
+    'engine-socket',
+    'ok',
+    place.target.kind === 'podman'
+      ? `podman reads ${where.user}'s container store`
+      : `the ${place.cli} daemon answers ${where.user}`,
+  );
   if (problem) {
     add('container', 'failed', problem.message, problem.fix);
     return false;

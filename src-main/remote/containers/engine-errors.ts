@@ -4,7 +4,8 @@
  * Docker 20.10+: `permission denied while trying to connect to the Docker daemon socket at
  * unix:///var/run/docker.sock: …`, `Cannot connect to the Docker daemon at unix:///… Is the
  * docker daemon running?`, `Error: No such container: web`, `Error response from daemon:
- * Container 3f… is not running`.
+ * Container 3f… is not running`; Podman 4.3: `Error: no container with name or ID "web" found: no such
+ * container`, `… container state improper`.
  */
 import type { ContainerEngine } from '../../../src-common/protocol/containers.js';
 
@@ -53,7 +54,8 @@ export function engineProblem(
       message: `there is no container "${where.container ?? ''}" on ${where.host}`,
       fix: 'Pick a container from the list (it may have been removed or renamed).',
     };
-  if (/is not running|is paused|is restarting/i.test(text))
+  // Podman 4: `can only create exec sessions on running containers: container state improper`.
+  if (/is not running|is paused|is restarting|state improper/i.test(text))
     return {
       kind: 'not-running',
       message: `container "${where.container ?? ''}" on ${where.host} is not running: ${last}`,

@@ -37,7 +37,7 @@ const LABELS: Record<PreflightCheckId, string> = {
   gdb: 'gdb (injector)',
   lldb: 'lldb (injector)',
   engine: 'Container engine',
-  'engine-socket': 'Container daemon access',
+  'engine-socket': 'Container engine access',
   container: 'Container running',
   sudo: 'sudo',
 };

@@ -15,22 +15,12 @@ import type { ContainerTarget } from '../../../src-common/protocol/containers.js
 import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, type ContainerWorld } from './container-kit.js';
+import { SERVICE, SERVICE_LINE, SERVICE_PORT } from './container-programs.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
-const PORT = 5678;
-const SERVICE = [
-  'import time', // 1
-  'import debugpy', // 2
-  `debugpy.listen(("127.0.0.1", ${PORT}))`, // 3
-  'count = 0', // 4
-  'while True:', // 5
-  '    count += 1', // 6
-  '    open("/app/count.txt", "w").write(str(count))', // 7
-  '    time.sleep(0.05)', // 8
-  '',
-].join('\n');
-const COUNT_LINE = 6;
+const PORT = SERVICE_PORT;
+const COUNT_LINE = SERVICE_LINE;
 
 describe('attach to a debugpy port inside a container', () => {
   let w: ContainerWorld | undefined;

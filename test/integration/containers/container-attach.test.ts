@@ -15,18 +15,11 @@ import type { ContainerTarget } from '../../../src-common/protocol/containers.js
 import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, type ContainerWorld } from './container-kit.js';
+import { WORKER, WORKER_LINE } from './container-programs.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
-const WORK = [
-  'import time', // 1
-  'count = 0', // 2
-  'while True:', // 3
-  '    count += 1', // 4
-  '    time.sleep(0.05)', // 5
-  '',
-].join('\n');
-const COUNT_LINE = 4;
+const COUNT_LINE = WORKER_LINE;
 
 describe('attach by PID inside a container', () => {
   let w: ContainerWorld | undefined;
@@ -37,7 +30,7 @@ describe('attach by PID inside a container', () => {
 
   beforeAll(async () => {
     w = await containerWorld(async (docker, dir) => {
-      await writeFile(join(dir, 'work.py'), WORK);
+      await writeFile(join(dir, 'work.py'), WORKER);
       await docker.run('worker', ['/usr/bin/python3', '/app/work.py'], { binds: [`${dir}:/app`] });
     });
     ({ dockerd, sshd, root } = w);

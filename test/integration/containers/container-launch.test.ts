@@ -12,6 +12,7 @@ import type { ContainerTarget } from '../../../src-common/protocol/containers.js
 import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
+import { INSIDE, INSIDE_LINE } from './container-programs.js';
 import {
   childrenByName,
   launchWorld,
@@ -23,17 +24,8 @@ import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { continueChildrenUntil } from '../../harness/process-tree.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
-const PROGRAM = [
-  'import os', // 1
-  'def main():', // 2
-  '    where = open("/proc/1/cmdline", "rb").read().replace(b"\\0", b" ").decode()', // 3
-  '    total = 40', // 4
-  '    total += 2', // 5
-  '    print("in the container; pid 1 is", where, "total", total, flush=True)', // 6
-  'main()', // 7
-  '',
-].join('\n');
-const FIRST_LINE = 4;
+const PROGRAM = INSIDE;
+const FIRST_LINE = INSIDE_LINE;
 
 describe('launch in a container', () => {
   let w: ContainerWorld | undefined;

@@ -1,10 +1,12 @@
 /**
  * The preflight of a launch into a container (issue 14), against a real dockerd and sshd: each
  * missing piece is named with its fix — no CLI, no permission on the docker socket (a real user
- * outside the docker group), container missing or not running, no debugpy inside.
+ * outside the docker group), container missing or not running, no debugpy inside. The outsider's
+ * PATH (`~/.ssh/environment`) holds the docker CLI and no podman, so its missing CLI is named
+ * even on a machine that has Podman.
  */
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +29,7 @@ describe('preflight of a launch in a container', () => {
   let sshd: TestSshd;
   let keys: string | undefined;
   let madeUser = false;
+  let outsiderEnv: string | undefined;
 
   beforeAll(async () => {
     if (
@@ -61,15 +64,31 @@ describe('preflight of a launch in a container', () => {
         );
         await docker.run('locked', SLEEPER, { extra: ['--security-opt', `seccomp=${seccomp}`] });
       },
-      [`Match User ${OUTSIDER}`, `  AuthorizedKeysFile ${join(keys, 'authorized_keys')}`],
+      [
+        'PermitUserEnvironment PATH',
+        `Match User ${OUTSIDER}`,
+        `  AuthorizedKeysFile ${join(keys, 'authorized_keys')}`,
+      ],
     );
     ({ dockerd, sshd } = w);
     await copyFile(join(sshd.dir, 'authorized_keys'), join(keys, 'authorized_keys'));
     await chmod(join(keys, 'authorized_keys'), 0o644);
+    // The outsider's PATH: the docker CLI alone.
+    const docker = (await execFileAsync('sh', ['-c', 'command -v docker'])).stdout.trim();
+    await mkdir(join(keys, 'bin'));
+    await symlink(docker, join(keys, 'bin', 'docker'));
+    await chmod(keys, 0o755);
+    const home = (
+      await execFileAsync('sh', ['-c', `getent passwd ${OUTSIDER} | cut -d: -f6`])
+    ).stdout.trim();
+    outsiderEnv = join(home, '.ssh', 'environment');
+    await mkdir(join(home, '.ssh'), { recursive: true });
+    await writeFile(outsiderEnv, `PATH=${join(keys, 'bin')}\n`, { mode: 0o644 });
   }, 120_000);
   afterAll(async () => {
     await w?.stop();
     if (keys) await rm(keys, { recursive: true, force: true });
+    if (outsiderEnv) await rm(outsiderEnv, { force: true });
     if (madeUser) await execFileAsync('userdel', ['-r', OUTSIDER]).catch(() => undefined);
   }, 60_000);
 
@@ -133,6 +152,10 @@ describe('preflight of a launch in a container', () => {
       await expect(
         client.app('containers.list', { profileId: profile.id, kind: 'docker' }),
       ).rejects.toThrow(/may not use the docker daemon's socket.*sudo usermod -aG docker/);
+      // Both engines asked: the one installed is named, the missing podman CLI is not.
+      const both = client.app('containers.list', { profileId: profile.id });
+      await expect(both).rejects.toThrow(/may not use the docker daemon's socket/);
+      await expect(both).rejects.not.toThrow(/podman/);
     } finally {
       await relay.close();
       await rm(dir, { recursive: true, force: true });
@@ -161,7 +184,7 @@ describe('preflight of a launch in a container', () => {
   });
 
   it('names a missing engine CLI', async () => {
-    const result = await preflight({ kind: 'podman' });
+    const result = await preflight({ kind: 'podman' }, { user: OUTSIDER });
     expect(result.byId.engine).toMatchObject({ status: 'failed' });
     expect(result.byId.engine?.detail).toContain('the podman command was not found');
     expect(result.byId['engine-socket']?.status).toBe('skipped');

@@ -31,9 +31,12 @@ describe('parseContainerList', () => {
       Status: 'Exited (0) 2 hours ago',
     });
     const also = JSON.stringify({ ID: 'bbbbbbbbbbbbbbbb', Names: 'beta', State: 'running' });
-    expect(parseContainerList(`${podman}\nWARNING: noise\n{broken\n${docker}\n${also}\n`)).toEqual([
-      { id: 'bbbbbbbbbbbb', name: 'beta', image: '', state: 'running', status: '' },
+    expect(
+      parseContainerList(`${podman}\nWARNING: noise\n{broken\n${docker}\n${also}\n`, 'docker'),
+    ).toEqual([
+      { kind: 'docker', id: 'bbbbbbbbbbbb', name: 'beta', image: '', state: 'running', status: '' },
       {
+        kind: 'docker',
         id: '3f2a1b0c9d8e',
         name: 'zeta',
         image: 'python:3.12',
@@ -41,12 +44,44 @@ describe('parseContainerList', () => {
         status: 'Up 3 minutes',
       },
       {
+        kind: 'docker',
         id: 'aa11bb22cc33',
         name: 'alpha',
         image: 'localhost/app:1',
         state: 'exited',
         status: 'Exited (0) 2 hours ago',
       },
+    ]);
+  });
+});
+
+describe('parseContainerList of Podman 4.3', () => {
+  it('reads the one JSON array it prints for {{json .}}, each container tagged podman', () => {
+    // As `podman ps --all --no-trunc --format '{{json .}}'` printed it here (podman 4.3.1).
+    const out = JSON.stringify(
+      [
+        {
+          Id: 'e8c731a1df337194480f1c64514afd55476cace91fe30642970c12895502f928',
+          Image: 'localhost/periscope-test:1',
+          Names: ['api'],
+          State: 'running',
+          Status: 'Up 10 seconds ago',
+        },
+        { Id: '0b95cb9f7574c931a24a99f9', Image: 'x', Names: ['old'], State: 'exited', Status: '' },
+      ],
+      null,
+      2,
+    );
+    expect(parseContainerList(`${out}\n`, 'podman')).toEqual([
+      {
+        kind: 'podman',
+        id: 'e8c731a1df33',
+        name: 'api',
+        image: 'localhost/periscope-test:1',
+        state: 'running',
+        status: 'Up 10 seconds ago',
+      },
+      { kind: 'podman', id: '0b95cb9f7574', name: 'old', image: 'x', state: 'exited', status: '' },
     ]);
   });
 });

@@ -50,6 +50,13 @@ describe('containerOfCgroup', () => {
     ).toEqual({ kind: 'podman', id: ID });
   });
 
+  it('reads rootful Podman with the cgroupfs manager on cgroup v1, as Podman 4.3 made it here', () => {
+    const lines = ['pids', 'memory', 'cpu', ''].map(
+      (controller, i) => `${9 - i}:${controller}:/libpod_parent/libpod-${ID}`,
+    );
+    expect(containerOfCgroup(`${lines.join('\n')}\n`)).toEqual({ kind: 'podman', id: ID });
+  });
+
   it('names the innermost container of a nested path', () => {
     expect(containerOfCgroup(`0::/docker/${ID}/docker/${ID2}\n`)).toEqual({
       kind: 'docker',
