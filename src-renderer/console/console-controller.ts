@@ -59,6 +59,12 @@ export type Complete = (line: string, cursor: number) => Promise<ConsoleCompleti
 /** Most candidates listed below the input at once. */
 export const MAX_LISTED_COMPLETIONS = 60;
 
+/**
+ * Largest single terminal write of program output, in characters: xterm.js yields to the page
+ * between writes once it has parsed for ~12 ms, never inside one.
+ */
+export const WRITE_SLICE_CHARS = 16 * 1024;
+
 /** Settings of a {@link ConsoleController}; all but `terminal` and `channel` can change later. */
 export interface ConsoleControllerOptions {
   terminal: ConsoleTerminal;
@@ -369,12 +375,26 @@ export class ConsoleController {
     const erase = this.drawnErase ?? '';
     this.outputColumn.feed(chunk, this.terminal.cols);
     if (this.drawnErase === null) {
-      this.terminal.write(chunk, done);
+      this.writeSliced(chunk, done);
       return;
     }
     const drawn = this.render();
     this.drawnErase = drawn.erase;
-    this.terminal.write(erase + chunk + drawn.draw, done);
+    this.writeSliced(erase + chunk + drawn.draw, done);
+  }
+
+  /**
+   * Writes `text` in pieces of at most {@link WRITE_SLICE_CHARS}: xterm.js parses one write in
+   * one go and yields to the page only between writes, so a paced flood's one large write (its
+   * last 5000 lines) would hold the main thread for its whole parse.
+   */
+  private writeSliced(text: string, done: () => void): void {
+    let at = 0;
+    while (text.length - at > WRITE_SLICE_CHARS) {
+      this.terminal.write(text.slice(at, at + WRITE_SLICE_CHARS));
+      at += WRITE_SLICE_CHARS;
+    }
+    this.terminal.write(at === 0 ? text : text.slice(at), done);
   }
 
   /** Erases the prompt area (if drawn) and keeps it hidden (during an evaluation). */

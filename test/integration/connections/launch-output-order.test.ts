@@ -28,6 +28,7 @@ const BLOB = resolve('test/fixtures/programs/blob_then_stderr.py');
 const BIG_THEN_WAIT = resolve('test/fixtures/programs/big_output_then_wait.py');
 const COLORS = resolve('test/fixtures/programs/colors.py');
 const TRICKS = resolve('test/fixtures/programs/stdout_tricks.py');
+const FLOOD_BURSTS = resolve('test/fixtures/programs/flood_bursts.py');
 
 type Line = [category: 'stdout' | 'stderr', text: string];
 
@@ -243,6 +244,36 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     expect(atDrop).toBeLessThan(180);
     expect(lines).toEqual(expectedLines(200));
   });
+
+  it('loses no line of a flood across an sshd restart, shows none twice, keeps the order', async () => {
+    const link = await openLink();
+    // 60 bursts of 2000 lines, 50 ms apart (~3 s): the drop lands in the middle of the flood,
+    // and the mux reads it in large gathered pieces. Each burst ends with a stderr line.
+    const bursts = 60;
+    const perBurst = 2000;
+    const debuggee = await launch(link, [String(bursts), String(perBurst), '0.05'], FLOOD_BURSTS);
+    const lines = collectLines(debuggee);
+    await run(link, debuggee);
+    await until(() => lines.length >= 10 * perBurst, 'ten bursts', 30_000);
+    await sshd.restart({ dropSessions: true });
+    const atDrop = lines.length;
+    await until(() => link.state.state === 'reconnecting', 'reconnecting', 30_000);
+    await until(() => link.state.state === 'up', 'link up', 30_000);
+    await debuggee.ended;
+    const total = bursts * perBurst;
+    expect(atDrop).toBeLessThan(total);
+    expect(lines).toHaveLength(total);
+    const expected = Array.from({ length: total }, (_, n): Line =>
+      n % perBurst === perBurst - 1 ? ['stderr', `err ${n}`] : ['stdout', `out ${n}`],
+    );
+    // Compared in one piece only when they differ somewhere (a 120,000-line diff is unreadable).
+    const firstDifference = lines.findIndex(
+      (line, i) => line[0] !== expected[i]?.[0] || line[1] !== expected[i]?.[1],
+    );
+    expect(firstDifference === -1 ? [] : lines.slice(firstDifference, firstDifference + 5)).toEqual(
+      firstDifference === -1 ? [] : expected.slice(firstDifference, firstDifference + 5),
+    );
+  }, 120_000);
 
   it('terminate kills the mux, the program and debugpy (nothing left in the group)', async () => {
     const link = await openLink();

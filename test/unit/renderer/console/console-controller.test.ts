@@ -3,6 +3,7 @@ import { ConsoleChannel } from '../../../../src-renderer/console/console-channel
 import {
   ConsoleController,
   DISABLED_HINT,
+  WRITE_SLICE_CHARS,
 } from '../../../../src-renderer/console/console-controller.js';
 import type {
   Evaluate,
@@ -55,6 +56,19 @@ describe('ConsoleController', () => {
     channel.write('started\n', 'stdout');
     controller.attach();
     expect(terminal.text()).toEqual(['started', '>>>']);
+  });
+
+  it('writes a large piece of output in slices the terminal can yield between, all of it shown', () => {
+    const { terminal, channel, controller } = setup({ cols: 80 });
+    controller.attach();
+    terminal.writes.length = 0;
+    const lines = Array.from({ length: 4000 }, (_, i) => `flood line ${i}`);
+    channel.write(lines.join('\n') + '\n', 'stdout');
+    expect(terminal.writes.length).toBeGreaterThan(1);
+    expect(Math.max(...terminal.writes.map((w) => w.length))).toBeLessThanOrEqual(
+      WRITE_SLICE_CHARS,
+    );
+    expect(terminal.text().slice(-3)).toEqual(['flood line 3998', 'flood line 3999', '>>>']);
   });
 
   it('evaluates a submitted line and shows echo and result', async () => {
