@@ -24,12 +24,13 @@ export interface StartFigure {
    */
   bundle: { file: string; bytes: number; gzipBytes: number; atStart?: boolean }[];
   /**
-   * Where the time to interactive goes (medians, ms; they add up to it): the server until its URL
-   * is printed; from there the sign-in redirect until the app's page starts loading; that page
-   * until its HTML is in, until its scripts have run (DOMContentLoaded: the start chunk parsed and
-   * executed, Svelte mounted), and until the profiles panel shows the relay's answer, painted
-   * (the WebSocket connected, the first requests answered, the frame painted). The page's parts
-   * are read on its own clock (see ../lib/start-ready.ts).
+   * Where the time to interactive goes (medians, ms; they add up about to it): the server until
+   * its URL is printed; from there until the browser starts the navigation (`signIn`: the harness
+   * hands Chromium the URL); the sign-in redirect and the app page's HTML (`html`, Navigation
+   * Timing counts same-origin redirects in); until its scripts have run (DOMContentLoaded: the
+   * start chunk parsed and executed, Svelte mounted); and until the profiles panel shows the
+   * relay's answer, painted (the WebSocket connected, the first requests answered, the frame
+   * painted). The page's parts are read on its own clock (see ../lib/start-ready.ts).
    */
   breakdown: { server: number; signIn: number; html: number; scripts: number; ready: number };
   target: string;

@@ -54,6 +54,8 @@ const READ_TIMELINE = `(() => {
   for (const r of performance.getEntriesByType('resource'))
     rows.push([r.startTime, 'fetch ' + r.name.replace(/.*\\//, '') + ' → ' + r.responseEnd.toFixed(1) + ' (' + r.transferSize + 'B)']);
   const n = performance.getEntriesByType('navigation')[0];
+  if (n.redirectEnd > 0) rows.push([n.redirectEnd, 'sign-in redirect answered']);
+  rows.push([n.requestStart, 'HTML requested']);
   rows.push([n.responseEnd, 'HTML in']);
   for (const p of performance.getEntriesByType('paint')) rows.push([p.startTime, p.name]);
   return rows.sort((a, b) => a[0] - b[0]).map(([t, what]) => t.toFixed(1).padStart(8) + '  ' + what);
