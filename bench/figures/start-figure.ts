@@ -28,9 +28,10 @@ export interface StartFigure {
    * its URL is printed; from there until the browser starts the navigation (`signIn`: the harness
    * hands Chromium the URL); the sign-in redirect and the app page's HTML (`html`, Navigation
    * Timing counts same-origin redirects in); until its scripts have run (DOMContentLoaded: the
-   * start chunk parsed and executed, Svelte mounted); and until the profiles panel shows the
-   * relay's answer, painted (the WebSocket connected, the first requests answered, the frame
-   * painted). The page's parts are read on its own clock (see ../lib/start-ready.ts).
+   * start chunk parsed and its modules run); and until the profiles panel shows the relay's
+   * answer, painted (the WebSocket open, Svelte mounting the app while the first requests
+   * travel, the answers applied, the frame painted). The page's parts are read on its own clock
+   * (see ../lib/start-ready.ts).
    */
   breakdown: { server: number; signIn: number; html: number; scripts: number; ready: number };
   target: string;
