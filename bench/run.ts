@@ -2,11 +2,13 @@
  * `npm run bench`: Periscope's speed against baselines measured in the same run (medians), over
  * loopback and through an SSH forward of the test sshd. Writes bench/results.json and
  * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
+ * `PERISCOPE_BENCH_ONLY=start` runs the start figure alone (15 starts, 5 with `--quick`) and prints
+ * it (writes nothing): for measuring one change without the whole run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSshd } from '../test/harness/sshd.js';
 import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
-import { startFigure } from './figures/start-figure.js';
+import { startFigure, type StartFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
 import { bigCollection } from './figures/big-collection.js';
 import { fanOut } from './figures/fan-out.js';
@@ -82,9 +84,7 @@ export async function runBenchmarks(
     `flask crash capture: ${flaskCapture.captureMs.median.toFixed(1)} ms, ${(flaskCapture.fileBytes / 1024).toFixed(0)} KiB gzip'd (${(flaskCapture.jsonBytes / 1024).toFixed(0)} KiB JSON)`,
   );
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
-  log(
-    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'}); sign-in ${start.breakdown.signIn.toFixed(0)} ms, HTML ${start.breakdown.html.toFixed(0)} ms, scripts ${start.breakdown.scripts.toFixed(0)} ms, to ready ${start.breakdown.ready.toFixed(0)} ms`,
-  );
+  logStart(start, log);
   return {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
@@ -101,8 +101,29 @@ export async function runBenchmarks(
   };
 }
 
+/** Prints the start figure's line (also the `PERISCOPE_BENCH_ONLY=start` output). */
+function logStart(start: StartFigure, log: (line: string) => void): void {
+  log(
+    `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'}); to navigation ${start.breakdown.signIn.toFixed(0)} ms, sign-in redirect and HTML ${start.breakdown.html.toFixed(0)} ms, scripts ${start.breakdown.scripts.toFixed(0)} ms, to ready ${start.breakdown.ready.toFixed(0)} ms`,
+  );
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  if (process.env.PERISCOPE_BENCH_ONLY === 'start') {
+    const start = await startFigure(quick ? 5 : 15);
+    logStart(start, console.log);
+    const total = start.bundle.reduce((n, b) => n + b.bytes, 0);
+    const gz = start.bundle.reduce((n, b) => n + b.gzipBytes, 0);
+    console.log(
+      `renderer bundle: ${(total / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzipped)`,
+    );
+    for (const b of start.bundle)
+      console.log(
+        `  ${b.file} ${(b.bytes / 1024).toFixed(0)} KiB (${(b.gzipBytes / 1024).toFixed(0)} KiB gzipped)${b.atStart ? ', at start' : ''}`,
+      );
+    return;
+  }
   const results = await runBenchmarks(quick ? 5 : 40);
   if (!quick) {
     await mkdir('bench', { recursive: true });

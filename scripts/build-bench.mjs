@@ -1,9 +1,13 @@
-// Bundles the benchmark (bench/run.ts) and the step profiler (bench/profile/step-profile.ts)
+// Bundles the benchmark (bench/run.ts) and the step and start profilers (bench/profile/)
 // for Node; packages stay external.
 import * as esbuild from 'esbuild';
 
 await esbuild.build({
-  entryPoints: { run: 'bench/run.ts', 'step-profile': 'bench/profile/step-profile.ts' },
+  entryPoints: {
+    run: 'bench/run.ts',
+    'step-profile': 'bench/profile/step-profile.ts',
+    'start-profile': 'bench/profile/start-profile.ts',
+  },
   outdir: 'dist/bench',
   bundle: true,
   format: 'esm',

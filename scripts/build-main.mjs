@@ -11,6 +11,7 @@
 // from node_modules. Usage: node scripts/build-main.mjs [--watch]
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const watch = process.argv.includes('--watch');
@@ -26,6 +27,27 @@ const common = {
   loader: { '.py': 'text' },
 };
 
+/**
+ * zod's `locales` namespace (`z.locales`, ~350 KiB of messages in 50 languages) reduced to its
+ * English, the only one Periscope uses (zod registers it itself): a fifth less for Node to read
+ * and compile on every start.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '..', 'locales'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: args.path,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Node outputs: one ESM file with its npm packages inside, but for the ones named here. */
 const nodeBundle = {
   format: 'esm',
@@ -33,6 +55,7 @@ const nodeBundle = {
   target: 'node20',
   // ESM builds first (jsonc-parser's UMD main requires its own files by computed paths).
   mainFields: ['module', 'main'],
+  plugins: [zodEnglishOnly],
   // Bundled CommonJS packages call require() for Node's built-ins and read __filename (e.g.
   // write-file-atomic); ESM has neither, so the bundle defines them for its own file.
   banner: {
