@@ -124,7 +124,7 @@ export class Backend {
           (params.container ? startContainerTracer : startRemoteTracer)(profile, params, ...rest)),
       limits: this.limits,
       logger: this.logger,
-      onChange: () => this.broadcastSessions(),
+      onChange: (session) => this.broadcastSessions(session?.id),
       isClosed: () => this.closed,
       keepSnapshot: async (profileId, name, bytes) => {
         await this.snapshots.add(name, bytes, profileId || null);
@@ -255,6 +255,8 @@ export class Backend {
       return;
     }
     const client = new ClientHandle(`c${this.nextClientId++}`, transport);
+    // The whole list first (pending changes go to the others before it), then every patch.
+    client.sendSerialized(this.sessions.wholeEvent());
     this.clients.add(client);
     this.logger.info('client connected', { client: client.id, via: transport.label });
     transport.onMessage((raw) => this.onClientMessage(client, raw));
@@ -383,9 +385,10 @@ export class Backend {
 
   /**
    * Tells every client the session list changed (`sessions/session-table.ts` gathers changes into
-   * one message), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
+   * one patch), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
+   * @param id the session that changed, when only one did (only it is compared again).
    */
-  private broadcastSessions(): void {
+  private broadcastSessions(id?: string): void {
     this.forwardRegistry.changed();
     for (const session of this.sessions.sessions()) {
       if (session.isEnded)
@@ -395,6 +398,6 @@ export class Backend {
         );
     }
     this.forgetEnded();
-    this.sessions.changed();
+    this.sessions.changed(id);
   }
 }
