@@ -2,6 +2,7 @@
  * `npm run bench`: Periscope's speed against baselines measured in the same run (medians), over
  * loopback and through an SSH forward of the test sshd. Writes bench/results.json and
  * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
+ * `PERISCOPE_BENCH_FIGURE=fan-out` runs that figure alone and prints it, writing nothing.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSshd } from '../test/harness/sshd.js';
@@ -9,7 +10,7 @@ import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures
 import { startFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
 import { bigCollection } from './figures/big-collection.js';
-import { fanOut } from './figures/fan-out.js';
+import { fanOut, type FanOutFigure } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
@@ -64,10 +65,8 @@ export async function runBenchmarks(
     `${data.figure} (${data.variant}): ${data.periscope.median.toFixed(0)} ms vs ${data.baseline.median.toFixed(0)} ms → ${data.ratio.toFixed(2)}×, first opening ${data.firstOpenMs.toFixed(0)} ms (target ${data.target}: ${data.met ? 'met' : 'not met'})`,
   );
   figures.push(data);
-  const fan = await fanOut(reps >= 20 ? 50 : 5);
-  log(
-    `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})`,
-  );
+  const fan = await fanOut(reps >= 20 ? 50 : 5, reps >= 20 ? 5 : 1);
+  log(fanOutLine(fan));
   const churn = await sessionChurn(reps >= 20 ? 1000 : 50);
   const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
   log(
@@ -101,8 +100,35 @@ export async function runBenchmarks(
   };
 }
 
+/** The log line of the fan-out figure. */
+function fanOutLine(fan: FanOutFigure): string {
+  return `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})${fan.breakdown ? `; stopped at the bare clients ${fan.breakdown.bareFirstStop.toFixed(0)}–${fan.breakdown.bareLastStop.toFixed(0)} ms, at the relay ${fan.breakdown.relayFirstStop.toFixed(0)}–${fan.breakdown.relayLastStop.toFixed(0)} ms, last relay client ${fan.breakdown.lastClientStop.toFixed(0)} ms` : ''}`;
+}
+
+/**
+ * Figures that `PERISCOPE_BENCH_FIGURE=<name>` runs alone, for measuring one change without the
+ * whole run: each prints its line (and the figure as JSON); nothing is written to bench/.
+ */
+const ALONE: Record<string, (reps: number, log: (line: string) => void) => Promise<unknown>> = {
+  'fan-out': async (reps, log) => {
+    const fan = await fanOut(reps >= 20 ? 50 : 5, reps >= 20 ? 5 : 1);
+    log(fanOutLine(fan));
+    return fan;
+  },
+};
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const alone = process.env.PERISCOPE_BENCH_FIGURE;
+  if (alone) {
+    const run = ALONE[alone];
+    if (!run)
+      throw new Error(
+        `PERISCOPE_BENCH_FIGURE: no figure "${alone}" (${Object.keys(ALONE).join(', ')})`,
+      );
+    console.log(JSON.stringify(await run(quick ? 5 : 40, console.log), null, 2));
+    return;
+  }
   const results = await runBenchmarks(quick ? 5 : 40);
   if (!quick) {
     await mkdir('bench', { recursive: true });

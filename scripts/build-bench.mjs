@@ -1,9 +1,13 @@
-// Bundles the benchmark (bench/run.ts) and the step profiler (bench/profile/step-profile.ts)
+// Bundles the benchmark (bench/run.ts) and the profilers (bench/profile/*.ts)
 // for Node; packages stay external.
 import * as esbuild from 'esbuild';
 
 await esbuild.build({
-  entryPoints: { run: 'bench/run.ts', 'step-profile': 'bench/profile/step-profile.ts' },
+  entryPoints: {
+    run: 'bench/run.ts',
+    'step-profile': 'bench/profile/step-profile.ts',
+    'fan-out-profile': 'bench/profile/fan-out-profile.ts',
+  },
   outdir: 'dist/bench',
   bundle: true,
   format: 'esm',

@@ -11,24 +11,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { launchChromium } from '../lib/chromium.js';
+import { selfTimes, type CpuProfile } from '../lib/cpu-profile.js';
 import { openStoppedSession, startPeriscope } from '../lib/periscope-world.js';
 import { STEPPER, STEPPER_BREAK_LINE } from '../figures/step-latency-local.js';
 
 /** Number of steps profiled. */
 const STEPS = 30;
-
-/** One node of a V8 CPU profile (Chrome DevTools Protocol, `Profiler.ProfileNode`). */
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-
-/** A V8 CPU profile (`Profiler.Profile`): samples are node ids, timeDeltas in µs. */
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 /**
  * Arms one step's timeline in the page: wraps WebSocket receipt to stamp relay messages, and
@@ -129,20 +117,6 @@ interface Timeline {
 function median(values: number[]): number {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
-/** Self time (ms) per `function (file:line)`, heaviest first. */
-function selfTimes(profile: CpuProfile): [string, number][] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const totals = new Map<string, number>();
-  profile.samples.forEach((id, i) => {
-    const node = byId.get(id);
-    if (!node) return;
-    const file = node.callFrame.url.replace(/.*\//, '');
-    const key = `${node.callFrame.functionName || '(anonymous)'} (${file}:${node.callFrame.lineNumber + 1})`;
-    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-  });
-  return [...totals.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 /** One event of a Chromium trace (Trace Event Format): complete events (`X`) have `dur` (µs). */
