@@ -35,7 +35,7 @@ export function renderResults(results: BenchResults): string {
     const f = results.fanOut;
     lines.push(
       '',
-      `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for ${f.baseline} → ${f.ratio.toFixed(2)}× (target ${f.target}: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores. Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
+      `**Fan-out** (${f.tracers} tracers dialled in × ${f.clientsPerSession} clients each, breakpoint hit until every client has \`stopped\`): ${ms(f.periscopeMs)} ms vs ${ms(f.baselineMs)} ms for ${f.baseline} → ${f.ratio.toFixed(2)}× (target ${f.target}: ${f.met ? 'met' : 'not met'}). Of that, ${ms(f.relayShareMs)} ms is the relay's own fan-out after the last tracer's \`stopped\` reached it; the rest is ${f.tracers} Python processes waking and stopping on this machine's cores.${f.breakdown ? ` Where the time goes (ms after the trigger, medians of ${f.runs ?? 1} runs each): the tracers' \`stopped\` reached the bare clients from ${ms(f.breakdown.bareFirstStop)} to ${ms(f.breakdown.bareLastStop)}, and the relay from ${ms(f.breakdown.relayFirstStop)} to ${ms(f.breakdown.relayLastStop)}; the last relay client had its own at ${ms(f.breakdown.lastClientStop)}.` : ''} Relay memory: ${(f.relayRssPerSessionBytes / 1024).toFixed(0)} KiB per session.`,
     );
   }
   if (results.churn) {

@@ -2,8 +2,9 @@
  * `npm run bench`: Periscope's speed against baselines measured in the same run (medians), over
  * loopback and through an SSH forward of the test sshd. Writes bench/results.json and
  * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
- * `PERISCOPE_BENCH_ONLY=start` runs the start figure alone (15 starts, 5 with `--quick`) and prints
- * it (writes nothing): for measuring one change without the whole run.
+ * `PERISCOPE_BENCH_FIGURE=<name>` runs one figure alone and prints it, writing nothing: `start`
+ * (15 starts, 5 with `--quick`, and the bundle's chunks) or `fan-out`; for measuring one change
+ * without the whole run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSshd } from '../test/harness/sshd.js';
@@ -11,7 +12,7 @@ import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures
 import { startFigure, type StartFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
 import { bigCollection } from './figures/big-collection.js';
-import { fanOut } from './figures/fan-out.js';
+import { fanOut, type FanOutFigure } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
@@ -66,10 +67,8 @@ export async function runBenchmarks(
     `${data.figure} (${data.variant}): ${data.periscope.median.toFixed(0)} ms vs ${data.baseline.median.toFixed(0)} ms → ${data.ratio.toFixed(2)}×, first opening ${data.firstOpenMs.toFixed(0)} ms (target ${data.target}: ${data.met ? 'met' : 'not met'})`,
   );
   figures.push(data);
-  const fan = await fanOut(reps >= 20 ? 50 : 5);
-  log(
-    `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})`,
-  );
+  const fan = await fanOut(reps >= 20 ? 50 : 5, reps >= 20 ? 5 : 1);
+  log(fanOutLine(fan));
   const churn = await sessionChurn(reps >= 20 ? 1000 : 50);
   const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
   log(
@@ -101,27 +100,57 @@ export async function runBenchmarks(
   };
 }
 
-/** Prints the start figure's line (also the `PERISCOPE_BENCH_ONLY=start` output). */
+/** Prints the start figure's line (also the `PERISCOPE_BENCH_FIGURE=start` output). */
 function logStart(start: StartFigure, log: (line: string) => void): void {
   log(
     `start: URL after ${start.toUrl.median.toFixed(0)} ms, interactive after ${start.toInteractive.median.toFixed(0)} ms (target ${start.target}: ${start.met ? 'met' : 'not met'}); to navigation ${start.breakdown.signIn.toFixed(0)} ms, sign-in redirect and HTML ${start.breakdown.html.toFixed(0)} ms, scripts ${start.breakdown.scripts.toFixed(0)} ms, to ready ${start.breakdown.ready.toFixed(0)} ms`,
   );
 }
 
+/** The log line of the fan-out figure. */
+function fanOutLine(fan: FanOutFigure): string {
+  return `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})${fan.breakdown ? `; stopped at the bare clients ${fan.breakdown.bareFirstStop.toFixed(0)}–${fan.breakdown.bareLastStop.toFixed(0)} ms, at the relay ${fan.breakdown.relayFirstStop.toFixed(0)}–${fan.breakdown.relayLastStop.toFixed(0)} ms, last relay client ${fan.breakdown.lastClientStop.toFixed(0)} ms` : ''}`;
+}
+
+/** Prints the renderer bundle's size and its chunks (those loaded at start marked). */
+function logBundle(start: StartFigure, log: (line: string) => void): void {
+  const total = start.bundle.reduce((n, b) => n + b.bytes, 0);
+  const gz = start.bundle.reduce((n, b) => n + b.gzipBytes, 0);
+  log(`renderer bundle: ${(total / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzipped)`);
+  for (const b of start.bundle)
+    log(
+      `  ${b.file} ${(b.bytes / 1024).toFixed(0)} KiB (${(b.gzipBytes / 1024).toFixed(0)} KiB gzipped)${b.atStart ? ', at start' : ''}`,
+    );
+}
+
+/**
+ * Figures that `PERISCOPE_BENCH_FIGURE=<name>` runs alone, for measuring one change without the
+ * whole run: each prints its line (and the figure as JSON); nothing is written to bench/.
+ */
+const ALONE: Record<string, (quick: boolean, log: (line: string) => void) => Promise<unknown>> = {
+  start: async (quick, log) => {
+    const start = await startFigure(quick ? 5 : 15);
+    logStart(start, log);
+    logBundle(start, log);
+    return start;
+  },
+  'fan-out': async (quick, log) => {
+    const fan = await fanOut(quick ? 5 : 50, quick ? 1 : 5);
+    log(fanOutLine(fan));
+    return fan;
+  },
+};
+
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  if (process.env.PERISCOPE_BENCH_ONLY === 'start') {
-    const start = await startFigure(quick ? 5 : 15);
-    logStart(start, console.log);
-    const total = start.bundle.reduce((n, b) => n + b.bytes, 0);
-    const gz = start.bundle.reduce((n, b) => n + b.gzipBytes, 0);
-    console.log(
-      `renderer bundle: ${(total / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzipped)`,
-    );
-    for (const b of start.bundle)
-      console.log(
-        `  ${b.file} ${(b.bytes / 1024).toFixed(0)} KiB (${(b.gzipBytes / 1024).toFixed(0)} KiB gzipped)${b.atStart ? ', at start' : ''}`,
+  const alone = process.env.PERISCOPE_BENCH_FIGURE;
+  if (alone) {
+    const run = ALONE[alone];
+    if (!run)
+      throw new Error(
+        `PERISCOPE_BENCH_FIGURE: no figure "${alone}" (${Object.keys(ALONE).join(', ')})`,
       );
+    console.log(JSON.stringify(await run(quick, console.log), null, 2));
     return;
   }
   const results = await runBenchmarks(quick ? 5 : 40);

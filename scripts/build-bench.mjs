@@ -1,4 +1,4 @@
-// Bundles the benchmark (bench/run.ts) and the step and start profilers (bench/profile/)
+// Bundles the benchmark (bench/run.ts) and the profilers (bench/profile/*.ts)
 // for Node; packages stay external.
 import * as esbuild from 'esbuild';
 
@@ -7,6 +7,7 @@ await esbuild.build({
     run: 'bench/run.ts',
     'step-profile': 'bench/profile/step-profile.ts',
     'start-profile': 'bench/profile/start-profile.ts',
+    'fan-out-profile': 'bench/profile/fan-out-profile.ts',
   },
   outdir: 'dist/bench',
   bundle: true,

@@ -1,20 +1,25 @@
 /**
  * A client of a running relay over its real WebSocket endpoint (web mode), as the renderer
- * connects: token cookie, own Origin. Numbers its own DAP requests.
+ * connects: token cookie, own Origin. Numbers its own DAP requests. Keeps the session list from
+ * `sessions.changed` and `sessions.patched`, and hands waiters the whole list after each patch.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import WebSocket from 'ws';
 import type {
+  AppEvents,
   AppMethod,
   AppMethods,
   RelayMessage,
 } from '../../src-common/protocol/client-protocol.js';
+import { SessionListMirror } from '../../src-common/protocol/session-list.js';
 
 /** See the module comment. */
 export class WsRelayClient {
   private seq = 1;
   private appId = 1;
   private readonly waiters = new Set<(m: RelayMessage) => boolean>();
+  /** The session list as told (whole, then patches: `session-list.ts`). */
+  private readonly sessionList = new SessionListMirror();
 
   private constructor(
     private readonly ws: WebSocket,
@@ -23,14 +28,29 @@ export class WsRelayClient {
     ws.on('message', (data: Buffer) => {
       if (skip?.(data)) return;
       const message = JSON.parse(data.toString('utf8')) as RelayMessage;
-      for (const waiter of [...this.waiters]) if (waiter(message)) this.waiters.delete(waiter);
+      this.deliver(message);
+      if (message.type !== 'app-event') return;
+      if (message.event === 'sessions.changed')
+        this.sessionList.reset(message.body as AppEvents['sessions.changed']);
+      // After a patch, the whole list it makes, as a `sessions.changed` (what waiters match).
+      else if (
+        message.event === 'sessions.patched' &&
+        this.sessionList.patch(message.body as AppEvents['sessions.patched']) === 'applied'
+      ) {
+        const { sessions, version = 0 } = this.sessionList;
+        this.deliver({ type: 'app-event', event: 'sessions.changed', body: { sessions, version } });
+      }
     });
+  }
+
+  private deliver(message: RelayMessage): void {
+    for (const waiter of [...this.waiters]) if (waiter(message)) this.waiters.delete(waiter);
   }
 
   /**
    * Connects to a web-mode server at `port` with its token. `skip` drops raw messages unread (a
    * benchmark's many clients in the relay's own process would otherwise bill their JSON parsing
-   * of every `sessions.changed` to the relay).
+   * of every session list and patch to the relay).
    */
   static async connect(
     port: number,
@@ -41,11 +61,14 @@ export class WsRelayClient {
       headers: { Origin: `http://127.0.0.1:${port}`, Authorization: `Bearer ${token}` },
       perMessageDeflate: false,
     });
+    // Listening from before the opening: the relay's first message (the session list) may come
+    // in the same read as the handshake's answer.
+    const client = new WsRelayClient(ws, skip);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new WsRelayClient(ws, skip);
+    return client;
   }
 
   /** Resolves with the first message `match` accepts. */

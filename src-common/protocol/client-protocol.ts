@@ -98,6 +98,32 @@ export interface SessionInfo {
   terminal?: boolean;
 }
 
+/**
+ * One session's change in a {@link SessionListPatch}: the session list is sent whole once, then
+ * as patches (`session-list.ts`).
+ */
+export type SessionPatch =
+  /** A session the previous version did not have, whole. */
+  | { id: string; info: SessionInfo }
+  /** Fields of a session the previous version had: `set` new values, `unset` keys now absent. */
+  | { id: string; set?: Partial<SessionInfo>; unset?: (keyof SessionInfo)[] }
+  /** A session forgotten (off the list for good). */
+  | { id: string; removed: true };
+
+/** The whole list at `version` (`sessions.changed`, `sessions.list`). */
+export interface SessionList {
+  sessions: SessionInfo[];
+  /** The list's version; the next patch has `since` equal to it. */
+  version: number;
+}
+
+/** What changed from version `since` to `version` (= `since + 1`), oldest session first. */
+export interface SessionListPatch {
+  since: number;
+  version: number;
+  patches: SessionPatch[];
+}
+
 /** `launch`: Periscope started the program over SSH; `connect`: the program dialled the tracer port. */
 export type SessionOrigin =
   /** Periscope started the program over SSH. */
@@ -226,7 +252,7 @@ export interface AppMethods {
   };
   /** Connects (asking for host keys through `hostKey.prompt`), launches, attaches; joins the caller. */
   'session.launch': { params: LaunchParams; result: { session: SessionInfo } };
-  'sessions.list': { params: Record<string, never>; result: { sessions: SessionInfo[] } };
+  'sessions.list': { params: Record<string, never>; result: SessionList };
   /**
    * Quick open's index: the Python files (`.py`, `.pyi`) under `root` on the profile's machine
    * (`~` = the login directory), at most 200,000, skipping VCS, cache and virtualenv directories.
@@ -459,8 +485,16 @@ export interface RecordedHostKeyInfo {
 
 /** App events: name → body. */
 export interface AppEvents {
-  /** The session list changed (created, state change, ended). */
-  'sessions.changed': { sessions: SessionInfo[] };
+  /**
+   * The whole session list: the first message of every connection (`session-list.ts`). After it,
+   * changes come as `sessions.patched`.
+   */
+  'sessions.changed': SessionList;
+  /**
+   * What changed in the session list (created, state change, ended, forgotten), from version
+   * `since`; a client whose list is not at `since` asks `sessions.list` (`SessionListMirror`).
+   */
+  'sessions.patched': SessionListPatch;
   /** Output of the remote program's process (its stdout/stderr over SSH), in arrival order. */
   'session.output': {
     sessionId: string;

@@ -124,7 +124,7 @@ export class Backend {
           (params.container ? startContainerTracer : startRemoteTracer)(profile, params, ...rest)),
       limits: this.limits,
       logger: this.logger,
-      onChange: () => this.broadcastSessions(),
+      onChange: (session) => this.broadcastSessions(session?.id),
       isClosed: () => this.closed,
       keepSnapshot: async (profileId, name, bytes) => {
         await this.snapshots.add(name, bytes, profileId || null);
@@ -149,16 +149,15 @@ export class Backend {
       onChange: () => this.forwardRegistry.changed(),
     });
     this.forwardRegistry = new ForwardRegistry({
+      // Asked at every session change: only sessions with tunnels are described (a session's
+      // info is built anew at each read: 9 ms of the relay's work in a 50-session fan-out).
       sessionForwards: () =>
-        this.sessions
-          .all()
-          .filter((e) => !e.session.isEnded)
-          .map((e) => ({
-            sessionId: e.session.info.id,
-            profileId: e.session.info.profileId,
-            profileName: e.session.info.profileName,
-            tunnels: e.tracer.tunnels?.() ?? [],
-          })),
+        this.sessions.all().flatMap((e) => {
+          const tunnels = e.session.isEnded ? [] : (e.tracer.tunnels?.() ?? []);
+          if (tunnels.length === 0) return [];
+          const { id, profileId, profileName } = e.session.info;
+          return [{ sessionId: id, profileId, profileName, tunnels }];
+        }),
       dialIn: () => this.tunnels.traffic(),
       tracerPort: () => this.tracerPort(),
       links: this.profileLinks,
@@ -255,6 +254,8 @@ export class Backend {
       return;
     }
     const client = new ClientHandle(`c${this.nextClientId++}`, transport);
+    // The whole list first (pending changes go to the others before it), then every patch.
+    client.sendSerialized(this.sessions.wholeEvent());
     this.clients.add(client);
     this.logger.info('client connected', { client: client.id, via: transport.label });
     transport.onMessage((raw) => this.onClientMessage(client, raw));
@@ -383,9 +384,10 @@ export class Backend {
 
   /**
    * Tells every client the session list changed (`sessions/session-table.ts` gathers changes into
-   * one message), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
+   * one patch), closes the DAP endpoints of ended sessions and refreshes the Tunnels panel.
+   * @param id the session that changed, when only one did (only it is compared again).
    */
-  private broadcastSessions(): void {
+  private broadcastSessions(id?: string): void {
     this.forwardRegistry.changed();
     for (const session of this.sessions.sessions()) {
       if (session.isEnded)
@@ -395,6 +397,6 @@ export class Backend {
         );
     }
     this.forgetEnded();
-    this.sessions.changed();
+    this.sessions.changed(id);
   }
 }

@@ -11,8 +11,21 @@
  * Only requests that cannot change the program's state are shared ({@link SHAREABLE}); any other
  * request, and every resume or stop, empties the cache, so a client never sees an answer that
  * predates a change it could have caused.
+ *
+ * The prefetch is a guess, so it yields to real work: it starts after the `stopped` event has gone
+ * to the clients (next turn of the event loop), and at most {@link MAX_PREFETCHES} sessions of
+ * the process prefetch at once (`prefetch-gate.ts`). When 50 programs stop together, their
+ * tracers answering 50 prefetches competed with the ones still on their way to the breakpoint
+ * for the same cores; a client that asks before its session's turn is answered as usual.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { PrefetchGate } from './prefetch-gate.js';
+
+/** Most sessions of this process whose stop is prefetched at once (see the module comment). */
+export const MAX_PREFETCHES = 2;
+
+/** The process's prefetches, shared by every session's stop cache. */
+const prefetches = new PrefetchGate(MAX_PREFETCHES);
 
 /** Sends one request to the tracer (the session's connection). */
 export type TracerRequest = (command: string, args: unknown) => Promise<DebugProtocol.Response>;
@@ -52,9 +65,16 @@ export class StopCache {
     this.clear();
     if (threadId === undefined) return;
     const generation = this.generation;
+    prefetches.run(() =>
+      generation === this.generation ? this.prefetch(threadId, generation) : Promise.resolve(),
+    );
+  }
+
+  /** The prefetch chain of a stop of `threadId`; never rejects. */
+  private prefetch(threadId: number, generation: number): Promise<void> {
     // The stopped thread's top frame, scopes and locals first: pydevd answers in order, and
     // `threads` ahead of them delayed the locals by its own cost (~5 ms) on every step.
-    void this.get('stackTrace', TOP_FRAME_ARGS(threadId))
+    return this.get('stackTrace', TOP_FRAME_ARGS(threadId))
       .then(async (response) => {
         const frame = (response.body as DebugProtocol.StackTraceResponse['body'] | undefined)
           ?.stackFrames?.[0];
@@ -65,13 +85,16 @@ export class StopCache {
         )?.scopes?.find((s) => !s.expensive && s.variablesReference > 0);
         if (!scopes.success || !first || generation !== this.generation) return;
         await this.get('variables', { variablesReference: first.variablesReference });
-        // A prefetch cut short (the connection closed) is not an error.
       })
       .catch(() => undefined)
-      .finally(() => {
-        if (generation === this.generation)
-          void this.get('threads', undefined).catch(() => undefined);
-      });
+      .then(async () => {
+        if (generation === this.generation) await this.get('threads', undefined);
+      })
+      .then(
+        () => undefined,
+        // A prefetch cut short (the connection closed) is not an error.
+        () => undefined,
+      );
   }
 
   /** Forgets everything (resume, stop, or a request that may change state). */

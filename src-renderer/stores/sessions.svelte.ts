@@ -16,6 +16,7 @@ import { profiles } from './profiles.svelte.js';
 import { OutputCursor, applyRemoteBreakpoints, writeConsoleEcho } from './shared-session-sync.js';
 import { inTree, processesOf, rootOf } from './process-trees.js';
 import { errorMessage } from '../../src-common/errors.js';
+import { SessionListMirror } from '../../src-common/protocol/session-list.js';
 import { isMidStep } from '../debug/step-settled.js';
 import { PaintHold } from './paint-hold.js';
 import { TerminalSizeSender } from '../console/terminal-input.js';
@@ -41,7 +42,7 @@ interface SessionEntry {
 }
 
 /**
- * The sessions of the relay (`sessions.changed`), the active one, and a
+ * The sessions of the relay (`sessions.changed`, then `sessions.patched`), the active one, and a
  * {@link DebugSessionModel} + console per session this window follows. DAP events create a
  * session's model on first sight, so events that arrive before `session.launch` answers are kept.
  */
@@ -56,6 +57,8 @@ class SessionsStore {
   restarting = $state(false);
   error = $state<string | null>(null);
   private readonly entries = new Map<string, SessionEntry>();
+  /** The relay's session list as told so far: whole, then patches (`session-list.ts`). */
+  private readonly relayList = new SessionListMirror();
   /** Set while another client's change is applied here, so it is not sent back. */
   private applyingRemote = false;
   /** Console shown while no session is active. */
@@ -84,7 +87,16 @@ class SessionsStore {
       if (event.event === 'stopped') this.focusStopped(sessionId);
       if (event.event === 'continued' && sessionId === this.activeId) this.focusAnotherStopped();
     });
-    client.onAppEvent('sessions.changed', ({ sessions }) => this.applyList(sessions));
+    client.onAppEvent('sessions.changed', (list) => {
+      this.relayList.reset(list);
+      this.applyList(this.relayList.sessions);
+    });
+    client.onAppEvent('sessions.patched', (patch) => {
+      const outcome = this.relayList.patch(patch);
+      if (outcome === 'applied') this.applyList(this.relayList.sessions);
+      // Out of step (a patch lost or for a list this window never had): the whole list again.
+      else if (outcome === 'gap') void this.refresh();
+    });
     client.onAppEvent('session.output', ({ sessionId, category, text, start, end }) => {
       const entry = this.entry(sessionId);
       const fresh = entry.output.unseen(text, start, end);
@@ -130,8 +142,8 @@ class SessionsStore {
   /** Reloads the session list. */
   async refresh(): Promise<void> {
     try {
-      const { sessions } = await connection.client.request('sessions.list', {});
-      this.applyList(sessions);
+      this.relayList.reset(await connection.client.request('sessions.list', {}));
+      this.applyList(this.relayList.sessions);
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);
@@ -172,7 +184,7 @@ class SessionsStore {
    * relay answers DAP `initialize` with them), send breakpoints for verification.
    */
   async launched(info: SessionInfo, params?: LaunchParams): Promise<void> {
-    this.applyList([...this.list.filter((s) => s.id !== info.id), info]);
+    if (this.relayList.insert(info)) this.applyList(this.relayList.sessions);
     const entry = this.entry(info.id);
     entry.joined = true;
     if (params) {

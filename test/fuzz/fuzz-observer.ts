@@ -6,6 +6,8 @@
  */
 import WebSocket from 'ws';
 import { clientHeaders } from '../harness/relay-process.js';
+import type { SessionList, SessionListPatch } from '../../src-common/protocol/client-protocol.js';
+import { SessionListMirror } from '../../src-common/protocol/session-list.js';
 
 /** A session as the list shows it (the fields the fuzzer reads). */
 export interface ListedSession {
@@ -17,6 +19,8 @@ export interface ListedSession {
 /** See the module comment. */
 export class FuzzObserver {
   private sessions: ListedSession[] = [];
+  /** The relay's list as told: whole, then patches. */
+  private readonly list = new SessionListMirror();
   private readonly joined = new Set<string>();
   /** Sessions whose join the relay confirmed. */
   private readonly confirmed = new Set<string>();
@@ -43,9 +47,16 @@ export class FuzzObserver {
     });
     await new Promise((done, fail) => ws.once('open', done).once('error', fail));
     const observer = new FuzzObserver(ws, isProtected);
-    const reply = await observer.app('sessions.list');
-    observer.update((reply.result as { sessions?: ListedSession[] } | undefined)?.sessions ?? []);
+    await observer.reload();
     return observer;
+  }
+
+  /** Asks the relay for the whole session list. */
+  private async reload(): Promise<void> {
+    const reply = await this.app('sessions.list');
+    if (reply.ok !== true) return;
+    this.list.reset(reply.result as SessionList);
+    this.update(this.list.sessions);
   }
 
   /** True while its socket is open (the relay never drops a well-behaved client). */
@@ -122,7 +133,13 @@ export class FuzzObserver {
       this.pending.get(message.id)?.(message);
       this.pending.delete(message.id);
     } else if (message.type === 'app-event' && message.event === 'sessions.changed') {
-      this.update((message.body as { sessions?: ListedSession[] } | undefined)?.sessions ?? []);
+      this.list.reset(message.body as SessionList);
+      this.update(this.list.sessions);
+    } else if (message.type === 'app-event' && message.event === 'sessions.patched') {
+      // A patch out of step is the relay's bug: the whole list again, as the app does.
+      if (this.list.patch(message.body as SessionListPatch) === 'applied')
+        this.update(this.list.sessions);
+      else void this.reload().catch(() => undefined);
     }
   }
 

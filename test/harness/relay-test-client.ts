@@ -1,6 +1,8 @@
 /**
  * An in-memory client of the relay for tests: a {@link ClientTransport} that records what the
- * relay sends and offers `app()` / `dap()` helpers that resolve with the matching answer.
+ * relay sends and offers `app()` / `dap()` helpers that resolve with the matching answer. It keeps
+ * the session list as a client does (`sessions.changed`, then `sessions.patched`) and, after each
+ * patch, hands on the whole list it makes as a `sessions.changed`.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type {
@@ -14,6 +16,7 @@ import type {
   RelayMessage,
 } from '../../src-common/protocol/client-protocol.js';
 import type { ClientTransport } from '../../src-main/backend/clients/client-transport.js';
+import { SessionListMirror } from '../../src-common/protocol/session-list.js';
 
 type Waiter = { match: (m: RelayMessage) => boolean; resolve: (m: RelayMessage) => void };
 
@@ -28,9 +31,34 @@ export class RelayTestClient implements ClientTransport {
 
   constructor(readonly label = 'test client') {}
 
+  /** The session list as this client was told it (whole, then patches). */
+  readonly sessionList = new SessionListMirror();
+  /** Patches that did not follow the list held (a relay bug): the messages as received. */
+  readonly sessionListGaps: string[] = [];
+
   // ClientTransport
   send(message: string): void {
     const parsed = JSON.parse(message) as RelayMessage;
+    this.deliver(parsed);
+    // A patch is followed by the whole list it makes, as a `sessions.changed`: what a client
+    // shows, and what tests wait for.
+    if (parsed.type === 'app-event' && parsed.event === 'sessions.patched') {
+      const outcome = this.sessionList.patch(parsed.body as AppEvents['sessions.patched']);
+      if (outcome === 'gap') this.sessionListGaps.push(message);
+      if (outcome === 'applied') {
+        const { sessions, version = 0 } = this.sessionList;
+        this.deliver({
+          type: 'app-event',
+          event: 'sessions.changed',
+          body: { sessions, version },
+        });
+      }
+    } else if (parsed.type === 'app-event' && parsed.event === 'sessions.changed') {
+      this.sessionList.reset(parsed.body as AppEvents['sessions.changed']);
+    }
+  }
+
+  private deliver(parsed: RelayMessage): void {
     this.received.push(parsed);
     this.onHostKeyPrompt?.(parsed);
     for (const observer of this.observers) observer(parsed);

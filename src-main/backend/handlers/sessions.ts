@@ -48,7 +48,7 @@ export function sessionHandlers(parts: BackendParts): AppHandlers<SessionMethod>
       : `, and its debugpy keeps listening on 127.0.0.1:${port} of ${s.info.host} until it exits (Attach to port ${port} gets back to it)`;
   };
   return {
-    'sessions.list': () => Promise.resolve({ sessions: sessions.list() }),
+    'sessions.list': () => Promise.resolve(sessions.whole()),
     'session.stdin': async (_client, { sessionId, text, eof }) => {
       const { session: s, tracer } = sessions.require(sessionId);
       if (s.isEnded)

@@ -52,8 +52,8 @@ export interface SessionStarterOptions {
   limits: RelayLimits;
   /** The relay's logger; each session logs under a child named by its id. */
   logger: Logger;
-  /** Called whenever a session or its info changes. */
-  onChange: () => void;
+  /** Called whenever a session or its info changes (with the session, when it is one). */
+  onChange: (session?: DebugSession) => void;
   /** True once the relay is shutting down: tracers that dial in then are let go. */
   isClosed: () => boolean;
   /**
@@ -443,7 +443,7 @@ export class SessionStarter {
       info,
       tracer: tracer.link,
       logger: log,
-      onChange: () => this.options.onChange(),
+      onChange: (changed) => this.options.onChange(changed),
       limits: this.options.limits,
     });
     this.options.sessions.add({ session, tracer });
