@@ -10,7 +10,7 @@ import { renderResults } from '../../../bench/results-table.js';
 describe('benchmark smoke run', () => {
   it.skipIf(!existsSync('dist/periscope.js'))(
     'measures every figure',
-    { timeout: 240_000, retry: 1 },
+    { timeout: 240_000 },
     async () => {
       const results = await runBenchmarks(2, () => undefined);
       expect(results.figures.map((f) => `${f.figure}/${f.variant}`)).toEqual([
