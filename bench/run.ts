@@ -134,6 +134,20 @@ const ALONE: Record<string, (quick: boolean, log: (line: string) => void) => Pro
     logBundle(start, log);
     return start;
   },
+  churn: async (quick, log) => {
+    const churn = await sessionChurn(quick ? 50 : 1000);
+    log(
+      `session churn: RSS ${(churn.warmRssBytes / 1048576).toFixed(1)} → ${(churn.afterRssBytes / 1048576).toFixed(1)} MiB, ${(churn.perLiveSessionBytes / 1024).toFixed(0)} KiB per live session (${churn.met ? 'met' : 'not met'})`,
+    );
+    return churn;
+  },
+  'big-collection': async (quick, log) => {
+    const big = await bigCollection(quick ? 2 : 10);
+    log(
+      `big collection: ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms`,
+    );
+    return big;
+  },
   'fan-out': async (quick, log) => {
     const fan = await fanOut(quick ? 5 : 50, quick ? 1 : 5);
     log(fanOutLine(fan));
