@@ -11,6 +11,7 @@ import type { Profile, ProfileDraft } from '../../src-common/protocol/profile.js
 import { ProfileStore } from '../../src-main/profiles/profile-store.js';
 import { Backend, type BackendOptions } from '../../src-main/backend/backend.js';
 import type { TestSshd } from './sshd.js';
+import { RelayTestClient } from './relay-test-client.js';
 
 /** What {@link loopbackRelay} made. Close `relay` when done; `dir` is left to the caller. */
 export interface LoopbackRelay {
@@ -75,4 +76,43 @@ export async function loopbackRelay(
     ...backend,
   });
   return { relay, store, profile, dataDir, knownHosts };
+}
+
+/** What {@link withRelayClient} hands its body: the world and one client connected to it. */
+export interface RelayClientWorld extends LoopbackRelay {
+  client: RelayTestClient;
+}
+
+/**
+ * Opens {@link loopbackRelay}'s world with one {@link RelayTestClient} connected, runs `body`, and
+ * closes the relay afterwards whether `body` returned or threw; resolves to what `body` resolved
+ * to, rejects with what it threw. `options` as {@link loopbackRelay}'s.
+ */
+export async function withRelayClient<T>(
+  dir: string,
+  sshd: TestSshd,
+  options: string | LoopbackRelayOptions,
+  body: (world: RelayClientWorld) => Promise<T>,
+): Promise<T>;
+export async function withRelayClient<T>(
+  dir: string,
+  sshd: TestSshd,
+  body: (world: RelayClientWorld) => Promise<T>,
+): Promise<T>;
+export async function withRelayClient<T>(
+  dir: string,
+  sshd: TestSshd,
+  ...rest:
+    | [string | LoopbackRelayOptions, (world: RelayClientWorld) => Promise<T>]
+    | [(world: RelayClientWorld) => Promise<T>]
+): Promise<T> {
+  const [options, body] = rest.length === 2 ? rest : [{}, rest[0]];
+  const world = await loopbackRelay(dir, sshd, options);
+  const client = new RelayTestClient();
+  world.relay.connectClient(client);
+  try {
+    return await body({ ...world, client });
+  } finally {
+    await world.relay.close();
+  }
 }

@@ -16,8 +16,8 @@ import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, type ContainerWorld } from './container-kit.js';
 import { SERVICE, SERVICE_LINE, SERVICE_PORT } from './container-programs.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
-import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { withRelayClient } from '../../harness/loopback-relay.js';
+import type { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const PORT = SERVICE_PORT;
 const COUNT_LINE = SERVICE_LINE;
@@ -78,10 +78,7 @@ describe('attach to a debugpy port inside a container', () => {
   };
 
   it('the preflight checks the port inside the container, and names one nothing listens on', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const ok = await client.app('session.preflight', {
         profileId: profile.id,
         mode: 'attach-port',
@@ -132,16 +129,11 @@ describe('attach to a debugpy port inside a container', () => {
           breakpoints: [],
         }),
       ).rejects.toThrow(`nothing answered on port ${PORT + 1} inside container "svc" (docker)`);
-    } finally {
-      await relay.close();
-    }
+    });
   }, 60_000);
 
   it('attaches through the bridge, breaks, re-attaches after an SSH drop, detaches; the program runs on', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const { session } = await client.app('session.attach', {
         profileId: profile.id,
         // The bridge runs on a Python without debugpy: the listening program has its own.
@@ -179,9 +171,7 @@ describe('attach to a debugpy port inside a container', () => {
       await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(before + 5);
       const state = await dockerd.docker(['inspect', '--format', '{{.State.Running}}', 'svc']);
       expect(state.trim()).toBe('true');
-    } finally {
-      await relay.close();
-    }
+    });
     // After the relay is gone too, the program still counts.
     const after = await count();
     await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(after + 5);

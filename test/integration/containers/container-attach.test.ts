@@ -16,8 +16,7 @@ import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, type ContainerWorld } from './container-kit.js';
 import { WORKER, WORKER_LINE } from './container-programs.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
-import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { withRelayClient } from '../../harness/loopback-relay.js';
 
 const COUNT_LINE = WORKER_LINE;
 
@@ -38,10 +37,7 @@ describe('attach by PID inside a container', () => {
   afterAll(() => w?.stop(), 60_000);
 
   it('lists the process inside, attaches, breaks, and detaches leaving it running', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const { processes } = await client.app('processes.list', {
         profileId: profile.id,
         container: worker,
@@ -99,8 +95,6 @@ describe('attach by PID inside a container', () => {
       expect(ps).toContain('/usr/bin/python3 /app/work.py');
       const state = await dockerd.docker(['inspect', '--format', '{{.State.Running}}', 'worker']);
       expect(state.trim()).toBe('true');
-    } finally {
-      await relay.close();
-    }
+    });
   }, 120_000);
 });

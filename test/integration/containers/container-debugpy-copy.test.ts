@@ -17,8 +17,7 @@ import type { ContainerTarget } from '../../../src-common/protocol/containers.js
 import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
-import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { withRelayClient } from '../../harness/loopback-relay.js';
 import { continueChildrenUntil } from '../../harness/process-tree.js';
 
 const PROGRAM = [
@@ -86,10 +85,7 @@ describe('the machine’s debugpy copied into a container without one', () => {
   }, 60_000);
 
   it('without the copy: the launch and the preflight name the missing debugpy and offer the copy', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       await expect(
         client.app('session.launch', {
           profileId: profile.id,
@@ -111,16 +107,11 @@ describe('the machine’s debugpy copied into a container without one', () => {
       expect(row?.status).toBe('failed');
       expect(row?.fix).toContain("copy the machine's debugpy into the container for the session");
       expect(await copies()).toEqual([]);
-    } finally {
-      await relay.close();
-    }
+    });
   }, 60_000);
 
   it('with copyDebugpy: the preflight passes, a breakpoint hits on the copy, and Stop removes it', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const checked = await client.app('session.preflight', {
         profileId: profile.id,
         mode: 'launch',
@@ -166,16 +157,11 @@ describe('the machine’s debugpy copied into a container without one', () => {
       await expect.poll(copies, { timeout: 10_000 }).toEqual([]);
       const ps = await dockerd.docker(['exec', 'bare', 'ps', '-eo', 'args']);
       expect(ps).not.toContain('app.py');
-    } finally {
-      await relay.close();
-    }
+    });
   }, 90_000);
 
   it('removes the copy when the program ends by itself', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const { session } = await client.app('session.launch', {
         profileId: profile.id,
         target: { kind: 'file', path: '/app/app.py' },
@@ -186,17 +172,12 @@ describe('the machine’s debugpy copied into a container without one', () => {
       });
       await expect.poll(() => client.output(session.id), { timeout: 30_000 }).toContain('total 42');
       await expect.poll(copies, { timeout: 15_000 }).toEqual([]);
-    } finally {
-      await relay.close();
-    }
+    });
   }, 60_000);
 
   it('names a container Python too old for debugpy, and copies nothing', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
     const old = { ...bare(true), python: '/app/oldpython' };
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const checked = await client.app('session.preflight', {
         profileId: profile.id,
         mode: 'launch',
@@ -220,16 +201,11 @@ describe('the machine’s debugpy copied into a container without one', () => {
         /container "bare" \(docker\) on 127\.0\.0\.1 has Python 3\.6\.9 \(\/usr\/bin\/python3\), too old for debugpy 1\.6\S*, which needs Python 3\.7 or newer; nothing was copied/,
       );
       expect(await copies()).toEqual([]);
-    } finally {
-      await relay.close();
-    }
+    });
   }, 60_000);
 
   it('child processes run on the copy too: a spawned worker stops at its breakpoint', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ relay, profile, client }) => {
       const { session } = await client.app('session.launch', {
         profileId: profile.id,
         target: { kind: 'file', path: '/app/pool_map.py' },
@@ -247,44 +223,42 @@ describe('the machine’s debugpy copied into a container without one', () => {
       await continueChildrenUntil(relay, client, session.id, 'results [0, 1, 4, 9] workers');
       await client.app('session.close', { sessionId: session.id });
       await expect.poll(copies, { timeout: 15_000 }).toEqual([]);
-    } finally {
-      await relay.close();
-    }
+    });
   }, 90_000);
 
   it('names a machine without debugpy to copy, and the fix', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd, {
-      profile: { python: join(project, 'nodebugpy') },
-    });
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
-      const checked = await client.app('session.preflight', {
-        profileId: profile.id,
-        mode: 'launch',
-        container: bare(true),
-      });
-      const row = checked.checks.find((c) => c.id === 'debugpy');
-      expect(row?.status).toBe('failed');
-      expect(row?.detail).toContain(
-        `not in container "bare" (docker), and the machine has no debugpy to copy into the container: ${join(project, 'nodebugpy')} on 127.0.0.1 cannot import it (ModuleNotFoundError: No module named 'debugpy')`,
-      );
-      expect(row?.fix).toContain("Add debugpy to the container's image");
-      await expect(
-        client.app('session.launch', {
+    await withRelayClient(
+      root,
+      sshd,
+      {
+        profile: { python: join(project, 'nodebugpy') },
+      },
+      async ({ profile, client }) => {
+        const checked = await client.app('session.preflight', {
           profileId: profile.id,
-          target: { kind: 'file', path: '/app/app.py' },
-          args: [],
-          cwd: '/app',
-          breakpoints: [],
+          mode: 'launch',
           container: bare(true),
-        }),
-      ).rejects.toThrow(
-        /the machine has no debugpy to copy into the container.*Set the profile's Python/,
-      );
-      expect(await copies()).toEqual([]);
-    } finally {
-      await relay.close();
-    }
+        });
+        const row = checked.checks.find((c) => c.id === 'debugpy');
+        expect(row?.status).toBe('failed');
+        expect(row?.detail).toContain(
+          `not in container "bare" (docker), and the machine has no debugpy to copy into the container: ${join(project, 'nodebugpy')} on 127.0.0.1 cannot import it (ModuleNotFoundError: No module named 'debugpy')`,
+        );
+        expect(row?.fix).toContain("Add debugpy to the container's image");
+        await expect(
+          client.app('session.launch', {
+            profileId: profile.id,
+            target: { kind: 'file', path: '/app/app.py' },
+            args: [],
+            cwd: '/app',
+            breakpoints: [],
+            container: bare(true),
+          }),
+        ).rejects.toThrow(
+          /the machine has no debugpy to copy into the container.*Set the profile's Python/,
+        );
+        expect(await copies()).toEqual([]);
+      },
+    );
   }, 60_000);
 });

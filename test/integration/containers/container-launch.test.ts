@@ -13,13 +13,8 @@ import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
 import { INSIDE, INSIDE_LINE } from './container-programs.js';
-import {
-  childrenByName,
-  launchWorld,
-  localsRef,
-  untilStoppedWithLocals,
-  type DebuggerWorld,
-} from '../debugger/debugger-kit.js';
+import { launchWorld, type DebuggerWorld } from '../debugger/debugger-kit.js';
+import { expectRunsInside } from './container-scenarios.js';
 import { loopbackRelay } from '../../harness/loopback-relay.js';
 import { continueChildrenUntil } from '../../harness/process-tree.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
@@ -99,32 +94,7 @@ describe('launch in a container', () => {
       container: target({ pathMappings: [{ localRoot: project, remoteRoot: '/app' }] }),
       breakpoints: [{ path: hostFile, lines: [FIRST_LINE] }],
     });
-    expect(world.session.target).toBe('/app/app.py in web');
-    const stopped = await untilStoppedWithLocals(world, FIRST_LINE);
-    const frame = stopped.frames[0];
-    // The frame's file is the container's, shown by the machine path it maps to.
-    expect(frame?.source?.path).toMatch(/app\.py$/);
-    expect(world.model.view.breakpoints.get(hostFile)?.[0]?.verified).toBe(true);
-    expect(childrenByName(stopped, localsRef(stopped)).where?.value).toContain('time.sleep');
-
-    await world.model.resume('next');
-    const stepped = await untilStoppedWithLocals(world, FIRST_LINE + 1);
-    expect(childrenByName(stepped, localsRef(stepped)).total?.value).toBe('40');
-
-    await world.model.resume('continue');
-    await world.until((v) => v.state === 'ended', 30_000);
-    const sessionId = world.session.id;
-    await expect
-      .poll(() => world!.client.output(sessionId), { timeout: 10_000 })
-      .toContain('total 42');
-    const output = world.client.output(sessionId);
-    // pid 1 of the program's world is the container's own sleeper: it ran inside.
-    expect(output).toMatch(
-      /in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/,
-    );
-    expect(output).toContain(
-      '(docker) on 127.0.0.1; the debugger is reached through `docker exec`',
-    );
+    await expectRunsInside(world, hostFile, 'docker');
     await world.dispose();
     world = undefined;
   });

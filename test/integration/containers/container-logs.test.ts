@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, type ContainerWorld } from './container-kit.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { withRelayClient } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const CHATTY = [
@@ -32,10 +32,7 @@ describe("a container's log in a tab", () => {
   afterAll(() => w?.stop(), 60_000);
 
   it('follows the log from its last 200 lines, across an SSH drop, and closes cleanly', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const ui = new RelayTestClient();
-    relay.connectClient(ui);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client: ui }) => {
       // Past the fast start: the first 300 lines are written in about 3 s.
       await new Promise((resolve) => setTimeout(resolve, 4000));
       const { logId } = await ui.app('logs.open', {
@@ -79,8 +76,6 @@ describe("a container's log in a tab", () => {
           .filter((l) => l.includes('logs --follow --timestamps'))
           .join('\n');
       await expect.poll(cli, { timeout: 10_000 }).toBe('');
-    } finally {
-      await relay.close();
-    }
+    });
   }, 120_000);
 });

@@ -16,7 +16,7 @@ import type { SessionInfo } from '../../../src-common/protocol/client-protocol.j
 import type { TestDockerd } from '../../harness/dockerd.js';
 import type { TestSshd } from '../../harness/sshd.js';
 import { containerWorld, SLEEPER, type ContainerWorld } from './container-kit.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { loopbackRelay, withRelayClient } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 import { createLogger, type LogLevel } from '../../../src-main/log/logger.js';
 import { startContainerTracer } from '../../../src-main/tracer/container-tracer.js';
@@ -53,10 +53,7 @@ describe('a container session across an SSH drop', () => {
   afterAll(() => w?.stop(), 60_000);
 
   it('re-attaches after the drop; output goes on without a gap; Stop ends it inside', async () => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       const session = await launchTicker(client, profile.id);
 
       const reconnecting = client.appEvent(
@@ -103,9 +100,7 @@ describe('a container session across an SSH drop', () => {
       await expect
         .poll(() => dockerd.docker(['exec', 'web', 'ls', '/tmp']), { timeout: 10_000 })
         .not.toContain('periscope-out');
-    } finally {
-      await relay.close();
-    }
+    });
   }, 120_000);
   it('a silent drop: the stale bridge inside the container is ended and the session re-attaches', async () => {
     const logs: { level: LogLevel; message: string; fields?: Record<string, unknown> }[] = [];

@@ -17,8 +17,7 @@ import type { ContainerTarget } from '../../../src-common/protocol/containers.js
 import { shellJoin } from '../../../src-main/ssh/exec/shell-quote.js';
 import { runArgs, TEST_IMAGE } from '../../harness/dockerd.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
-import { RelayTestClient } from '../../harness/relay-test-client.js';
+import { withRelayClient } from '../../harness/loopback-relay.js';
 import { SLEEPER } from './container-kit.js';
 import { INSIDE, INSIDE_LINE, WORKER, WORKER_LINE } from './container-programs.js';
 
@@ -149,82 +148,84 @@ describe('rootless Podman', () => {
   }, 60_000);
 
   it("lists the user's containers, launches inside one, breaks, and the program ends", async () => {
-    const { relay, profile } = await loopbackRelay(root!, sshd!, { profile: { user: USER } });
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
-      const { containers } = await client.app('containers.list', { profileId: profile.id });
-      expect(containers.map((c) => [c.kind, c.name, c.state])).toEqual([
-        ['podman', 'web', 'running'],
-        ['podman', 'worker', 'running'],
-      ]);
-      const { session } = await client.app('session.launch', {
-        profileId: profile.id,
-        target: { kind: 'file', path: '/app/app.py' },
-        args: [],
-        cwd: '',
-        breakpoints: [{ path: '/app/app.py', breakpoints: [{ line: INSIDE_LINE }] }],
-        container: target('web'),
-      });
-      const stop = (await client.dapEvent(session.id, 'stopped', 30_000))
-        .body as DebugProtocol.StoppedEvent['body'];
-      expect(stop.reason).toBe('breakpoint');
-      await client.dap(session.id, 9001, 'continue', { threadId: stop.threadId });
-      await expect
-        .poll(() => client.output(session.id), { timeout: 20_000 })
-        .toMatch(/in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/);
-    } finally {
-      await relay.close();
-    }
+    await withRelayClient(
+      root!,
+      sshd!,
+      { profile: { user: USER } },
+      async ({ profile, client }) => {
+        const { containers } = await client.app('containers.list', { profileId: profile.id });
+        expect(containers.map((c) => [c.kind, c.name, c.state])).toEqual([
+          ['podman', 'web', 'running'],
+          ['podman', 'worker', 'running'],
+        ]);
+        const { session } = await client.app('session.launch', {
+          profileId: profile.id,
+          target: { kind: 'file', path: '/app/app.py' },
+          args: [],
+          cwd: '',
+          breakpoints: [{ path: '/app/app.py', breakpoints: [{ line: INSIDE_LINE }] }],
+          container: target('web'),
+        });
+        const stop = (await client.dapEvent(session.id, 'stopped', 30_000))
+          .body as DebugProtocol.StoppedEvent['body'];
+        expect(stop.reason).toBe('breakpoint');
+        await client.dap(session.id, 9001, 'continue', { threadId: stop.threadId });
+        await expect
+          .poll(() => client.output(session.id), { timeout: 20_000 })
+          .toMatch(/in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/);
+      },
+    );
   }, 90_000);
 
   it('its process carries no container badge (no cgroup of its own), and an attach naming the container works', async () => {
-    const { relay, profile } = await loopbackRelay(root!, sshd!, { profile: { user: USER } });
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
-      const cgroup = await readFile(
-        `/proc/${(await podman(['inspect', '--format', '{{.State.Pid}}', 'worker'])).trim()}/cgroup`,
-        'utf8',
-      );
-      const machine = await client.app('processes.list', { profileId: profile.id });
-      const outside = machine.processes.find((p) => p.command === '/usr/bin/python3 /app/work.py');
-      expect(outside).toBeDefined();
-      // What this machine does (cgroup v1): no libpod id, so no badge. With one, the badge.
-      if (/libpod-[0-9a-f]{64}/.test(cgroup)) expect(outside?.container?.kind).toBe('podman');
-      else expect(outside?.container).toBeUndefined();
-      // Picked from the machine's list all the same, it is refused untouched.
-      await expect(
-        client.app('session.attach', {
-          profileId: profile.id,
-          to: { kind: 'pid', pid: outside!.pid },
-          breakpoints: [],
-        }),
-      ).rejects.toThrow(/runs inside a container .*was not touched/);
+    await withRelayClient(
+      root!,
+      sshd!,
+      { profile: { user: USER } },
+      async ({ profile, client }) => {
+        const cgroup = await readFile(
+          `/proc/${(await podman(['inspect', '--format', '{{.State.Pid}}', 'worker'])).trim()}/cgroup`,
+          'utf8',
+        );
+        const machine = await client.app('processes.list', { profileId: profile.id });
+        const outside = machine.processes.find(
+          (p) => p.command === '/usr/bin/python3 /app/work.py',
+        );
+        expect(outside).toBeDefined();
+        // What this machine does (cgroup v1): no libpod id, so no badge. With one, the badge.
+        if (/libpod-[0-9a-f]{64}/.test(cgroup)) expect(outside?.container?.kind).toBe('podman');
+        else expect(outside?.container).toBeUndefined();
+        // Picked from the machine's list all the same, it is refused untouched.
+        await expect(
+          client.app('session.attach', {
+            profileId: profile.id,
+            to: { kind: 'pid', pid: outside!.pid },
+            breakpoints: [],
+          }),
+        ).rejects.toThrow(/runs inside a container .*was not touched/);
 
-      const { session } = await client.app('session.attach', {
-        profileId: profile.id,
-        to: { kind: 'pid', pid: 1, container: target('worker') },
-        breakpoints: [],
-      });
-      const stopped = client.dapEvent(session.id, 'stopped', 30_000);
-      await client.dap(session.id, 9101, 'setBreakpoints', {
-        source: { path: '/app/work.py' },
-        breakpoints: [{ line: WORKER_LINE }],
-      });
-      expect(((await stopped).body as DebugProtocol.StoppedEvent['body']).reason).toBe(
-        'breakpoint',
-      );
-      await client.dap(session.id, 9102, 'setBreakpoints', {
-        source: { path: '/app/work.py' },
-        breakpoints: [],
-      });
-      await client.app('session.detach', { sessionId: session.id });
-      expect((await podman(['inspect', '--format', '{{.State.Running}}', 'worker'])).trim()).toBe(
-        'true',
-      );
-    } finally {
-      await relay.close();
-    }
+        const { session } = await client.app('session.attach', {
+          profileId: profile.id,
+          to: { kind: 'pid', pid: 1, container: target('worker') },
+          breakpoints: [],
+        });
+        const stopped = client.dapEvent(session.id, 'stopped', 30_000);
+        await client.dap(session.id, 9101, 'setBreakpoints', {
+          source: { path: '/app/work.py' },
+          breakpoints: [{ line: WORKER_LINE }],
+        });
+        expect(((await stopped).body as DebugProtocol.StoppedEvent['body']).reason).toBe(
+          'breakpoint',
+        );
+        await client.dap(session.id, 9102, 'setBreakpoints', {
+          source: { path: '/app/work.py' },
+          breakpoints: [],
+        });
+        await client.app('session.detach', { sessionId: session.id });
+        expect((await podman(['inspect', '--format', '{{.State.Running}}', 'worker'])).trim()).toBe(
+          'true',
+        );
+      },
+    );
   }, 90_000);
 });

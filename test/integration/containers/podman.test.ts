@@ -27,14 +27,9 @@ import {
   WORKER,
   WORKER_LINE,
 } from './container-programs.js';
-import {
-  childrenByName,
-  launchWorld,
-  localsRef,
-  untilStoppedWithLocals,
-  type DebuggerWorld,
-} from '../debugger/debugger-kit.js';
-import { loopbackRelay } from '../../harness/loopback-relay.js';
+import { launchWorld, type DebuggerWorld } from '../debugger/debugger-kit.js';
+import { expectRunsInside } from './container-scenarios.js';
+import { withRelayClient } from '../../harness/loopback-relay.js';
 import { RelayTestClient } from '../../harness/relay-test-client.js';
 
 const PORT = SERVICE_PORT;
@@ -93,14 +88,9 @@ describe('programs in Podman containers', () => {
   const withClient = async (
     body: (client: RelayTestClient, profileId: string) => Promise<void>,
   ): Promise<void> => {
-    const { relay, profile } = await loopbackRelay(root, sshd);
-    const client = new RelayTestClient();
-    relay.connectClient(client);
-    try {
+    await withRelayClient(root, sshd, async ({ profile, client }) => {
       await body(client, profile.id);
-    } finally {
-      await relay.close();
-    }
+    });
   };
 
   it('lists the containers with their engine, running first, and inspects one', async () => {
@@ -176,25 +166,7 @@ describe('programs in Podman containers', () => {
       }),
       breakpoints: [{ path: hostFile, lines: [INSIDE_LINE] }],
     });
-    expect(world.session.target).toBe('/app/app.py in web');
-    const stopped = await untilStoppedWithLocals(world, INSIDE_LINE);
-    expect(world.model.view.breakpoints.get(hostFile)?.[0]?.verified).toBe(true);
-    expect(childrenByName(stopped, localsRef(stopped)).where?.value).toContain('time.sleep');
-    await world.model.resume('next');
-    const stepped = await untilStoppedWithLocals(world, INSIDE_LINE + 1);
-    expect(childrenByName(stepped, localsRef(stepped)).total?.value).toBe('40');
-    await world.model.resume('continue');
-    await world.until((v) => v.state === 'ended', 30_000);
-    const id = world.session.id;
-    await expect.poll(() => world!.client.output(id), { timeout: 10_000 }).toContain('total 42');
-    const output = world.client.output(id);
-    // pid 1 of the program's world is the container's own sleeper: it ran inside.
-    expect(output).toMatch(
-      /in the container; pid 1 is \/usr\/bin\/python3 -c import time.* total 42/,
-    );
-    expect(output).toContain(
-      '(podman) on 127.0.0.1; the debugger is reached through `podman exec`',
-    );
+    await expectRunsInside(world, hostFile, 'podman');
     await world.dispose();
     world = undefined;
   });
