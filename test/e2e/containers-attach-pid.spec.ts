@@ -9,10 +9,9 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDockerd, type TestDockerd } from '../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../harness/sshd.js';
 import { overSsh } from '../harness/over-ssh.js';
-import { expect, test as base } from './fixtures.js';
+import { expect } from './fixtures.js';
+import { dockerTest } from './container-fixtures.js';
 import { loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
 
 const COUNT_LINE = 7;
@@ -31,13 +30,7 @@ def main():
 main()
 `;
 
-const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd }>({
-  // eslint-disable-next-line no-empty-pattern
-  dockerd: async ({}, use) => {
-    const dockerd = await startDockerd();
-    await use(dockerd);
-    await dockerd.stop();
-  },
+const test = dockerTest.extend<{ project: string }>({
   project: async ({ dockerd }, use) => {
     const project = await mkdtemp('/tmp/periscope-e2e-project-');
     await writeFile(join(project, 'work.py'), WORK);
@@ -46,11 +39,6 @@ const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd
     });
     await use(project);
     await rm(project, { recursive: true, force: true });
-  },
-  sshd: async ({ dockerd }, use) => {
-    const sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
-    await use(sshd);
-    await sshd.stop();
   },
 });
 

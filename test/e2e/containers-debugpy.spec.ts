@@ -8,9 +8,8 @@
  */
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startDockerd, type TestDockerd } from '../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../harness/sshd.js';
-import { expect, test as base } from './fixtures.js';
+import { expect } from './fixtures.js';
+import { dockerTest, openContainerList } from './container-fixtures.js';
 import { loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
 
 /** `total += step` in counter.py. */
@@ -25,13 +24,7 @@ while True:
 `;
 const SLEEPER = ['/usr/bin/python3', '-c', 'import time; time.sleep(100000)'];
 
-const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd }>({
-  // eslint-disable-next-line no-empty-pattern
-  dockerd: async ({}, use) => {
-    const dockerd = await startDockerd();
-    await use(dockerd);
-    await dockerd.stop();
-  },
+const test = dockerTest.extend<{ project: string }>({
   project: async ({ dockerd }, use) => {
     const project = await mkdtemp('/tmp/periscope-e2e-project-');
     const empty = await mkdtemp('/tmp/periscope-e2e-empty-');
@@ -50,11 +43,6 @@ const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd
     await rm(project, { recursive: true, force: true });
     await rm(empty, { recursive: true, force: true });
   },
-  sshd: async ({ dockerd }, use) => {
-    const sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
-    await use(sshd);
-    await sshd.stop();
-  },
 });
 
 test('a container without debugpy: the dialog offers the copy, and the program stops on it', async ({
@@ -68,12 +56,7 @@ test('a container without debugpy: the dialog offers the copy, and the program s
   void project;
   await loopbackProfile(app, sshd);
   const dialog = await app.fillLaunch('loopback', { program: '/app/counter.py', args: '400' });
-  await dialog.getByLabel('Where').selectOption('container');
-  await app.trustHostKey();
-  await dialog
-    .getByRole('listbox', { name: 'Containers' })
-    .getByRole('option', { name: /bare/ })
-    .click();
+  await (await openContainerList(app, dialog)).getByRole('option', { name: /bare/ }).click();
   await dialog.getByRole('button', { name: 'Launch' }).click();
   const offer = dialog.getByRole('group', { name: 'Copy debugpy into the container' });
   await expect(offer).toContainText('debugpy is missing in bare', { timeout: 30_000 });
@@ -118,12 +101,7 @@ test('attach to a debugpy port inside a container, picked in the dialog, nothing
   const dialog = page.getByRole('dialog', { name: 'Launch program' });
   await dialog.getByLabel('Run').selectOption('port');
   await dialog.getByLabel('Remote port').fill(String(PORT));
-  await dialog.getByLabel('Where').selectOption('container');
-  await app.trustHostKey();
-  await dialog
-    .getByRole('listbox', { name: 'Containers' })
-    .getByRole('option', { name: /svc/ })
-    .click();
+  await (await openContainerList(app, dialog)).getByRole('option', { name: /svc/ }).click();
   await expect(dialog).toContainText('it listens inside the container');
   await snapBothSizes(page, '14-attach-port-in-container');
   await dialog.getByRole('button', { name: 'Attach' }).click();

@@ -8,27 +8,16 @@
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startDockerd, type TestDockerd } from '../harness/dockerd.js';
 import { startPodman, type TestPodman } from '../harness/podman.js';
-import { startSshd, type TestSshd } from '../harness/sshd.js';
-import { expect, test as base } from './fixtures.js';
+import { startSshd } from '../harness/sshd.js';
+import { expect } from './fixtures.js';
+import { dockerTest, openContainerList } from './container-fixtures.js';
 import { loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
 
 /** `total += step` in counter.py. */
 const TOTAL_LINE = 14;
 
-const test = base.extend<{
-  dockerd: TestDockerd;
-  podman: TestPodman;
-  project: string;
-  sshd: TestSshd;
-}>({
-  // eslint-disable-next-line no-empty-pattern
-  dockerd: async ({}, use) => {
-    const dockerd = await startDockerd();
-    await use(dockerd);
-    await dockerd.stop();
-  },
+const test = dockerTest.extend<{ podman: TestPodman; project: string }>({
   // eslint-disable-next-line no-empty-pattern
   podman: async ({}, use) => {
     const podman = await startPodman();
@@ -71,9 +60,7 @@ test('Podman containers beside Docker ones in the launch dialog: pick, break, St
   test.setTimeout(150_000);
   await loopbackProfile(app, sshd);
   const dialog = await app.fillLaunch('loopback', { program: '/srv/counter.py', args: '400' });
-  await dialog.getByLabel('Where').selectOption('container');
-  await app.trustHostKey();
-  const list = dialog.getByRole('listbox', { name: 'Containers' });
+  const list = await openContainerList(app, dialog);
   const api = list.getByRole('option', { name: /api/ });
   await expect(api).toContainText('localhost/periscope-test:1');
   await expect(api.getByTestId('container-engine')).toHaveText('podman');

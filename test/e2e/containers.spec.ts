@@ -7,21 +7,14 @@
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startDockerd, type TestDockerd } from '../harness/dockerd.js';
-import { startSshd, type TestSshd } from '../harness/sshd.js';
-import { expect, test as base } from './fixtures.js';
+import { expect } from './fixtures.js';
+import { dockerTest, openContainerList } from './container-fixtures.js';
 import { loopbackProfile, snapBothSizes } from './first-hour-helpers.js';
 
 /** `total += step` in counter.py. */
 const TOTAL_LINE = 14;
 
-const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd }>({
-  // eslint-disable-next-line no-empty-pattern
-  dockerd: async ({}, use) => {
-    const dockerd = await startDockerd();
-    await use(dockerd);
-    await dockerd.stop();
-  },
+const test = dockerTest.extend<{ project: string }>({
   project: async ({ dockerd }, use) => {
     const project = await mkdtemp('/tmp/periscope-e2e-project-');
     await copyFile(resolve('test/fixtures/programs/counter.py'), join(project, 'counter.py'));
@@ -34,11 +27,6 @@ const test = base.extend<{ dockerd: TestDockerd; project: string; sshd: TestSshd
     await use(project);
     await rm(project, { recursive: true, force: true });
   },
-  sshd: async ({ dockerd }, use) => {
-    const sshd = await startSshd({ extraConfig: [`SetEnv DOCKER_HOST=${dockerd.dockerHost}`] });
-    await use(sshd);
-    await sshd.stop();
-  },
 });
 
 test('launch in a container from the launch dialog: list, pick, break, output, Stop', async ({
@@ -50,9 +38,7 @@ test('launch in a container from the launch dialog: list, pick, break, output, S
   test.setTimeout(120_000);
   await loopbackProfile(app, sshd);
   const dialog = await app.fillLaunch('loopback', { program: '/app/counter.py', args: '400' });
-  await dialog.getByLabel('Where').selectOption('container');
-  await app.trustHostKey();
-  const list = dialog.getByRole('listbox', { name: 'Containers' });
+  const list = await openContainerList(app, dialog);
   await expect(list.getByRole('option', { name: /web/ })).toContainText('periscope-test:1');
   await expect(list.getByRole('option', { name: /worker-old/ })).toBeDisabled();
   await list.getByRole('option', { name: /web/ }).click();
