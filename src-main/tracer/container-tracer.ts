@@ -78,6 +78,8 @@ export const startContainerTracer: TracerStarter = async (
       cwd: params.cwd,
       // Children are followed through a bridge of their own (`openChild` below).
       ...profileLaunchOptions(profile, params),
+      // The capture writes to the ring inside the container (`snapshots.fetch` reads it there).
+      capture: profile.capture,
       place: (command) => debugpy.place.wrap(command),
       link: ssh,
       logger,

@@ -1,7 +1,8 @@
 /**
  * App requests about snapshots (`docs/snapshot-format.md`): the ones kept on this machine
- * (`snapshots/snapshot-store.ts`), fetching a profile's over SSH (its ring directory, listed by
- * `remote/snapshots/snapshot-ring.ts`, each file read over SFTP), opening one as a read-only
+ * (`snapshots/snapshot-store.ts`), fetching a profile's over SSH (its ring directories — the
+ * machine's and one inside each saved container, `remote/snapshots/snapshot-rings.ts` — each
+ * file read over SFTP or inside its container), opening one as a read-only
  * session (`SessionStarter.openSnapshot`), a file the person chose, and installing the capture
  * on a profile's machine for programs started by hand. Every change is broadcast as
  * `snapshots.changed`.
@@ -12,8 +13,9 @@ import {
   DEFAULT_CAPTURE_DIRECTORY,
   DEFAULT_SNAPSHOT_DIRECTORY,
   installCapture,
-  listSnapshotRing,
+  type RingListing,
 } from '../../remote/snapshots/snapshot-ring.js';
+import { snapshotRings, type SnapshotRing } from '../../remote/snapshots/snapshot-rings.js';
 import { MAX_SNAPSHOT_FILE_BYTES, SnapshotFormatError } from '../../snapshots/snapshot-document.js';
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
 import { RelayError, errorMessage } from '../../../src-common/errors.js';
@@ -28,7 +30,10 @@ type SnapshotMethod =
   | 'snapshots.remove'
   | 'snapshots.install';
 
-/** Most snapshots fetched in one `snapshots.fetch` (the newest ones not kept yet). */
+/**
+ * Most snapshots fetched in one `snapshots.fetch` (the newest ones not kept yet, the machine's
+ * ring first, then the saved containers' in order).
+ */
 export const MAX_FETCHED_AT_ONCE = 100;
 
 /** The capture's setting of the ring directory (`periscope_capture.py`). */
@@ -52,31 +57,62 @@ export function snapshotHandlers(parts: BackendParts): AppHandlers<SnapshotMetho
     const profile = kept.summary.profileId ? profileStore.get(kept.summary.profileId) : undefined;
     return starter.openSnapshot(client, kept.doc, kept.summary, profile?.name);
   };
+  /** Keeps the newest files of `listing` not kept yet, at most `limit`; resolves to the count. */
+  const fetchMissing = async (
+    ring: SnapshotRing,
+    listing: RingListing,
+    profileId: string,
+    limit: number,
+  ): Promise<number> => {
+    const missing: string[] = [];
+    for (const file of [...listing.files].reverse()) {
+      if (missing.length >= limit) break;
+      if (!(await snapshots.has(file.name))) missing.push(file.name);
+    }
+    let count = 0;
+    for (const name of missing) {
+      try {
+        const bytes = await ring.read(`${listing.directory}/${name}`, MAX_SNAPSHOT_FILE_BYTES);
+        await snapshots.add(name, bytes, profileId);
+        count += 1;
+      } catch (error) {
+        // Trimmed from the ring meanwhile, or not a snapshot: the others still come.
+        logger.warn('a snapshot was not fetched', {
+          name,
+          ring: ring.label,
+          error: errorMessage(error),
+        });
+      }
+    }
+    return count;
+  };
   return {
     'snapshots.list': async () => ({ snapshots: await snapshots.list() }),
     'snapshots.fetch': async (client, { profileId }) => {
       const profile = requireProfile(profileStore, profileId);
       const fetched = await overProfileLink(parts, client, profile, async (connection) => {
-        const ring = await listSnapshotRing(connection, profile.python, ringDirectoryOf(profile));
-        const missing: string[] = [];
-        for (const file of [...ring.files].reverse()) {
-          if (missing.length >= MAX_FETCHED_AT_ONCE) break;
-          if (!(await snapshots.has(file.name))) missing.push(file.name);
-        }
         let count = 0;
-        for (const name of missing) {
+        let reached = 0;
+        let firstError: unknown;
+        for (const ring of snapshotRings(connection, profile, ringDirectoryOf(profile))) {
+          let listing;
           try {
-            const bytes = await connection.readFile(
-              `${ring.directory}/${name}`,
-              MAX_SNAPSHOT_FILE_BYTES,
-            );
-            await snapshots.add(name, bytes, profileId);
-            count += 1;
+            listing = await ring.list();
+            reached += 1;
           } catch (error) {
-            // Trimmed from the ring meanwhile, or not a snapshot: the others still come.
-            logger.warn('a snapshot was not fetched', { name, error: errorMessage(error) });
+            // A saved container that is stopped or gone has nothing to fetch now; the machine's
+            // own ring failing is the answer's error unless a container's was reached.
+            firstError ??= error;
+            logger.warn('a snapshot ring was not listed', {
+              ring: ring.label,
+              error: errorMessage(error),
+            });
+            continue;
           }
+          count += await fetchMissing(ring, listing, profileId, MAX_FETCHED_AT_ONCE - count);
+          if (count >= MAX_FETCHED_AT_ONCE) break;
         }
+        if (reached === 0) throw firstError;
         return count;
       });
       if (fetched > 0) await parts.snapshotsChanged();

@@ -2,12 +2,15 @@
  * A profile machine's snapshot ring directory, where the crash capture
  * (`remote/python/periscope_capture.py`) writes one file per snapshot: listing it, and installing
  * the capture module for programs started by hand (`PYTHONPATH=<dir> python3 app.py`). Each is
- * one SSH exec of `snapshot_ring.py` by the profile's interpreter; the files themselves are
- * fetched over SFTP (`SshConnection.readFile`).
+ * one SSH exec of `snapshot_ring.py` by the profile's interpreter — or, for a container's ring,
+ * by the container's interpreter through `docker exec` (`ContainerPlace.wrap`); the files
+ * themselves are fetched over SFTP (`SshConnection.readFile`), or read inside the container
+ * (`remote/containers/container-files.ts`).
  */
 import type { SshConnection } from '../../ssh/connection/ssh-connection.js';
 import { shellJoin } from '../../ssh/exec/shell-quote.js';
 import { SshError } from '../../ssh/ssh-error.js';
+import type { ContainerPlace } from '../containers/container-place.js';
 import SNAPSHOT_RING from '../python/snapshot_ring.py';
 import PERISCOPE_CAPTURE from '../python/periscope_capture.py';
 import CAPTURE_SITECUSTOMIZE from '../python/capture_sitecustomize.py';
@@ -41,14 +44,20 @@ async function runRing(
   python: string,
   args: string[],
   stdin?: string,
+  place?: ContainerPlace,
 ): Promise<Record<string, unknown>> {
-  const result = await connection.run(shellJoin([python, '-c', SNAPSHOT_RING, ...args]), {
+  const command = shellJoin([python, '-c', SNAPSHOT_RING, ...args]);
+  const result = await connection.run(place ? place.wrap(command) : command, {
     ...(stdin !== undefined ? { stdin } : {}),
   });
   const line = result.stdout.split('\n').find((l) => l.startsWith(SNAPSHOT_RING_MARKER));
   if (!line) {
     const why = result.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${result.code}`;
-    throw new SshError('ssh-failed', `could not reach the snapshots with ${python}: ${why}`);
+    const where = place ? ` in ${place.label}` : '';
+    throw new SshError(
+      'ssh-failed',
+      `could not reach the snapshots with ${python}${where}: ${why}`,
+    );
   }
   let parsed: Record<string, unknown>;
   try {
@@ -65,15 +74,17 @@ async function runRing(
 
 /**
  * Lists the snapshot files of `directory` on `connection`'s machine (a missing directory is
- * empty).
+ * empty); with `place`, of `directory` inside that container (`~` is then the home of the
+ * container's user), listed by `python` there.
  * @throws SshError `ssh-failed` when the command cannot run or the directory cannot be read.
  */
 export async function listSnapshotRing(
   connection: SshConnection,
   python: string,
   directory = DEFAULT_SNAPSHOT_DIRECTORY,
+  place?: ContainerPlace,
 ): Promise<RingListing> {
-  const parsed = await runRing(connection, python, ['list', directory]);
+  const parsed = await runRing(connection, python, ['list', directory], undefined, place);
   const files = Array.isArray(parsed['files']) ? (parsed['files'] as unknown[]) : [];
   return {
     directory: String(parsed['directory']),
