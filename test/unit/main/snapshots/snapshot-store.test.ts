@@ -89,4 +89,46 @@ describe('SnapshotStore', () => {
     await tiny.add('c.psnap.json.gz', snapshotFile('2026-12-02T07:00:02Z'), 'p');
     expect(await tiny.list()).toHaveLength(1);
   });
+
+  it('trims a snapshot from a clock that runs ahead as if captured when it was kept', async () => {
+    const store = new SnapshotStore(dir, { maxFiles: 2, maxBytes: 1e9 });
+    const ahead = await store.add('ahead.psnap.json.gz', snapshotFile('2099-01-01T00:00:00Z'), 'p');
+    // Shown with its own time, not rewritten.
+    expect(ahead.time).toBe('2099-01-01T00:00:00Z');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.add('y.psnap.json.gz', snapshotFile(new Date().toISOString()), 'p');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.add('z.psnap.json.gz', snapshotFile(new Date().toISOString()), 'p');
+    expect((await store.list()).map((s) => s.id)).toEqual(['z.psnap.json.gz', 'y.psnap.json.gz']);
+    // The same after a restart: the time it was kept is in its summary file.
+    const later = new SnapshotStore(dir, { maxFiles: 2, maxBytes: 1e9 });
+    await later.add('ahead2.psnap.json.gz', snapshotFile('2099-01-01T00:00:00Z'), 'p');
+    expect((await later.list()).map((s) => s.id)).toEqual([
+      'ahead2.psnap.json.gz',
+      'z.psnap.json.gz',
+    ]);
+  });
+
+  it('keeps a different file named like a kept one under its content name; the same file once', async () => {
+    const store = new SnapshotStore(dir);
+    const name = '20261202T070315.398715Z-web1-7-1.psnap.json.gz';
+    const mine = await store.add(name, snapshotFile('2026-12-02T07:03:15Z', 'mine'), 'p1');
+    expect((await store.add(name, snapshotFile('2026-12-02T07:03:15Z', 'mine'), null)).id).toBe(
+      mine.id,
+    );
+    const theirs = await store.add(name, snapshotFile('2026-12-02T07:03:15Z', 'theirs'), null);
+    expect(theirs.id).toMatch(/^opened-[0-9a-f]{20}\.psnap\.json\.gz$/);
+    expect(theirs.exception).toBe('ValueError: theirs');
+    expect((await store.read(name)).summary.exception).toBe('ValueError: mine');
+    expect(await store.list()).toHaveLength(2);
+  });
+
+  it('runs removes in order with adds: a remove asked after an add removes what it added', async () => {
+    const store = new SnapshotStore(dir);
+    const adding = store.add('a.psnap.json.gz', snapshotFile('2026-12-02T07:00:01Z'), 'p');
+    const removing = store.remove('a.psnap.json.gz');
+    await Promise.all([adding, removing]);
+    expect(await store.list()).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
+  });
 });
