@@ -43,7 +43,7 @@ export function renderResults(results: BenchResults): string {
     const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
     lines.push(
       '',
-      `**Session churn** (\`periscope relay\` in its own process; tracers dial in, print 64 KiB, hang up): ${(c.perLiveSessionBytes / 1024).toFixed(0)} KiB of RSS per live session; after ${c.sessions.toLocaleString('en')} sessions opened and closed, RSS ${mib(c.warmRssBytes)} → ${mib(c.afterRssBytes)} MiB from the warmed-up relay, ${c.listed} ended sessions still listed (target ${c.target}: ${c.met ? 'met' : 'not met'}).`,
+      `**Session churn** (\`periscope relay\` in its own process; tracers dial in, print 64 KiB, hang up; the idle relay measured after a full GC forced through its inspector): ${(c.perLiveSessionBytes / 1024).toFixed(0)} KiB of RSS per live session; heap used ${mib(c.start.heapUsedBytes)} MiB at the start, ${mib(c.warm.heapUsedBytes)} MiB after a warm-up of ${c.warmup.toLocaleString('en')} sessions (the 50 ended sessions kept listed, with their output, are working size), ${mib(c.after.heapUsedBytes)} MiB after ${c.sessions.toLocaleString('en')} more; RSS ${mib(c.start.rssBytes)} → ${mib(c.warm.rssBytes)} → ${mib(c.after.rssBytes)} MiB; ${c.listed} ended sessions still listed (target ${c.target}: ${c.met ? 'met' : 'not met'}).`,
     );
   }
   if (results.children) {
