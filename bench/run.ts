@@ -12,7 +12,7 @@ import { startSshd } from '../test/harness/sshd.js';
 import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
 import { startFigure, type StartFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
-import { bigCollection } from './figures/big-collection.js';
+import { bigCollection, type BigCollectionFigure } from './figures/big-collection.js';
 import { fanOut, type FanOutFigure } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
@@ -59,9 +59,7 @@ export async function runBenchmarks(
   );
   figures.push(paint);
   const big = await bigCollection(Math.max(2, Math.min(reps, 10)));
-  log(
-    `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target}: ${big.met ? 'met' : 'not met'})`,
-  );
+  log(bigCollectionLine(big));
   figures.push(big);
   const data = await dataViewer(Math.max(2, Math.min(reps, 10)));
   log(
@@ -105,6 +103,14 @@ function logStart(start: StartFigure, log: (line: string) => void): void {
   );
 }
 
+/** The log line of the big collection figure. */
+function bigCollectionLine(big: BigCollectionFigure): string {
+  const ms = (v: number): string => v.toFixed(1);
+  const e = big.expansion;
+  const u = big.withoutInputDeferral;
+  return `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target}: ${big.met ? 'met' : 'not met'}); ms after the click: first frame ${ms(e.firstFrame)}, the answer at the page ${ms(e.answer)}, the first page's rows in the DOM ${ms(e.rows)}; in a Chromium without its deferral of tasks after input ${ms(u.periscope.median)} ms (first frame ${ms(u.expansion.firstFrame)}, answer ${ms(u.expansion.answer)}, rows ${ms(u.expansion.rows)})`;
+}
+
 /** The log line of the session churn figure. */
 function churnLine(c: ChurnFigure): string {
   const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
@@ -146,9 +152,7 @@ const ALONE: Record<string, (quick: boolean, log: (line: string) => void) => Pro
   },
   'big-collection': async (quick, log) => {
     const big = await bigCollection(quick ? 2 : 10);
-    log(
-      `big collection: ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms`,
-    );
+    log(bigCollectionLine(big));
     return big;
   },
   'step-to-paint': async (quick, log) => {

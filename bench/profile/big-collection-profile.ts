@@ -5,10 +5,12 @@
  * frame and when 50 rows are in the DOM. Every other expansion the bench's own relay client asks
  * for the list first (timed: the relay's and tracer's share), so the page's request is answered
  * from the relay's stop cache. `PERISCOPE_PROFILE_CPU=1`: the page's self time per function;
- * `PERISCOPE_PROFILE_TRACE=1`: its main thread's self time per trace event (style, layout, paint).
+ * `PERISCOPE_PROFILE_TRACE=1`: its main thread's self time per trace event (style, layout, paint);
+ * with `PERISCOPE_PROFILE_OUT=F` also the raw trace (Chromium DevTools, Performance panel).
  */
 import { summarise } from '../lib/stats.js';
 import { launchChromium } from '../lib/chromium.js';
+import { writeFile } from 'node:fs/promises';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { openStoppedSession, startPeriscope, type PeriscopeWorld } from '../lib/periscope-world.js';
 import {
@@ -18,7 +20,7 @@ import {
   expandInPage,
 } from '../figures/big-collection.js';
 import { selfTimes, type CpuProfile } from './cpu-profile.js';
-import { printTraceSelfTimes, WS_HOOK } from './page-hooks.js';
+import { printTraceSelfTimes, WS_HOOK } from '../lib/page-hooks.js';
 
 /** Expansions profiled. */
 const REPS = 16;
@@ -101,7 +103,9 @@ async function main(): Promise<void> {
     undefined,
     process.env.PERISCOPE_PROFILE_RENDERER ?? 'dist/renderer',
   );
-  const browser = await launchChromium();
+  const browser = await launchChromium(
+    (process.env.PERISCOPE_CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
+  );
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript(WS_HOOK);
@@ -142,7 +146,12 @@ async function main(): Promise<void> {
       for (const [name, ms] of [...selfMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30))
         console.log(`${(ms / REPS).toFixed(2).padStart(8)}  ${name}`);
     }
-    if (tracing) printTraceSelfTimes(await browser.stopTracing(), REPS);
+    if (tracing) {
+      const trace = await browser.stopTracing();
+      printTraceSelfTimes(trace, REPS);
+      if (process.env.PERISCOPE_PROFILE_OUT)
+        await writeFile(process.env.PERISCOPE_PROFILE_OUT, trace);
+    }
     console.log(
       `the list's variables through the relay, bench client: median ${median(relayMs).toFixed(2)} ms`,
     );

@@ -14,7 +14,7 @@ import { launchChromium } from '../lib/chromium.js';
 import { openStoppedSession, startPeriscope } from '../lib/periscope-world.js';
 import { STEPPER, STEPPER_BREAK_LINE } from '../figures/step-latency-local.js';
 import { selfTimes, type CpuProfile } from './cpu-profile.js';
-import { printTraceSelfTimes, WS_HOOK } from './page-hooks.js';
+import { printTraceSelfTimes, WS_HOOK } from '../lib/page-hooks.js';
 
 /** Number of steps profiled. */
 const STEPS = 30;

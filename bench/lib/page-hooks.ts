@@ -2,7 +2,7 @@
  * Pieces the renderer profilers share: a WebSocket hook installed in the page, and the main
  * thread's self time per Chromium trace event.
  */
-import type { TraceEvent } from './cpu-profile.js';
+import type { TraceEvent } from '../profile/cpu-profile.js';
 
 /**
  * Installed before the page's own scripts: every WebSocket message goes through
