@@ -1,5 +1,6 @@
 /** Renders benchmark results as the Markdown table in bench/RESULTS.md. */
 import type { BenchResults } from './bench-results.js';
+import type { BigCollectionFigure } from './figures/big-collection.js';
 
 const ms = (value: number): string => (value < 10 ? value.toFixed(2) : value.toFixed(0));
 
@@ -24,6 +25,16 @@ export function renderResults(results: BenchResults): string {
       `**Where the relay overhead goes** (${f.variant}): of the ${ms(f.periscope.median - f.baseline.median)} ms it adds to a \`stackTrace\` round trip, ${ms(f.breakdown.wsHopMs)} ms is the WebSocket hop itself (a \`ws\` echo of the same sizes between a client and a server in the same process, measured alternately: two more loopback writes and reads, event-loop wake-ups, frame parsing — what any relay between a WebSocket client and a tracer pays), and ${ms(f.breakdown.relayOwnMs)} ms is the relay's own work (validation, routing, seq rewriting, serialising both ways).`,
     );
   }
+  for (const f of results.figures) {
+    if (!('expansion' in f)) continue;
+    const b = f as BigCollectionFigure;
+    const e = b.expansion;
+    const u = b.withoutInputDeferral;
+    lines.push(
+      '',
+      `**Where the big collection's time goes** (a closed million-item list opened with a click on a fresh stop; its \`variables\` request goes to the tracer; done at the frame after the first page's rows fill the Variables view, rows below it being built after that frame): ms after the click, medians: the first frame ${ms(e.firstFrame)}, the list's answer at the page ${ms(e.answer)}, the rows in the DOM ${ms(e.rows)}, painted ${ms(b.periscope.median)}. Chromium runs no other task between a click and its next frame (its scheduler's deferral of tasks after input: timers, posted messages and WebSocket messages alike), so however fast the relay and tracer answer (the baseline's ${ms(b.baseline.median)} ms), the answer is handled after that first frame and painted in the one after it. The same run in a Chromium without that deferral (\`--disable-features=DeferRendererTasksAfterInput\`): painted at ${ms(u.periscope.median)} ms (answer ${ms(u.expansion.answer)}, rows ${ms(u.expansion.rows)}, first frame ${ms(u.expansion.firstFrame)}).`,
+    );
+  }
   if (results.flood) {
     const f = results.flood;
     lines.push(
@@ -43,7 +54,7 @@ export function renderResults(results: BenchResults): string {
     const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
     lines.push(
       '',
-      `**Session churn** (\`periscope relay\` in its own process; tracers dial in, print 64 KiB, hang up): ${(c.perLiveSessionBytes / 1024).toFixed(0)} KiB of RSS per live session; after ${c.sessions.toLocaleString('en')} sessions opened and closed, RSS ${mib(c.warmRssBytes)} → ${mib(c.afterRssBytes)} MiB from the warmed-up relay, ${c.listed} ended sessions still listed (target ${c.target}: ${c.met ? 'met' : 'not met'}).`,
+      `**Session churn** (\`periscope relay\` in its own process; tracers dial in, print 64 KiB, hang up; the idle relay measured after a full GC forced through its inspector): ${(c.perLiveSessionBytes / 1024).toFixed(0)} KiB of RSS per live session; heap used ${mib(c.start.heapUsedBytes)} MiB at the start, ${mib(c.warm.heapUsedBytes)} MiB after a warm-up of ${c.warmup.toLocaleString('en')} sessions (the 50 ended sessions kept listed, with their output, are working size), ${mib(c.after.heapUsedBytes)} MiB after ${c.sessions.toLocaleString('en')} more; RSS ${mib(c.start.rssBytes)} → ${mib(c.warm.rssBytes)} → ${mib(c.after.rssBytes)} MiB; ${c.listed} ended sessions still listed (target ${c.target}: ${c.met ? 'met' : 'not met'}).`,
     );
   }
   if (results.children) {

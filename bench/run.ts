@@ -3,7 +3,8 @@
  * loopback and through an SSH forward of the test sshd. Writes bench/results.json and
  * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
  * `PERISCOPE_BENCH_FIGURE=<name>` runs one figure alone and prints it, writing nothing: `start`
- * (15 starts, 5 with `--quick`, and the bundle's chunks) or `fan-out`; for measuring one change
+ * (15 starts, 5 with `--quick`, and the bundle's chunks), `churn`, `big-collection`,
+ * `step-to-paint` or `fan-out`; for measuring one change
  * without the whole run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,14 +12,14 @@ import { startSshd } from '../test/harness/sshd.js';
 import { relayOverhead, stepLatency, type Figure } from './figures/relay-figures.js';
 import { startFigure, type StartFigure } from './figures/start-figure.js';
 import { stepToPaint } from './figures/step-to-paint.js';
-import { bigCollection } from './figures/big-collection.js';
+import { bigCollection, type BigCollectionFigure } from './figures/big-collection.js';
 import { fanOut, type FanOutFigure } from './figures/fan-out.js';
 import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
 import { dataViewer } from './figures/data-viewer.js';
-import { sessionChurn } from './figures/session-churn.js';
+import { sessionChurn, type ChurnFigure } from './figures/session-churn.js';
 import { flaskCrashCapture, snapshotPointCost } from './figures/snapshot-cost.js';
 
 /** Runs every figure with `reps` repetitions each. */
@@ -58,9 +59,7 @@ export async function runBenchmarks(
   );
   figures.push(paint);
   const big = await bigCollection(Math.max(2, Math.min(reps, 10)));
-  log(
-    `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target}: ${big.met ? 'met' : 'not met'})`,
-  );
+  log(bigCollectionLine(big));
   figures.push(big);
   const data = await dataViewer(Math.max(2, Math.min(reps, 10)));
   log(
@@ -69,11 +68,8 @@ export async function runBenchmarks(
   figures.push(data);
   const fan = await fanOut(reps >= 20 ? 50 : 5, reps >= 20 ? 5 : 1);
   log(fanOutLine(fan));
-  const churn = await sessionChurn(reps >= 20 ? 1000 : 50);
-  const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
-  log(
-    `session churn (${churn.sessions} opened and closed): relay RSS ${mib(churn.warmRssBytes)} → ${mib(churn.afterRssBytes)} MiB, ${(churn.perLiveSessionBytes / 1024).toFixed(0)} KiB per live session (target ${churn.target}: ${churn.met ? 'met' : 'not met'})`,
-  );
+  const churn = await sessionChurn(reps >= 20 ? 1000 : 50, reps >= 20 ? 500 : 50);
+  log(churnLine(churn));
   const snapshotPoint = await snapshotPointCost(reps >= 20 ? 200 : 20);
   log(
     `snapshot point (${snapshotPoint.periscope.n} hits): ${snapshotPoint.periscope.median.toFixed(2)} ms per iteration vs ${snapshotPoint.baseline.median.toFixed(2)} ms with an empty logpoint → ${snapshotPoint.addedPerHitMs.toFixed(2)} ms added per hit (${snapshotPoint.ratio.toFixed(0)}×), ${snapshotPoint.overLimit.median.toFixed(3)} ms past the limit (target ${snapshotPoint.target}: ${snapshotPoint.met ? 'met' : 'not met'})`,
@@ -107,6 +103,21 @@ function logStart(start: StartFigure, log: (line: string) => void): void {
   );
 }
 
+/** The log line of the big collection figure. */
+function bigCollectionLine(big: BigCollectionFigure): string {
+  const ms = (v: number): string => v.toFixed(1);
+  const e = big.expansion;
+  const u = big.withoutInputDeferral;
+  return `${big.figure} (${big.variant}): ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms → ${big.ratio.toFixed(2)}× (target ${big.target}: ${big.met ? 'met' : 'not met'}); ms after the click: first frame ${ms(e.firstFrame)}, the answer at the page ${ms(e.answer)}, the first page's rows in the DOM ${ms(e.rows)}; in a Chromium without its deferral of tasks after input ${ms(u.periscope.median)} ms (first frame ${ms(u.expansion.firstFrame)}, answer ${ms(u.expansion.answer)}, rows ${ms(u.expansion.rows)})`;
+}
+
+/** The log line of the session churn figure. */
+function churnLine(c: ChurnFigure): string {
+  const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+  const growth = (bytes: number): string => `${bytes >= 0 ? '+' : ''}${mib(bytes)}`;
+  return `session churn (idle relay after a full GC; ${c.warmup} sessions of warm-up, then ${c.sessions} opened and closed): heap used ${mib(c.start.heapUsedBytes)} → ${mib(c.warm.heapUsedBytes)} → ${mib(c.after.heapUsedBytes)} MiB (${growth(c.after.heapUsedBytes - c.warm.heapUsedBytes)} after the warm-up), RSS ${mib(c.start.rssBytes)} → ${mib(c.warm.rssBytes)} → ${mib(c.after.rssBytes)} MiB (${growth(c.after.rssBytes - c.warm.rssBytes)}); ${(c.perLiveSessionBytes / 1024).toFixed(0)} KiB of RSS per live session; ${c.listed} ended sessions listed (target ${c.target}: ${c.met ? 'met' : 'not met'})`;
+}
+
 /** The log line of the fan-out figure. */
 function fanOutLine(fan: FanOutFigure): string {
   return `fan-out (${fan.tracers} tracers × ${fan.clientsPerSession} clients): ${fan.periscopeMs.toFixed(0)} ms vs ${fan.baselineMs.toFixed(0)} ms (${fan.baseline}) → ${fan.ratio.toFixed(2)}×, relay's share ${fan.relayShareMs.toFixed(1)} ms (target ${fan.target}: ${fan.met ? 'met' : 'not met'})${fan.breakdown ? `; stopped at the bare clients ${fan.breakdown.bareFirstStop.toFixed(0)}–${fan.breakdown.bareLastStop.toFixed(0)} ms, at the relay ${fan.breakdown.relayFirstStop.toFixed(0)}–${fan.breakdown.relayLastStop.toFixed(0)} ms, last relay client ${fan.breakdown.lastClientStop.toFixed(0)} ms` : ''}`;
@@ -135,18 +146,21 @@ const ALONE: Record<string, (quick: boolean, log: (line: string) => void) => Pro
     return start;
   },
   churn: async (quick, log) => {
-    const churn = await sessionChurn(quick ? 50 : 1000);
-    log(
-      `session churn: RSS ${(churn.warmRssBytes / 1048576).toFixed(1)} → ${(churn.afterRssBytes / 1048576).toFixed(1)} MiB, ${(churn.perLiveSessionBytes / 1024).toFixed(0)} KiB per live session (${churn.met ? 'met' : 'not met'})`,
-    );
+    const churn = await sessionChurn(quick ? 50 : 1000, quick ? 50 : 500);
+    log(churnLine(churn));
     return churn;
   },
   'big-collection': async (quick, log) => {
     const big = await bigCollection(quick ? 2 : 10);
-    log(
-      `big collection: ${big.periscope.median.toFixed(2)} ms vs ${big.baseline.median.toFixed(2)} ms`,
-    );
+    log(bigCollectionLine(big));
     return big;
+  },
+  'step-to-paint': async (quick, log) => {
+    const paint = await stepToPaint(quick ? 5 : 40);
+    log(
+      `step to paint: ${paint.periscope.median.toFixed(2)} ms vs ${paint.baseline.median.toFixed(2)} ms (target ${paint.target}: ${paint.met ? 'met' : 'not met'})`,
+    );
+    return paint;
   },
   'fan-out': async (quick, log) => {
     const fan = await fanOut(quick ? 5 : 50, quick ? 1 : 5);

@@ -6,6 +6,8 @@ await esbuild.build({
   entryPoints: {
     run: 'bench/run.ts',
     'step-profile': 'bench/profile/step-profile.ts',
+    'churn-series': 'bench/profile/churn-series.ts',
+    'big-collection-profile': 'bench/profile/big-collection-profile.ts',
     'start-profile': 'bench/profile/start-profile.ts',
     'fan-out-profile': 'bench/profile/fan-out-profile.ts',
   },
