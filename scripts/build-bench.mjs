@@ -8,6 +8,7 @@ await esbuild.build({
     'step-profile': 'bench/profile/step-profile.ts',
     'start-profile': 'bench/profile/start-profile.ts',
     'fan-out-profile': 'bench/profile/fan-out-profile.ts',
+    'relay-profile': 'bench/profile/relay-profile.ts',
   },
   outdir: 'dist/bench',
   bundle: true,
