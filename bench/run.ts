@@ -3,8 +3,8 @@
  * loopback and through an SSH forward of the test sshd. Writes bench/results.json and
  * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
  * `PERISCOPE_BENCH_FIGURE=<name>` runs one figure alone and prints it, writing nothing: `start`
- * (15 starts, 5 with `--quick`, and the bundle's chunks), `churn`, `big-collection`,
- * `step-to-paint` or `fan-out`; for measuring one change
+ * (15 starts, 5 with `--quick`, and the bundle's chunks), `relay` (relay overhead, loopback and
+ * SSH forward), `churn`, `big-collection`, `step-to-paint` or `fan-out`; for measuring one change
  * without the whole run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -44,9 +44,7 @@ export async function runBenchmarks(
     for (const via of [undefined, sshd]) {
       for (const measure of [relayOverhead, stepLatency]) {
         const result = await measure(reps, via);
-        log(
-          `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target}: ${result.met ? 'met' : 'not met'})${result.breakdown ? `; of the difference, the WebSocket hop ${result.breakdown.wsHopMs.toFixed(3)} ms, the relay's own work ${result.breakdown.relayOwnMs.toFixed(3)} ms` : ''}`,
-        );
+        log(figureLine(result));
         figures.push(result);
       }
     }
@@ -94,6 +92,11 @@ export async function runBenchmarks(
     flaskCapture,
     notMeasured: [],
   };
+}
+
+/** The log line of a relay figure (relay overhead, step latency). */
+function figureLine(result: Figure): string {
+  return `${result.figure} (${result.variant}): ${result.periscope.median.toFixed(2)} ms vs ${result.baseline.median.toFixed(2)} ms → ${result.ratio.toFixed(2)}× (target ${result.target}: ${result.met ? 'met' : 'not met'})${result.breakdown ? `; of the difference, the WebSocket hop ${result.breakdown.wsHopMs.toFixed(3)} ms, the relay's own work ${result.breakdown.relayOwnMs.toFixed(3)} ms` : ''}`;
 }
 
 /** Prints the start figure's line (also the `PERISCOPE_BENCH_FIGURE=start` output). */
@@ -161,6 +164,20 @@ const ALONE: Record<string, (quick: boolean, log: (line: string) => void) => Pro
       `step to paint: ${paint.periscope.median.toFixed(2)} ms vs ${paint.baseline.median.toFixed(2)} ms (target ${paint.target}: ${paint.met ? 'met' : 'not met'})`,
     );
     return paint;
+  },
+  relay: async (quick, log) => {
+    const figures: Figure[] = [];
+    const sshd = await startSshd();
+    try {
+      for (const via of [undefined, sshd]) {
+        const result = await relayOverhead(quick ? 5 : 40, via);
+        log(figureLine(result));
+        figures.push(result);
+      }
+    } finally {
+      await sshd.stop();
+    }
+    return figures;
   },
   'fan-out': async (quick, log) => {
     const fan = await fanOut(quick ? 5 : 50, quick ? 1 : 5);

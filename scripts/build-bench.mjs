@@ -10,6 +10,7 @@ await esbuild.build({
     'big-collection-profile': 'bench/profile/big-collection-profile.ts',
     'start-profile': 'bench/profile/start-profile.ts',
     'fan-out-profile': 'bench/profile/fan-out-profile.ts',
+    'relay-profile': 'bench/profile/relay-profile.ts',
   },
   outdir: 'dist/bench',
   bundle: true,

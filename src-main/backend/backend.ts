@@ -331,25 +331,31 @@ export class Backend {
       );
   }
 
+  /** The relay's hot path (issue 15): nothing is built for a request but what it needs. */
   private onDapRequest(client: ClientHandle, message: DapClientMessage): void {
     const entry = this.sessions.get(message.sessionId);
     const request = message.message;
-    const refuse = (text: string): void =>
+    if (!entry || !entry.session.hasClient(client)) {
       client.sendDap(message.sessionId, {
         seq: 0,
         type: 'response',
         request_seq: request.seq,
         command: request.command,
         success: false,
-        message: text,
+        message: entry
+          ? `Join session "${message.sessionId}" before sending it requests.`
+          : `There is no session "${message.sessionId}".`,
       });
-    if (!entry) return refuse(`There is no session "${message.sessionId}".`);
-    if (!entry.session.hasClient(client))
-      return refuse(`Join session "${message.sessionId}" before sending it requests.`);
-    this.background(
-      `DAP request ${request.command.slice(0, 100)}`,
-      entry.session.handleClientRequest(client, request),
-    );
+      return;
+    }
+    entry.session
+      .handleClientRequest(client, request)
+      .catch((error: unknown) =>
+        this.logger.error(
+          `DAP request ${request.command.slice(0, 100)} failed`,
+          errorFields(error),
+        ),
+      );
   }
 
   /**
@@ -357,11 +363,7 @@ export class Backend {
    * rejection (which would end the process and every session).
    */
   private background(what: string, work: Promise<unknown>): void {
-    work.catch((error: unknown) =>
-      this.logger.error(`${what} failed`, {
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
-    );
+    work.catch((error: unknown) => this.logger.error(`${what} failed`, errorFields(error)));
   }
 
   /** Why one more client would exceed the client cap, or undefined. */
@@ -399,4 +401,9 @@ export class Backend {
     this.forgetEnded();
     this.sessions.changed(id);
   }
+}
+
+/** The log fields of a failure in the background: its stack, or what it is. */
+function errorFields(error: unknown): { error: string } {
+  return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
 }

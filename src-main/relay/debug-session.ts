@@ -374,7 +374,7 @@ export class DebugSession {
   private async answerClientRequest(
     client: SessionClient,
     request: DebugProtocol.Request,
-    answer: (response: LocalAnswer) => void,
+    answer: (response: LocalAnswer | DebugProtocol.Response) => void,
   ): Promise<void> {
     if (RELAY_ANSWERED.has(request.command)) {
       const local = answerLocally(request, {

@@ -22,20 +22,22 @@ export const MAX_PENDING_PER_CLIENT = 64;
 /**
  * Answers `client`'s `request` on session `sessionId`: the response gets the client's
  * `request_seq` and `command` (its `seq` is the client's own numbering,
- * `backend/clients/client-handle.ts`).
+ * `backend/clients/client-handle.ts`). Given the tracer's whole response, its envelope fields are
+ * replaced in the one copy made (the answer to one client; the tracer's object may be shared by
+ * the stop cache).
  */
 export function replyTo(
   sessionId: string,
   client: SessionClient,
   request: DebugProtocol.Request,
-): (response: LocalAnswer) => void {
+): (response: LocalAnswer | DebugProtocol.Response) => void {
   return (response) =>
     client.sendDap(sessionId, {
+      ...response,
       seq: 0,
       type: 'response',
       request_seq: request.seq,
       command: request.command,
-      ...response,
     });
 }
 
@@ -83,7 +85,7 @@ export class RequestForwarding {
   async forward(
     client: SessionClient,
     request: DebugProtocol.Request,
-    answer: (response: LocalAnswer) => void,
+    answer: (response: LocalAnswer | DebugProtocol.Response) => void,
     after: (response: DebugProtocol.Response) => void,
   ): Promise<void> {
     const inFlight = this.pending.get(client) ?? 0;
@@ -100,8 +102,7 @@ export class RequestForwarding {
         this.tracer.connection.sendRequest(request.command, request.arguments, {
           timeoutMs: this.requestTimeoutMs,
         }));
-      const { seq: _seq, type: _type, request_seq: _rs, command: _c, ...rest } = response;
-      answer(rest);
+      answer(response);
       // What the session reads from the answer must not answer the client a second time.
       try {
         after(response);

@@ -24,6 +24,12 @@ import { PrefetchGate } from './prefetch-gate.js';
 /** Most sessions of this process whose stop is prefetched at once (see the module comment). */
 export const MAX_PREFETCHES = 2;
 
+/**
+ * Most answers one stop cache keeps (distinct requests since the last stop or change); what a
+ * stop's clients share is a handful.
+ */
+export const MAX_CACHED_ANSWERS = 256;
+
 /** The process's prefetches, shared by every session's stop cache. */
 const prefetches = new PrefetchGate(MAX_PREFETCHES);
 
@@ -122,6 +128,9 @@ export class StopCache {
     if (known) return known;
     const generation = this.generation;
     const pending = this.send(command, args);
+    // A client asking for ever new arguments while the program is paused must not grow the cache
+    // without bound: past the cap, answers go to their asker only.
+    if (this.entries.size >= MAX_CACHED_ANSWERS) return pending;
     this.entries.set(key, pending);
     // Failures and timeouts are not kept: the next asker tries again.
     pending.then(
@@ -142,9 +151,15 @@ function isReadOnlyEvaluate(command: string, args: unknown): boolean {
   return typeof context === 'string' && READ_ONLY_EVALUATE_CONTEXTS.has(context);
 }
 
-/** JSON with object keys sorted, so equal arguments give equal keys whatever their order. */
+/**
+ * JSON with object keys sorted, so equal arguments give equal keys whatever their order.
+ * Arguments without nested objects (`stackTrace`, `scopes`, `variables`: nearly every request
+ * the cache sees) are serialised by the engine with the sorted key list, not with a replacer
+ * called for every value; nested ones with the replacer.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === undefined) return '';
+  if (isFlatRecord(value)) return JSON.stringify(value, Object.keys(value).sort());
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
@@ -154,4 +169,14 @@ export function canonicalJson(value: unknown): string {
         )
       : v,
   );
+}
+
+/** True for an object (not an array) none of whose values is an object or array. */
+function isFlatRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'object' && v !== null) return false;
+  }
+  return true;
 }

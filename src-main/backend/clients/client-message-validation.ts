@@ -5,7 +5,7 @@
  * (`dap/dap-request-schema.ts`); their arguments are the tracer's to judge.
  */
 import { z } from 'zod';
-import { isTooDeep, jsonTextTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../../../src-common/json-limits.js';
 import { dapRequestSchema } from '../../dap/dap-request-schema.js';
 import { launchJsonOptionsSchema } from '../../profiles/profile-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
@@ -284,7 +284,8 @@ export function validateClientMessage(raw: string): ClientMessageValidation {
     return { ok: false, error: `message of ${raw.length} characters exceeds the 16 MiB limit` };
   }
   // Measured on the text first: parsing 16 Mi characters of `[[[[` would build millions of
-  // objects (hundreds of MB) only to refuse them.
+  // objects (hundreds of MB) only to refuse them. The text's depth is the parsed value's (see
+  // `jsonTextTooDeep`), so what parses below needs no walk before it is re-serialised.
   if (jsonTextTooDeep(raw)) {
     return { ok: false, error: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
@@ -293,10 +294,6 @@ export function validateClientMessage(raw: string): ClientMessageValidation {
     json = JSON.parse(raw);
   } catch {
     return { ok: false, error: 'message is not valid JSON' };
-  }
-  // Checked before anything walks or re-serialises it (a DAP request goes on to the tracer).
-  if (isTooDeep(json)) {
-    return { ok: false, error: `message nests deeper than ${MAX_JSON_DEPTH} levels` };
   }
   // DAP requests are most of the traffic: checked by hand first (`fastDapMessage`), zod only to
   // word the error of one that fails.

@@ -45,6 +45,20 @@ describe('jsonTextTooDeep', () => {
     }
   });
 
+  it('reads many shallow brackets as shallow, and brackets in strings as nothing', () => {
+    // More openings than the limit, none nested: past the quick count, the scan decides.
+    const wide = JSON.stringify({ rows: Array.from({ length: 500 }, (_, i) => [{ i }]) });
+    expect(jsonTextTooDeep(wide)).toBe(false);
+    expect(jsonTextTooDeep(Buffer.from(wide, 'utf8'))).toBe(false);
+    const quoted = JSON.stringify({ s: '{['.repeat(MAX_JSON_DEPTH) });
+    expect(jsonTextTooDeep(quoted)).toBe(false);
+    // Exactly at the limit, and one past it, with no other bracket to pad the count.
+    expect(jsonTextTooDeep('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH))).toBe(false);
+    expect(jsonTextTooDeep('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))).toBe(
+      true,
+    );
+  });
+
   it('does not count brackets inside strings, escaped quotes included', () => {
     const tricky = JSON.stringify({ s: '['.repeat(1000) + '\\"' + '{'.repeat(1000) + '\\' });
     expect(jsonTextTooDeep(tricky)).toBe(false);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { StopCache, canonicalJson } from '../../../../src-main/relay/stop-cache.js';
+import {
+  MAX_CACHED_ANSWERS,
+  StopCache,
+  canonicalJson,
+} from '../../../../src-main/relay/stop-cache.js';
 
 /** A fake tracer that records requests and answers like debugpy would after a stop. */
 function tracer(): {
@@ -103,5 +107,35 @@ describe('StopCache', () => {
     expect((await cache.lookup('threads', undefined))?.success).toBe(false);
     expect((await cache.lookup('threads', undefined))?.success).toBe(true);
     expect(calls).toBe(2);
+  });
+
+  it('keeps at most MAX_CACHED_ANSWERS answers: a client asking ever new things grows nothing', async () => {
+    const t = tracer();
+    const cache = new StopCache(t.send);
+    for (let i = 0; i < MAX_CACHED_ANSWERS + 10; i++)
+      await cache.lookup('stackTrace', { threadId: 1, startFrame: 0, levels: 1000 + i });
+    const sent = t.sent.length;
+    // The first ones are kept and shared; the ones past the cap went to the tracer, and go again.
+    await cache.lookup('stackTrace', { threadId: 1, startFrame: 0, levels: 1000 });
+    expect(t.sent.length).toBe(sent);
+    await cache.lookup('stackTrace', {
+      threadId: 1,
+      startFrame: 0,
+      levels: 1000 + MAX_CACHED_ANSWERS + 5,
+    });
+    expect(t.sent.length).toBe(sent + 1);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('gives equal arguments one key whatever their key order, flat or nested', () => {
+    expect(canonicalJson({ threadId: 1, startFrame: 0, levels: 1 })).toBe(
+      '{"levels":1,"startFrame":0,"threadId":1}',
+    );
+    expect(canonicalJson({ b: null, a: 'x' })).toBe(canonicalJson({ a: 'x', b: null }));
+    const nested = canonicalJson({ source: { path: '/p', name: 'p' }, lines: [2, 1] });
+    expect(nested).toBe('{"lines":[2,1],"source":{"name":"p","path":"/p"}}');
+    expect(canonicalJson({ lines: [2, 1], source: { name: 'p', path: '/p' } })).toBe(nested);
+    expect(canonicalJson(undefined)).toBe('');
   });
 });
