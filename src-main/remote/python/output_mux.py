@@ -499,6 +499,8 @@ def main():
                     typed.stop()
         elif not events or time.time() - exited_at > DRAIN_LIMIT:
             break
+    if held:
+        flush_held()  # the drain's time limit ended it: what was held is shown, not lost
     code = child.wait()
     os.close(out)
     if code < 0:
