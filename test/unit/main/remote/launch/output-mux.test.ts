@@ -2,9 +2,10 @@
  * The output mux's stdout pipe, which also carries the stderr records the program's hook writes
  * into it (`PERISCOPE_OUTPUT_FD`, `PERISCOPE_OUTPUT_MARK`, see `remote/python/sitecustomize.py`),
  * run for real with /usr/bin/python3: stderr keeps its exact place among stdout, runs of one
- * stream are merged, and bytes that only look like a record are shown as the program wrote them.
+ * stream are merged, bytes that only look like a record are shown as the program wrote them, and
+ * nothing written before an os._exit or a segmentation fault is lost.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,16 +23,25 @@ afterAll(() => {
   rmSync(hookDir, { recursive: true, force: true });
 });
 
-/** Runs `python` as the mux's command and returns the file's records as [stream, text]. */
-function runMux(python: string, site = dir): [string, string][] {
+/**
+ * Runs `python` as the mux's command and returns the file's records as [stream, text]; the
+ * signal that ended the mux (it repeats the program's) goes to `ended`, when given.
+ */
+function runMux(
+  python: string,
+  site = dir,
+  ended: { signal?: NodeJS.Signals | null } = {},
+): [string, string][] {
   const file = path.join(dir, `out-${Math.random().toString(36).slice(2)}`);
   // PERISCOPE_SITE: the launch's hook directory (an empty one unless `site` says otherwise);
   // with it the mux gives the command a second writer of the stdout pipe and the records' mark.
-  execFileSync(
+  const result = spawnSync(
     '/usr/bin/python3',
     ['-I', '-S', '-c', OUTPUT_MUX, file, '/usr/bin/python3', '-c', python],
     { input: '\n', env: { ...process.env, PERISCOPE_SITE: site }, maxBuffer: 1 << 26 },
   );
+  if (result.error) throw result.error;
+  ended.signal = result.signal;
   const out: [string, string][] = [];
   const deframer = new OutputDeframer({
     onData: (category, chunk) => out.push([category, chunk.toString('utf8')]),
@@ -118,5 +128,21 @@ describe('output mux: stderr records in the stdout pipe', () => {
           : ['stdout', `raw ${i}`],
     );
     expect(lines(runMux(program, hookDir))).toEqual([...expected, ['stdout', 'last line']]);
+  });
+
+  it('loses nothing to a segmentation fault right after the writes', () => {
+    const program =
+      'import ctypes, sys\n' +
+      "print('to stdout')\n" +
+      "print('to stderr', file=sys.stderr)\n" +
+      "sys.stdout.write('partial, then the crash')\n" +
+      'ctypes.string_at(0)\n';
+    const ended: { signal?: NodeJS.Signals | null } = {};
+    expect(lines(runMux(program, hookDir, ended))).toEqual([
+      ['stdout', 'to stdout'],
+      ['stderr', 'to stderr'],
+      ['stdout', 'partial, then the crash'],
+    ]);
+    expect(ended.signal).toBe('SIGSEGV');
   });
 });
