@@ -4,8 +4,8 @@
  * bench/RESULTS.md. `--quick` runs a few repetitions only (the test suite's smoke run).
  * `PERISCOPE_BENCH_FIGURE=<name>` runs one figure alone and prints it, writing nothing: `start`
  * (15 starts, 5 with `--quick`, and the bundle's chunks), `relay` (relay overhead, loopback and
- * SSH forward), `churn`, `big-collection`, `step-to-paint` or `fan-out`; for measuring one change
- * without the whole run.
+ * SSH forward), `churn`, `big-collection`, `step-to-paint`, `fan-out` or `flood` (1,000,000
+ * lines, 20,000 with `--quick`); for measuring one change without the whole run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSshd } from '../test/harness/sshd.js';
@@ -38,9 +38,7 @@ export async function runBenchmarks(
       `child processes (gunicorn, ${children.workers} workers, over SSH): breakpoints in place ${children.fromStart.median.toFixed(0)} ms after a worker starts (slowest ${children.fromStart.p99.toFixed(0)} ms), ${children.fromListed.median.toFixed(0)} ms after the relay lists it`,
     );
     flood = await outputFlood(reps >= 20 ? 1_000_000 : 20_000, sshd);
-    log(
-      `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms (target ${flood.target}: ${flood.met ? 'met' : 'not met'}); last line at a relay client ${flood.breakdown.atRelayClient.toFixed(0)} ms, at the page ${flood.breakdown.atPage.toFixed(0)} ms, painted ${flood.breakdown.painted.toFixed(0)} ms`,
-    );
+    log(floodLine(flood));
     for (const via of [undefined, sshd]) {
       for (const measure of [relayOverhead, stepLatency]) {
         const result = await measure(reps, via);
@@ -137,6 +135,14 @@ function logBundle(start: StartFigure, log: (line: string) => void): void {
     );
 }
 
+/** The output flood figure's line: the ratio, the input lateness and where the time went. */
+function floodLine(flood: FloodFigure): string {
+  const b = flood.breakdown;
+  const loop =
+    b.programDone !== undefined ? `the program's loop ended ${b.programDone.toFixed(0)} ms, ` : '';
+  return `output flood (${flood.lines} lines): ${flood.periscopeMs.toFixed(0)} ms vs ${flood.baselineMs.toFixed(0)} ms → ${flood.ratio.toFixed(2)}×, input p99 ${flood.inputLatency.p99.toFixed(0)} ms (target ${flood.target}: ${flood.met ? 'met' : 'not met'}); ${loop}last line at a relay client ${b.atRelayClient.toFixed(0)} ms, at the page ${b.atPage.toFixed(0)} ms, painted ${b.painted.toFixed(0)} ms`;
+}
+
 /**
  * Figures that `PERISCOPE_BENCH_FIGURE=<name>` runs alone, for measuring one change without the
  * whole run: each prints its line (and the figure as JSON); nothing is written to bench/.
@@ -178,6 +184,16 @@ const ALONE: Record<string, (quick: boolean, log: (line: string) => void) => Pro
       await sshd.stop();
     }
     return figures;
+  },
+  flood: async (quick, log) => {
+    const sshd = await startSshd();
+    try {
+      const flood = await outputFlood(quick ? 20_000 : 1_000_000, sshd);
+      log(floodLine(flood));
+      return flood;
+    } finally {
+      await sshd.stop();
+    }
   },
   'fan-out': async (quick, log) => {
     const fan = await fanOut(quick ? 5 : 50, quick ? 1 : 5);

@@ -1,5 +1,5 @@
-"""Pure parts of src-main/remote/python/output_mux.py: turning the records the program's hook
-tags at the source back into the mux's own records. The mux as a whole runs for real in
+"""Pure parts of src-main/remote/python/output_mux.py: splitting the program's stdout pipe into
+the stdout bytes and the stderr records the program's hook writes into it (sitecustomize.py). The mux as a whole runs for real in
 test/unit/main/remote/launch/output-mux.test.ts and remote-launch.mux.test.ts."""
 
 import importlib.util
@@ -12,9 +12,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "..", "..", "src-main", "remote", "python", "output_mux.py")
 
 
-def tagged(tag, data):
-    """One record as sitecustomize.py writes it: tag, 4-byte big-endian length, bytes."""
-    return tag + struct.pack(">I", len(data)) + data
+MARK = bytes(range(0xA0, 0xB0))
+
+
+def err(data, mark=MARK):
+    """One stderr record as sitecustomize.py writes it into the stdout pipe: the mark, b"e", the
+    length as 4 bytes big-endian, the bytes."""
+    return mark + b"e" + struct.pack(">I", len(data)) + data
 
 
 @pytest.fixture
@@ -25,58 +29,65 @@ def mux():
     spec.loader.exec_module(module)
     module.written = []
     module.record = lambda tag, data: module.written.append((tag, data))
-    module.tagged_r = 7
-    module.tags = {7: None}
+    module.mark = MARK
     return module
 
 
-def test_runs_of_one_stream_become_one_record_in_order(mux):
-    mux.unframe(tagged(b"o", b"a\n") + tagged(b"o", b"b\n") + tagged(b"e", b"c\n") + tagged(b"o", b"d\n"))
-    assert mux.written == [(b"o", b"a\nb\n"), (b"e", b"c\n"), (b"o", b"d\n")]
-    assert mux.framed == b""
+def test_stderr_records_land_between_the_stdout_bytes_around_them(mux):
+    mux.demux(b"a\nb\n" + err(b"c\n") + err(b"d\n") + b"e\n" + err(b"f"), False)
+    assert mux.written == [(b"o", b"a\nb\n"), (b"e", b"c\nd\n"), (b"o", b"e\n"), (b"e", b"f")]
+    assert mux.held == b""
 
 
-def test_a_record_split_across_reads_waits_for_its_rest(mux):
-    whole = tagged(b"e", b"warning\n")
-    mux.unframe(whole[:3])
-    assert mux.written == [] and mux.framed == whole[:3]
-    mux.unframe(whole[3:9])
-    assert mux.written == []
-    mux.unframe(whole[9:] + tagged(b"o", b"x"))
-    assert mux.written == [(b"e", b"warning\n"), (b"o", b"x")]
-    assert mux.framed == b""
+def test_a_record_cut_by_a_full_read_waits_for_its_rest(mux):
+    whole = b"out\n" + err(b"warning\n")
+    for cut in range(5, len(whole)):
+        mux.written, mux.held = [], b""
+        mux.demux(whole[:cut], True)
+        assert mux.written == [(b"o", b"out\n")] and mux.held == whole[4:cut]
+        mux.demux(whole[cut:] + b"more", False)
+        assert mux.written == [(b"o", b"out\n"), (b"e", b"warning\n"), (b"o", b"more")]
 
 
-def test_an_empty_record_is_kept(mux):
-    mux.unframe(tagged(b"o", b""))
-    assert mux.written == [(b"o", b"")]
+def test_a_mark_cut_at_the_end_of_a_full_read_waits_for_the_next(mux):
+    mux.demux(b"x" + MARK[:7], True)
+    assert mux.written == [(b"o", b"x")] and mux.held == MARK[:7]
+    mux.demux(err(b"y")[7:], False)
+    assert mux.written == [(b"o", b"x"), (b"e", b"y")] and mux.held == b""
 
 
-def test_a_bad_tag_breaks_the_framing_and_shows_the_rest_as_stdout(mux):
-    mux.unframe(tagged(b"o", b"ok\n") + b"no header here\n")
-    assert mux.written[0] == (b"o", b"ok\n")
-    assert mux.written[1][0] == b"e" and b"damaged" in mux.written[1][1]
-    assert mux.written[2] == (b"o", b"no header here\n")
-    # From then on the pipe's bytes are plain stdout.
-    assert mux.tags[7] == b"o" and mux.framed == b""
+def test_what_a_full_read_held_is_stdout_once_the_pipe_is_found_empty(mux):
+    mux.demux(b"x" + MARK[:3], True)
+    mux.flush_held()
+    assert mux.written == [(b"o", b"x"), (b"o", MARK[:3])] and mux.held == b""
 
 
-def test_a_length_over_the_record_limit_breaks_the_framing(mux):
-    too_long = b"o" + struct.pack(">I", mux.RECORD_LIMIT + 1) + b"x" * 10
-    mux.unframe(too_long)
-    assert [tag for tag, _ in mux.written] == [b"e", b"o"]
-    assert mux.written[1] == (b"o", too_long)
+def test_an_unfull_read_holds_nothing_back(mux):
+    # Its end cannot be a cut record: a record is one write of at most PIPE_BUF bytes.
+    mux.demux(b"x" + MARK[:3], False)
+    mux.demux(b"y" + MARK + b"e", False)
+    assert mux.written == [(b"o", b"x" + MARK[:3]), (b"o", b"y" + MARK + b"e")]
 
 
-def test_the_limit_itself_is_a_record(mux):
-    mux.unframe(tagged(b"e", b"y" * mux.RECORD_LIMIT))
+def test_a_mark_without_a_valid_header_is_the_programs_own_stdout(mux):
+    bad_tag = MARK + b"o" + struct.pack(">I", 1) + b"z"
+    too_long = MARK + b"e" + struct.pack(">I", mux.RECORD_LIMIT + 1) + b"z" * 10
+    mux.demux(bad_tag + too_long + err(b"real"), True)
+    assert mux.written == [(b"o", bad_tag + too_long), (b"e", b"real")]
+
+
+def test_an_empty_record_and_one_at_the_limit_are_records(mux):
+    mux.demux(err(b"") + err(b"y" * mux.RECORD_LIMIT), False)
     assert mux.written == [(b"e", b"y" * mux.RECORD_LIMIT)]
 
 
-def test_break_framing_writes_the_run_so_far_first(mux):
-    mux.break_framing(b"e", [b"1", b"2"], b"rest")
-    assert mux.written[0] == (b"e", b"12")
-    assert mux.written[-1] == (b"o", b"rest")
+def test_the_hook_and_the_mux_agree_on_the_record(mux):
+    # The record sitecustomize.py builds (its header struct) is the one demux takes.
+    site = open(os.path.join(os.path.dirname(SCRIPT), "sitecustomize.py")).read()
+    assert '">%dscI" % len(mark)' in site
+    header = struct.Struct(">%dscI" % len(MARK)).pack(MARK, b"e", 3)
+    assert header + b"abc" == err(b"abc")
+    assert len(MARK) == mux.MARK_BYTES and mux.MARK_BYTES + 5 + mux.RECORD_LIMIT <= 4096
 
 
 def test_a_terminal_size_is_cols_by_rows_within_bounds(mux):

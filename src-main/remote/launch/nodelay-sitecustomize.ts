@@ -2,8 +2,9 @@
  * The launch's `sitecustomize` (`remote/python/sitecustomize.py`, whose docstring says what it
  * does): Periscope cannot change debugpy on the remote machine, so it starts the program with this
  * hook first on `PYTHONPATH`. It makes debugpy fast (TCP_NODELAY on loopback sockets, a shorter
- * poll of a paused thread's commands) and tags the program's stdout and stderr writes at the
- * source so the output mux keeps their order. This writes it into a fresh temporary directory on
+ * poll of a paused thread's commands) and writes the program's stderr writes into its stdout
+ * pipe as records, so the output mux keeps their exact place among stdout (stdout itself stays
+ * Python's own, with no Python-level call per `print`). This writes it into a fresh temporary directory on
  * the remote machine and names that directory for `PYTHONPATH`.
  */
 import { shellQuote } from '../../ssh/exec/shell-quote.js';
@@ -12,9 +13,9 @@ import PERISCOPE_CAPTURE from '../python/periscope_capture.py';
 
 /**
  * A debugpy stepping rule (its `rules` attach setting: glob `path`, `include: false`) that keeps
- * the hook out of the user's stepping, with or without justMyCode: `print()` runs the hook's
- * stream wrapper in Python, and without this Step Into lands there — in a file the adapter
- * has already deleted.
+ * the hook out of the user's stepping, with or without justMyCode: a write to `sys.stderr`
+ * (`print(..., file=sys.stderr)`, logging) runs the hook's stream wrapper in Python, and without
+ * this Step Into lands there — in a file the adapter has already deleted.
  */
 export const HOOK_STEPPING_RULE = Object.freeze({
   path: '**/periscope-site.*/sitecustomize.py',

@@ -2,9 +2,10 @@
  * The remote output multiplexer ("mux") of a launch over a reconnecting link: a small Python
  * program (`remote/python/output_mux.py`, whose docstring says what it does), run by the
  * profile's interpreter as `python -I -S -c OUTPUT_MUX <file> <command…>`. It starts `<command…>`
- * with its stdout and stderr on two pipes, plus a third for the records the launch's
- * sitecustomize tags at the source, and appends what it reads, in the order read, to ONE file of
- * framed records (`output-frames.ts` reads them back), so stdout and stderr keep their real
+ * with its stdout and stderr on two pipes — the stdout pipe also carries, as marked records, the
+ * program's Python-level stderr writes (the launch's sitecustomize writes them there), so those
+ * keep their exact place among stdout — and appends what it reads, in the order read, to ONE file
+ * of framed records (`output-frames.ts` reads them back), so stdout and stderr keep their real
  * relative order whatever the transport does later. Its environment comes as one line on stdin
  * ({@link muxStdin}), so it never appears in a command line.
  */

@@ -13,9 +13,10 @@
  * fresh remote directory. One `tail -F` (`remote/tail/remote-file-tail.ts`) follows that file,
  * picking up at the next unread byte after a reconnect, and `output-frames.ts` splits it back into
  * stdout and stderr: the program never notices the drop, and the console gets stdout and stderr in
- * the order they were written — exactly for the program's Python-level writes, which the launch's
- * sitecustomize tags at the source (`remote/python/sitecustomize.py`), and as far as one reader of
- * both pipes can tell for writes to the descriptors themselves (as `ssh host cmd` gives them). The
+ * the order they were written — exactly for all that is written to fd 1 and the program's
+ * Python-level stderr writes, which the launch's sitecustomize puts into the stdout pipe as
+ * records (`remote/python/sitecustomize.py`), and as far as one reader of both pipes can tell for
+ * what is written to fd 2 itself (as `ssh host cmd` gives them). The
  * announced pid is then the mux's: it is still the group leader, so the group kill covers the mux,
  * the program and debugpy, and the mux exits with the program's exit status.
  */
@@ -156,8 +157,9 @@ export interface RemoteDebuggee {
    */
   resizeTerminal?: (size: TerminalSize) => Promise<void>;
   /**
-   * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for the
-   * program's Python-level writes over a `link` with the TCP_NODELAY hook (tagged at the source,
+   * Receives the program's stdout/stderr as UTF-8 text in the order written: exactly for
+   * everything written to fd 1 and the program's Python-level stderr writes over a `link` with
+   * the TCP_NODELAY hook (which writes those into the stdout pipe as records,
    * `remote/python/sitecustomize.py`); otherwise in the order one remote reader of both pipes saw
    * them (sshd on the exec channel, the output mux), where data waiting in both pipes at once comes
    * stdout first. The first listener also gets what came before.

@@ -11,16 +11,28 @@ them back)::
 Python 3.5+ (``bytes % ...``, PEP 475 retries of interrupted system calls). One reader polling
 both pipes keeps stdout and stderr in their real relative order as ``ssh host cmd`` (sshd) does,
 whatever the transport does later; two ``tail -F`` of two files over two SSH channels could not.
-The same limit as sshd's remains: if both pipes hold data when the mux polls, stdout's is
-recorded first. Each record is one ``write(2)`` to an ``O_APPEND`` file, so the file only ends in
-a torn record if the mux itself is killed mid-write.
+For what reaches the two pipes directly the same limit as sshd's remains: if both pipes hold
+data when the mux polls, stdout's is recorded first. Each record is one ``write(2)`` to an
+``O_APPEND`` file, so the file only ends in a torn record if the mux itself is killed mid-write.
 
 - ``-I -S``: no ``PYTHON*`` variables, no user site, no ``site``/``sitecustomize`` (the launch's
   sitecustomize.py is for debugpy only, and is on PYTHONPATH only in the command's own ``env``).
-- A third pipe, passed to the command as ``PERISCOPE_OUTPUT_FD``, carries the program's own
-  Python-level writes already tagged at the source (sitecustomize.py): those keep their exact
-  order across stdout and stderr; the two plain pipes carry what is written to the descriptors
-  themselves (C code, child processes).
+- Exact order (with the launch's hook, ``PERISCOPE_SITE``): the command also gets a second
+  writer of its stdout pipe, at a high descriptor number named by ``PERISCOPE_OUTPUT_FD``, and a
+  mark of MARK_BYTES random bytes (hex in ``PERISCOPE_OUTPUT_MARK``). The hook (sitecustomize.py)
+  leaves stdout's writes as Python makes them, straight to fd 1 with no Python-level call (a
+  ``print`` under debugpy then costs what it costs without Periscope), and turns each write to
+  ``sys.stderr`` into a record written through that writer: the mark, ``e``, the length as 4
+  bytes big-endian, at most RECORD_LIMIT bytes. One pipe holds them all in the order they were
+  written, so the program's stderr writes keep their exact place among everything written to
+  fd 1 (``print``, ``os.write(1, ...)``, C code, children); the mux cuts the records out
+  (``demux``). A record is one ``write(2)`` of at most PIPE_BUF bytes (atomic), so a read sees all
+  of it or none of it, except where a read of READ_SIZE bytes stops inside it: only then is its
+  start held for the next read. Bytes that look like a mark without a valid record after them are
+  stdout. No output matches by accident: the hook removes the variables from the environment
+  before the program runs (and their hex text is not the mark's bytes), and random bytes match a
+  16-byte mark with probability 2^-128 per position. What the program (C
+  code, children) writes to fd 2 itself comes on the stderr pipe, in the approximate order above.
 - The mux first reads ONE line from its stdin (the SSH channel): a JSON object of environment
   variables for the command (``muxStdin`` in ``remote/launch/output-mux.ts``; an empty line or
   end of input = none), so the program's variables never appear in a command line.
@@ -38,7 +50,7 @@ a torn record if the mux itself is killed mid-write.
   terminal (``setsid`` + ``TIOCSCTTY``, as ``login_tty(3)`` does), so ``isatty()`` is true, the
   terminal has a window size, curses works and Ctrl+C (the byte 0x03) is SIGINT from the line
   discipline. Everything read from the master is recorded as stdout (one terminal stream: no
-  third pipe, no ``PERISCOPE_OUTPUT_FD``); what arrives on the ``stdin`` FIFO is copied to the
+  stderr records, no ``PERISCOPE_OUTPUT_FD``); what arrives on the ``stdin`` FIFO is copied to the
   master byte for byte (Ctrl+D is a byte too: ``stdin.eof`` is not looked at), and ``TERM`` is
   ``xterm-256color`` unless the environment line sets it. A ``winsize`` file beside the output
   (``COLS ROWS``, replaced atomically by ``remote/launch/program-terminal.ts``) resizes the
@@ -49,8 +61,10 @@ a torn record if the mux itself is killed mid-write.
   as unbuffered output is) costs one read, one record and one ``tail -F`` wake-up per couple of
   milliseconds, not per line (measured on 1,000,000 lines: 113,664 chunks reached Periscope
   without it, 1,338 with it; the mux's CPU 1.08 s -> 0.27 s). A write after a quiet spell is
-  read at once. Within such a wait, writes to the two plain pipes that are both pending come
-  stdout first (the limit above, over a longer window); tagged writes keep their exact order.
+  read at once. The stdout pipe is asked to hold PIPE_SIZE bytes, so the program seldom waits
+  for the mux meanwhile. Within such a wait, writes to the stdout and stderr pipes that are both
+  pending come stdout first (the limit above, over a longer window); the hook's stderr records
+  keep their exact place.
 - SIGTERM, SIGINT and SIGHUP sent to the mux alone are passed on to the command; the mux itself
   keeps draining until the command has exited.
 - Once the command has exited, what is still in the pipes is drained; a pipe held open by a
@@ -60,8 +74,8 @@ a torn record if the mux itself is killed mid-write.
   re-raises it on itself, core dumps off; 128 + signal if that does not end it).
 - Sudo mode (launch.json's ``sudo``; ``PERISCOPE_SUDO=1`` in the mux's own environment): the
   command starts with ``sudo``, whose ``env_reset`` would drop the program's variables and whose
-  ``closefrom`` closes the tagged pipe. So there is no tagged pipe (the program's writes come
-  through the two plain pipes), and the first bytes the command reads on its stdin are the sudo
+  ``closefrom`` closes the hook's writer. So there are no stderr records (the program's writes
+  come through the two pipes, in the approximate order above), and the first bytes the command reads on its stdin are the sudo
   password line (``PERISCOPE_SUDO_PASSWORD`` of the environment line, when sudo needs one; never
   passed on) and then ONE line of JSON holding the variables of the environment line and
   PYTHONPATH, which ``sudo_env.py`` (the stage sudo runs) puts back before it execs the program.
@@ -74,8 +88,16 @@ import errno, json, os, select, signal, struct, subprocess, sys, time
 
 # Quiet time (s) after the command's exit that ends the drain of a pipe still held open.
 QUIET = 0.25
-# Largest payload of one tagged record; the same in sitecustomize.py, which writes them.
+# Largest payload of one stderr record of the hook; the same in sitecustomize.py, which writes
+# them. With the mark and the header (MARK_BYTES + 5) a record stays within PIPE_BUF (4096).
 RECORD_LIMIT = 4000
+# Length of the random mark that starts each of those records, and the most one read takes.
+MARK_BYTES = 16
+READ_SIZE = 1 << 20
+# What the stdout pipe is asked to hold (Linux F_SETPIPE_SZ; an unprivileged process may ask
+# up to /proc/sys/fs/pipe-max-size, 1 MiB by default), against the 64 KiB a pipe starts with:
+# a printing program then blocks less often while the mux gathers a burst.
+PIPE_SIZE = 1 << 20
 # Longest drain (s) after the command's exit, even while a grandchild keeps writing.
 DRAIN_LIMIT = 3
 # A read less than BURST (s) after the previous one is part of a burst: the mux first waits
@@ -89,13 +111,14 @@ DEFAULT_SIZE = (80, 24)
 INPUT_LIMIT = 65536
 
 # State of one run, set by main(): the output file, whether writing it failed, the read ends
-# being polled (fd -> record tag, None for the tagged pipe), the tagged pipe's read end, and an
-# incomplete record of it carried over to the next read.
+# being polled (fd -> record tag), the stdout pipe's read end when it also carries the hook's
+# stderr records (else None), their mark, and what a full read left for the next (demux).
 out = None
 broken = False
 tags = {}
-tagged_r = None
-framed = b""
+marked = None
+mark = b""
+held = b""
 
 
 def record(tag, data):
@@ -112,43 +135,80 @@ def record(tag, data):
         sys.stderr.write("periscope output mux: cannot write %s: %s\n" % (sys.argv[1], e))
 
 
-def unframe(data):
-    """Records what the program's hook wrote (sitecustomize.py): b"o" or b"e", the length as 4
-    bytes big-endian, the bytes. Runs of one stream in ``data`` are written on as one record; an
-    incomplete record waits for the next read; damaged framing goes to break_framing."""
-    global framed
-    buf = framed + data if framed else data
-    pos, n = 0, len(buf)
-    run_tag, run = None, []
-    while pos + 5 <= n:
-        tag = buf[pos:pos + 1]
-        size = int.from_bytes(buf[pos + 1:pos + 5], "big")
-        if (tag != b"o" and tag != b"e") or size > RECORD_LIMIT:
-            break_framing(run_tag, run, buf[pos:])
-            return
-        end = pos + 5 + size
-        if end > n:
+def demux(data, full):
+    """Records a read of the program's stdout pipe, which also carries the stderr records the
+    program's hook writes (sitecustomize.py): ``mark`` (MARK_BYTES random bytes), b"e", the
+    length as 4 bytes big-endian, the bytes. What lies between records is stdout. Runs of one
+    stream are written on as one record.
+
+    Each hook record is one ``write(2)`` of at most PIPE_BUF bytes, so a read sees all of it or
+    none of it, unless the read stopped at READ_SIZE with more in the pipe (``full``): only then
+    can a record (or the mark) be cut, and the part from its start is held for the next read (or
+    flush_held). Bytes that look like a mark but are not followed by a whole record with a valid
+    header in an unfull read are stdout: the program wrote them."""
+    global held
+    buf = held + data if held else data
+    held = b""
+    n = len(buf)
+    runs = []
+    pos = search = 0
+    while True:
+        i = buf.find(mark, search)
+        if i < 0:
             break
-        if tag != run_tag and run:
-            record(run_tag, b"".join(run))
-            run = []
-        run_tag = tag
-        run.append(buf[pos + 5:end])
-        pos = end
-    if run:
-        record(run_tag, b"".join(run))
-    framed = buf[pos:]
+        head = i + len(mark)
+        if head + 5 <= n:
+            size = int.from_bytes(buf[head + 1:head + 5], "big")
+            end = head + 5 + size
+            if buf[head:head + 1] != b"e" or size > RECORD_LIMIT:
+                search = i + 1  # not a record: the program's own bytes
+                continue
+            if end <= n:
+                if i > pos:
+                    run(runs, b"o", buf[pos:i])
+                run(runs, b"e", buf[head + 5:end])
+                pos = search = end
+                continue
+        if not full:
+            search = i + 1  # cut, yet nothing more was in the pipe: not a record
+            continue
+        held = buf[i:]
+        n = i
+        break
+    if full and not held:
+        # The read may have stopped inside a mark: its start waits for the next read.
+        for k in range(min(len(mark) - 1, n - pos), 0, -1):
+            if buf.endswith(mark[:k], pos, n):
+                held = buf[n - k:n]
+                n -= k
+                break
+    if n > pos:
+        run(runs, b"o", buf[pos:n])
+    for tag, parts in runs:
+        record(tag, b"".join(parts))
 
 
-def break_framing(run_tag, run, rest):
-    """Says the tagged output is damaged and shows the rest, and all that follows, as stdout."""
-    global framed
-    if run:
-        record(run_tag, b"".join(run))
-    record(b"e", b"periscope: the program's tagged output was damaged; the rest is shown as is\n")
-    record(b"o", rest)
-    framed = b""
-    tags[tagged_r] = b"o"
+def run(runs, tag, data):
+    """Adds ``data`` to the last run of ``runs`` if it is of stream ``tag``, else starts one."""
+    if runs and runs[-1][0] == tag:
+        runs[-1][1].append(data)
+    else:
+        runs.append((tag, [data]))
+
+
+def flush_held():
+    """The stdout pipe was found empty: what a full read left held cannot be the start of a cut
+    record (its rest would be in the pipe), so it is the program's own stdout."""
+    demux(b"", False)
+
+
+def grow_pipe(fd):
+    """Asks the pipe ``fd`` to hold PIPE_SIZE bytes (Linux only; elsewhere it stays as it is)."""
+    try:
+        import fcntl
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
+    except (OSError, ImportError):
+        pass
 
 
 def feed_sudo(fd, data):
@@ -274,7 +334,7 @@ class TypedInput:
 
 
 def main():
-    global out, tags, tagged_r
+    global out, tags, marked, mark
     out = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     env = dict(os.environ)
     # Only the mux's own environment says whether the command gets a terminal.
@@ -307,7 +367,11 @@ def main():
     # PYTHONPATH.
     site = env.pop("PERISCOPE_SITE", None)
     pass_fds = ()
-    tagged_r = None
+    hook_w = None
+    # The program's stdout pipe, made here so the hook can have a second writer of it.
+    stdout_r, stdout_w = (None, None) if terminal else os.pipe()
+    if stdout_w is not None:
+        grow_pipe(stdout_w)
     if site:
         env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     sudo_lines = None
@@ -323,22 +387,24 @@ def main():
         else:
             sudo_w = os.dup(stdin_keep)
     elif site and not terminal:
-        tagged_r, tagged_w = os.pipe()
-        # A high number: a program that closes its descriptors and opens new ones gets low ones,
-        # so a closed pipe fails (EBADF, then plain writes) rather than a reused number taking
-        # the records.
+        # The hook's writer of the stdout pipe, at a high number: a program that closes its
+        # descriptors and opens new ones gets low ones, so a closed writer fails (EBADF, then
+        # plain writes to fd 2) rather than a reused number taking the records.
+        hook_w = os.dup(stdout_w)
         try:
             import resource
             soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-            high = min(soft - 1, 1000) if soft > 64 else tagged_w
+            high = min(soft - 1, 1000) if soft > 64 else hook_w
         except Exception:
-            high = tagged_w
-        if high > tagged_w:
-            os.dup2(tagged_w, high)
-            os.close(tagged_w)
-            tagged_w = high
-        env["PERISCOPE_OUTPUT_FD"] = str(tagged_w)
-        pass_fds = (tagged_w,)
+            high = hook_w
+        if high > hook_w:
+            os.dup2(hook_w, high)
+            os.close(hook_w)
+            hook_w = high
+        marked, mark = stdout_r, os.urandom(MARK_BYTES)
+        env["PERISCOPE_OUTPUT_FD"] = str(hook_w)
+        env["PERISCOPE_OUTPUT_MARK"] = mark.hex()
+        pass_fds = (hook_w,)
     master = None
     try:
         if terminal:
@@ -350,7 +416,7 @@ def main():
             os.close(slave)
             os.set_blocking(master, False)
         else:
-            child = subprocess.Popen(sys.argv[2:], stdin=child_stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
+            child = subprocess.Popen(sys.argv[2:], stdin=child_stdin, stdout=stdout_w, stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
     except (OSError, ValueError, TypeError) as e:
         why = getattr(e, "strerror", None) or str(e)
         record(b"e", ("periscope: cannot start %s: %s\n" % (sys.argv[2], why)).encode())
@@ -372,10 +438,11 @@ def main():
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, forward)
-    tags = {master: b"o"} if terminal else {child.stdout.fileno(): b"o", child.stderr.fileno(): b"e"}
-    if tagged_r is not None:
-        os.close(tagged_w)
-        tags[tagged_r] = None
+    tags = {master: b"o"} if terminal else {stdout_r: b"o", child.stderr.fileno(): b"e"}
+    if not terminal:
+        os.close(stdout_w)
+    if hook_w is not None:
+        os.close(hook_w)
 
     if child_stdin != devnull:
         os.close(child_stdin)
@@ -408,21 +475,23 @@ def main():
                 if fd != master or not ev & (select.POLLIN | select.POLLHUP | select.POLLERR):
                     continue
             try:
-                data = os.read(fd, 65536)
+                data = os.read(fd, READ_SIZE)
             except BlockingIOError:
                 continue
             except OSError:
                 data = b""  # a pipe's end, or EIO once nothing holds the pty's slave
             if data:
-                if tags[fd] is None:
-                    unframe(data)
+                if fd == marked:
+                    demux(data, len(data) == READ_SIZE)
                 else:
                     record(tags[fd], data)
             else:
-                if fd == tagged_r and framed:
-                    record(b"o", framed)  # a record cut short by the end: shown, not lost
+                if fd == marked and held:
+                    flush_held()  # the end: nothing was cut
                 poller.unregister(fd)
                 del tags[fd]
+        if held and not any(fd == marked for fd, _ in events):
+            flush_held()
         if exited_at is None:
             if child.poll() is not None:
                 exited_at = time.time()
@@ -430,6 +499,8 @@ def main():
                     typed.stop()
         elif not events or time.time() - exited_at > DRAIN_LIMIT:
             break
+    if held:
+        flush_held()  # the drain's time limit ended it: what was held is shown, not lost
     code = child.wait()
     os.close(out)
     if code < 0:

@@ -16,24 +16,35 @@ Three changes (four with stop on entry), each of which leaves things as they wer
 
 3. stdout and stderr in the order the program wrote them, as a terminal shows them. Two pipes
    read by one reader (output_mux.py) keep each stream in order but lose the order between them
-   for writes made before the reader wakes. So the program's own Python-level writes (``print``,
-   ``logging``, tracebacks, ``sys.stdout.buffer.write``) are tagged at the source: ``sys.stdout``
-   and ``sys.stderr`` become streams that write each chunk as one record (``o`` or ``e``, the
-   length as 4 bytes big-endian, the bytes) to a third pipe the mux passes as
-   ``PERISCOPE_OUTPUT_FD``. Each record is one ``write(2)`` of at most ``_RECORD_LIMIT`` bytes,
-   below ``PIPE_BUF`` (4096 on Linux), hence atomic: threads and forked children never
-   interleave inside a record. Without ``PERISCOPE_OUTPUT_FD`` (no mux) this part does nothing.
+   for writes made before the reader wakes. So the program's Python-level stderr writes
+   (``print(..., file=sys.stderr)``, ``logging``, tracebacks, ``sys.stderr.buffer.write``) go
+   into the stdout pipe itself: ``sys.stderr`` becomes a stream that writes each chunk as one
+   record -- the mux's mark (``PERISCOPE_OUTPUT_MARK``, random bytes), ``e``, the length as 4
+   bytes big-endian, the bytes -- through a second writer of the stdout pipe that the mux passes
+   as ``PERISCOPE_OUTPUT_FD``. Each record is one ``write(2)`` of at most PIPE_BUF bytes (4096 on
+   Linux; ``_RECORD_LIMIT`` bytes of payload), hence atomic: threads and forked children never
+   interleave inside a record, and the record lands exactly after every stdout byte written
+   before it and before every one written after. Without the two variables (no mux) this part
+   does nothing.
 
-   What stays on the two pipes (order between them approximate): writes to the file descriptors
-   themselves -- C extensions, ``os.write(1, ...)``, child processes. The streams keep
-   ``fileno()`` (1 and 2), encoding, errors and buffering (unbuffered, as the launch asks with
-   ``PYTHONUNBUFFERED``); ``isatty()`` is false (they were pipes). When the program points fd 1
-   or 2 elsewhere (``os.dup2`` to a log file) or closes the pipe, its writes go to fd 1/2 from
-   then on: ``os.dup2``, ``os.close`` and ``os.closerange`` are watched (an ``fstat`` per write
-   cost a third more time per line). The mux passes the pipe at a high descriptor number, so a
-   program that closes all its descriptors from C makes the next write fail (and go to fd 1/2)
-   rather than land in a file that reused the number. The variable is removed from the
-   environment once read, so debugpy's adapter and the program's children do not inherit it.
+   ``sys.stdout`` stays as Python makes it, text layer over an unbuffered ``FileIO`` on fd 1
+   (the launch asks for ``PYTHONUNBUFFERED``; it is made so if it is not): a ``print`` runs no
+   Python-level call, so debugpy traces nothing in it (measured under debugpy, 1,000,000
+   lines: the program's thread 0.63 s of CPU, as without Periscope; a Python stream wrapper made
+   it 1.45 s). Hence stdout's writes -- ``print``, ``os.write(1, ...)``, C extensions, child
+   processes -- and the records keep their exact order, and what is written has left the
+   process before the write returns (nothing to lose in ``os._exit`` or a crash).
+
+   What stays on the stderr pipe (order against stdout approximate): writes to fd 2 itself --
+   C extensions, ``os.write(2, ...)``, child processes. The stderr stream keeps ``fileno()``
+   (2), encoding, errors and buffering (unbuffered); ``isatty()`` is false (it was a pipe). When
+   the program points fd 2 elsewhere (``os.dup2`` to a log file) or closes the writer, its
+   stderr writes go to fd 2 from then on: ``os.dup2``, ``os.close`` and ``os.closerange`` are
+   watched (an ``fstat`` per write cost a third more time per line). The mux passes the writer
+   at a high descriptor number, so a program that closes all its descriptors from C makes the
+   next write fail (and go to fd 2) rather than land in a file that reused the number. The
+   variables are removed from the environment once read, so debugpy's adapter and the
+   program's children do not inherit them.
 
 4. debugpy's ``wait_for_client``: with ``PERISCOPE_STOP_ON_ENTRY=1`` the program stops on its
    first line once the client has attached (launch.json's ``stopOnEntry``), and the program's
@@ -46,7 +57,7 @@ Three changes (four with stop on entry), each of which leaves things as they wer
 """
 import os as _os, socket as _socket, sys as _sys
 
-# Largest payload of one tagged output record (the mux, output_mux.py, takes no bigger one).
+# Largest payload of one stderr record (the mux, output_mux.py, takes no bigger one).
 _RECORD_LIMIT = 4000
 
 # 1. TCP_NODELAY for loopback sockets.
@@ -183,13 +194,18 @@ def _periscope_capture():
 if not _periscope_adapter:
     _periscope_capture()
 
-# 3. stdout and stderr in the order written, tagged at the source.
+# 3. stderr in its place among stdout: the stderr stream writes records into the stdout pipe.
 def _periscope_tag_output():
     import io, struct as _struct
     fd_text = _os.environ.pop("PERISCOPE_OUTPUT_FD", None)
-    if not fd_text:
+    mark_text = _os.environ.pop("PERISCOPE_OUTPUT_MARK", None)
+    if not fd_text or not mark_text:
         return
-    out = int(fd_text)
+    try:
+        out = int(fd_text)
+        mark = bytes.fromhex(mark_text)
+    except ValueError:
+        return
 
     def identity(fd):
         st = _os.fstat(fd)
@@ -198,12 +214,11 @@ def _periscope_tag_output():
     streams = []
 
     class Tagged(io.RawIOBase):
-        def __init__(self, tag, fileno):
+        def __init__(self, fileno):
             io.RawIOBase.__init__(self)
-            self._tag = tag
             self._fileno = fileno
             self._home = identity(fileno)
-            # True once fd 1/2 points elsewhere (the program dup2'd it), or the pipe is gone.
+            # True once fd 2 points elsewhere (the program dup2'd it), or the writer is gone.
             self._direct = False
             streams.append(self)
 
@@ -222,49 +237,33 @@ def _periscope_tag_output():
             except OSError:
                 self._direct = True
 
-        def write(self, data, _write=_os.write, _header=_struct.Struct(">cI").pack, _bytes=bytes):
-            # Every print() comes here, and under debugpy every step of it is slower (pydevd
-            # traces the call): the usual case (a bytes line from the text layer) in few steps.
-            # Measured under debugpy: 1,000,000 lines cost the program's thread ~5% less CPU
-            # than through write_any alone; the traced call itself is most of what is left.
-            if type(data) is _bytes and not self._direct:
-                n = len(data)
-                if n <= _RECORD_LIMIT:
-                    try:
-                        _write(out, _header(self._tag, n) + data)
-                        return n
-                    except OSError:
-                        pass
-            return self.write_any(data)
-
-        def write_any(self, data, _write=_os.write):
+        def write(self, data, _write=_os.write, _header=_struct.Struct(">%dscI" % len(mark)).pack):
             if type(data) is not bytes:
                 data = bytes(data)  # a memoryview or bytearray from buffer.write()
             n = len(data)
+            if not n:
+                return 0
             if not self._direct:
                 try:
-                    if n <= _RECORD_LIMIT:
-                        _write(out, self._tag + n.to_bytes(4, "big") + data)
-                        return n
                     for i in range(0, n, _RECORD_LIMIT):
                         part = data[i:i + _RECORD_LIMIT]
-                        _write(out, self._tag + len(part).to_bytes(4, "big") + part)
+                        _write(out, _header(mark, b"e", len(part)) + part)
                     return n
                 except OSError:
                     for stream in streams:
                         stream._direct = True
             return _write(self._fileno, data)
 
-    # A program that points fd 1/2 elsewhere (os.dup2 to a log file or /dev/null) or closes the
-    # pipe gets plain writes from then on, as without the hook. Python-level calls are watched
-    # (the real function runs first); C code doing the same is not seen.
+    # A program that points fd 2 elsewhere (os.dup2 to a log file or /dev/null) or closes the
+    # hook's writer gets plain writes from then on, as without the hook. Python-level calls are
+    # watched (the real function runs first); C code doing the same is not seen.
     real_dup2, real_close, real_closerange = _os.dup2, _os.close, _os.closerange
 
     def touched(*fds):
         if out in fds:
             for stream in streams:
                 stream._direct = True
-        elif 1 in fds or 2 in fds:
+        elif 2 in fds:
             for stream in streams:
                 stream.recheck()
 
@@ -283,26 +282,32 @@ def _periscope_tag_output():
         try:
             return real_closerange(low, high)
         finally:
-            touched(*[fd for fd in (1, 2, out) if low <= fd < high])
+            touched(*[fd for fd in (2, out) if low <= fd < high])
 
     _os.dup2, _os.close, _os.closerange = dup2, close, closerange
 
-    def wrap(stream, tag):
-        try:
-            # Unbuffered like the launch's PYTHONUNBUFFERED streams: nothing is held in the
-            # process (lost by os._exit, copied by fork, unseen while paused in the debugger).
-            return io.TextIOWrapper(
-                Tagged(tag, stream.fileno()),
-                encoding=stream.encoding,
-                errors=stream.errors,
-                line_buffering=stream.line_buffering,
-                write_through=True,
-            )
-        except Exception:
-            return stream
+    def unbuffered(stream, raw):
+        # Nothing is held in the process (lost by os._exit, copied by fork, unseen while paused
+        # in the debugger), as the launch's PYTHONUNBUFFERED asks.
+        return io.TextIOWrapper(
+            raw,
+            encoding=stream.encoding,
+            errors=stream.errors,
+            line_buffering=stream.line_buffering,
+            write_through=True,
+        )
 
-    _sys.stdout = wrap(_sys.stdout, b"o")
-    _sys.stderr = wrap(_sys.stderr, b"e")
+    stdout = _sys.stdout
+    try:
+        # stdout stays all C (text layer, FileIO, write(2)): a print costs debugpy no traced call.
+        if not (type(stdout.buffer) is io.FileIO and stdout.write_through):
+            _sys.stdout = unbuffered(stdout, io.FileIO(stdout.fileno(), "w", closefd=False))
+    except Exception:
+        pass
+    try:
+        _sys.stderr = unbuffered(_sys.stderr, Tagged(_sys.stderr.fileno()))
+    except Exception:
+        pass
 
 _periscope_tag_output()
 

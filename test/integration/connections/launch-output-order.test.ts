@@ -29,6 +29,7 @@ const BIG_THEN_WAIT = resolve('test/fixtures/programs/big_output_then_wait.py');
 const COLORS = resolve('test/fixtures/programs/colors.py');
 const TRICKS = resolve('test/fixtures/programs/stdout_tricks.py');
 const FLOOD_BURSTS = resolve('test/fixtures/programs/flood_bursts.py');
+const MIXED_FLOOD = resolve('test/fixtures/programs/mixed_flood.py');
 
 type Line = [category: 'stdout' | 'stderr', text: string];
 
@@ -37,6 +38,27 @@ function expectedLines(count: number): Line[] {
   return Array.from({ length: count }, (_, n): Line =>
     n % 2 === 0 ? ['stdout', `out ${n}`] : ['stderr', `err ${n}`],
   );
+}
+
+/** `mixed_flood.py`'s `count` lines and its last one: `out N`, `err N`, `raw N` in turn. */
+function mixedLines(count: number): Line[] {
+  const lines = Array.from({ length: count }, (_, n): Line =>
+    n % 3 === 1 ? ['stderr', `err ${n}`] : ['stdout', `${n % 3 === 0 ? 'out' : 'raw'} ${n}`],
+  );
+  return [...lines, ['stdout', 'last line']];
+}
+
+/**
+ * Where `lines` first differs from `expected`, and the five lines from there (none: equal): a
+ * 100,000-line diff is unreadable.
+ */
+function firstDifference(lines: Line[], expected: Line[]): { at: number; lines: Line[] } {
+  const at = lines.findIndex(
+    (line, i) => line[0] !== expected[i]?.[0] || line[1] !== expected[i]?.[1],
+  );
+  if (at === -1 && lines.length === expected.length) return { at: -1, lines: [] };
+  const from = at === -1 ? lines.length : at;
+  return { at: from, lines: lines.slice(from, from + 5) };
 }
 
 /** The debuggee's output as whole lines with their stream, in the order delivered (live array). */
@@ -216,6 +238,22 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     ]);
   });
 
+  it('keeps print, stderr prints and os.write(1) in the exact order of a flood with no pause, and the line before os._exit', async () => {
+    const link = await openLink();
+    // 30,000 lines at full speed: stdout's writes go straight to the pipe, stderr's records
+    // into the same pipe, so no reader timing can reorder them.
+    const debuggee = await launch(link, ['1', '30000', '0'], MIXED_FLOOD);
+    const lines = collectLines(debuggee);
+    let rest = '';
+    debuggee.onOutput((_category, text) => (rest = (rest + text).slice(-20)));
+    await run(link, debuggee);
+    await debuggee.ended;
+    // collectLines keeps whole lines; the last one has no newline.
+    expect(rest.endsWith('raw 29999\nlast line')).toBe(true);
+    const expected = mixedLines(30_000).slice(0, -1);
+    expect(firstDifference(lines, expected)).toEqual({ at: -1, lines: [] });
+  }, 120_000);
+
   it("reports the program's exit code", async () => {
     const link = await openLink();
     const debuggee = await launch(link, ['6', '0.002', '3']);
@@ -245,13 +283,19 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     expect(lines).toEqual(expectedLines(200));
   });
 
-  it('loses no line of a flood across an sshd restart, shows none twice, keeps the order', async () => {
+  /**
+   * Runs `program` (`BURSTS LINES PAUSE`: bursts 50 ms apart, ~3 s in all) and restarts sshd,
+   * dropping the session, once ten bursts have arrived: the drop lands in the middle of the
+   * flood, which the mux reads in large gathered pieces. Resolves with all the lines once the
+   * program has ended.
+   */
+  async function floodAcrossRestart(
+    program: string,
+    bursts: number,
+    perBurst: number,
+  ): Promise<Line[]> {
     const link = await openLink();
-    // 60 bursts of 2000 lines, 50 ms apart (~3 s): the drop lands in the middle of the flood,
-    // and the mux reads it in large gathered pieces. Each burst ends with a stderr line.
-    const bursts = 60;
-    const perBurst = 2000;
-    const debuggee = await launch(link, [String(bursts), String(perBurst), '0.05'], FLOOD_BURSTS);
+    const debuggee = await launch(link, [String(bursts), String(perBurst), '0.05'], program);
     const lines = collectLines(debuggee);
     await run(link, debuggee);
     await until(() => lines.length >= 10 * perBurst, 'ten bursts', 30_000);
@@ -260,19 +304,26 @@ describe('launch over a reconnecting link: output through the output mux', () =>
     await until(() => link.state.state === 'reconnecting', 'reconnecting', 30_000);
     await until(() => link.state.state === 'up', 'link up', 30_000);
     await debuggee.ended;
-    const total = bursts * perBurst;
-    expect(atDrop).toBeLessThan(total);
-    expect(lines).toHaveLength(total);
-    const expected = Array.from({ length: total }, (_, n): Line =>
+    expect(atDrop).toBeLessThan(bursts * perBurst);
+    return lines;
+  }
+
+  it('loses no line of a flood across an sshd restart, shows none twice, keeps the order', async () => {
+    // Each burst of 2000 stdout lines ends with a stderr line.
+    const perBurst = 2000;
+    const lines = await floodAcrossRestart(FLOOD_BURSTS, 60, perBurst);
+    const expected = Array.from({ length: 60 * perBurst }, (_, n): Line =>
       n % perBurst === perBurst - 1 ? ['stderr', `err ${n}`] : ['stdout', `out ${n}`],
     );
-    // Compared in one piece only when they differ somewhere (a 120,000-line diff is unreadable).
-    const firstDifference = lines.findIndex(
-      (line, i) => line[0] !== expected[i]?.[0] || line[1] !== expected[i]?.[1],
-    );
-    expect(firstDifference === -1 ? [] : lines.slice(firstDifference, firstDifference + 5)).toEqual(
-      firstDifference === -1 ? [] : expected.slice(firstDifference, firstDifference + 5),
-    );
+    expect(firstDifference(lines, expected)).toEqual({ at: -1, lines: [] });
+  }, 120_000);
+
+  it('keeps stdout, stderr and os.write(1) lines of a flood in exact order across an sshd restart, none lost or doubled', async () => {
+    const lines = await floodAcrossRestart(MIXED_FLOOD, 60, 1500);
+    expect(firstDifference(lines, mixedLines(60 * 1500).slice(0, -1))).toEqual({
+      at: -1,
+      lines: [],
+    });
   }, 120_000);
 
   it('terminate kills the mux, the program and debugpy (nothing left in the group)', async () => {
