@@ -25,13 +25,15 @@ export interface StartFigure {
   bundle: { file: string; bytes: number; gzipBytes: number; atStart?: boolean }[];
   /**
    * Where the time to interactive goes (medians, ms; they add up about to it): the server until
-   * its URL is printed; from there until the browser starts the navigation (`signIn`: the harness
-   * hands Chromium the URL); the sign-in redirect and the app page's HTML (`html`, Navigation
-   * Timing counts same-origin redirects in); until its scripts have run (DOMContentLoaded: the
-   * start chunk parsed and its modules run); and until the profiles panel shows the relay's
-   * answer, painted (the WebSocket open, Svelte mounting the app while the first requests
-   * travel, the answers applied, the frame painted). The page's parts are read on its own clock
-   * (see ../lib/start-ready.ts).
+   * its URL is printed (Node's start and the web server: the backend is not loaded yet); from
+   * there until the browser starts the navigation (`signIn`: the harness hands Chromium the
+   * URL); the sign-in redirect and the app page's HTML (`html`, Navigation Timing counts
+   * same-origin redirects in); until its scripts have run (DOMContentLoaded: the start chunk
+   * parsed and its modules run; the server starts loading the backend once it has served them,
+   * on the other core); and until the profiles panel shows the relay's answer, painted (the
+   * WebSocket open, which waits for the backend if it is still loading, Svelte mounting the app
+   * while the first requests travel, the answers applied, the frame painted). The page's parts
+   * are read on its own clock (see ../lib/start-ready.ts).
    */
   breakdown: { server: number; signIn: number; html: number; scripts: number; ready: number };
   target: string;

@@ -36,7 +36,7 @@ function countSends(): void {
 /** One bare and one relay fan-out; returns the relay's CPU profile of its window. */
 async function once(tracers: number, inspector: Session): Promise<CpuProfile> {
   const bare = await measureBare(tracers);
-  let profile: CpuProfile = { nodes: [], samples: [], timeDeltas: [] };
+  let profile: CpuProfile = { nodes: [], samples: [], timeDeltas: [], startTime: 0 };
   const result = await measure(tracers, 3, {
     armed: async () => {
       sent.clear();
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   inspector.connect();
   await inspector.post('Profiler.enable');
   await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
-  let profile: CpuProfile = { nodes: [], samples: [], timeDeltas: [] };
+  let profile: CpuProfile = { nodes: [], samples: [], timeDeltas: [], startTime: 0 };
   for (let i = 0; i < repeat; i++) profile = await once(tracers, inspector);
   inspector.disconnect();
   console.log('sent to clients in the last window, trigger to last stopped (messages, KiB):');

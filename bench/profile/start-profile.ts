@@ -9,7 +9,9 @@
  * - the page's self time per function during the load, heaviest first.
  * `PERISCOPE_PROFILE_OUT=F` also writes the raw profile (Chromium DevTools, Performance panel);
  * `PERISCOPE_PROFILE_TRACE=1` also records a Chromium trace and prints the main thread's tasks of
- * 3 ms or more with what each spent its time on; `PERISCOPE_PROFILE_NODE_ARGS` are given to the
+ * 3 ms or more with what each spent its time on (`PERISCOPE_PROFILE_CPU=0` leaves the sampling
+ * profiler off, whose overhead inflates the page's script time; `PERISCOPE_PROFILE_INTERVAL_US`
+ * sets its interval, default 100 µs); `PERISCOPE_PROFILE_NODE_ARGS` are given to the
  * server's Node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`: its profile is written when it exits).
  */
 import { spawn } from 'node:child_process';
@@ -63,9 +65,10 @@ const READ_TIMELINE = `(() => {
 
 /**
  * Prints the tasks of 3 ms or more on the page's main thread (`CrRendererMain`), ms from the app
- * page's `navigationStart`, each with its three heaviest event names by self time.
+ * page's `navigationStart`, each with its three heaviest event names by self time. Returns that
+ * `navigationStart` (µs, the trace's clock, which CPU profiles share), if found.
  */
-function printMainTasks(buffer: Buffer): void {
+function printMainTasks(buffer: Buffer): number | undefined {
   const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const threads = events.filter(
     (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
@@ -73,7 +76,7 @@ function printMainTasks(buffer: Buffer): void {
   const starts = events.filter((e) => e.name === 'navigationStart');
   const origin = starts.at(-1);
   const main = threads.find((t) => t.pid === origin?.pid) ?? threads.at(-1);
-  if (!main || !origin) return;
+  if (!main || !origin) return undefined;
   const onMain = events
     .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
@@ -101,6 +104,7 @@ function printMainTasks(buffer: Buffer): void {
     stack.push({ end: e.ts + (e.dur ?? 0), name: e.name });
   }
   flush();
+  return origin.ts;
 }
 
 async function main(): Promise<void> {
@@ -119,9 +123,14 @@ async function main(): Promise<void> {
     const page = await browser.newPage();
     await page.addInitScript(TIMELINE_HOOK);
     await page.addInitScript(PROFILES_READY_HOOK);
+    const sampling = process.env.PERISCOPE_PROFILE_CPU !== '0';
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    if (sampling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', {
+        interval: Number(process.env.PERISCOPE_PROFILE_INTERVAL_US ?? 100),
+      });
+    }
     const tracing = process.env.PERISCOPE_PROFILE_TRACE === '1';
     if (tracing)
       await browser.startTracing(page, {
@@ -133,19 +142,29 @@ async function main(): Promise<void> {
           'loading',
         ],
       });
-    await cdp.send('Profiler.start');
+    if (sampling) await cdp.send('Profiler.start');
     await page.goto(url);
     const ready = await page.evaluate<number>(READ_PROFILES_READY);
     await page.getByRole('button', { name: 'Create profile' }).waitFor({ state: 'visible' });
-    if (tracing) printMainTasks(await browser.stopTracing());
-    const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+    const navigationStart = tracing ? printMainTasks(await browser.stopTracing()) : undefined;
+    const profile = sampling
+      ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile
+      : null;
     console.log('page timeline (ms from the app page navigation start):');
     for (const line of await page.evaluate<string[]>(READ_TIMELINE)) console.log(line);
     console.log(`${ready.toFixed(1).padStart(8)}  profiles panel answered, painted`);
+    if (!profile) return;
+    // With a trace, the profile is cut where the profiles panel was painted (the load's end).
+    const until = navigationStart === undefined ? Infinity : navigationStart + ready * 1000;
     if (process.env.PERISCOPE_PROFILE_OUT)
-      await writeFile(process.env.PERISCOPE_PROFILE_OUT, JSON.stringify(profile));
-    console.log('page self time during the load (ms):');
-    for (const [name, ms] of selfTimes(profile).slice(0, 30))
+      await writeFile(
+        process.env.PERISCOPE_PROFILE_OUT,
+        JSON.stringify({ ...profile, navigationStart, readyTs: until }),
+      );
+    console.log(
+      `page self time during the load (ms${until < Infinity ? ', until painted' : ', and after it'}):`,
+    );
+    for (const [name, ms] of selfTimes(profile, until).slice(0, 30))
       console.log(`${ms.toFixed(1).padStart(8)}  ${name}`);
   } finally {
     await browser.close();

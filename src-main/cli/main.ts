@@ -6,18 +6,19 @@
  *   periscope snapshot serve FILE | show FILE (`snapshot-command.ts`)
  *
  * Web mode: the relay plus the renderer served to a browser on loopback, behind a per-run token.
- * Prints the URL to open (with the token) on stdout; logs go to stderr.
+ * Prints the URL to open (with the token) on stdout; logs go to stderr. The URL is printed as
+ * soon as the server listens; the backend (`web-backend.ts`: most of the code, in its own chunks)
+ * loads once the server has served the page's scripts (the browser runs them meanwhile; its
+ * WebSocket waits for the backend), at the first WebSocket upgrade, or {@link IDLE_LOAD_MS}
+ * after the URL, whichever comes first. The other commands are loaded when named.
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log/logger.js';
 import { webDataDir } from '../profiles/data-dir.js';
-import { ProfileStore } from '../profiles/profile-store.js';
 import { createClientToken } from '../web/client-token.js';
-import { Backend } from '../backend/backend.js';
-import { runRelayCommand } from './relay-command.js';
-import { runSnapshotCommand } from './snapshot-command.js';
+import type { Backend } from '../backend/backend.js';
 import { defaultStaticDir, startWebServer } from '../web/web-server.js';
 import { tokenRotatedNotice } from '../web/token-lockout.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -45,9 +46,13 @@ Options:
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'relay') {
+    const { runRelayCommand } = await import('./relay-command.js');
     return runRelayCommand(argv.slice(1), dirname(fileURLToPath(import.meta.url)));
   }
-  if (argv[0] === 'snapshot') return runSnapshotCommand(argv.slice(1));
+  if (argv[0] === 'snapshot') {
+    const { runSnapshotCommand } = await import('./snapshot-command.js');
+    return runSnapshotCommand(argv.slice(1));
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -77,18 +82,27 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger('periscope');
   installLastResortGuard(logger);
   const dataDir = values['data-dir'] ?? webDataDir();
-  const profileStore = await ProfileStore.open(dataDir, { logger: logger.child('profiles') });
-  if (profileStore.recoveredFrom) {
-    logger.warn(
-      `the profile file was unreadable and was moved aside to ${profileStore.recoveredFrom}`,
-    );
-  }
-  const relay = new Backend({ profileStore, dataDir, logger: logger.child('relay') });
+  // With a tracer port, the backend loads first (that port's line has always come before the
+  // URL's). It rejects, and the process exits with the reason, when the data directory cannot
+  // be used.
+  let requested = values['tracer-port'] !== undefined;
+  let request = (): void => undefined;
+  const loadNow = (): void => {
+    requested = true;
+    request();
+  };
+  const relay: Promise<Backend> = (
+    requested ? Promise.resolve() : new Promise<void>((resolve) => (request = resolve))
+  )
+    .then(() => import('./web-backend.js'))
+    .then(({ openWebBackend }) => openWebBackend(dataDir, logger));
+  if (values['tracer-port'] !== undefined) await relay;
   const bundleDir = dirname(fileURLToPath(import.meta.url));
   const token = createClientToken();
   const serve = (onPort: number): ReturnType<typeof startWebServer> =>
     startWebServer({
       relay,
+      onRelayNeeded: () => loadNow(),
       staticDir: values['static-dir'] ?? defaultStaticDir(bundleDir),
       token,
       ...(values.host ? { host: values.host } : {}),
@@ -103,12 +117,25 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`periscope: --tracer-port must be a number from 0 to 65535\n`);
       return 2;
     }
-    const tracer = await relay.openTracerPort({ port: tracerPort });
+    const tracer = await (await relay).openTracerPort({ port: tracerPort });
     process.stdout.write(`Periscope tracer port: ${tracer.host}:${tracer.port}\n`);
   }
   process.stdout.write(`Periscope web UI: ${server.url}\n`);
-  return runUntilSignal(relay, server);
+  setTimeout(loadNow, IDLE_LOAD_MS);
+  // A signal before the backend was asked for has no backend to close.
+  const running = runUntilSignal(
+    { close: () => (requested ? relay.then((backend) => backend.close()) : Promise.resolve()) },
+    server,
+  );
+  await relay;
+  return running;
 }
+
+/**
+ * When the backend loads (ms after the URL is printed) if no page has asked for it by then: a
+ * person who opens the URL later finds it loaded.
+ */
+const IDLE_LOAD_MS = 1000;
 
 /** Default web-mode ports: the first free one is used, so the page's origin rarely changes. */
 const STABLE_PORTS = [7821, 7822, 7823, 7824, 7825, 7826, 7827, 7828, 7829, 7830];

@@ -4,14 +4,19 @@
  * A second signal while closing is ignored (a terminal's Ctrl-C may reach both a parent script
  * and this process).
  */
-import type { Backend } from '../backend/backend.js';
 import type { WebServer } from '../web/web-server.js';
 
 /** How long closing may take before the process exits anyway, in ms. */
 const CLOSE_TIMEOUT_MS = 5000;
 
-/** Never resolves: the process exits from the signal handler. */
-export function runUntilSignal(relay: Backend, server: WebServer): Promise<number> {
+/**
+ * Never resolves: the process exits from the signal handler. `relay` is the backend (or what
+ * closes it: web mode's may not be loaded yet).
+ */
+export function runUntilSignal(
+  relay: { close(): Promise<void> },
+  server: WebServer,
+): Promise<number> {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -18,16 +18,19 @@
  *   (`connection-guard.ts`).
  * - Binding a non-loopback address needs `allowRemote`; then `Host` may also be that address (or
  *   the names in `allowedHosts`).
+ * - The relay may not be loaded yet when the server listens (`relay` a promise: web mode prints
+ *   its URL first): `onRelayNeeded` says when to load it (`page-start-files.ts`), the client
+ *   endpoint (and `ws`) is made ready once the relay is, and an upgrade that comes sooner waits.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { HEADER_CSP } from '../../src-common/content-security-policy.js';
 import { isLoopbackName } from '../../src-common/net.js';
 import type { Logger } from '../log/logger.js';
-import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-validation.js';
+import { MAX_CLIENT_MESSAGE_CHARS } from '../backend/clients/client-message-size.js';
 import type { Backend } from '../backend/backend.js';
 import { BrowserCredential, bearerToken } from './browser-credential.js';
 import { isAllowedHost, isOwnOrigin } from './request-guards.js';
@@ -35,10 +38,21 @@ import { requestSite } from './request-site.js';
 import { TokenLockout, type TokenVerdict } from './token-lockout.js';
 import { WsClientTransport } from './ws-client-transport.js';
 import { GUARDED_SERVER_OPTIONS, guardConnections } from './connection-guard.js';
+import { PageStartWatch } from './page-start-files.js';
 
 /** Options of {@link startWebServer}. */
 export interface WebServerOptions {
-  relay: Backend;
+  /**
+   * The relay clients connect to, or the promise of it while it loads (WebSocket upgrades wait
+   * for it; when it rejects, they are dropped and whoever made the promise reports why).
+   */
+  relay: Backend | Promise<Backend>;
+  /**
+   * For a relay still to load: called once the app page and the scripts and styles it starts
+   * with have been served (the browser is running them; its WebSocket comes next), and at each
+   * WebSocket upgrade. Called again on later page loads; make it idempotent.
+   */
+  onRelayNeeded?: () => void;
   /** Directory with the built renderer (`dist/renderer`). */
   staticDir: string;
   token: string;
@@ -114,11 +128,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     lockout.check(offered, requestSite(request, port, extraHosts));
   const lockedFor = (): number => Math.ceil(lockout.remainingMs() / 1000);
   const staticRoot = resolve(options.staticDir);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_CHARS * 4 });
-  wss.on('wsClientError', (error, socket) => {
-    logger.warn('bad WebSocket handshake', { error: error.message.slice(0, 200) });
-    socket.destroy();
+  /** The client endpoint's server, once made. */
+  let wss: WebSocketServer | undefined;
+  /** The client endpoint: `ws` is loaded (and its server made) once the relay is ready. */
+  const endpoint = Promise.resolve(relay).then(async (backend) => {
+    const { WebSocketServer } = await import('ws');
+    wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_CHARS * 4 });
+    wss.on('wsClientError', (error, socket) => {
+      logger.warn('bad WebSocket handshake', { error: error.message.slice(0, 200) });
+      socket.destroy();
+    });
+    return { backend, wss };
   });
+  // A relay that failed to load is reported by whoever made its promise; upgrades are dropped.
+  endpoint.catch(() => undefined);
+  const relayNeeded = (): void => options.onRelayNeeded?.();
+  const pageStart = new PageStartWatch(relayNeeded);
   let port = 0;
 
   const server: Server = createServer(GUARDED_SERVER_OPTIONS, (request, response) => {
@@ -203,6 +228,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=300',
     });
     response.end(body);
+    if (relative === '/index.html') pageStart.pageServed(body.toString('utf8'));
+    else pageStart.fileServed(relative.slice(1));
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -234,10 +261,25 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     } else if (!credential.admitsUpgrade(request, url)) {
       return refuse(401, 'missing or wrong cookie and key');
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
+    relayNeeded();
+    endpoint.then(
+      ({ backend, wss }) => upgrade(wss, backend, request, socket, head),
+      () => socket.destroy(),
+    );
+  });
+
+  /** Completes an admitted upgrade and hands the socket to the relay as a client. */
+  function upgrade(
+    clients: WebSocketServer,
+    backend: Backend,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void {
+    clients.handleUpgrade(request, socket, head, (ws) => {
       guard.authenticated(socket);
       const label = `ws ${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-      relay.connectClient(
+      backend.connectClient(
         new WsClientTransport(ws, label, undefined, (error) =>
           logger.warn('client sent a bad WebSocket frame; disconnected', {
             client: label,
@@ -246,7 +288,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         ),
       );
     });
-  });
+  }
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
@@ -264,8 +306,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     },
     close: () =>
       new Promise<void>((done) => {
-        for (const ws of wss.clients) ws.terminate();
-        wss.close();
+        for (const ws of wss?.clients ?? []) ws.terminate();
+        wss?.close();
         server.closeAllConnections();
         server.close(() => done());
       }),

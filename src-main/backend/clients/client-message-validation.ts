@@ -10,9 +10,7 @@ import { dapRequestSchema } from '../../dap/dap-request-schema.js';
 import { launchJsonOptionsSchema } from '../../profiles/profile-schema.js';
 import type { AppMethod, ClientMessage } from '../../../src-common/protocol/client-protocol.js';
 import { containerTargetParamsSchema } from '../../profiles/profile-schema.js';
-
-/** Largest client message the relay accepts, in characters (the DAP framing cap is 16 MiB too). */
-export const MAX_CLIENT_MESSAGE_CHARS = 16 * 1024 * 1024;
+import { MAX_CLIENT_MESSAGE_CHARS } from './client-message-size.js';
 
 const sessionId = z.string().min(1).max(64);
 const nonEmpty = z.string().min(1).max(4096);

@@ -1,9 +1,10 @@
 /**
  * The built app carries every remote helper program inside its bundles (esbuild's `.py` text
- * loader, scripts/build-main.mjs): each helper's marker is in dist/periscope.js and
- * dist/app/main.js. Runs on the build `npm test` makes first.
+ * loader, scripts/build-main.mjs): each helper's marker is in the CLI (dist/periscope.js and the
+ * chunks it loads, dist/cli/) and in dist/app/main.js. Runs on the build `npm test` makes first.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const python = new URL('../../../src-main/remote/python/', import.meta.url);
@@ -38,8 +39,19 @@ describe('remote helpers in the built bundles', () => {
     expect(helpers.filter((name) => !(name in markers) && !(name in notYetBundled))).toEqual([]);
   });
 
-  it.each(['dist/periscope.js', 'dist/app/main.js'])('%s carries each helper', (bundle) => {
-    const text = readFileSync(bundle, 'utf8');
+  /** The text of a bundle: the CLI's with its chunks. */
+  const bundleText = (bundle: string): string =>
+    bundle === 'dist/app/main.js'
+      ? readFileSync(bundle, 'utf8')
+      : [
+          readFileSync('dist/periscope.js', 'utf8'),
+          ...readdirSync('dist/cli')
+            .filter((name) => name.endsWith('.js'))
+            .map((name) => readFileSync(join('dist/cli', name), 'utf8')),
+        ].join('\n');
+
+  it.each(['the CLI', 'dist/app/main.js'])('%s carries each helper', (bundle) => {
+    const text = bundleText(bundle);
     for (const [helper, marker] of Object.entries(markers)) {
       expect(text.includes(marker), `${helper} (${marker})`).toBe(true);
       // Its source is there too, not only a name that matches.

@@ -211,4 +211,22 @@ describe('periscope web', () => {
     r.child.kill('SIGTERM');
     expect(await r.exited).toBe(0);
   });
+
+  it('prints its URL before loading the backend, and exits with the reason when the data directory cannot be used', async () => {
+    const blocker = join(root, 'not-a-directory');
+    await writeFile(blocker, 'a file where the data directory would go');
+    const r = run([
+      'web',
+      '--port',
+      '0',
+      '--data-dir',
+      join(blocker, 'data'),
+      '--static-dir',
+      staticDir,
+    ]);
+    await waitFor(() => (/web UI: /.test(r.stdout()) ? true : undefined), 'the URL');
+    // No page asks for the backend here: it loads a second after the URL, and cannot.
+    expect(await r.exited).toBe(1);
+    expect(r.stderr()).toMatch(/^periscope: .*not-a-directory/m);
+  });
 });
