@@ -9,7 +9,7 @@ export function renderResults(results: BenchResults): string {
   const lines = [
     '# Periscope benchmark results',
     '',
-    `Run ${results.date} on ${results.machine.cpus} CPUs, Node ${results.machine.node}, ${results.repetitions} repetitions per figure (medians; baselines measured in the same run, alternating with Periscope). Regenerate with \`npm run bench\`.`,
+    `Run ${results.date} on ${results.machine.cpus} CPUs, Node ${results.machine.node}, ${results.repetitions} repetitions per figure (medians; baselines measured in the same run, alternating with Periscope; each figure starts once the CPUs were ≥ 80% idle for 250 ms, at most 10 s after the last one, \`bench/lib/settle.ts\`). Regenerate with \`npm run bench\`.`,
     '',
     '| figure | path | Periscope median (ms) | baseline median (ms) | ratio | target | met |',
     '|---|---|---:|---:|---:|---|---|',

@@ -18,6 +18,7 @@ import { outputFlood, type FloodFigure } from './figures/output-flood.js';
 import type { BenchResults } from './bench-results.js';
 import { renderResults } from './results-table.js';
 import { childReady, type ChildReadyFigure } from './figures/child-ready.js';
+import { settle } from './lib/settle.js';
 import { dataViewer } from './figures/data-viewer.js';
 import { sessionChurn, type ChurnFigure } from './figures/session-churn.js';
 import { flaskCrashCapture, snapshotPointCost } from './figures/snapshot-cost.js';
@@ -37,10 +38,12 @@ export async function runBenchmarks(
     log(
       `child processes (gunicorn, ${children.workers} workers, over SSH): breakpoints in place ${children.fromStart.median.toFixed(0)} ms after a worker starts (slowest ${children.fromStart.p99.toFixed(0)} ms), ${children.fromListed.median.toFixed(0)} ms after the relay lists it`,
     );
+    await settle();
     flood = await outputFlood(reps >= 20 ? 1_000_000 : 20_000, sshd);
     log(floodLine(flood));
     for (const via of [undefined, sshd]) {
       for (const measure of [relayOverhead, stepLatency]) {
+        await settle();
         const result = await measure(reps, via);
         log(figureLine(result));
         figures.push(result);
@@ -49,31 +52,39 @@ export async function runBenchmarks(
   } finally {
     await sshd.stop();
   }
+  await settle();
   const paint = await stepToPaint(reps);
   log(
     `${paint.figure} (${paint.variant}): ${paint.periscope.median.toFixed(2)} ms vs ${paint.baseline.median.toFixed(2)} ms → ${paint.ratio.toFixed(2)}× (target ${paint.target}: ${paint.met ? 'met' : 'not met'})`,
   );
   figures.push(paint);
+  await settle();
   const big = await bigCollection(Math.max(2, Math.min(reps, 10)));
   log(bigCollectionLine(big));
   figures.push(big);
+  await settle();
   const data = await dataViewer(Math.max(2, Math.min(reps, 10)));
   log(
     `${data.figure} (${data.variant}): ${data.periscope.median.toFixed(0)} ms vs ${data.baseline.median.toFixed(0)} ms → ${data.ratio.toFixed(2)}×, first opening ${data.firstOpenMs.toFixed(0)} ms (target ${data.target}: ${data.met ? 'met' : 'not met'})`,
   );
   figures.push(data);
+  await settle();
   const fan = await fanOut(reps >= 20 ? 50 : 5, reps >= 20 ? 5 : 1);
   log(fanOutLine(fan));
+  await settle();
   const churn = await sessionChurn(reps >= 20 ? 1000 : 50, reps >= 20 ? 500 : 50);
   log(churnLine(churn));
+  await settle();
   const snapshotPoint = await snapshotPointCost(reps >= 20 ? 200 : 20);
   log(
     `snapshot point (${snapshotPoint.periscope.n} hits): ${snapshotPoint.periscope.median.toFixed(2)} ms per iteration vs ${snapshotPoint.baseline.median.toFixed(2)} ms with an empty logpoint → ${snapshotPoint.addedPerHitMs.toFixed(2)} ms added per hit (${snapshotPoint.ratio.toFixed(0)}×), ${snapshotPoint.overLimit.median.toFixed(3)} ms past the limit (target ${snapshotPoint.target}: ${snapshotPoint.met ? 'met' : 'not met'})`,
   );
+  await settle();
   const flaskCapture = await flaskCrashCapture(reps >= 20 ? 10 : 2);
   log(
     `flask crash capture: ${flaskCapture.captureMs.median.toFixed(1)} ms, ${(flaskCapture.fileBytes / 1024).toFixed(0)} KiB gzip'd (${(flaskCapture.jsonBytes / 1024).toFixed(0)} KiB JSON)`,
   );
+  await settle();
   const start = await startFigure(Math.max(2, Math.min(reps, 5)));
   logStart(start, log);
   return {
