@@ -11,6 +11,7 @@ await esbuild.build({
     'start-profile': 'bench/profile/start-profile.ts',
     'fan-out-profile': 'bench/profile/fan-out-profile.ts',
     'relay-profile': 'bench/profile/relay-profile.ts',
+    'flood-profile': 'bench/profile/flood-profile.ts',
   },
   outdir: 'dist/bench',
   bundle: true,

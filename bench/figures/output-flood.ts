@@ -11,6 +11,7 @@ import { call } from '../lib/bare-client.js';
 import { openStoppedSession, startPeriscope } from '../lib/periscope-world.js';
 import { bareOverSsh } from '../lib/ssh-baseline.js';
 import { since, summarise, type Summary } from '../lib/stats.js';
+import type { CpuProfile } from '../profile/cpu-profile.js';
 
 const FLOOD = resolve('bench/programs/flood.py');
 const FLOOD_BREAK_LINE = 7;
@@ -86,7 +87,21 @@ const WS_DONE_HOOK = (done: string): string => `(() => {
 })();`;
 
 /** Runs the figure once with `lines` lines. Needs `npm run build`. */
-export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodFigure> {
+export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodFigure>;
+/**
+ * The same, with the page's V8 CPU profile from F5 to the last line painted (Chrome DevTools
+ * Protocol `Profiler`, 100 µs sampling): `bench/profile/flood-profile.ts`.
+ */
+export async function outputFlood(
+  lines: number,
+  sshd: TestSshd,
+  profile: true,
+): Promise<FloodFigure & { profile: CpuProfile }>;
+export async function outputFlood(
+  lines: number,
+  sshd: TestSshd,
+  profile = false,
+): Promise<FloodFigure & { profile?: CpuProfile }> {
   const done = `FLOOD DONE ${lines}`;
   // Baseline first: bare client, same SSH launch, stdout collected until the last line.
   const base = await bareOverSsh(sshd, FLOOD, FLOOD_BREAK_LINE, true, [String(lines)]);
@@ -127,6 +142,12 @@ export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodF
     await context.addInitScript(WS_DONE_HOOK(done));
     const page = await openStoppedSession(context, world);
     await page.evaluate(ARM_FLOOD(done));
+    const cdp = profile ? await context.newCDPSession(page) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     // The relay's own WebSocket client (the one that launched) sees the last line arrive too.
     let seen = '';
     const atRelayClient = world.client
@@ -144,6 +165,9 @@ export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodF
       heap: number;
       atPage: number;
     }>('window.__flood.then((r) => ({ ...r, atPage: window.__floodAtPage - window.__floodKey }))');
+    const cpu = cdp
+      ? ((await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile }).profile
+      : undefined;
     const relayClientAt = await atRelayClient;
     const loopEnd = Number(LOOP_END.exec(seen)?.[1]);
     const breakdown = {
@@ -165,6 +189,7 @@ export async function outputFlood(lines: number, sshd: TestSshd): Promise<FloodF
       relayRssBytes: process.memoryUsage().rss,
       breakdown,
       met: ratio <= 1.5 && summarise(result.lateness.length > 0 ? result.lateness : [0]).p99 < 50,
+      ...(cpu ? { profile: cpu } : {}),
     };
   } finally {
     await browser.close();
