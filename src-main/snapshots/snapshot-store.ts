@@ -74,9 +74,9 @@ export class SnapshotStore {
     return this.enqueue(async () => {
       const doc = parseSnapshot(bytes);
       const index = await this.load();
-      let id = isSnapshotId(name) ? name : contentId(bytes);
-      if (index.has(id) && id !== contentId(bytes) && !(await this.holds(id, bytes)))
-        id = contentId(bytes);
+      const byContent = contentId(bytes);
+      let id = isSnapshotId(name) ? name : byContent;
+      if (id !== byContent && index.has(id) && !(await this.holds(id, bytes))) id = byContent;
       const known = index.get(id);
       if (known) return known;
       const summary: SnapshotSummary = {
